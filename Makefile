@@ -1,0 +1,39 @@
+# Every target sets itself up: the first use creates .venv and installs the project into it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo run test lint typecheck pytest bench stress clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) bot.py console
+
+run: $(STAMP)
+	$(PY) bot.py run
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy .
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) -m tests.bench
+
+stress: $(STAMP)
+	$(PY) -m tests.stress
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,87 @@
+"""Loads the think tanks and the stations from their TOML files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from core.models import Deadlines, Station, ThinkTank
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_TANKS = CONFIG_DIR / "think_tanks.toml"
+DEFAULT_STATIONS = CONFIG_DIR / "stations.toml"
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used, with the reason."""
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: file not found") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from e
+
+
+def _deadlines(raw: dict[str, Any], base: Deadlines, where: str) -> Deadlines:
+    try:
+        return Deadlines(
+            claim=float(raw.get("claim_hours", base.claim)),
+            first_reply=float(raw.get("first_reply_hours", base.first_reply)),
+            resolve=float(raw.get("resolve_hours", base.resolve)),
+        )
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}: deadlines must be numbers of hours") from e
+
+
+def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkTank]:
+    """Turn the parsed TOML of a tanks file into think tanks, in file order."""
+    defaults = data.get("defaults", {})
+    base_deadlines = _deadlines(defaults.get("deadlines", {}), Deadlines(), where)
+    base_threshold = float(defaults.get("threshold", 0.0))
+    tanks_raw = data.get("tanks")
+    if not isinstance(tanks_raw, dict) or not tanks_raw:
+        raise ConfigError(f"{where}: no [tanks.<code>] tables")
+    tanks = []
+    for code, raw in tanks_raw.items():
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: tanks.{code} must be a table")
+        keywords = raw.get("keywords", {})
+        try:
+            weights = {str(k): float(v) for k, v in keywords.items()}
+        except (TypeError, ValueError, AttributeError) as e:
+            raise ConfigError(f"{where}: tanks.{code}.keywords must map words to numbers") from e
+        tanks.append(
+            ThinkTank(
+                code=str(code),
+                name_zh=str(raw.get("name_zh", code)),
+                name_en=str(raw.get("name_en", raw.get("name_zh", code))),
+                keywords=weights,
+                domain_words=tuple(str(w) for w in raw.get("domain_words", ())),
+                threshold=float(raw.get("threshold", base_threshold)),
+                bias=float(raw.get("bias", 0.0)),
+                deadlines=_deadlines(raw.get("deadlines", {}), base_deadlines, f"{where}.{code}"),
+            )
+        )
+    return tanks
+
+
+def load_tanks(path: Path = DEFAULT_TANKS) -> list[ThinkTank]:
+    """Read the think tanks file."""
+    return parse_tanks(_read(path), str(path))
+
+
+def load_stations(path: Path = DEFAULT_STATIONS) -> list[Station]:
+    """Read the stations file."""
+    data = _read(path)
+    stations = data.get("stations")
+    if not isinstance(stations, dict) or not stations:
+        raise ConfigError(f"{path}: no [stations.<code>] tables")
+    return [
+        Station(code=str(code), name_zh=str(raw["name_zh"]), name_en=str(raw.get("name_en", code)))
+        for code, raw in stations.items()
+    ]

@@ -1,0 +1,183 @@
+"""The domain's plain records: people, think tanks, stations, cases and their timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """What a person may do."""
+
+    RESIDENT = "resident"
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands: 受理 → 派单 → 办理 → 办结 → 评价."""
+
+    TRIAGE = "triage"  # no tank fits; waiting for a coordinator
+    OPEN = "open"  # routed to a tank, nobody has claimed it
+    CLAIMED = "claimed"  # a member holds it
+    RESOLVED = "resolved"  # the member resolved it; waiting for the resident's rating
+    CLOSED = "closed"  # rated, or closed unrated
+
+
+OPEN_STATUSES = frozenset({CaseStatus.TRIAGE, CaseStatus.OPEN, CaseStatus.CLAIMED})
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """A tank's service levels, in hours."""
+
+    claim: float = 24.0
+    first_reply: float = 72.0
+    resolve: float = 360.0
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkTank:
+    """A field of expertise that members serve in (法律, 经济, 农业 ...)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    keywords: dict[str, float] = field(default_factory=dict)
+    domain_words: tuple[str, ...] = ()
+    threshold: float = 0.0
+    bias: float = 0.0
+    deadlines: Deadlines = field(default_factory=Deadlines)
+
+    def name(self, locale: str) -> str:
+        """The display name in the given locale."""
+        return self.name_en if locale == "en" else self.name_zh
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """A grassroots workstation or town a resident can pick."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        """The display name in the given locale."""
+        return self.name_en if locale == "en" else self.name_zh
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """One keyword that counted towards a tank, with its weight and how often it occurred."""
+
+    keyword: str
+    weight: float
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The classifier's verdict: the tank (None for triage), how sure, and why."""
+
+    tank: str | None
+    confidence: float
+    hits: tuple[KeywordHit, ...] = ()
+    best: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """The deciding keywords, strongest first."""
+        return tuple(h.keyword for h in self.hits)
+
+
+@dataclass(slots=True)
+class Person:
+    """Anyone who talks to the bot, on one channel."""
+
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+    name: str = ""
+    username: str | None = None
+    locale: str = "zh"
+    role: Role = Role.RESIDENT
+    tank: str | None = None
+    station: str | None = None
+    active: bool = True
+    reachable: bool = True
+    phone: str | None = None
+
+    @property
+    def is_member(self) -> bool:
+        """True for an active member of a tank."""
+        return self.role == Role.MEMBER and self.active and self.tank is not None
+
+    @property
+    def is_coordinator(self) -> bool:
+        """True for a coordinator."""
+        return self.role == Role.COORDINATOR
+
+
+@dataclass(slots=True)
+class Case:
+    """A resident's concern and where it stands."""
+
+    id: int
+    resident_id: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    status: CaseStatus = CaseStatus.TRIAGE
+    photos: tuple[str, ...] = ()
+    station: str | None = None
+    location: tuple[float, float] | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    anonymous: bool = False
+    tank: str | None = None
+    confidence: float = 0.0
+    keywords: tuple[KeywordHit, ...] = ()
+    assignee_id: int | None = None
+    claimed_at: datetime | None = None
+    first_reply_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    rating: str | None = None
+    channel: str = "telegram"
+
+    @property
+    def ref(self) -> str:
+        """The reference residents see, e.g. #12."""
+        return f"#{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        """True while someone still owes work on it."""
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One entry of a case's timeline."""
+
+    case_id: int
+    kind: str
+    at: datetime
+    actor_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class DialogState:
+    """Where a chat's conversation stands, with its draft."""
+
+    channel: str
+    chat_id: str
+    state: str = "idle"
+    data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,145 @@
+"""The ports core depends on: storage repositories, the unit of work and the classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from core.messages import Outbound
+from core.models import Case, CaseEvent, Classification, DialogState, Person
+
+
+class Classifier(Protocol):
+    """Decides which think tank a concern belongs to, and says why."""
+
+    def classify(self, text: str) -> Classification:
+        """Classify one concern."""
+        ...
+
+
+class PeopleRepository(Protocol):
+    """People on every channel."""
+
+    async def get(self, person_id: int) -> Person | None:
+        """The person with this id, if any."""
+        ...
+
+    async def by_external(self, channel: str, external_id: str) -> Person | None:
+        """The person known by this channel's user id, if any."""
+        ...
+
+    async def add(self, person: Person) -> Person:
+        """Store a new person; returns it with its id."""
+        ...
+
+    async def update(self, person: Person) -> None:
+        """Store a person's changed fields."""
+        ...
+
+    async def members(self, tank: str | None = None) -> list[Person]:
+        """Active members, of one tank or of all."""
+        ...
+
+    async def coordinators(self) -> list[Person]:
+        """Everyone with the coordinator role."""
+        ...
+
+
+class CaseRepository(Protocol):
+    """Residents' cases."""
+
+    async def add(self, case: Case) -> Case:
+        """Store a new case; returns it with its number."""
+        ...
+
+    async def get(self, case_id: int) -> Case | None:
+        """The case with this number, if any."""
+        ...
+
+    async def update(self, case: Case) -> None:
+        """Store a case's changed fields."""
+        ...
+
+    async def for_resident(self, resident_id: int, limit: int = 20) -> list[Case]:
+        """A resident's cases, newest first."""
+        ...
+
+
+class EventRepository(Protocol):
+    """The timeline of each case."""
+
+    async def add(self, event: CaseEvent) -> None:
+        """Append an event to its case's timeline."""
+        ...
+
+    async def for_case(self, case_id: int) -> list[CaseEvent]:
+        """A case's timeline, oldest first."""
+        ...
+
+
+class DialogRepository(Protocol):
+    """Conversation state per chat."""
+
+    async def get(self, channel: str, chat_id: str) -> DialogState:
+        """The chat's state; idle when there is none."""
+        ...
+
+    async def save(self, state: DialogState, now: datetime) -> None:
+        """Store the chat's state; an idle state with no data is removed."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """Messages decided and waiting to be delivered."""
+
+    async def add(self, message: Outbound, now: datetime) -> int:
+        """Queue a message; returns its outbox id."""
+        ...
+
+    async def case_of_message(self, channel: str, chat_id: str, message_id: int) -> int | None:
+        """The case a delivered message belongs to, if any."""
+        ...
+
+
+class UpdateLog(Protocol):
+    """The ids of updates already handled."""
+
+    async def first_time(self, channel: str, update_id: int, now: datetime) -> bool:
+        """Record an update id; False if it was handled before."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; rolled back unless committed."""
+
+    people: PeopleRepository
+    cases: CaseRepository
+    events: EventRepository
+    dialogs: DialogRepository
+    outbox: OutboxRepository
+    updates: UpdateLog
+    queued: list[int]
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None:
+        """Make every change of this unit durable."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens a unit of work."""
+
+    def __call__(self) -> UnitOfWork: ...
+
+
+Messages = Sequence[Outbound]
