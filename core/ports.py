@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -30,7 +29,7 @@ class PeopleRepository(Protocol):
         """The person known by this channel's user id, if any."""
         ...
 
-    async def add(self, person: Person) -> Person:
+    async def add(self, person: Person, now: datetime) -> Person:
         """Store a new person; returns it with its id."""
         ...
 
@@ -114,13 +113,22 @@ class UpdateLog(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
-    people: PeopleRepository
-    cases: CaseRepository
-    events: EventRepository
-    dialogs: DialogRepository
-    outbox: OutboxRepository
-    updates: UpdateLog
-    queued: list[int]
+    @property
+    def people(self) -> PeopleRepository: ...
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def dialogs(self) -> DialogRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def updates(self) -> UpdateLog: ...
+    @property
+    def queued(self) -> list[int]:
+        """Outbox ids queued in this unit, to hand to the sender after commit."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -140,6 +148,3 @@ class UnitOfWorkFactory(Protocol):
     """Opens a unit of work."""
 
     def __call__(self) -> UnitOfWork: ...
-
-
-Messages = Sequence[Outbound]

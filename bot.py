@@ -1,0 +1,197 @@
+"""Minqing's composition root and command line: run | console | migrate | member add."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config.settings import Settings, SettingsError, load_settings
+from config.tanks import ConfigError, load_stations, load_tanks
+from core import membership
+from core.context import District
+from core.membership import MembershipError
+from core.ports import Classifier
+from core.service import Service
+from storage.db import Database
+from storage.unit_of_work import unit_factory
+
+log = logging.getLogger("minqing")
+STARTED = time.perf_counter()
+
+
+def utcnow() -> datetime:
+    """The real clock, in UTC."""
+    return datetime.now(UTC)
+
+
+def load_district(settings: Settings) -> District:
+    """The configured tanks and stations."""
+    return District(
+        tanks=tuple(load_tanks(settings.think_tanks)),
+        stations=tuple(load_stations(settings.stations)),
+        timezone=settings.zone,
+    )
+
+
+def build_classifier(district: District, backend: str) -> Classifier:
+    """The keyword classifier, its tokenizer's dictionary loaded once, here."""
+    from nlp.classifier import KeywordClassifier
+    from nlp.tokenizer import Tokenizer
+
+    words = [w for tank in district.tanks for w in (*tank.domain_words, *tank.keywords)]
+    return KeywordClassifier(district.tanks, Tokenizer(words, backend=backend))
+
+
+async def open_service(
+    settings: Settings, database: Path | None = None
+) -> tuple[Database, Service]:
+    """Open the database and build the core service on it."""
+    district = load_district(settings)
+    classifier = build_classifier(district, settings.tokenizer)
+    db = await Database.open(database or settings.database)
+    service = Service(unit_factory(db), district, classifier, utcnow)
+    return db, service
+
+
+async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
+    """Make the configured Telegram users the coordinators; returns outbox ids to deliver."""
+    async with service.open_unit() as uow:
+        ids = [str(i) for i in settings.coordinators]
+        await membership.sync_coordinators(uow, "telegram", ids, service.clock())
+        await uow.commit()
+        return uow.queued
+
+
+async def run_bot(settings: Settings) -> int:
+    """Run the Telegram bot until SIGINT or SIGTERM."""
+    from handlers.telegram_app import TelegramChannel
+
+    if settings.bot_token is None:
+        raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
+    db, service = await open_service(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    queued = await sync_coordinators(service, settings)
+
+    async def ready() -> None:
+        assert channel.sender is not None
+        channel.sender.submit(queued)
+        log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
+
+    channel = TelegramChannel(
+        service, db, settings.bot_token.get_secret_value(), settings.api_base, on_ready=ready
+    )
+    try:
+        await channel.run(stop)
+    finally:
+        await db.close()
+    return 0
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database file with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def run_console(settings: Settings, database: Path, fresh: bool) -> int:
+    """Run the console demo."""
+    from handlers.console import Console
+
+    if fresh:
+        remove_database(database)
+    db, service = await open_service(settings, database)
+    try:
+        await Console(service, db).run()
+    finally:
+        await db.close()
+    return 0
+
+
+async def run_migrate(settings: Settings) -> int:
+    """Create or upgrade the database schema."""
+    db = await Database.open(settings.database)
+    print(f"{settings.database}: schema version {await db.version()}")
+    await db.close()
+    return 0
+
+
+async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Make a Telegram user a member of a tank."""
+    district = load_district(settings)
+    db = await Database.open(settings.database)
+    try:
+        async with unit_factory(db)() as uow:
+            person = await membership.add_member(
+                uow,
+                district,
+                "telegram",
+                str(args.telegram_id),
+                args.tank,
+                utcnow(),
+                name=args.name,
+                station=args.station,
+            )
+            await uow.commit()
+    finally:
+        await db.close()
+    print(f"member {args.telegram_id} ({person.name or '-'}) added to think tank {args.tank}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(prog="bot.py", description=__doc__)
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the Telegram bot (polling)")
+    console = sub.add_parser("console", help="the console demo: a seeded district, no token")
+    console.add_argument("--database", type=Path, default=Path("data/demo.db"))
+    console.add_argument("--fresh", action="store_true", help="start from an empty database")
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    member = sub.add_parser("member", help="manage members")
+    member_sub = member.add_subparsers(dest="member_command", required=True)
+    add = member_sub.add_parser("add", help="make a Telegram user a member of a think tank")
+    add.add_argument("telegram_id", type=int)
+    add.add_argument("tank")
+    add.add_argument("--name")
+    add.add_argument("--station")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run; settings problems exit with code 2 and one line."""
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        command = args.command or "run"
+        if command == "console":
+            return asyncio.run(run_console(settings, args.database, args.fresh))
+        if command == "migrate":
+            return asyncio.run(run_migrate(settings))
+        if command == "member":
+            return asyncio.run(run_member_add(settings, args))
+        return asyncio.run(run_bot(settings))
+    except (SettingsError, ConfigError) as e:
+        print(f"minqing: {e}", file=sys.stderr)
+        return 2
+    except MembershipError as e:
+        print(f"minqing: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Button data: one prefixed scheme, `<scope>:<action>[:<arg>...]`, parsed and validated here.
+
+Button data comes back from the client and is untrusted: anything that does not parse is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64  # Telegram's limit for callback data
+_PART = re.compile(r"^[\w.\-]{1,40}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """Parsed button data."""
+
+    scope: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def arg(self, index: int) -> str | None:
+        """The argument at index, if present."""
+        return self.args[index] if index < len(self.args) else None
+
+    def int_arg(self, index: int) -> int | None:
+        """The argument at index as a positive integer, if it is one."""
+        value = self.arg(index)
+        if value is None or not value.isdigit() or len(value) > 12:
+            return None
+        number = int(value)
+        return number if number > 0 else None
+
+
+def pack(scope: str, action: str, *args: object) -> str:
+    """Build button data; raises ValueError if it would not survive the round trip."""
+    parts = [scope, action, *(str(a) for a in args)]
+    if not all(_PART.match(p) for p in parts):
+        raise ValueError(f"bad callback part in {parts!r}")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback | None:
+    """Parse button data; None when it is malformed."""
+    if not data or len(data.encode(errors="replace")) > MAX_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or not all(_PART.match(p) for p in parts):
+        return None
+    return Callback(parts[0], parts[1], tuple(parts[2:]))

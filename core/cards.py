@@ -1,0 +1,139 @@
+"""Cards: how a draft or a case is shown to each audience. Who sees what is decided here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.context import District, Turn
+from core.models import Case, CaseEvent, KeywordHit
+from core.texts import Markup, esc, m, shorten, t
+
+CARD_TEXT = 900
+LIST_TEXT = 40
+
+
+def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
+    """The keyword hits stored in a draft."""
+    return tuple(KeywordHit(str(k), float(w), int(c)) for k, w, c in draft.get("hits", ()))
+
+
+def keyword_list(hits: tuple[KeywordHit, ...], limit: int = 6) -> str:
+    """The deciding keywords as residents read them: 欠薪、工资."""
+    return "、".join(h.keyword for h in hits[:limit])
+
+
+def _routing_line(locale: str, district: District, tank: str | None, confidence: float) -> Markup:
+    if tank is None:
+        return m(locale, "card_route_triage")
+    name = district.tank_name(tank, locale)
+    return m(locale, "card_route", tank=name, confidence=f"{confidence:.0%}")
+
+
+def _contact_line(locale: str, draft: dict[str, Any]) -> Markup:
+    kind = draft.get("contact")
+    if kind == "phone":
+        return m(locale, "card_contact_phone", phone=draft.get("phone", ""))
+    return m(locale, "card_contact_anonymous" if kind == "anonymous" else "card_contact_none")
+
+
+def draft_card(turn: Turn, draft: dict[str, Any]) -> str:
+    """The confirmation card a resident checks before submitting."""
+    loc, hits = turn.locale, hits_of(draft)
+    chosen = bool(draft.get("tank_chosen"))
+    keywords = (
+        m(loc, "card_keywords", keywords=keyword_list(hits)) if hits and not chosen else Markup("")
+    )
+    return t(
+        loc,
+        "draft_card",
+        text=shorten(draft["text"], CARD_TEXT),
+        photos=len(draft.get("photos", ())),
+        station=turn.district.station_name(draft.get("station"), loc),
+        contact=_contact_line(loc, draft),
+        route=_routing_line(loc, turn.district, draft.get("tank"), draft.get("confidence", 0.0)),
+        keywords=keywords,
+    )
+
+
+def status_name(locale: str, case: Case) -> str:
+    """A case's status in words."""
+    return t(locale, f"status_{case.status.value}")
+
+
+def case_line(locale: str, district: District, case: Case) -> str:
+    """One line of a case list."""
+    return t(
+        locale,
+        "case_line",
+        ref=case.ref,
+        status=status_name(locale, case),
+        tank=district.tank_name(case.tank, locale),
+        date=district.local(case.created_at).strftime("%m-%d"),
+        text=shorten(case.text, LIST_TEXT),
+    )
+
+
+def member_notice(locale: str, district: District, case: Case) -> str:
+    """A new case as members see it: no name, no contact."""
+    keywords = (
+        m(
+            locale,
+            "notice_keywords",
+            keywords=keyword_list(case.keywords),
+            confidence=f"{case.confidence:.0%}",
+        )
+        if case.keywords
+        else Markup("")
+    )
+    return t(
+        locale,
+        "member_notice" if case.tank else "triage_notice",
+        ref=case.ref,
+        tank=district.tank_name(case.tank, locale),
+        text=shorten(case.text, CARD_TEXT),
+        station=district.station_name(case.station, locale),
+        photos=len(case.photos),
+        keywords=keywords,
+        time=district.show_time(case.created_at),
+    )
+
+
+def event_line(locale: str, district: District, event: CaseEvent) -> str:
+    """One entry of a case's timeline."""
+    data = {k: esc(v) for k, v in event.data.items() if isinstance(v, str | int | float)}
+    when = district.show_time(event.at)
+    tank = district.tank_name(event.data.get("tank"), locale)
+    label = t(
+        locale, f"event_{event.kind}", tank=tank, **{k: v for k, v in data.items() if k != "tank"}
+    )
+    return f"{esc(when)}  {label}"
+
+
+def case_timeline(
+    locale: str, district: District, case: Case, events: list[CaseEvent], contact: bool = False
+) -> str:
+    """A case with its timeline, for someone allowed to see it."""
+    lines = [event_line(locale, district, e) for e in events]
+    contact_text = Markup("")
+    if contact:
+        contact_text = (
+            m(locale, "case_contact_anonymous")
+            if case.anonymous
+            else m(
+                locale,
+                "case_contact",
+                name=case.contact_name or "-",
+                phone=case.contact_phone or t(locale, "not_given"),
+            )
+        )
+    return t(
+        locale,
+        "case_detail",
+        ref=case.ref,
+        status=status_name(locale, case),
+        tank=district.tank_name(case.tank, locale),
+        station=district.station_name(case.station, locale),
+        text=shorten(case.text, 1500),
+        contact=contact_text,
+        timeline=Markup("\n".join(lines)),
+    )

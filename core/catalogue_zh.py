@@ -1,0 +1,137 @@
+"""Chinese texts (the default catalogue). Telegram HTML; {name} fields are filled in escaped."""
+
+ZH: dict[str, str] = {
+    # greeting and help
+    "start_resident": (
+        "您好{name}！这里是<b>民情直通车</b>，区政协委员在线倾听您的社情民意。\n\n"
+        "请直接用文字告诉我您遇到的问题（可附照片），例如：\n"
+        "“村里的承包地被占了，找谁都不管”\n\n"
+        "我会把问题转给懂行的政协委员（法律、经济、农业等智库），给您一个编号，"
+        "您可以随时用 /my 查看办理进度。"
+    ),
+    "start_member": (
+        "您好{name}委员！新案件会推送给您，点「认领」即可接手。\n发送 /help 查看委员命令。"
+    ),
+    "start_coordinator": (
+        "您好{name}！您是协调员，可查看统计、分派和管理智库。\n发送 /help 查看命令。"
+    ),
+    "draft_open": "您有一条尚未提交的反映，可以继续，或发送 /cancel 放弃。",
+    "greeting_hint": "您好！请直接描述您遇到的问题：什么事、在哪里、持续多久了。可以附照片。",
+    "help_resident": "直接发文字即可反映问题。可用命令：",
+    "help_member": "委员可用命令：",
+    "help_coordinator": "协调员可用命令：",
+    "cmd_start": "开始",
+    "cmd_new": "反映新问题",
+    "cmd_my": "我的反映及进度",
+    "cmd_case": "查看案件详情：/case 编号",
+    "cmd_cancel": "取消当前操作",
+    "cmd_help": "帮助",
+    # intake
+    "ask_describe": "请用文字描述您要反映的问题：什么事、在哪里、持续多久了。可以附照片。",
+    "ask_describe_with_photo": "照片已收到。请再用文字描述一下问题。",
+    "need_words": "请用文字描述您的问题（仅表情或空白无法受理）。",
+    "need_more_detail": "请再多写几句：具体是什么问题、在哪里、持续多久了？",
+    "ask_station": "您的问题发生在哪个镇/街道？请选择（也可跳过）：",
+    "use_buttons": "请点击上方按钮选择。",
+    "text_appended": "已补充到问题描述中。请继续选择。",
+    "text_too_long": "内容太长了，问题描述最多 {limit} 字。",
+    "photo_added": "📷 已添加照片（{count}/{limit}）。",
+    "photo_limit": "照片最多 {limit} 张，多出的未添加。",
+    "location_saved": "📍 位置已记录。",
+    "ask_contact": (
+        "是否留下联系电话，方便委员回访？\n"
+        "• 点「分享手机号」发送您的号码（仅负责委员和协调员可见）\n"
+        "• 或选择不留电话、匿名反映"
+    ),
+    "contact_share": "📱 分享手机号",
+    "contact_none": "不留电话",
+    "contact_anonymous": "匿名反映",
+    "contact_not_own": "请分享您本人的手机号（点下方按钮）。",
+    "contact_saved": "电话已记录。",
+    "contact_noted": "好的。",
+    "skip": "跳过",
+    "draft_card": (
+        "<b>📝 请确认您的反映</b>\n\n"
+        "{text}\n\n"
+        "📷 照片：{photos} 张\n"
+        "📍 镇/街道：{station}\n"
+        "📞 联系方式：{contact}\n"
+        "{route}{keywords}\n\n"
+        "可继续发送文字或照片补充。确认无误请点「确认提交」。"
+    ),
+    "card_route": "🏛 将转交：<b>{tank}</b>智库（匹配度 {confidence}）",
+    "card_route_triage": "🏛 将转交：协调员分派（未能确定所属领域）",
+    "card_keywords": "\n🔑 依据关键词：{keywords}",
+    "card_contact_phone": "{phone}",
+    "card_contact_none": "不留电话",
+    "card_contact_anonymous": "匿名",
+    "btn_confirm": "✅ 确认提交",
+    "btn_change_tank": "🔀 更改类别",
+    "btn_cancel": "✖️ 取消",
+    "choose_tank": "请选择问题所属领域：",
+    "tank_unsure": "不确定，请协调员分派",
+    "submitted_toast": "已提交",
+    "submitted": (
+        "✅ 已受理，编号 <b>{ref}</b>。\n"
+        "已转交<b>{tank}</b>智库的政协委员，他们会尽快答复您。\n"
+        "发送 /my 查看进度，/case {ref} 查看详情。"
+    ),
+    "submitted_triage": (
+        "✅ 已受理，编号 <b>{ref}</b>。\n"
+        "协调员会尽快把它分派给合适的政协委员。\n"
+        "发送 /my 查看进度，/case {ref} 查看详情。"
+    ),
+    "cancelled": "已取消，未提交任何内容。有问题随时发给我。",
+    "cancelled_toast": "已取消",
+    "draft_dropped": "之前未提交的草稿已放弃。",
+    "nothing_to_cancel": "当前没有进行中的操作。",
+    "describe_first": "请先用文字描述您要反映的问题。",
+    # cases
+    "triage_name": "待分派",
+    "not_given": "未填写",
+    "status_triage": "待分派",
+    "status_open": "待认领",
+    "status_claimed": "办理中",
+    "status_resolved": "已办结",
+    "status_closed": "已关闭",
+    "my_none": "您还没有反映过问题。直接发文字即可开始。",
+    "my_header": "您的反映（最近 {count} 条）：",
+    "case_line": "<b>{ref}</b> · {status} · {tank} · {date}\n    {text}",
+    "case_usage": "请写上案件编号，例如：/case 12",
+    "case_not_found": "没有找到案件 {ref}，或您无权查看。",
+    "case_detail": (
+        "<b>案件 {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>办理记录</b>\n{timeline}"
+    ),
+    "case_contact": "👤 {name} · 📞 {phone}",
+    "case_contact_anonymous": "👤 匿名",
+    "member_notice": (
+        "🆕 <b>新案件 {ref}</b> · {tank}\n"
+        "🕒 {time} · 📍 {station} · 📷 {photos}\n\n"
+        "{text}{keywords}"
+    ),
+    "triage_notice": (
+        "🗂 <b>待分派 {ref}</b>（未能自动确定领域）\n"
+        "🕒 {time} · 📍 {station} · 📷 {photos}\n\n"
+        "{text}{keywords}"
+    ),
+    "notice_keywords": "\n\n🔑 关键词：{keywords}（匹配度 {confidence}）",
+    "event_created": "居民提交，转至 {tank}",
+    # refusals and errors
+    "button_stale": "该按钮已失效。",
+    "unknown_command": "不认识的命令 {command}。发送 /help 查看可用命令。",
+    "not_allowed": "您没有使用该命令的权限。",
+    "unsupported": "暂不支持{what}。请用文字描述问题，可附照片、位置或分享手机号。",
+    "media_sticker": "贴纸",
+    "media_voice": "语音",
+    "media_audio": "音频",
+    "media_video": "视频",
+    "media_video_note": "视频消息",
+    "media_document": "文件",
+    "media_animation": "动图",
+    "media_poll": "投票",
+    "media_other": "这类消息",
+    "private_only": "请在与我的私聊中反映问题。",
+    "internal_error": "抱歉，处理时出了点问题，请稍后再试。您已提交的内容不会丢失。",
+}

@@ -1,0 +1,126 @@
+"""What a service works with: the district's set-up, and the turn of one inbound event."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.messages import Button, Inbound, KeyButton, Kind, Outbound
+from core.models import Person, Station, ThinkTank
+from core.ports import Classifier, UnitOfWork
+from core.texts import t
+
+Buttons = Sequence[Sequence[Button]]
+
+
+@dataclass(frozen=True)
+class District:
+    """The district's think tanks, stations and time zone, as configured."""
+
+    tanks: tuple[ThinkTank, ...]
+    stations: tuple[Station, ...]
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+
+    def tank(self, code: str | None) -> ThinkTank | None:
+        """The tank with this code, if configured."""
+        return next((tank for tank in self.tanks if tank.code == code), None)
+
+    def station(self, code: str | None) -> Station | None:
+        """The station with this code, if configured."""
+        return next((s for s in self.stations if s.code == code), None)
+
+    def tank_name(self, code: str | None, locale: str) -> str:
+        """A tank's display name; the triage label when there is none."""
+        tank = self.tank(code)
+        return tank.name(locale) if tank else t(locale, "triage_name")
+
+    def station_name(self, code: str | None, locale: str) -> str:
+        """A station's display name; 'not given' when there is none."""
+        station = self.station(code)
+        return station.name(locale) if station else t(locale, "not_given")
+
+    def local(self, moment: datetime) -> datetime:
+        """A UTC moment in the district's time zone."""
+        return moment.astimezone(self.timezone)
+
+    def show_time(self, moment: datetime | None) -> str:
+        """A moment as residents read it: local date and minute."""
+        return self.local(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def message_to(person: Person, text: str, **fields: Any) -> Outbound:
+    """A message for a person's chat."""
+    return Outbound(channel=person.channel, chat_id=person.chat_id, text=text, **fields)
+
+
+async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
+    """Queue a message for a person, in the unit of work."""
+    uow.queued.append(await uow.outbox.add(message_to(person, text, **fields), now))
+
+
+@dataclass
+class Turn:
+    """One inbound event being handled: who sent it, and everything a service may use."""
+
+    uow: UnitOfWork
+    district: District
+    classifier: Classifier
+    now: datetime
+    person: Person
+    inbound: Inbound
+    answered: bool = False
+
+    @property
+    def locale(self) -> str:
+        """The sender's locale."""
+        return self.person.locale
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        """A catalogue text in the sender's locale."""
+        return t(self.locale, key, **kwargs)
+
+    async def reply(
+        self,
+        text: str,
+        buttons: Buttons = (),
+        keyboard: Sequence[Sequence[KeyButton]] = (),
+        **fields: Any,
+    ) -> None:
+        """Send a message to the sender's chat."""
+        await self.send_to(self.person, text, buttons=buttons, keyboard=keyboard, **fields)
+
+    async def send_to(
+        self,
+        person: Person,
+        text: str,
+        buttons: Buttons = (),
+        keyboard: Sequence[Sequence[KeyButton]] = (),
+        **fields: Any,
+    ) -> None:
+        """Send a message to another person's chat."""
+        rows = tuple(tuple(row) for row in buttons)
+        keys = tuple(tuple(row) for row in keyboard)
+        await notify(self.uow, person, text, self.now, buttons=rows, keyboard=keys, **fields)
+
+    async def edit(self, person: Person, key: str, text: str, buttons: Buttons = ()) -> None:
+        """Edit a message sent earlier under key in a person's chat."""
+        rows = tuple(tuple(row) for row in buttons)
+        await notify(self.uow, person, text, self.now, kind=Kind.EDIT, edit_key=key, buttons=rows)
+
+    async def answer(self, text: str = "", alert: bool = False) -> None:
+        """Answer the button press that caused this turn (once)."""
+        if self.inbound.callback_id is None or self.answered:
+            return
+        self.answered = True
+        await notify(
+            self.uow,
+            self.person,
+            text,
+            self.now,
+            kind=Kind.ANSWER,
+            callback_id=self.inbound.callback_id,
+            alert=alert,
+        )

@@ -1,0 +1,161 @@
+"""One inbound event, handled once, in one transaction: who sent it, what it means, what to send."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from core import callbacks, intake, menus
+from core.callbacks import Callback
+from core.commands import HANDLERS
+from core.context import District, Turn
+from core.messages import MAX_TEXT, Inbound
+from core.models import DialogState, Person
+from core.ports import Classifier, UnitOfWork, UnitOfWorkFactory
+from core.texts import locale_of, t
+
+log = logging.getLogger(__name__)
+
+ButtonFn = Callable[[Turn, DialogState, Callback], Awaitable[None]]
+InputFn = Callable[[Turn, DialogState], Awaitable[None]]
+
+BUTTONS: dict[str, ButtonFn] = {"in": intake.on_button}
+DIALOGS: dict[str, InputFn] = {"intake": intake.on_input}
+
+
+async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
+    """The sender as a person, created on first contact and kept up to date."""
+    person = await uow.people.by_external(inbound.channel, inbound.user_id)
+    locale = locale_of(inbound.language) if inbound.language else None
+    if person is None:
+        return await uow.people.add(
+            Person(
+                id=0,
+                channel=inbound.channel,
+                external_id=inbound.user_id,
+                chat_id=inbound.chat_id,
+                name=inbound.user_name[:128],
+                username=inbound.username,
+                locale=locale or "zh",
+            ),
+            now,
+        )
+    fresh = (inbound.chat_id, inbound.user_name[:128], inbound.username, locale or person.locale)
+    if (person.chat_id, person.name, person.username, person.locale) != fresh:
+        person.chat_id, person.name, person.username, person.locale = fresh
+        person.reachable = True
+        await uow.people.update(person)
+    return person
+
+
+async def dispatch(turn: Turn, state: DialogState) -> None:
+    """Route the event to the command, button or conversation it belongs to."""
+    inbound = turn.inbound
+    if inbound.callback_data is not None or inbound.callback_id is not None:
+        cb = callbacks.parse(inbound.callback_data)
+        handler = BUTTONS.get(cb.scope) if cb else None
+        if cb is None or handler is None:
+            await turn.answer(turn.t("button_stale"), alert=True)
+            return
+        await handler(turn, state, cb)
+    elif inbound.command is not None:
+        await _command(turn, state, inbound.command)
+    elif inbound.unsupported is not None:
+        what = turn.t(f"media_{inbound.unsupported}")
+        await turn.reply(turn.t("unsupported", what=what))
+    elif state.state != "idle":
+        await DIALOGS[state.state.partition(".")[0]](turn, state)
+    else:
+        await _idle_input(turn, state)
+
+
+async def _command(turn: Turn, state: DialogState, command: str) -> None:
+    handler = HANDLERS.get(command)
+    if handler is None:
+        await turn.reply(turn.t("unknown_command", command=f"/{command[:32]}"))
+    elif not menus.allowed(command, turn.person.role):
+        await turn.reply(turn.t("not_allowed"))
+    else:
+        await handler(turn, state)
+
+
+async def _idle_input(turn: Turn, state: DialogState) -> None:
+    inbound = turn.inbound
+    text = (inbound.text or "").strip()
+    if inbound.photos:
+        await intake.begin(turn, state, text, inbound.photos)
+    elif text and intake.is_greeting(text):
+        await turn.reply(turn.t("greeting_hint"))
+    elif intake.meaningful(text) >= 2:
+        await intake.begin(turn, state, text)
+    elif inbound.contact_phone is not None or inbound.location is not None:
+        await turn.reply(turn.t("describe_first"))
+    else:
+        await turn.reply(turn.t("need_words"))
+
+
+async def handle(
+    inbound: Inbound,
+    open_unit: UnitOfWorkFactory,
+    district: District,
+    classifier: Classifier,
+    now: datetime,
+) -> list[int]:
+    """Handle one inbound event; returns the ids of the outbox messages it queued."""
+    if inbound.text is not None and len(inbound.text) > MAX_TEXT:
+        inbound = inbound.model_copy(update={"text": inbound.text[:MAX_TEXT]})
+    try:
+        async with open_unit() as uow:
+            if inbound.update_id is not None and not await uow.updates.first_time(
+                inbound.channel, inbound.update_id, now
+            ):
+                return []
+            person = await identify(uow, inbound, now)
+            if not inbound.private:
+                return await _refuse_group(uow, inbound, person, district, classifier, now)
+            state = await uow.dialogs.get(inbound.channel, inbound.chat_id)
+            turn = Turn(uow, district, classifier, now, person, inbound)
+            await dispatch(turn, state)
+            await turn.answer()
+            await uow.dialogs.save(state, now)
+            await uow.commit()
+            return uow.queued
+    except Exception:
+        log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
+        return await _apologise(inbound, open_unit, district, classifier, now)
+
+
+async def _refuse_group(
+    uow: UnitOfWork,
+    inbound: Inbound,
+    person: Person,
+    district: District,
+    classifier: Classifier,
+    now: datetime,
+) -> list[int]:
+    if inbound.command is not None:
+        turn = Turn(uow, district, classifier, now, person, inbound)
+        await turn.reply(t(locale_of(inbound.language), "private_only"))
+    await uow.commit()
+    return uow.queued
+
+
+async def _apologise(
+    inbound: Inbound,
+    open_unit: UnitOfWorkFactory,
+    district: District,
+    classifier: Classifier,
+    now: datetime,
+) -> list[int]:
+    """After a failure: record the update as handled and say sorry, changing nothing else."""
+    async with open_unit() as uow:
+        if inbound.update_id is not None:
+            await uow.updates.first_time(inbound.channel, inbound.update_id, now)
+        person = await identify(uow, inbound, now)
+        turn = Turn(uow, district, classifier, now, person, inbound)
+        await turn.answer(turn.t("internal_error"), alert=True)
+        if inbound.callback_id is None:
+            await turn.reply(turn.t("internal_error"))
+        await uow.commit()
+        return uow.queued

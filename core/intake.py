@@ -1,0 +1,296 @@
+"""The resident's conversation that turns words into a case: describe → station → contact → confirm.
+
+The draft lives in the chat's dialog state (the database), so a restart loses nothing. Every button
+carries the draft's id; a button of an older or finished draft is refused politely.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from typing import Any
+
+from core import callbacks, cards
+from core.callbacks import Callback
+from core.context import Turn
+from core.messages import Button, KeyButton
+from core.models import Case, CaseEvent, CaseStatus, DialogState
+from core.routing import announce_new_case
+
+MAX_TEXT = 3000
+MAX_PHOTOS = 10
+MIN_CONCERN_CHARS = 6
+PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
+GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
+
+DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
+    "intake.describe",
+    "intake.station",
+    "intake.contact",
+    "intake.confirm",
+    "intake.tank",
+)
+
+
+def meaningful(text: str) -> int:
+    """How many letters and digits the text has (emoji, spaces and marks do not count)."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def is_greeting(text: str) -> bool:
+    """True for a bare greeting rather than a concern."""
+    return text.strip(" !！?？。.~～").lower() in GREETINGS
+
+
+async def begin(
+    turn: Turn, state: DialogState, text: str = "", photos: tuple[str, ...] = ()
+) -> None:
+    """Start a new draft; with text, go straight to the next question."""
+    state.state = DESCRIBE
+    state.data = {"id": secrets.token_hex(4), "text": "", "photos": list(photos[:MAX_PHOTOS])}
+    if text:
+        await _take_text(turn, state, text)
+    else:
+        key = "ask_describe_with_photo" if photos else "ask_describe"
+        await turn.reply(turn.t(key), remove_keyboard=True)
+
+
+async def on_input(turn: Turn, state: DialogState) -> None:
+    """Handle text, photos, contact or location while a draft is open."""
+    inbound, draft = turn.inbound, state.data
+    if inbound.photos:
+        await _add_photos(turn, state)
+    if inbound.location is not None:
+        draft["location"] = list(inbound.location)
+        await turn.reply(turn.t("location_saved"))
+    if inbound.contact_phone is not None:
+        await _take_contact(turn, state)
+        return
+    text = (inbound.text or "").strip()
+    if not text:
+        return
+    if state.state == STATION and (station := _station_by_name(turn, text)):
+        draft["station"] = station
+        await _ask_contact(turn, state)
+    elif state.state == CONTACT and text in _contact_labels(turn):
+        draft["contact"] = _contact_labels(turn)[text]
+        await _show_card(turn, state)
+    elif state.state == CONTACT and PHONE.match(text) and sum(c.isdigit() for c in text) >= 7:
+        draft["contact"], draft["phone"] = "phone", text
+        await _show_card(turn, state)
+    elif state.state == DESCRIBE:
+        await _take_text(turn, state, text)
+    else:
+        await _append_text(turn, state, text)
+
+
+async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+    """Handle a press on one of the draft's buttons."""
+    if not state.state.startswith("intake.") or cb.arg(0) != state.data.get("id"):
+        await turn.answer(turn.t("button_stale"), alert=True)
+        return
+    draft = state.data
+    if cb.action == "st" and turn.district.station(cb.arg(1)) and state.state == STATION:
+        draft["station"] = cb.arg(1)
+        await turn.answer(turn.district.station_name(cb.arg(1), turn.locale))
+        await _ask_contact(turn, state)
+    elif cb.action == "stskip" and state.state == STATION:
+        await turn.answer()
+        await _ask_contact(turn, state)
+    elif cb.action == "ok" and state.state == CONFIRM:
+        await turn.answer(turn.t("submitted_toast"))
+        await _submit(turn, state)
+    elif cb.action == "tanks" and state.state in (CONFIRM, TANK):
+        await turn.answer()
+        state.state = TANK
+        await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, draft["id"]))
+    elif cb.action == "tank" and state.state == TANK and _valid_tank_choice(turn, cb.arg(1)):
+        draft["tank"] = None if cb.arg(1) == "triage" else cb.arg(1)
+        draft["tank_chosen"] = True
+        await turn.answer()
+        await _show_card(turn, state)
+    elif cb.action == "cancel":
+        await cancel(turn, state)
+    else:
+        await turn.answer(turn.t("button_stale"), alert=True)
+
+
+async def cancel(turn: Turn, state: DialogState) -> None:
+    """Drop the draft."""
+    await turn.answer(turn.t("cancelled_toast"))
+    state.state, state.data = "idle", {}
+    await turn.reply(turn.t("cancelled"), remove_keyboard=True)
+
+
+async def _take_text(turn: Turn, state: DialogState, text: str) -> None:
+    if meaningful(text) < 2:
+        await turn.reply(turn.t("need_words"))
+        return
+    state.data["text"] = _joined(state.data.get("text", ""), text)
+    if meaningful(state.data["text"]) < MIN_CONCERN_CHARS:
+        await turn.reply(turn.t("need_more_detail"))
+        return
+    if turn.district.stations:
+        state.state = STATION
+        await turn.reply(turn.t("ask_station"), buttons=_station_buttons(turn, state.data["id"]))
+    else:
+        await _ask_contact(turn, state)
+
+
+async def _append_text(turn: Turn, state: DialogState, text: str) -> None:
+    if meaningful(text) < 1:
+        await turn.reply(turn.t("use_buttons"))
+        return
+    draft = state.data
+    if len(draft["text"]) + len(text) + 1 > MAX_TEXT:
+        await turn.reply(turn.t("text_too_long", limit=MAX_TEXT))
+        return
+    draft["text"] = _joined(draft["text"], text)
+    if state.state == CONFIRM:
+        await _show_card(turn, state)
+    else:
+        await turn.reply(turn.t("text_appended"))
+
+
+def _joined(old: str, new: str) -> str:
+    combined = f"{old}\n{new}" if old else new
+    return combined[:MAX_TEXT]
+
+
+async def _add_photos(turn: Turn, state: DialogState) -> None:
+    photos: list[str] = state.data.setdefault("photos", [])
+    room = MAX_PHOTOS - len(photos)
+    photos.extend(turn.inbound.photos[: max(room, 0)])
+    key = "photo_added" if room > 0 else "photo_limit"
+    await turn.reply(turn.t(key, count=len(photos), limit=MAX_PHOTOS))
+    if state.state == DESCRIBE and not state.data.get("text") and not turn.inbound.text:
+        await turn.reply(turn.t("ask_describe_with_photo"))
+
+
+async def _take_contact(turn: Turn, state: DialogState) -> None:
+    inbound = turn.inbound
+    if inbound.contact_user_id != inbound.user_id:
+        await turn.reply(turn.t("contact_not_own"))
+        return
+    state.data["contact"], state.data["phone"] = "phone", inbound.contact_phone
+    turn.person.phone = inbound.contact_phone
+    await turn.uow.people.update(turn.person)
+    if state.state in (STATION, CONTACT, CONFIRM):
+        await _show_card(turn, state)
+    else:
+        await turn.reply(turn.t("contact_saved"))
+
+
+def _station_by_name(turn: Turn, text: str) -> str | None:
+    for station in turn.district.stations:
+        if text in (station.name_zh, station.name_en, station.code):
+            return station.code
+    return None
+
+
+def _contact_labels(turn: Turn) -> dict[str, str]:
+    return {turn.t("contact_none"): "none", turn.t("contact_anonymous"): "anonymous"}
+
+
+def _station_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
+    buttons = [
+        Button(text=s.name(turn.locale), data=callbacks.pack("in", "st", draft_id, s.code))
+        for s in turn.district.stations
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([Button(text=turn.t("skip"), data=callbacks.pack("in", "stskip", draft_id))])
+    return rows
+
+
+def _tank_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
+    rows = [
+        [
+            Button(
+                text=tank.name(turn.locale), data=callbacks.pack("in", "tank", draft_id, tank.code)
+            )
+        ]
+        for tank in turn.district.tanks
+    ]
+    rows.append(
+        [Button(text=turn.t("tank_unsure"), data=callbacks.pack("in", "tank", draft_id, "triage"))]
+    )
+    return rows
+
+
+def _valid_tank_choice(turn: Turn, code: str | None) -> bool:
+    return code == "triage" or turn.district.tank(code) is not None
+
+
+async def _ask_contact(turn: Turn, state: DialogState) -> None:
+    state.state = CONTACT
+    keyboard = [
+        [KeyButton(text=turn.t("contact_share"), request_contact=True)],
+        [KeyButton(text=turn.t("contact_none")), KeyButton(text=turn.t("contact_anonymous"))],
+    ]
+    await turn.reply(turn.t("ask_contact"), keyboard=keyboard)
+
+
+def _classify(turn: Turn, draft: dict[str, Any]) -> None:
+    if draft.get("tank_chosen"):
+        return
+    verdict = turn.classifier.classify(draft["text"])
+    draft["tank"] = verdict.tank
+    draft["confidence"] = round(verdict.confidence, 4)
+    draft["hits"] = [[h.keyword, h.weight, h.count] for h in verdict.hits]
+
+
+async def _show_card(turn: Turn, state: DialogState) -> None:
+    first_card = state.state != CONFIRM and state.state != TANK
+    state.state = CONFIRM
+    _classify(turn, state.data)
+    if first_card:
+        await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
+    draft_id = state.data["id"]
+    buttons = [
+        [
+            Button(text=turn.t("btn_confirm"), data=callbacks.pack("in", "ok", draft_id)),
+            Button(text=turn.t("btn_change_tank"), data=callbacks.pack("in", "tanks", draft_id)),
+        ],
+        [Button(text=turn.t("btn_cancel"), data=callbacks.pack("in", "cancel", draft_id))],
+    ]
+    await turn.reply(cards.draft_card(turn, state.data), buttons=buttons)
+
+
+async def _submit(turn: Turn, state: DialogState) -> None:
+    draft, person, now = state.data, turn.person, turn.now
+    anonymous = draft.get("contact") == "anonymous"
+    case = await turn.uow.cases.add(
+        Case(
+            id=0,
+            resident_id=person.id,
+            channel=person.channel,
+            text=draft["text"],
+            created_at=now,
+            updated_at=now,
+            status=CaseStatus.OPEN if draft.get("tank") else CaseStatus.TRIAGE,
+            photos=tuple(draft.get("photos", ())),
+            station=draft.get("station"),
+            location=_location(draft),
+            contact_name=None if anonymous else (person.name or None),
+            contact_phone=None if anonymous else draft.get("phone"),
+            anonymous=anonymous,
+            tank=draft.get("tank"),
+            confidence=float(draft.get("confidence", 0.0)),
+            keywords=cards.hits_of(draft),
+        )
+    )
+    via = "resident" if draft.get("tank_chosen") else "classifier"
+    await turn.uow.events.add(
+        CaseEvent(case.id, "created", now, person.id, {"tank": case.tank, "via": via})
+    )
+    state.state, state.data = "idle", {}
+    tank_name = turn.district.tank_name(case.tank, turn.locale)
+    key = "submitted" if case.tank else "submitted_triage"
+    await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
+    await announce_new_case(turn.uow, turn.district, case, now)
+
+
+def _location(draft: dict[str, Any]) -> tuple[float, float] | None:
+    value = draft.get("location")
+    return (float(value[0]), float(value[1])) if value else None

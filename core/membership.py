@@ -1,0 +1,80 @@
+"""Who is a member of which tank and who coordinates; each role change updates the person's menu."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from core import menus
+from core.context import District, message_to
+from core.messages import Kind
+from core.models import Person, Role
+from core.ports import UnitOfWork
+
+
+class MembershipError(ValueError):
+    """A membership change that cannot be made, with the reason."""
+
+
+async def set_menu(uow: UnitOfWork, person: Person, now: datetime) -> None:
+    """Queue the person's role menu for their chat."""
+    commands = menus.menu(person.role, person.locale)
+    message = message_to(person, "", kind=Kind.COMMANDS, commands=commands)
+    uow.queued.append(await uow.outbox.add(message, now))
+
+
+async def _person(uow: UnitOfWork, channel: str, external_id: str, now: datetime) -> Person:
+    person = await uow.people.by_external(channel, external_id)
+    if person is None:
+        person = await uow.people.add(
+            Person(id=0, channel=channel, external_id=external_id, chat_id=external_id), now
+        )
+    return person
+
+
+async def add_member(
+    uow: UnitOfWork,
+    district: District,
+    channel: str,
+    external_id: str,
+    tank: str,
+    now: datetime,
+    name: str | None = None,
+    station: str | None = None,
+) -> Person:
+    """Make someone a member of a tank (creating them if they never wrote to the bot)."""
+    if district.tank(tank) is None:
+        codes = ", ".join(t.code for t in district.tanks)
+        raise MembershipError(f"unknown think tank {tank!r}; known: {codes}")
+    if station is not None and district.station(station) is None:
+        raise MembershipError(f"unknown station {station!r}")
+    person = await _person(uow, channel, external_id, now)
+    if person.is_coordinator:
+        raise MembershipError(f"{external_id} is a coordinator")
+    person.role, person.tank, person.station, person.active = Role.MEMBER, tank, station, True
+    if name:
+        person.name = name
+    await uow.people.update(person)
+    await set_menu(uow, person, now)
+    return person
+
+
+async def sync_coordinators(
+    uow: UnitOfWork, channel: str, external_ids: Iterable[str], now: datetime
+) -> list[Person]:
+    """Make exactly these people coordinators; others who were become residents again."""
+    wanted = set(external_ids)
+    changed = []
+    for person in await uow.people.coordinators():
+        if person.channel == channel and person.external_id not in wanted:
+            person.role = Role.RESIDENT
+            changed.append(person)
+    for external_id in sorted(wanted):
+        person = await _person(uow, channel, external_id, now)
+        if person.role != Role.COORDINATOR:
+            person.role, person.tank, person.active = Role.COORDINATOR, None, True
+            changed.append(person)
+    for person in changed:
+        await uow.people.update(person)
+        await set_menu(uow, person, now)
+    return changed

@@ -1,0 +1,43 @@
+"""Each role's commands: what its menu shows and what /help lists."""
+
+from __future__ import annotations
+
+from core.models import Role
+from core.texts import esc, t
+
+R, M, C = Role.RESIDENT, Role.MEMBER, Role.COORDINATOR
+EVERYONE = frozenset({R, M, C})
+STAFF = frozenset({M, C})
+COORDINATORS = frozenset({C})
+
+# (command, who may use it); the description is the catalogue text "cmd_<command>".
+COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
+    ("start", EVERYONE),
+    ("new", EVERYONE),
+    ("my", EVERYONE),
+    ("case", EVERYONE),
+    ("cancel", EVERYONE),
+    ("help", EVERYONE),
+)
+
+HIDDEN_FROM_MENU = frozenset({"start"})
+
+
+def allowed(command: str, role: Role) -> bool:
+    """True if the role may use the command."""
+    return any(name == command and role in roles for name, roles in COMMANDS)
+
+
+def menu(role: Role, locale: str) -> tuple[tuple[str, str], ...]:
+    """The (command, description) pairs of a role's menu."""
+    return tuple(
+        (name, t(locale, f"cmd_{name}"))
+        for name, roles in COMMANDS
+        if role in roles and name not in HIDDEN_FROM_MENU
+    )
+
+
+def help_text(role: Role, locale: str) -> str:
+    """The /help answer for a role."""
+    lines = [f"/{name} — {esc(desc)}" for name, desc in menu(role, locale)]
+    return t(locale, f"help_{role.value}") + "\n\n" + "\n".join(lines)

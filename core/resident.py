@@ -1,0 +1,86 @@
+"""What everyone can ask for: the greeting, help, their own cases and one case's timeline."""
+
+from __future__ import annotations
+
+from core import access, cards, intake
+from core.context import Turn
+from core.menus import help_text
+from core.models import Case, DialogState
+
+MY_LIMIT = 20
+
+
+def parse_case_number(text: str) -> int | None:
+    """A case number as people type it: 12, #12 or ＃12; None if it is not one."""
+    token = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+    token = token.lstrip("#＃№")
+    if not token.isascii() or not token.isdigit() or len(token) > 12:
+        return None
+    number = int(token)
+    return number if number > 0 else None
+
+
+async def start(turn: Turn, state: DialogState) -> None:
+    """Greet and say what to do."""
+    key = f"start_{turn.person.role.value}"
+    name = turn.person.name
+    await turn.reply(
+        turn.t(key, name=(f" {name}" if turn.locale == "en" else name) if name else "")
+    )
+    if state.state.startswith("intake."):
+        await turn.reply(turn.t("draft_open"))
+
+
+async def show_help(turn: Turn, state: DialogState) -> None:
+    """List the caller's commands."""
+    await turn.reply(help_text(turn.person.role, turn.locale))
+
+
+async def new_concern(turn: Turn, state: DialogState) -> None:
+    """Start a new concern, dropping an unsent draft."""
+    if state.state.startswith("intake.") and state.data.get("text"):
+        await turn.reply(turn.t("draft_dropped"))
+    await intake.begin(turn, state, turn.inbound.args.strip())
+
+
+async def cancel(turn: Turn, state: DialogState) -> None:
+    """Leave whatever conversation is going on."""
+    if state.state == "idle":
+        await turn.reply(turn.t("nothing_to_cancel"), remove_keyboard=True)
+        return
+    await intake.cancel(turn, state)
+
+
+async def my_cases(turn: Turn, state: DialogState) -> None:
+    """List the caller's own cases, newest first."""
+    cases = await turn.uow.cases.for_resident(turn.person.id, MY_LIMIT)
+    if not cases:
+        await turn.reply(turn.t("my_none"))
+        return
+    lines = [cards.case_line(turn.locale, turn.district, c) for c in cases]
+    await turn.reply(turn.t("my_header", count=len(cases)) + "\n" + "\n".join(lines))
+
+
+async def load_visible_case(turn: Turn, text: str) -> Case | None:
+    """The case a caller names, if it exists and they may see it; otherwise they are told."""
+    number = parse_case_number(text)
+    if number is None:
+        await turn.reply(turn.t("case_usage"))
+        return None
+    case = await turn.uow.cases.get(number)
+    if case is None or not access.can_view(turn.person, case):
+        await turn.reply(turn.t("case_not_found", ref=f"#{number}"))
+        return None
+    return case
+
+
+async def show_case(turn: Turn, state: DialogState) -> None:
+    """Show one case with its timeline, to whoever may see it."""
+    case = await load_visible_case(turn, turn.inbound.args)
+    if case is None:
+        return
+    events = await turn.uow.events.for_case(case.id)
+    if not access.sees_internal(turn.person, case):
+        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
+    contact = access.sees_contact(turn.person, case)
+    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact))

@@ -1,0 +1,28 @@
+"""The core as the adapters see it: hand it an inbound event, get back what to deliver."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import handling
+from core.context import District
+from core.messages import Inbound
+from core.ports import Classifier, UnitOfWorkFactory
+
+
+@dataclass
+class Service:
+    """Everything core needs, chosen once in bot.py."""
+
+    open_unit: UnitOfWorkFactory
+    district: District
+    classifier: Classifier
+    clock: Callable[[], datetime]
+
+    async def handle(self, inbound: Inbound) -> list[int]:
+        """Handle one inbound event; returns the outbox ids to deliver."""
+        return await handling.handle(
+            inbound, self.open_unit, self.district, self.classifier, self.clock()
+        )

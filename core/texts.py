@@ -1,0 +1,57 @@
+"""The catalogue of user-facing texts, Chinese first, English where the user's language is English.
+
+Texts are Telegram HTML. `t()` escapes every argument unless it is wrapped in `Markup`, so a user's
+words can never become markup.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from core.catalogue_en import EN
+from core.catalogue_zh import ZH
+
+CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+
+class _Blank(dict[str, Any]):
+    """Format arguments where a missing one is blank rather than an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class Markup(str):
+    """A string that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def esc(value: object) -> str:
+    """Escape a value for Telegram HTML."""
+    return html.escape(str(value), quote=False)
+
+
+def locale_of(language_code: str | None) -> str:
+    """The catalogue to use for a Telegram language code: English for en*, else Chinese."""
+    return "en" if (language_code or "").lower().startswith("en") else "zh"
+
+
+def t(locale: str, key: str, **kwargs: Any) -> str:
+    """The text for key in the locale, with its arguments escaped and filled in."""
+    catalogue = CATALOGUES.get(locale, ZH)
+    template = catalogue.get(key) or ZH[key]
+    safe = {k: v if isinstance(v, Markup) else esc(v) for k, v in kwargs.items()}
+    return template.format_map(_Blank(safe))
+
+
+def m(locale: str, key: str, **kwargs: Any) -> Markup:
+    """Like t(), marked as safe HTML for nesting into another text."""
+    return Markup(t(locale, key, **kwargs))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to at most limit characters, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

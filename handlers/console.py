@@ -1,0 +1,221 @@
+"""The console channel: the same core and outbox, typed at a terminal or piped from a script.
+
+Buttons show as numbered choices; type the number to press one. Lines starting with ':' are the
+console's own commands (:as, :who, :photo, :contact, :location, :help, :quit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any, TextIO
+
+from core import membership
+from core.messages import Inbound, Kind, Outbound
+from core.service import Service
+from handlers.sender import OutboxSender
+from storage.db import Database
+from storage.outbox import OutboxStore
+
+CHANNEL = "console"
+RESIDENT = "resident"
+COORDINATOR = "coordinator"
+DEMO_NAMES = ("张律师", "王经理", "李农技", "刘委员", "陈委员")
+TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Chat:
+    """What the console remembers of one identity's chat: its last buttons."""
+
+    label: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
+    keys: list[tuple[str, bool]] = field(default_factory=list)  # (label, request_contact)
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as plain terminal text."""
+    return html.unescape(TAGS.sub("", text))
+
+
+class ConsoleTransport:
+    """Prints each delivered message under the name of the chat it went to."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.ids = count(1)
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        """Show the message; remember its buttons for numbered pressing."""
+        chat = self.console.chat(message.chat_id)
+        out = self.console.out
+        if message.kind == Kind.COMMANDS:
+            return None
+        if message.kind == Kind.ANSWER:
+            if message.text:
+                out.write(f"   ({chat.label}: {plain(message.text)})\n")
+            return None
+        if message.photos:
+            out.write(f"\n── {chat.label} ◀ [📷 × {len(message.photos)}]\n")
+            return next(self.ids)
+        edited = " (已更新 / edited)" if message.kind == Kind.EDIT else ""
+        out.write(f"\n── {chat.label} ◀{edited}\n{plain(message.text)}\n")
+        if message.buttons:
+            chat.buttons = [(b.text, b.data) for row in message.buttons for b in row]
+            chat.keys = []
+        elif message.keyboard:
+            chat.keys = [(b.text, b.request_contact) for row in message.keyboard for b in row]
+            chat.buttons = []
+        elif message.remove_keyboard or message.kind == Kind.SEND:
+            chat.keys = [] if message.remove_keyboard else chat.keys
+        choices = [label for label, _ in chat.buttons] + [label for label, _ in chat.keys]
+        if (message.buttons or message.keyboard) and choices:
+            out.write("   " + "  ".join(f"[{i}] {c}" for i, c in enumerate(choices, 1)) + "\n")
+        out.flush()
+        return edit_message_id if message.kind == Kind.EDIT else next(self.ids)
+
+
+class Console:
+    """A seeded demo district you talk to as a resident, a member or a coordinator."""
+
+    def __init__(
+        self, service: Service, db: Database, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+    ) -> None:
+        self.service, self.db, self.inp, self.out = service, db, inp, out
+        self.chats: dict[str, Chat] = {RESIDENT: Chat("居民 resident (you)")}
+        self.identities: dict[str, str] = {"resident": RESIDENT, "coordinator": COORDINATOR}
+        self.me = RESIDENT
+        self.echo = not inp.isatty()
+        self.photo_ids = count(1)
+
+    def chat(self, chat_id: str) -> Chat:
+        """The console's record of a chat."""
+        return self.chats.setdefault(chat_id, Chat(chat_id))
+
+    async def seed(self) -> None:
+        """Create the demo district's people: a member in each tank and a coordinator."""
+        district, now = self.service.district, self.service.clock()
+        async with self.service.open_unit() as uow:
+            for i, tank in enumerate(district.tanks):
+                external = f"member-{tank.code}"
+                name = DEMO_NAMES[i % len(DEMO_NAMES)]
+                existing = await uow.people.by_external(CHANNEL, external)
+                if existing is None or not existing.is_member:
+                    await membership.add_member(
+                        uow, district, CHANNEL, external, tank.code, now, name
+                    )
+                self.identities.setdefault("member", external)
+                self.identities[tank.code] = external
+                self.chats[external] = Chat(f"{name}（{tank.name_zh}委员 member）")
+            await membership.sync_coordinators(uow, CHANNEL, [COORDINATOR], now)
+            coordinator = await uow.people.by_external(CHANNEL, COORDINATOR)
+            if coordinator is not None and not coordinator.name:
+                coordinator.name = "赵协调"
+                await uow.people.update(coordinator)
+            await uow.commit()
+        self.chats[COORDINATOR] = Chat("赵协调（协调员 coordinator）")
+
+    async def run(self) -> None:
+        """Read lines until end of input or :quit, delivering everything each line causes."""
+        await self.seed()
+        store = OutboxStore(self.db, CHANNEL)
+        sender = OutboxSender(
+            store, ConsoleTransport(self), rate=1e6, chat_rate=1e6, chat_burst=1e6
+        )
+        await sender.start()
+        self.out.write(INTRO)
+        try:
+            while (line := await self._read()) is not None:
+                if line.strip() in (":quit", ":q"):
+                    break
+                inbound = self._inbound(line.rstrip("\n"))
+                if inbound is not None:
+                    sender.submit(await self.service.handle(inbound))
+                await sender.drain()
+        finally:
+            await sender.drain()
+            await sender.stop()
+
+    async def _read(self) -> str | None:
+        self.out.write(f"\n[{self.me}] › ")
+        self.out.flush()
+        line = await asyncio.get_running_loop().run_in_executor(None, self.inp.readline)
+        if not line:
+            self.out.write("\n")
+            return None
+        if self.echo:
+            self.out.write(line if line.endswith("\n") else line + "\n")
+        return line
+
+    def _inbound(self, line: str) -> Inbound | None:
+        base: dict[str, Any] = {
+            "channel": CHANNEL,
+            "user_id": self.me,
+            "chat_id": self.me,
+            "user_name": self._name(),
+        }
+        chat = self.chat(self.me)
+        stripped = line.strip()
+        if stripped.startswith(":"):
+            return self._meta(stripped, base)
+        if stripped.isdigit() and 0 < int(stripped) <= len(chat.buttons) + len(chat.keys):
+            index = int(stripped) - 1
+            if index < len(chat.buttons):
+                return Inbound(
+                    **base, callback_id=f"cb{index}", callback_data=chat.buttons[index][1]
+                )
+            label, contact = chat.keys[index - len(chat.buttons)]
+            if contact:
+                return Inbound(**base, contact_phone="13800138000", contact_user_id=self.me)
+            return Inbound(**base, text=label)
+        if stripped.startswith("/"):
+            head, _, args = stripped.partition(" ")
+            return Inbound(**base, command=head[1:].lower(), args=args.strip())
+        return Inbound(**base, text=line)
+
+    def _name(self) -> str:
+        return "居民小王" if self.me == RESIDENT else self.chat(self.me).label.split("（")[0]
+
+    def _meta(self, line: str, base: dict[str, Any]) -> Inbound | None:
+        word, _, rest = line[1:].partition(" ")
+        if word == "as" and rest.strip() in self.identities:
+            self.me = self.identities[rest.strip()]
+            self.out.write(f"   now speaking as {self.chat(self.me).label}\n")
+        elif word == "who":
+            for name, ident in self.identities.items():
+                self.out.write(f"   :as {name:12} {self.chat(ident).label}\n")
+        elif word == "photo":
+            photo = f"demo-photo-{next(self.photo_ids)}"
+            return Inbound(**base, photos=(photo,), text=rest.strip() or None)
+        elif word == "contact":
+            phone = rest.strip() or "13800138000"
+            return Inbound(**base, contact_phone=phone, contact_user_id=self.me)
+        elif word == "location":
+            parts = rest.split()
+            if len(parts) == 2:
+                return Inbound(**base, location=(float(parts[0]), float(parts[1])))
+            self.out.write("   usage: :location <latitude> <longitude>\n")
+        else:
+            self.out.write(HELP)
+        return None
+
+
+INTRO = """\
+民情 Minqing — 控制台演示 / console demo
+你现在是居民。直接输入文字反映问题；按钮显示为 [编号]，输入编号即可点击。
+You are a resident. Type a concern; buttons show as [n], type n to press one.
+:as member | :as coordinator | :as resident  切换身份 switch identity;  :help 帮助
+"""
+
+HELP = """\
+   :as <resident|member|coordinator|<tank code>>  switch identity
+   :who                    list identities
+   :photo [caption]        send a photo
+   :contact [phone]        share a phone number
+   :location <lat> <lon>   share a location
+   :quit                   leave
+"""

@@ -1,0 +1,97 @@
+"""The Telegram channel: python-telegram-bot's Application wired to core and the outbox sender."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from core import menus
+from core.models import Role
+from core.service import Service
+from handlers.inbound import to_inbound
+from handlers.processor import ChatOrderedProcessor
+from handlers.sender import OutboxSender
+from handlers.telegram_transport import TelegramTransport
+from storage.db import Database
+from storage.outbox import OutboxStore
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class TelegramChannel:
+    """Receives updates, hands them to core, and delivers the outbox through the Bot API."""
+
+    def __init__(
+        self,
+        service: Service,
+        db: Database,
+        token: str,
+        api_url: str,
+        concurrency: int = 256,
+        on_ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.on_ready = on_ready
+        self.sender: OutboxSender | None = None
+        # One HTTP connection per concurrently processed chat, so the pool never starves.
+        request = HTTPXRequest(connection_pool_size=concurrency + 8, pool_timeout=30.0)
+        self.app: Application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            .request(request)
+            .get_updates_request(HTTPXRequest(connection_pool_size=2))
+            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        ids = await self.service.handle(inbound)
+        if self.sender is not None:
+            self.sender.submit(ids)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending."""
+        async with self.app:
+            await self._default_menus(self.app)
+            self.sender = OutboxSender(
+                OutboxStore(self.db, CHANNEL), TelegramTransport(self.app.bot)
+            )
+            await self.sender.start()
+            updater = self.app.updater
+            assert updater is not None
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=25)
+            await self.app.start()
+            if self.on_ready is not None:
+                await self.on_ready()
+            try:
+                await stop.wait()
+            finally:
+                await updater.stop()
+                await self.app.stop()
+                await self.sender.stop()
+
+    async def _default_menus(self, app: Application) -> None:
+        """Residents' menu for every private chat, in Chinese and in English."""
+        scope = BotCommandScopeAllPrivateChats()
+        try:
+            for locale, language in (("zh", None), ("en", "en")):
+                commands = [BotCommand(n, d) for n, d in menus.menu(Role.RESIDENT, locale)]
+                await app.bot.set_my_commands(commands, scope=scope, language_code=language)
+        except TelegramError as e:
+            log.warning("could not set the default command menus: %s", e)

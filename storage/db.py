@@ -1,0 +1,120 @@
+"""The SQLite database: one connection, WAL, foreign keys, numbered migrations on open."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def to_ms(moment: datetime) -> int:
+    """A moment as UTC milliseconds since the epoch."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(value: int | None) -> datetime | None:
+    """UTC milliseconds since the epoch as an aware moment."""
+    return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the code, in order: (version, name, sql)."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    """The bot's database: a writer connection that units of work share in turns (`lock`), and a
+    reader connection that sees only committed data, for the sender and the read side."""
+
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.reader = reader
+        self.path = path
+        self.lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        """Open (creating if needed) and migrate the database at path."""
+        target = str(path)
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        conn = await _connect(target)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = FULL")
+            db = cls(conn, conn, target)
+            await db.migrate()
+            if target != ":memory:":
+                db.reader = await _connect(target)
+                await db.reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def version(self) -> int:
+        """The schema version the file is at."""
+        async with self.conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> list[int]:
+        """Apply every migration newer than the file, each in its own transaction."""
+        applied = []
+        async with self.lock:
+            current = await self.version()
+            for version, name, sql in migrations():
+                if version <= current:
+                    continue
+                log.info("applying migration %s", name)
+                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                try:
+                    await self.conn.executescript(script)
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+                applied.append(version)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction on the writer connection, committed when the block ends."""
+        async with self.lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def close(self) -> None:
+        """Close the connections."""
+        if self.reader is not self.conn:
+            await self.reader.close()
+        await self.conn.close()
+
+
+async def _connect(target: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(target, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA busy_timeout = 10000")
+    return conn

@@ -1,0 +1,99 @@
+-- Minqing's first schema. Times are UTC milliseconds since the epoch.
+
+CREATE TABLE people (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT    NOT NULL,
+    external_id TEXT    NOT NULL,
+    chat_id     TEXT    NOT NULL,
+    name        TEXT    NOT NULL DEFAULT '',
+    username    TEXT,
+    locale      TEXT    NOT NULL DEFAULT 'zh',
+    role        TEXT    NOT NULL DEFAULT 'resident'
+                CHECK (role IN ('resident', 'member', 'coordinator')),
+    tank        TEXT,
+    station     TEXT,
+    active      INTEGER NOT NULL DEFAULT 1,
+    reachable   INTEGER NOT NULL DEFAULT 1,
+    phone       TEXT,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (channel, external_id)
+);
+CREATE INDEX people_by_role ON people (role, tank);
+
+CREATE TABLE cases (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    resident_id    INTEGER NOT NULL REFERENCES people (id),
+    channel        TEXT    NOT NULL,
+    text           TEXT    NOT NULL,
+    photos         TEXT    NOT NULL DEFAULT '[]',
+    station        TEXT,
+    latitude       REAL,
+    longitude      REAL,
+    contact_name   TEXT,
+    contact_phone  TEXT,
+    anonymous      INTEGER NOT NULL DEFAULT 0,
+    tank           TEXT,
+    confidence     REAL    NOT NULL DEFAULT 0,
+    keywords       TEXT    NOT NULL DEFAULT '[]',
+    status         TEXT    NOT NULL
+                   CHECK (status IN ('triage', 'open', 'claimed', 'resolved', 'closed')),
+    assignee_id    INTEGER REFERENCES people (id),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    claimed_at     INTEGER,
+    first_reply_at INTEGER,
+    resolved_at    INTEGER,
+    closed_at      INTEGER,
+    rating         TEXT
+);
+CREATE INDEX cases_by_resident ON cases (resident_id, id);
+CREATE INDEX cases_by_status ON cases (status, tank);
+CREATE INDEX cases_by_assignee ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
+
+CREATE TABLE case_events (
+    id       INTEGER PRIMARY KEY,
+    case_id  INTEGER NOT NULL REFERENCES cases (id),
+    kind     TEXT    NOT NULL,
+    actor_id INTEGER REFERENCES people (id),
+    at       INTEGER NOT NULL,
+    data     TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX case_events_by_case ON case_events (case_id, id);
+
+CREATE TABLE dialogs (
+    channel    TEXT    NOT NULL,
+    chat_id    TEXT    NOT NULL,
+    state      TEXT    NOT NULL,
+    data       TEXT    NOT NULL DEFAULT '{}',
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, chat_id)
+) WITHOUT ROWID;
+
+CREATE TABLE processed_updates (
+    channel   TEXT    NOT NULL,
+    update_id INTEGER NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (channel, update_id)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel         TEXT    NOT NULL,
+    chat_id         TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    key             TEXT,
+    case_id         INTEGER,
+    created_at      INTEGER NOT NULL,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    sent_at         INTEGER,
+    message_id      INTEGER,
+    error           TEXT
+);
+CREATE INDEX outbox_pending ON outbox (channel, id) WHERE status = 'pending';
+CREATE INDEX outbox_by_key ON outbox (channel, chat_id, key) WHERE key IS NOT NULL;
+CREATE INDEX outbox_by_message ON outbox (channel, chat_id, message_id)
+    WHERE message_id IS NOT NULL;

@@ -1,0 +1,129 @@
+"""The outbox: messages decided inside a transaction, delivered after it commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from core.messages import OUTBOUND, Outbound
+from storage.db import Database, to_ms
+
+
+class SqlOutbox:
+    """Core's side of the outbox: queue messages, find a delivered message's case."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, message: Outbound, now: datetime) -> int:
+        """Queue a message; returns its outbox id."""
+        cursor = await self.conn.execute(
+            "INSERT INTO outbox (channel, chat_id, kind, payload, key, case_id, created_at,"
+            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.channel,
+                message.chat_id,
+                message.kind.value,
+                OUTBOUND.dump_json(message, exclude_defaults=True).decode(),
+                message.key,
+                message.case_id,
+                to_ms(now),
+                to_ms(now),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def case_of_message(self, channel: str, chat_id: str, message_id: int) -> int | None:
+        """The case a delivered message belongs to, if any."""
+        async with self.conn.execute(
+            "SELECT case_id FROM outbox WHERE channel = ? AND chat_id = ? AND message_id = ?",
+            (channel, chat_id, message_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An outbox row waiting to be delivered."""
+
+    id: int
+    message: Outbound
+    attempts: int
+    next_attempt_at: int
+
+
+class OutboxStore:
+    """The sender's side of the outbox: what is due, and what happened to each delivery."""
+
+    def __init__(self, db: Database, channel: str) -> None:
+        self.db = db
+        self.channel = channel
+
+    async def pending(self, after_id: int = 0, limit: int = 1000) -> list[Pending]:
+        """Undelivered rows of this channel with id above after_id, oldest first."""
+        rows = await self.db.reader.execute_fetchall(
+            "SELECT id, payload, attempts, next_attempt_at FROM outbox"
+            " WHERE channel = ? AND status = 'pending' AND id > ? ORDER BY id LIMIT ?",
+            (self.channel, after_id, limit),
+        )
+        return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
+
+    async def get(self, ids: list[int]) -> list[Pending]:
+        """The pending rows among ids, oldest first."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.reader.execute_fetchall(
+            "SELECT id, payload, attempts, next_attempt_at FROM outbox"  # noqa: S608 - marks only
+            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id",
+            ids,
+        )
+        return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
+
+    async def message_id_of(self, chat_id: str, key: str) -> int | None:
+        """The message id of the latest delivered message sent under key to chat."""
+        async with self.db.reader.execute(
+            "SELECT message_id FROM outbox WHERE channel = ? AND chat_id = ? AND key = ?"
+            " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (self.channel, chat_id, key),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(sql, params)
+
+    async def sent(self, row_id: int, message_id: int | None, now: datetime) -> None:
+        """Record a delivery."""
+        await self._write(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
+            " attempts = attempts + 1, error = NULL WHERE id = ?",
+            (to_ms(now), message_id, row_id),
+        )
+
+    async def failed(self, row_id: int, error: str, now: datetime) -> None:
+        """Give up on a row for good (the chat is gone or the message is invalid)."""
+        await self._write(
+            "UPDATE outbox SET status = 'failed', sent_at = ?, attempts = attempts + 1,"
+            " error = ? WHERE id = ?",
+            (to_ms(now), error[:500], row_id),
+        )
+
+    async def retry_at(self, row_id: int, when: datetime, error: str) -> None:
+        """Record a failed attempt and when to try again."""
+        await self._write(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?"
+            " WHERE id = ?",
+            (to_ms(when), error[:500], row_id),
+        )
+
+    async def unreachable(self, chat_id: str) -> None:
+        """Mark the people of a chat as unreachable (they blocked the bot)."""
+        await self._write(
+            "UPDATE people SET reachable = 0 WHERE channel = ? AND chat_id = ?",
+            (self.channel, chat_id),
+        )

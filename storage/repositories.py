@@ -1,0 +1,310 @@
+"""The repositories of core's ports, on one aiosqlite connection inside a unit of work."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from core.models import Case, CaseEvent, CaseStatus, DialogState, KeywordHit, Person, Role
+from storage.db import from_ms, to_ms
+
+PERSON_COLUMNS = (
+    "id, channel, external_id, chat_id, name, username, locale, role, tank, station, "
+    "active, reachable, phone"
+)
+
+
+def person_of(row: aiosqlite.Row) -> Person:
+    """A person from a row of PERSON_COLUMNS."""
+    return Person(
+        id=row["id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        chat_id=row["chat_id"],
+        name=row["name"],
+        username=row["username"],
+        locale=row["locale"],
+        role=Role(row["role"]),
+        tank=row["tank"],
+        station=row["station"],
+        active=bool(row["active"]),
+        reachable=bool(row["reachable"]),
+        phone=row["phone"],
+    )
+
+
+class SqlPeople:
+    """People in SQLite."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _one(self, where: str, params: tuple[Any, ...]) -> Person | None:
+        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}"  # noqa: S608 - fixed fragments
+        async with self.conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return person_of(row) if row else None
+
+    async def _many(self, where: str, params: tuple[Any, ...]) -> list[Person]:
+        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where} ORDER BY id"  # noqa: S608
+        rows = await self.conn.execute_fetchall(sql, params)
+        return [person_of(row) for row in rows]
+
+    async def get(self, person_id: int) -> Person | None:
+        """The person with this id, if any."""
+        return await self._one("id = ?", (person_id,))
+
+    async def by_external(self, channel: str, external_id: str) -> Person | None:
+        """The person known by this channel's user id, if any."""
+        return await self._one("channel = ? AND external_id = ?", (channel, external_id))
+
+    async def add(self, person: Person, now: datetime) -> Person:
+        """Store a new person; returns it with its id."""
+        cursor = await self.conn.execute(
+            "INSERT INTO people (channel, external_id, chat_id, name, username, locale, role,"
+            " tank, station, active, reachable, phone, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*self._values(person), to_ms(now)),
+        )
+        person.id = int(cursor.lastrowid or 0)
+        return person
+
+    async def update(self, person: Person) -> None:
+        """Store a person's changed fields."""
+        await self.conn.execute(
+            "UPDATE people SET channel = ?, external_id = ?, chat_id = ?, name = ?, username = ?,"
+            " locale = ?, role = ?, tank = ?, station = ?, active = ?, reachable = ?, phone = ?"
+            " WHERE id = ?",
+            (*self._values(person), person.id),
+        )
+
+    @staticmethod
+    def _values(p: Person) -> tuple[Any, ...]:
+        return (
+            p.channel,
+            p.external_id,
+            p.chat_id,
+            p.name,
+            p.username,
+            p.locale,
+            p.role.value,
+            p.tank,
+            p.station,
+            int(p.active),
+            int(p.reachable),
+            p.phone,
+        )
+
+    async def members(self, tank: str | None = None) -> list[Person]:
+        """Active members, of one tank or of all."""
+        if tank is None:
+            return await self._many("role = 'member' AND active = 1", ())
+        return await self._many("role = 'member' AND active = 1 AND tank = ?", (tank,))
+
+    async def coordinators(self) -> list[Person]:
+        """Everyone with the coordinator role."""
+        return await self._many("role = 'coordinator' AND active = 1", ())
+
+
+CASE_COLUMNS = (
+    "id, resident_id, channel, text, photos, station, latitude, longitude, contact_name,"
+    " contact_phone, anonymous, tank, confidence, keywords, status, assignee_id, created_at,"
+    " updated_at, claimed_at, first_reply_at, resolved_at, closed_at, rating"
+)
+
+
+def case_of(row: aiosqlite.Row) -> Case:
+    """A case from a row of CASE_COLUMNS."""
+    lat, lon = row["latitude"], row["longitude"]
+    return Case(
+        id=row["id"],
+        resident_id=row["resident_id"],
+        channel=row["channel"],
+        text=row["text"],
+        photos=tuple(json.loads(row["photos"])),
+        station=row["station"],
+        location=(lat, lon) if lat is not None and lon is not None else None,
+        contact_name=row["contact_name"],
+        contact_phone=row["contact_phone"],
+        anonymous=bool(row["anonymous"]),
+        tank=row["tank"],
+        confidence=row["confidence"],
+        keywords=tuple(KeywordHit(k, w, c) for k, w, c in json.loads(row["keywords"])),
+        status=CaseStatus(row["status"]),
+        assignee_id=row["assignee_id"],
+        created_at=from_ms(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=from_ms(row["updated_at"]),  # type: ignore[arg-type]
+        claimed_at=from_ms(row["claimed_at"]),
+        first_reply_at=from_ms(row["first_reply_at"]),
+        resolved_at=from_ms(row["resolved_at"]),
+        closed_at=from_ms(row["closed_at"]),
+        rating=row["rating"],
+    )
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return None if moment is None else to_ms(moment)
+
+
+def case_values(c: Case) -> tuple[Any, ...]:
+    """A case's columns after id, in CASE_COLUMNS order."""
+    lat, lon = c.location if c.location else (None, None)
+    return (
+        c.resident_id,
+        c.channel,
+        c.text,
+        json.dumps(list(c.photos)),
+        c.station,
+        lat,
+        lon,
+        c.contact_name,
+        c.contact_phone,
+        int(c.anonymous),
+        c.tank,
+        c.confidence,
+        json.dumps([[h.keyword, h.weight, h.count] for h in c.keywords], ensure_ascii=False),
+        c.status.value,
+        c.assignee_id,
+        to_ms(c.created_at),
+        to_ms(c.updated_at),
+        _ms(c.claimed_at),
+        _ms(c.first_reply_at),
+        _ms(c.resolved_at),
+        _ms(c.closed_at),
+        c.rating,
+    )
+
+
+class SqlCases:
+    """Cases in SQLite."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, case: Case) -> Case:
+        """Store a new case; returns it with its number."""
+        columns = CASE_COLUMNS.split(", ", 1)[1]
+        marks = ", ".join("?" * len(columns.split(",")))
+        cursor = await self.conn.execute(
+            f"INSERT INTO cases ({columns}) VALUES ({marks})",  # noqa: S608 - fixed columns
+            case_values(case),
+        )
+        case.id = int(cursor.lastrowid or 0)
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        """The case with this number, if any."""
+        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"  # noqa: S608 - fixed columns
+        async with self.conn.execute(sql, (case_id,)) as cursor:
+            row = await cursor.fetchone()
+        return case_of(row) if row else None
+
+    async def update(self, case: Case) -> None:
+        """Store a case's changed fields."""
+        columns = CASE_COLUMNS.split(", ", 1)[1]
+        assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        await self.conn.execute(
+            f"UPDATE cases SET {assignments} WHERE id = ?",  # noqa: S608 - fixed columns
+            (*case_values(case), case.id),
+        )
+
+    async def for_resident(self, resident_id: int, limit: int = 20) -> list[Case]:
+        """A resident's cases, newest first."""
+        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE resident_id = ? ORDER BY id DESC LIMIT ?"  # noqa: S608
+        rows = await self.conn.execute_fetchall(sql, (resident_id, limit))
+        return [case_of(row) for row in rows]
+
+
+class SqlEvents:
+    """Case timelines in SQLite."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, event: CaseEvent) -> None:
+        """Append an event to its case's timeline."""
+        await self.conn.execute(
+            "INSERT INTO case_events (case_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?)",
+            (
+                event.case_id,
+                event.kind,
+                event.actor_id,
+                to_ms(event.at),
+                json.dumps(event.data, ensure_ascii=False),
+            ),
+        )
+
+    async def for_case(self, case_id: int) -> list[CaseEvent]:
+        """A case's timeline, oldest first."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT id, case_id, kind, actor_id, at, data FROM case_events"
+            " WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        )
+        return [
+            CaseEvent(
+                id=row["id"],
+                case_id=row["case_id"],
+                kind=row["kind"],
+                actor_id=row["actor_id"],
+                at=from_ms(row["at"]),  # type: ignore[arg-type]
+                data=json.loads(row["data"]),
+            )
+            for row in rows
+        ]
+
+
+class SqlDialogs:
+    """Conversation state per chat in SQLite."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, channel: str, chat_id: str) -> DialogState:
+        """The chat's state; idle when there is none."""
+        async with self.conn.execute(
+            "SELECT state, data FROM dialogs WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return DialogState(channel, chat_id)
+        return DialogState(channel, chat_id, row["state"], json.loads(row["data"]))
+
+    async def save(self, state: DialogState, now: datetime) -> None:
+        """Store the chat's state; an idle state with no data is removed."""
+        if state.state == "idle" and not state.data:
+            await self.conn.execute(
+                "DELETE FROM dialogs WHERE channel = ? AND chat_id = ?",
+                (state.channel, state.chat_id),
+            )
+            return
+        await self.conn.execute(
+            "INSERT INTO dialogs (channel, chat_id, state, data, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, chat_id) DO UPDATE SET state = excluded.state,"
+            " data = excluded.data, updated_at = excluded.updated_at",
+            (
+                state.channel,
+                state.chat_id,
+                state.state,
+                json.dumps(state.data, ensure_ascii=False),
+                to_ms(now),
+            ),
+        )
+
+
+class SqlUpdateLog:
+    """Handled update ids in SQLite."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def first_time(self, channel: str, update_id: int, now: datetime) -> bool:
+        """Record an update id; False if it was handled before."""
+        cursor = await self.conn.execute(
+            "INSERT OR IGNORE INTO processed_updates (channel, update_id, at) VALUES (?, ?, ?)",
+            (channel, update_id, to_ms(now)),
+        )
+        return cursor.rowcount == 1

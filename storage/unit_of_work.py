@@ -1,0 +1,58 @@
+"""One transaction over every repository, rolled back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from storage.db import Database
+from storage.outbox import SqlOutbox
+from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
+
+
+class SqliteUnitOfWork:
+    """A write transaction (BEGIN IMMEDIATE) holding the database's writer lock."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        conn = db.conn
+        self.people = SqlPeople(conn)
+        self.cases = SqlCases(conn)
+        self.events = SqlEvents(conn)
+        self.dialogs = SqlDialogs(conn)
+        self.outbox = SqlOutbox(conn)
+        self.updates = SqlUpdateLog(conn)
+        self.queued: list[int] = []
+        self._done = False
+
+    async def __aenter__(self) -> SqliteUnitOfWork:
+        await self.db.lock.acquire()
+        try:
+            await self.db.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.db.lock.release()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._done:
+                await self.db.conn.execute("ROLLBACK")
+                self.queued.clear()
+        finally:
+            self.db.lock.release()
+
+    async def commit(self) -> None:
+        """Make every change of this unit durable."""
+        await self.db.conn.execute("COMMIT")
+        self._done = True
+
+
+def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
+    """A factory of units of work on a database."""
+    return lambda: SqliteUnitOfWork(db)

@@ -1,0 +1,39 @@
+"""Fixtures for every suite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from config.tanks import load_stations, load_tanks
+from core.context import District
+from storage.db import Database
+from tests.support import RULES, Clock, RuleClassifier
+
+
+@pytest.fixture
+def district() -> District:
+    """The district as configured in config/."""
+    return District(tuple(load_tanks()), tuple(load_stations()))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock that moves only when told to."""
+    return Clock()
+
+
+@pytest.fixture
+def classifier() -> RuleClassifier:
+    """A rule-based stand-in for the keyword classifier."""
+    return RuleClassifier(RULES)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database in a real SQLite file."""
+    database = await Database.open(tmp_path / "minqing.db")
+    yield database
+    await database.close()

@@ -1,0 +1,187 @@
+"""An in-memory unit of work: core's storage port as plain dicts, for fast core tests."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+
+from core.messages import Outbound
+from core.models import Case, CaseEvent, DialogState, Person, Role
+
+
+@dataclass
+class MemoryState:
+    """Everything the fake database holds."""
+
+    people: dict[int, Person] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+    events: list[CaseEvent] = field(default_factory=list)
+    dialogs: dict[tuple[str, str], DialogState] = field(default_factory=dict)
+    outbox: list[Outbound] = field(default_factory=list)
+    updates: set[tuple[str, int]] = field(default_factory=set)
+    delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)
+
+
+class MemoryPeople:
+    """People in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def get(self, person_id: int) -> Person | None:
+        """The person with this id."""
+        return copy.copy(self.s.people.get(person_id))
+
+    async def by_external(self, channel: str, external_id: str) -> Person | None:
+        """The person with this channel id."""
+        for p in self.s.people.values():
+            if p.channel == channel and p.external_id == external_id:
+                return copy.copy(p)
+        return None
+
+    async def add(self, person: Person, now: datetime) -> Person:
+        """Store a new person."""
+        person.id = len(self.s.people) + 1
+        self.s.people[person.id] = copy.copy(person)
+        return person
+
+    async def update(self, person: Person) -> None:
+        """Store a changed person."""
+        self.s.people[person.id] = copy.copy(person)
+
+    async def members(self, tank: str | None = None) -> list[Person]:
+        """Active members."""
+        return [
+            copy.copy(p)
+            for p in self.s.people.values()
+            if p.role == Role.MEMBER and p.active and (tank is None or p.tank == tank)
+        ]
+
+    async def coordinators(self) -> list[Person]:
+        """Coordinators."""
+        return [copy.copy(p) for p in self.s.people.values() if p.role == Role.COORDINATOR]
+
+
+class MemoryCases:
+    """Cases in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def add(self, case: Case) -> Case:
+        """Store a new case."""
+        case.id = len(self.s.cases) + 1
+        self.s.cases[case.id] = copy.copy(case)
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        """The case with this number."""
+        return copy.copy(self.s.cases.get(case_id))
+
+    async def update(self, case: Case) -> None:
+        """Store a changed case."""
+        self.s.cases[case.id] = copy.copy(case)
+
+    async def for_resident(self, resident_id: int, limit: int = 20) -> list[Case]:
+        """A resident's cases, newest first."""
+        mine = [c for c in self.s.cases.values() if c.resident_id == resident_id]
+        return [copy.copy(c) for c in sorted(mine, key=lambda c: -c.id)[:limit]]
+
+
+class MemoryEvents:
+    """Timelines in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def add(self, event: CaseEvent) -> None:
+        """Append an event."""
+        self.s.events.append(event)
+
+    async def for_case(self, case_id: int) -> list[CaseEvent]:
+        """A case's events."""
+        return [e for e in self.s.events if e.case_id == case_id]
+
+
+class MemoryDialogs:
+    """Dialog state in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def get(self, channel: str, chat_id: str) -> DialogState:
+        """The chat's state."""
+        found = self.s.dialogs.get((channel, chat_id))
+        return copy.deepcopy(found) if found else DialogState(channel, chat_id)
+
+    async def save(self, state: DialogState, now: datetime) -> None:
+        """Store the chat's state; an idle one with no data is removed."""
+        if state.state == "idle" and not state.data:
+            self.s.dialogs.pop((state.channel, state.chat_id), None)
+        else:
+            self.s.dialogs[(state.channel, state.chat_id)] = copy.deepcopy(state)
+
+
+class MemoryOutbox:
+    """The outbox in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def add(self, message: Outbound, now: datetime) -> int:
+        """Queue a message."""
+        self.s.outbox.append(message)
+        return len(self.s.outbox)
+
+    async def case_of_message(self, channel: str, chat_id: str, message_id: int) -> int | None:
+        """The case of a delivered message."""
+        return self.s.delivered.get((channel, chat_id, message_id))
+
+
+class MemoryUpdates:
+    """Handled update ids in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def first_time(self, channel: str, update_id: int, now: datetime) -> bool:
+        """Record an update id."""
+        if (channel, update_id) in self.s.updates:
+            return False
+        self.s.updates.add((channel, update_id))
+        return True
+
+
+class MemoryUnitOfWork:
+    """A unit of work over MemoryState: changes are kept on commit and undone otherwise."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.state = state
+        self.people = MemoryPeople(state)
+        self.cases = MemoryCases(state)
+        self.events = MemoryEvents(state)
+        self.dialogs = MemoryDialogs(state)
+        self.outbox = MemoryOutbox(state)
+        self.updates = MemoryUpdates(state)
+        self.queued: list[int] = []
+        self._snapshot: MemoryState | None = None
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        self._snapshot = copy.deepcopy(self.state)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._snapshot is not None:
+            self.state.__dict__.update(self._snapshot.__dict__)
+            self.queued.clear()
+
+    async def commit(self) -> None:
+        """Keep the changes."""
+        self._snapshot = None

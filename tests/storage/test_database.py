@@ -1,0 +1,137 @@
+"""The database on real SQLite files: migrations, durability across restarts, the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.context import District
+from core.messages import Outbound
+from core.service import Service
+from storage.db import Database, migrations
+from storage.outbox import OutboxStore
+from storage.unit_of_work import unit_factory
+from tests.support import Chat, Clock, RuleClassifier
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows}
+
+
+async def test_migrates_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "minqing.db"
+    db = await Database.open(path)
+    assert await db.version() == migrations()[-1][0]
+    assert await db.migrate() == []
+    await db.close()
+    assert {"people", "cases", "case_events", "dialogs", "processed_updates", "outbox"} <= (
+        sqlite_tables(path)
+    )
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_failed_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.db"
+    db = await Database.open(path)
+    version = await db.version()
+    bad = [*migrations(), (version + 1, "9999_bad.sql", "CREATE TABLE x (a); SELECT nope();")]
+    monkeypatch.setattr("storage.db.migrations", lambda: bad)
+    with pytest.raises(sqlite3.OperationalError):
+        await db.migrate()
+    assert await db.version() == version
+    await db.close()
+    assert "x" not in sqlite_tables(path)
+
+
+def sqlite_chat(service: Service, db: Database, user: str) -> Chat:
+    store = OutboxStore(db, "telegram")
+
+    async def fetch(ids: list[int]) -> list[Outbound]:
+        return [p.message for p in await store.get(ids)]
+
+    return Chat(service, fetch, user)
+
+
+async def test_restart_keeps_a_half_finished_conversation(
+    tmp_path: Path, district: District, classifier: RuleClassifier, clock: Clock
+) -> None:
+    path = tmp_path / "minqing.db"
+    db = await Database.open(path)
+    service = Service(unit_factory(db), district, classifier, clock)
+    resident = sqlite_chat(service, db, "42")
+    await resident.text("老板拖欠工资三个月了")
+    await resident.press("稻地镇")
+    await db.close()
+
+    db = await Database.open(path)
+    service = Service(unit_factory(db), district, classifier, clock)
+    resumed = sqlite_chat(service, db, "42")
+    resumed.inbox = resident.inbox
+    await resumed.text("不留电话")
+    assert "稻地镇" in resumed.last_text() and "拖欠工资" in resumed.last_text()
+    out = await resumed.press("确认提交")
+    assert "#1" in out[-1].text
+    async with service.open_unit() as uow:
+        case = await uow.cases.get(1)
+        assert case is not None and case.station == "daodi" and case.tank == "law"
+        assert [e.kind for e in await uow.events.for_case(1)] == ["created"]
+    await db.close()
+
+
+async def test_redelivered_update_is_a_no_op(
+    db: Database, district: District, classifier: RuleClassifier, clock: Clock
+) -> None:
+    service = Service(unit_factory(db), district, classifier, clock)
+    resident = sqlite_chat(service, db, "42")
+    assert await resident.send(text="老板拖欠工资三个月了", update_id=77)
+    assert await resident.send(text="老板拖欠工资三个月了", update_id=77) == []
+    rows = list(await db.reader.execute_fetchall("SELECT count(*) FROM outbox"))
+    assert rows[0][0] == 1
+
+
+async def test_a_failing_turn_rolls_back_and_apologises(
+    db: Database, district: District, clock: Clock
+) -> None:
+    class Broken:
+        def classify(self, text: str) -> object:
+            raise RuntimeError("boom")
+
+    service = Service(unit_factory(db), district, Broken(), clock)  # type: ignore[arg-type]
+    resident = sqlite_chat(service, db, "42")
+    await resident.text("老板拖欠工资三个月了")
+    await resident.press("跳过")
+    out = await resident.text("不留电话")
+    assert "出了点问题" in out[0].text
+    rows = list(await db.reader.execute_fetchall("SELECT state FROM dialogs"))
+    assert rows[0][0] == "intake.contact"
+
+
+async def test_outbox_rows_keep_their_order_and_message_ids(db: Database, clock: Clock) -> None:
+    async with unit_factory(db)() as uow:
+        first = await uow.outbox.add(Outbound(chat_id="1", text="a", key="k", case_id=3), clock())
+        second = await uow.outbox.add(Outbound(chat_id="1", text="b"), clock())
+        await uow.commit()
+    store = OutboxStore(db, "telegram")
+    assert [p.id for p in await store.pending()] == [first, second]
+    await store.sent(first, 555, clock())
+    assert [p.id for p in await store.pending()] == [second]
+    assert await store.message_id_of("1", "k") == 555
+    async with unit_factory(db)() as uow:
+        assert await uow.outbox.case_of_message("telegram", "1", 555) == 3
+
+
+async def test_uncommitted_outbox_rows_are_invisible_to_the_sender(
+    db: Database, clock: Clock
+) -> None:
+    store = OutboxStore(db, "telegram")
+    async with unit_factory(db)() as uow:
+        await uow.outbox.add(Outbound(chat_id="1", text="not yet"), clock())
+        assert await store.pending() == []
+    assert await store.pending() == []
