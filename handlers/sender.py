@@ -90,6 +90,7 @@ class OutboxSender:
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
         rescan_every: float = 5.0,
+        backoff: float = 0.5,
         on_unreachable: Callable[[str], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
@@ -97,6 +98,7 @@ class OutboxSender:
         self.limiter = RateLimiter(rate, rate)
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.rescan_every = rescan_every
+        self.backoff = backoff
         self.on_unreachable = on_unreachable
         self._queues: dict[str, list[tuple[int, Pending]]] = {}
         self._chat_limits: dict[str, RateLimiter] = {}
@@ -235,7 +237,9 @@ class OutboxSender:
     async def _retry(self, row: Pending, after: float | None, reason: str) -> Pending:
         attempts = row.attempts + 1
         if after is None:
-            after = min(MAX_BACKOFF, 0.5 * 2 ** min(attempts, 10)) * random.uniform(0.8, 1.2)
+            after = min(MAX_BACKOFF, self.backoff * 2 ** min(attempts, 10)) * random.uniform(
+                0.8, 1.2
+            )
         when = self.clock() + timedelta(seconds=after)
         await self.store.retry_at(row.id, when, reason)
         return Pending(row.id, row.message, attempts, to_ms(when))
