@@ -1,0 +1,286 @@
+"""The fake Bot API against the real PTB: a Bot for single calls, an Application for flows."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
+from telegram.error import (
+    BadRequest,
+    EndPointNotFound,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from tests.fakes import FakeBotAPI, fake_bot_api, polling
+from tests.fakes.echo_bot import build_echo_app
+
+TOKEN = "123:ABC"
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotAPI]:
+    async with fake_bot_api(TOKEN) as started:
+        yield started
+
+
+@pytest.fixture
+async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=server.base_url, request=HTTPXRequest(read_timeout=2)) as bot:
+        yield bot
+
+
+async def test_get_me_and_send_message_decode_like_telegram(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    me = await bot.get_me()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("认领", callback_data="case:claim:7")]])
+    first = await bot.send_message(42, "123", reply_markup=markup, disable_notification=True)
+    second = await bot.send_message(42, "true")
+
+    assert (me.id, me.username, me.is_bot) == (123, "minqing_test_bot", True)
+    assert (first.message_id, second.message_id) == (1, 2)
+    assert first.chat.first_name == "Ann" and first.from_user is not None
+    assert first.reply_markup == markup
+    params = server.calls("sendMessage")[0].params
+    assert params["chat_id"] == 42 and params["text"] == "123"
+    assert params["disable_notification"] is True
+    assert params["reply_markup"] == markup.to_dict()
+    assert [m.text for m in ann.messages] == ["123", "true"]
+    assert ann.last_message is not None and ann.last_message.button_texts() == []
+
+
+async def test_unknown_chat_and_unknown_method(server: FakeBotAPI, bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(999, "hello")
+    with pytest.raises(EndPointNotFound):
+        await bot.do_api_request("fooBar")
+    assert server.calls("fooBar")[0].status == 404
+
+
+async def test_html_is_checked_and_stored_as_shown(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    for bad in ("<script>alert(1)</script>", "1 < 2", "<b>bold</i>", "<b>open"):
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await bot.send_message(42, bad, parse_mode="HTML")
+    raw = '<b>案件</b> &lt;script&gt; &amp; <a href="https://x.org">link</a>'
+    await bot.send_message(42, raw, parse_mode="HTML")
+
+    assert len(ann.messages) == 1
+    assert ann.messages[0].text == "案件 <script> & link"
+    assert ann.messages[0].html == raw
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(42, "长" * 4097)
+
+
+async def test_photo_upload_and_media_group(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    photo = await bot.send_photo(
+        42, photo=b"\x89PNG fake", caption="<i>现场</i>", parse_mode="HTML"
+    )
+    group = await bot.send_media_group(
+        42, [InputMediaPhoto("AgAC-one"), InputMediaPhoto(b"\x89PNG two", caption="two")]
+    )
+
+    assert photo.caption == "现场" and photo.photo[-1].file_id.startswith("AgAC")
+    assert server.calls("sendPhoto")[0].files == ("photo",)
+    assert len(group) == 2 and group[0].media_group_id == group[1].media_group_id
+    assert group[0].photo[-1].file_id == "AgAC-one"
+    assert [m.kind for m in ann.messages] == ["photo", "photo", "photo"]
+
+
+async def test_edits_follow_telegram_rules(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
+    sent = await bot.send_message(42, "v1", reply_markup=markup)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("x", chat_id=42, message_id=99)
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_text(
+            "v1", chat_id=42, message_id=sent.message_id, reply_markup=markup
+        )
+    await bot.edit_message_text("v2", chat_id=42, message_id=sent.message_id)
+
+    edited = ann.messages[0]
+    assert (edited.text, edited.edited, edited.reply_markup) == ("v2", True, None)
+    assert edited.history == [("v1", markup.to_dict())]
+
+
+async def test_commands_per_scope(server: FakeBotAPI, bot: Bot) -> None:
+    from telegram import BotCommand, BotCommandScopeChat
+
+    server.user(42, "Ann")
+    await bot.set_my_commands([BotCommand("start", "开始")])
+    await bot.set_my_commands([BotCommand("cases", "案件")], scope=BotCommandScopeChat(42))
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
+        await bot.set_my_commands([BotCommand("Start", "bad")])
+
+    assert server.commands() == [{"command": "start", "description": "开始"}]
+    assert server.visible_commands(42)[0]["command"] == "cases"
+    assert server.visible_commands(7)[0]["command"] == "start"
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(42))] == [
+        "cases"
+    ]
+
+
+async def test_long_poll_wakes_on_push_and_offset_confirms(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    await server.wait_until_polling(timeout=5)
+    await ann.send_text("你好")
+    async with asyncio.timeout(5):
+        updates = await poll
+    assert [u.message.text for u in updates if u.message] == ["你好"]
+    assert len(await bot.get_updates(timeout=0)) == 1  # not confirmed yet
+    assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0) == ()
+    assert server.pending_updates == []
+
+
+async def test_faults_reach_the_caller_and_record_nothing(
+    server: FakeBotAPI, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB 22 warns on int retry_after otherwise
+    ann = server.user(42, "Ann")
+    server.faults.fail_next("sendMessage", "429", retry_after=7)
+    with pytest.raises(RetryAfter) as retry:
+        await bot.send_message(42, "a")
+    assert retry.value.retry_after.total_seconds() == 7  # type: ignore[union-attr]
+    for kind, error in (("502", NetworkError), ("drop", NetworkError), ("timeout", TimedOut)):
+        server.faults.fail_next("sendMessage", kind, hold_seconds=5)
+        with pytest.raises(error):
+            await bot.send_message(42, kind)
+    server.faults.block_chat(42)
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
+        await bot.send_message(42, "blocked")
+    server.faults.unblock_chat(42)
+    server.faults.fail_next("sendMessage", "lost_response")
+    with pytest.raises(NetworkError):
+        await bot.send_message(42, "arrived")
+
+    assert [m.text for m in ann.messages] == ["arrived"]
+    assert server.faults.total == 6
+    assert [c.status for c in server.calls("sendMessage")] == [429, 502, 0, 0, 403, 0]
+
+
+async def test_random_faults_are_seeded_and_counted(server: FakeBotAPI, bot: Bot) -> None:
+    server.user(42, "Ann")
+    server.faults.set_random(0.5, kinds=["502"], methods={"sendMessage"}, seed=3)
+    outcomes = []
+    for n in range(20):
+        try:
+            await bot.send_message(42, str(n))
+            outcomes.append(True)
+        except NetworkError:
+            outcomes.append(False)
+    assert 0 < outcomes.count(False) == server.faults.injected["502"] < 20
+    assert len(server.messages(42)) == outcomes.count(True)
+
+
+def _app(server: FakeBotAPI, **builder: Any) -> App:
+    built = ApplicationBuilder().token(TOKEN).base_url(server.base_url)
+    if builder.get("concurrent"):
+        built = built.concurrent_updates(True).connection_pool_size(256).pool_timeout(10.0)
+    return built.build()
+
+
+async def test_application_echo_round_trip(server: FakeBotAPI) -> None:
+    ann = server.user(42, "Ann")
+    async with polling(build_echo_app(server.api_url, TOKEN, pool_size=8), poll_timeout=5):
+        await ann.send_text("你好，议员")
+        reply = await ann.next_message(timeout=10)
+    assert reply.text == "你好，议员"
+
+
+async def test_application_button_press_round_trip(server: FakeBotAPI) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        keyboard = [[InlineKeyboardButton("认领 #7", callback_data="case:claim:7")]]
+        assert update.effective_chat is not None
+        await context.bot.send_message(
+            update.effective_chat.id, "新案件 #7", reply_markup=InlineKeyboardMarkup(keyboard)
+        )
+
+    async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer("已认领", show_alert=True)
+        await query.edit_message_text(f"案件 #7 已认领 ({query.data})")
+
+    app = _app(server)
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(claim))
+    ann = server.user(42, "Ann")
+    async with polling(app, poll_timeout=5):
+        await ann.send_command("/start")
+        card = await ann.next_message()
+        await ann.press("认领 #7")
+        answer = await ann.next_answer()
+        await ann.wait_for(lambda m: m.edited, include_consumed=True)
+    assert (answer.text, answer.show_alert) == ("已认领", True)
+    assert card.text == "案件 #7 已认领 (case:claim:7)" and card.reply_markup is None
+    with pytest.raises(LookupError, match=r"(?i)no inline button"):
+        await ann.press("认领 #7")
+
+
+async def test_redelivered_update_reaches_the_bot_again(server: FakeBotAPI) -> None:
+    seen: list[int] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen.append(update.update_id)
+        assert update.effective_chat is not None
+        await context.bot.send_message(update.effective_chat.id, f"handled {len(seen)}")
+
+    app = _app(server)
+    app.add_handler(MessageHandler(filters.ALL, record))
+    ann = server.user(42, "Ann")
+    async with polling(app, poll_timeout=5):
+        update = await ann.send_text("一次")
+        await ann.wait_text("handled 1")
+        server.redeliver(update["update_id"])
+        await ann.wait_text("handled 2")
+        await ann.send_text("下一条")
+        await ann.wait_text("handled 3")
+    assert seen == [update["update_id"], update["update_id"], update["update_id"] + 1]
+
+
+async def test_two_hundred_users_echo_concurrently(server: FakeBotAPI) -> None:
+    users = [server.user(1000 + n, f"User{n}") for n in range(200)]
+    async with polling(build_echo_app(server.api_url, TOKEN), poll_timeout=5):
+        for user in users:
+            await user.send_text(f"来自 {user.id} 的问题")
+        async with asyncio.timeout(60):
+            replies = await asyncio.gather(*(user.next_message(timeout=60) for user in users))
+    assert [r.text for r in replies] == [f"来自 {u.id} 的问题" for u in users]
+    assert len(server.calls("sendMessage")) == 200
+
+
+async def test_echo_bot_runs_as_a_subprocess(server: FakeBotAPI) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakes.echo_bot",
+        *("--api-url", server.api_url, "--token", TOKEN, "--poll-timeout", "2"),
+    )
+    try:
+        ann = server.user(42, "Ann")
+        await ann.send_text("ping")
+        assert (await ann.next_message(timeout=30)).text == "ping"
+    finally:
+        process.terminate()
+        async with asyncio.timeout(30):
+            await process.wait()
