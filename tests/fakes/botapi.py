@@ -8,7 +8,6 @@ it, answered with realistic objects and recorded for assertions. Faults can be i
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import Callable
 from types import TracebackType
@@ -16,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.commands import scope_key
 from tests.fakes.content import ApiError
 from tests.fakes.faults import Fault, Faults
 from tests.fakes.methods import BotState, Files, Params
@@ -29,7 +29,6 @@ BAD_GATEWAY_HTML = (
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
-_SCOPE_ORDER = ("chat", "all_private_chats", "default")
 
 
 def _json(status: int, body: dict[str, Any]) -> web.Response:
@@ -62,8 +61,8 @@ class FakeBotAPI:
         self.api_url = ""
         self.faults = Faults()
         self.queue = UpdateQueue()
-        self._seq = itertools.count(1)
-        self.state = BotState(self.bot_user, lambda: next(self._seq))
+        self.last_seq = 0
+        self.state = BotState(self.bot_user, self._next_seq)
         self._methods = {name.lower(): name for name in self.state.methods}
         for name in ("getUpdates", "deleteWebhook", "getWebhookInfo"):
             self._methods[name.lower()] = name
@@ -73,6 +72,10 @@ class FakeBotAPI:
         self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._loop_time: Callable[[], float] = lambda: 0.0
+
+    def _next_seq(self) -> int:
+        self.last_seq += 1
+        return self.last_seq
 
     async def start(self) -> str:
         """Listen on an OS-assigned port of 127.0.0.1; returns and sets api_url."""
@@ -172,7 +175,10 @@ class FakeBotAPI:
         *,
         after_seq: int = 0,
     ) -> Call:
-        """The first answered call of method (after seq after_seq) matching predicate."""
+        """The first answered call of method matching predicate, after seq after_seq if given.
+
+        Pass after_seq=server.last_seq, read before acting, to wait only for calls made after it.
+        """
 
         def probe() -> Call | None:
             for call in self._calls:
@@ -182,6 +188,11 @@ class FakeBotAPI:
             return None
 
         return await self._calls_signal.wait_until(probe, timeout, lambda: f"a {method} call")
+
+    def sent_messages(self) -> list[SentMessage]:
+        """Every message the bot sent, to any chat, in the order it sent them."""
+        every = [message for chat in self.state.chats.values() for message in chat.messages]
+        return sorted(every, key=lambda message: message.seq)
 
     def chat(self, chat_id: int | str) -> ChatState:
         """The record of one chat."""
@@ -196,19 +207,11 @@ class FakeBotAPI:
         self, scope: dict[str, Any] | None = None, language_code: str = ""
     ) -> list[dict[str, Any]] | None:
         """The commands set for exactly this scope (default: the default scope) and language."""
-        scope = scope or {"type": "default"}
-        ids = tuple(scope[key] for key in ("chat_id", "user_id") if key in scope)
-        return self.state.commands.get((scope["type"], *ids, language_code))
+        return self.state.commands.menus.get(scope_key(scope, language_code))
 
     def visible_commands(self, chat_id: int, language_code: str = "") -> list[dict[str, Any]]:
         """The menu a user sees in a private chat, resolved through scopes as Telegram does."""
-        for kind in _SCOPE_ORDER:
-            ids: tuple[Any, ...] = (chat_id,) if kind == "chat" else ()
-            for language in dict.fromkeys((language_code, "")):
-                found = self.state.commands.get((kind, *ids, language))
-                if found is not None:
-                    return found
-        return []
+        return self.state.commands.visible(chat_id, language_code)
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -218,7 +221,7 @@ class FakeBotAPI:
             return _json(404, ApiError(404, "Not Found").body())
         if token[3:] != self.token:
             return _json(401, ApiError(401, "Unauthorized").body())
-        seq = next(self._seq)
+        seq = self._next_seq()
         method = self._methods.get(name.lower(), name)
         try:
             params, files = await read_params(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Any
 
 from telegram import Update
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool-size", type=int, default=256)
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(argv)
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # retry_after as timedelta, without warnings
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
     app = build_echo_app(args.api_url, args.token, args.pool_size)
     app.run_polling(poll_interval=0.0, timeout=args.poll_timeout, close_loop=True)

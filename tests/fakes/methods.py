@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+from tests.fakes.commands import CommandMenus
 from tests.fakes.content import (
     NOT_MODIFIED,
     ApiError,
@@ -37,8 +37,6 @@ CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
-_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
-_LANGUAGE = re.compile(r"^([a-z]{2})?$")
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -51,7 +49,7 @@ class BotState:
         self.chats: dict[int | str, ChatState] = {}
         self.open_queries: dict[str, int | str] = {}
         self.answers: list[CallbackAnswer] = []
-        self.commands: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self.commands = CommandMenus(self.chat)
         self._file_ids = itertools.count(1)
         self.methods: dict[str, Method] = {
             "getMe": lambda p, f: self.bot_user,
@@ -67,14 +65,14 @@ class BotState:
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "deleteMessage": self.delete_message,
             "answerCallbackQuery": self.answer_callback_query,
-            "setMyCommands": self.set_my_commands,
-            "deleteMyCommands": self.delete_my_commands,
-            "getMyCommands": self.get_my_commands,
+            "setMyCommands": self.commands.set_my_commands,
+            "deleteMyCommands": self.commands.delete_my_commands,
+            "getMyCommands": self.commands.get_my_commands,
         }
 
     def chat(self, params: Params) -> ChatState:
         """The chat a call is aimed at; unknown chats are refused like Telegram refuses them."""
-        chat_id = params.get("chat_id")
+        chat_id = _as_id(params.get("chat_id"))
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
         chat = self.chats.get(chat_id)
@@ -188,8 +186,8 @@ class BotState:
         if params.get("inline_message_id"):
             raise bad_request("message to edit not found")
         chat = self.chat(params)
-        message_id = params.get("message_id")
-        if message_id is None:
+        message_id = _as_id(params.get("message_id"))
+        if not isinstance(message_id, int):
             raise bad_request("message identifier is not specified")
         if message_id in chat.user_messages:
             raise bad_request("message can't be edited")
@@ -237,7 +235,7 @@ class BotState:
     def delete_message(self, params: Params, files: Files) -> bool:
         """deleteMessage, for the bot's messages and the user's in a private chat."""
         chat = self.chat(params)
-        message_id = params.get("message_id")
+        message_id = _as_id(params.get("message_id"))
         if not isinstance(message_id, int):
             raise bad_request("message identifier is not specified")
         if chat.user_messages.pop(message_id, None) is not None:
@@ -268,49 +266,23 @@ class BotState:
         chat.signal.notify()
         return True
 
-    def _scope_key(self, params: Params) -> tuple[Any, ...]:
-        scope = params.get("scope") or {"type": "default"}
-        language = str(params.get("language_code", ""))
-        if not isinstance(scope, dict) or "type" not in scope:
-            raise bad_request("can't parse BotCommandScope JSON object")
-        if not _LANGUAGE.match(language):
-            raise bad_request("invalid language code specified")
-        kind = scope["type"]
-        if kind in ("chat", "chat_administrators", "chat_member"):
-            self.chat(scope)
-        ids = tuple(scope[key] for key in ("chat_id", "user_id") if key in scope)
-        return (kind, *ids, language)
 
-    def set_my_commands(self, params: Params, files: Files) -> bool:
-        """setMyCommands for a scope and language."""
-        key = self._scope_key(params)
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise bad_request("can't parse commands JSON array")
-        for command in commands:
-            if not _COMMAND.match(str(command.get("command", ""))):
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(str(command.get("description", ""))) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[key] = [dict(command) for command in commands]
-        return True
-
-    def delete_my_commands(self, params: Params, files: Files) -> bool:
-        """deleteMyCommands for a scope and language."""
-        self.commands.pop(self._scope_key(params), None)
-        return True
-
-    def get_my_commands(self, params: Params, files: Files) -> list[dict[str, Any]]:
-        """getMyCommands: exactly the list of that scope and language."""
-        return self.commands.get(self._scope_key(params), [])
+def _as_id(value: Any) -> Any:
+    """Ids given as decimal strings (JSON bodies, hand-written calls) mean the number."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
 
 
 def _reply_to(chat: ChatState, params: Params) -> int | None:
     reply = params.get("reply_parameters")
     if isinstance(reply, dict):
-        message_id, allow = reply.get("message_id"), reply.get("allow_sending_without_reply")
+        message_id, allow = (
+            _as_id(reply.get("message_id")),
+            reply.get("allow_sending_without_reply"),
+        )
     else:
-        message_id = params.get("reply_to_message_id")
+        message_id = _as_id(params.get("reply_to_message_id"))
         allow = params.get("allow_sending_without_reply")
     if message_id is None:
         return None

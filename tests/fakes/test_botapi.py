@@ -164,7 +164,7 @@ async def test_faults_reach_the_caller_and_record_nothing(
     for kind, error in (("502", NetworkError), ("drop", NetworkError), ("timeout", TimedOut)):
         server.faults.fail_next("sendMessage", kind, hold_seconds=5)
         with pytest.raises(error):
-            await bot.send_message(42, kind)
+            await bot.send_message(42, kind, read_timeout=0.2)
     server.faults.block_chat(42)
     with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(42, "blocked")

@@ -31,7 +31,7 @@ SUPPORTED_TAGS = frozenset(
 )
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-zA-Z]+));")
-_TAG_NAME = re.compile(r"[a-zA-Z0-9-]*")
+_TAG_NAME = re.compile(r"[^\s>]*")
 _ATTRIBUTE = re.compile(r"""\s*([a-zA-Z0-9-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
@@ -60,11 +60,13 @@ def _decode_entity(text: str, index: int) -> tuple[str, int]:
     return chr(code), match.end()
 
 
-def _check_start_tag(name: str, attributes: str, text: str, begin: int) -> None:
+def _check_name(name: str, text: str, begin: int) -> None:
     if name not in SUPPORTED_TAGS:
-        raise HtmlParseError(
-            f'Unsupported start tag "{name}" at byte offset {_offset(text, begin)}'
-        )
+        offset = _offset(text, begin)
+        raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
+
+
+def _check_attributes(name: str, attributes: str) -> None:
     values = {
         m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "")
         for m in _ATTRIBUTE.finditer(attributes)
@@ -94,13 +96,17 @@ def parse_html(text: str) -> str:
         closing = i + 1 < n and text[i + 1] == "/"
         name_match = _TAG_NAME.match(text, i + 2 if closing else i + 1)
         assert name_match is not None
+        kind = "end" if closing else "start"
+        if name_match.end() == n:
+            raise HtmlParseError(f"Unclosed {kind} tag at byte offset {_offset(text, begin)}")
         name = name_match.group().lower()
+        if not closing:
+            _check_name(name, text, begin)
         end = text.find(">", name_match.end())
-        if end == -1:
-            kind = "end" if closing else "start"
+        if end == -1 or (closing and text[name_match.end() : end].strip()):
             raise HtmlParseError(f"Unclosed {kind} tag at byte offset {_offset(text, begin)}")
         if not closing:
-            _check_start_tag(name, text[name_match.end() : end], text, begin)
+            _check_attributes(name, text[name_match.end() : end])
             open_tags.append(name)
         elif not open_tags:
             raise HtmlParseError(f"Unexpected end tag at byte offset {_offset(text, begin)}")
