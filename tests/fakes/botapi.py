@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -24,6 +25,7 @@ from tests.fakes.polling import UpdateQueue
 from tests.fakes.records import Call, ChatState, SentMessage, Signal
 from tests.fakes.updates import FakeUser
 
+_log = logging.getLogger(__name__)
 BAD_GATEWAY_HTML = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
@@ -66,6 +68,7 @@ class FakeBotAPI:
         self._methods = {name.lower(): name for name in self.state.methods}
         for name in ("getUpdates", "deleteWebhook", "getWebhookInfo"):
             self._methods[name.lower()] = name
+        self.errors: list[Exception] = []
         self._users: dict[int, FakeUser] = {}
         self._calls: list[Call] = []
         self._calls_signal = Signal()
@@ -240,6 +243,11 @@ class FakeBotAPI:
         except ApiError as error:
             call.status = error.code
             return _json(error.code, error.body())
+        except Exception as error:  # a bug in the fake: answer like a server error, keep it
+            _log.exception("fake Bot API failed on %s", method)
+            self.errors.append(error)
+            call.status = 500
+            return _json(500, ApiError(500, f"Internal Server Error: {error!r}").body())
         finally:
             self._calls.append(call)
             self._calls_signal.notify()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +65,9 @@ class UpdateQueue:
         if update_id is None:
             update_id = self._next_id
         self._next_id = max(self._next_id, update_id + 1)
-        update = {**fragment, "update_id": update_id}
+        # A JSON round trip: fails here, in the test, on what Telegram could not send, and keeps
+        # the update as it was pushed even if the caller mutates its dicts later.
+        update = json.loads(json.dumps({**fragment, "update_id": update_id}))
         self._history[update_id] = update
         bisect.insort(self._pending, _Queued(update_id, update))
         self._wake()

@@ -284,3 +284,58 @@ async def test_echo_bot_runs_as_a_subprocess(server: FakeBotAPI) -> None:
         process.terminate()
         async with asyncio.timeout(30):
             await process.wait()
+
+
+async def test_user_inputs_arrive_as_ptb_objects(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann", last_name="Li", username="ann_li")
+    card = await bot.send_message(42, "卡片")
+    await ann.send_command("/start", args="ref-7")
+    await ann.send_text("回复", reply_to_message_id=card.message_id)
+    await ann.send_photo(file_id="AgAC-photo", caption="坑")
+    await ann.send_contact("+8613800000000")
+    await ann.send_contact("+8613900000000", own=False)
+    await ann.send_location(31.23, 121.47)
+    await ann.send_sticker()
+    await ann.send_voice()
+    await ann.send_document("诉求.pdf")
+    await ann.forge_callback("case:close:999")
+    edit_date = int(card.date.timestamp())
+    await ann.send_raw({"edited_message": {**card.to_dict(), "edit_date": edit_date}})
+
+    messages = [u.effective_message for u in await bot.get_updates(timeout=0)]
+    command, reply, photo, own, other, where, sticker, voice, doc, forged, edited = messages
+    assert command is not None and command.text == "/start ref-7"
+    assert command.parse_entities() == {command.entities[0]: "/start"}
+    assert reply is not None and reply.reply_to_message is not None
+    assert reply.reply_to_message.text == "卡片"
+    assert photo is not None and photo.photo[-1].file_id == "AgAC-photo"
+    assert own is not None and own.contact is not None and own.contact.user_id == 42
+    assert other is not None and other.contact is not None and other.contact.user_id is None
+    assert where is not None and where.location is not None
+    assert where.location.latitude == 31.23
+    assert sticker is not None and sticker.sticker is not None
+    assert voice is not None and voice.voice is not None
+    assert doc is not None and doc.document is not None and doc.document.file_name == "诉求.pdf"
+    assert forged is not None and forged.message_id == card.message_id
+    assert edited is not None and edited.edit_date is not None
+    assert command.from_user is not None and command.from_user.username == "ann_li"
+
+
+async def test_actions_answers_and_deletes_are_recorded(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("好", callback_data="ok")]])
+    sent = await bot.send_message(42, "确认？", reply_markup=markup)
+    press = await ann.press("ok")
+    await bot.send_chat_action(42, "typing")
+    await bot.answer_callback_query(press["callback_query"]["id"], text="收到")
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(press["callback_query"]["id"])
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        big = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x" * 65)]])
+        await bot.send_message(42, "too much data", reply_markup=big)
+    await bot.delete_message(42, sent.message_id)
+
+    assert [a.action for a in ann.actions] == ["typing"]
+    assert (await ann.next_answer()).text == "收到"
+    assert ann.messages[0].deleted and len(ann.messages) == 1
+    assert await bot.close() and await bot.log_out()
