@@ -43,6 +43,13 @@ def bad_request(detail: str) -> ApiError:
     return ApiError(400, f"Bad Request: {detail}")
 
 
+def as_id(value: Any) -> Any:
+    """Ids given as decimal strings (JSON bodies, hand-written calls) mean the number."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
 def shown_text(raw: str, parse_mode: str | None, *, caption: bool = False) -> str:
     """Validate a text or caption under its parse mode and return what the user sees."""
     if parse_mode is not None and parse_mode.upper() == "HTML":

@@ -11,11 +11,13 @@ from tests.fakes.commands import CommandMenus
 from tests.fakes.content import (
     NOT_MODIFIED,
     ApiError,
+    as_id,
     bad_request,
     check_markup,
     message_dict,
     shown_text,
 )
+from tests.fakes.copying import copy_message
 from tests.fakes.params import UploadedFile
 from tests.fakes.records import CallbackAnswer, ChatAction, ChatState, SentMessage
 
@@ -48,6 +50,7 @@ class BotState:
         self.next_seq = next_seq
         self.chats: dict[int | str, ChatState] = {}
         self.open_queries: dict[str, int | str] = {}
+        self.settings: dict[str, Any] = {}
         self.answers: list[CallbackAnswer] = []
         self.commands = CommandMenus(self.chat)
         self._file_ids = itertools.count(1)
@@ -68,11 +71,23 @@ class BotState:
             "setMyCommands": self.commands.set_my_commands,
             "deleteMyCommands": self.commands.delete_my_commands,
             "getMyCommands": self.commands.get_my_commands,
+            "copyMessage": lambda p, f: copy_message(self, p, forward=False),
+            "forwardMessage": lambda p, f: copy_message(self, p, forward=True),
+            "setMyDescription": self._setting("description"),
+            "setMyShortDescription": self._setting("short_description"),
+            "setChatMenuButton": self._setting("menu_button"),
         }
+
+    def _setting(self, name: str) -> Method:
+        def remember(params: Params, files: Files) -> bool:
+            self.settings[name] = params.get(name)
+            return True
+
+        return remember
 
     def chat(self, params: Params) -> ChatState:
         """The chat a call is aimed at; unknown chats are refused like Telegram refuses them."""
-        chat_id = _as_id(params.get("chat_id"))
+        chat_id = as_id(params.get("chat_id"))
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
         chat = self.chats.get(chat_id)
@@ -80,13 +95,15 @@ class BotState:
             raise bad_request("chat not found")
         return chat
 
-    def _deliver(self, chat: ChatState, sent: SentMessage) -> dict[str, Any]:
+    def deliver(self, chat: ChatState, sent: SentMessage) -> dict[str, Any]:
+        """Record a message as delivered to chat and return its Message object."""
         chat.messages.append(sent)
         chat.by_id[sent.message_id] = sent
         chat.signal.notify()
         return message_dict(sent, chat, self.bot_user)
 
-    def _new(self, chat: ChatState, params: Params, **fields: Any) -> SentMessage:
+    def new_message(self, chat: ChatState, params: Params, **fields: Any) -> SentMessage:
+        """A message for chat with the next message id (not yet delivered)."""
         reply_to = _reply_to(chat, params)
         return SentMessage(
             chat_id=chat.chat_id,
@@ -104,7 +121,7 @@ class BotState:
         text = shown_text(raw, mode)
         markup = check_markup(params.get("reply_markup"))
         entities = params.get("entities")
-        sent = self._new(
+        sent = self.new_message(
             chat,
             params,
             text=text,
@@ -113,7 +130,7 @@ class BotState:
             reply_markup=markup,
             entities=entities,
         )
-        return self._deliver(chat, sent)
+        return self.deliver(chat, sent)
 
     def _file_id(self, value: Any, files: Files, field: str, prefix: str) -> str:
         if isinstance(value, str) and value.startswith("attach://"):
@@ -130,9 +147,9 @@ class BotState:
         mode = params.get("parse_mode")
         caption = shown_text(str(params.get("caption", "")), mode, caption=True)
         markup = check_markup(params.get("reply_markup"))
-        sent = self._new(chat, params, kind=kind, file_id=file_id, caption=caption or None)
+        sent = self.new_message(chat, params, kind=kind, file_id=file_id, caption=caption or None)
         sent.html, sent.parse_mode, sent.reply_markup = params.get("caption"), mode, markup
-        return self._deliver(chat, sent)
+        return self.deliver(chat, sent)
 
     def send_photo(self, params: Params, files: Files) -> dict[str, Any]:
         """sendPhoto, by file_id, URL or upload."""
@@ -158,9 +175,9 @@ class BotState:
             caption = shown_text(str(item.get("caption", "")), item.get("parse_mode"), caption=True)
             items.append((kind, file_id, caption))
         return [
-            self._deliver(
+            self.deliver(
                 chat,
-                self._new(
+                self.new_message(
                     chat,
                     params,
                     kind=kind,
@@ -186,7 +203,7 @@ class BotState:
         if params.get("inline_message_id"):
             raise bad_request("message to edit not found")
         chat = self.chat(params)
-        message_id = _as_id(params.get("message_id"))
+        message_id = as_id(params.get("message_id"))
         if not isinstance(message_id, int):
             raise bad_request("message identifier is not specified")
         if message_id in chat.user_messages:
@@ -235,7 +252,7 @@ class BotState:
     def delete_message(self, params: Params, files: Files) -> bool:
         """deleteMessage, for the bot's messages and the user's in a private chat."""
         chat = self.chat(params)
-        message_id = _as_id(params.get("message_id"))
+        message_id = as_id(params.get("message_id"))
         if not isinstance(message_id, int):
             raise bad_request("message identifier is not specified")
         if chat.user_messages.pop(message_id, None) is not None:
@@ -267,22 +284,15 @@ class BotState:
         return True
 
 
-def _as_id(value: Any) -> Any:
-    """Ids given as decimal strings (JSON bodies, hand-written calls) mean the number."""
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return value
-
-
 def _reply_to(chat: ChatState, params: Params) -> int | None:
     reply = params.get("reply_parameters")
     if isinstance(reply, dict):
         message_id, allow = (
-            _as_id(reply.get("message_id")),
+            as_id(reply.get("message_id")),
             reply.get("allow_sending_without_reply"),
         )
     else:
-        message_id = _as_id(params.get("reply_to_message_id"))
+        message_id = as_id(params.get("reply_to_message_id"))
         allow = params.get("allow_sending_without_reply")
     if message_id is None:
         return None

@@ -339,3 +339,20 @@ async def test_actions_answers_and_deletes_are_recorded(server: FakeBotAPI, bot:
     assert (await ann.next_answer()).text == "收到"
     assert ann.messages[0].deleted and len(ann.messages) == 1
     assert await bot.close() and await bot.log_out()
+
+
+async def test_copy_and_forward_a_residents_photo(server: FakeBotAPI, bot: Bot) -> None:
+    ann, member = server.user(42, "Ann"), server.user(7, "Member")
+    update = await ann.send_photo(file_id="AgAC-pothole", caption="路面坑洞")
+    message_id = update["message"]["message_id"]
+    copied = await bot.copy_message(7, from_chat_id=42, message_id=message_id, caption="转交")
+    forwarded = await bot.forward_message(7, from_chat_id=42, message_id=message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to copy not found"):
+        await bot.copy_message(7, from_chat_id=42, message_id=999)
+    await bot.set_my_description("民情 · 向议员反映")
+
+    assert [m.file_id for m in member.messages] == ["AgAC-pothole", "AgAC-pothole"]
+    assert member.messages[0].message_id == copied.message_id
+    assert member.messages[0].caption == "转交"
+    assert forwarded.forward_origin is not None and forwarded.caption == "路面坑洞"
+    assert server.state.settings["description"] == "民情 · 向议员反映"
