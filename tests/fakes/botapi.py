@@ -233,6 +233,8 @@ class FakeBotAPI:
         call = Call(seq, method, params, self._loop_time(), files=tuple(files))
         try:
             if method.lower() not in self._methods:
+                # PTB turns this 404 into InvalidToken("Not Found"): say what really happened.
+                _log.warning("fake Bot API does not implement %s (answered 404)", method)
                 raise ApiError(404, "Not Found")
             fault = self.faults.pick(method, params)
             if fault is not None:

@@ -16,6 +16,35 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+_GIFTS = (
+    "unlimited_gifts",
+    "limited_gifts",
+    "unique_gifts",
+    "premium_subscription",
+    "gifts_from_channels",
+)
+# getChat answers a ChatFullInfo; PTB 22 requires these fields.
+FULL_CHAT_INFO = {
+    "accent_color_id": 0,
+    "max_reaction_count": 11,
+    "accepted_gift_types": dict.fromkeys(_GIFTS, False),
+}
+
 
 class ApiError(Exception):
     """A Bot API error answer: HTTP status, description and optional response parameters."""

@@ -9,6 +9,8 @@ from typing import Any
 
 from tests.fakes.commands import CommandMenus
 from tests.fakes.content import (
+    CHAT_ACTIONS,
+    FULL_CHAT_INFO,
     NOT_MODIFIED,
     ApiError,
     as_id,
@@ -24,21 +26,6 @@ from tests.fakes.records import CallbackAnswer, ChatAction, ChatState, SentMessa
 Params = dict[str, Any]
 Files = dict[str, UploadedFile]
 Method = Callable[[Params, Files], Any]
-CHAT_ACTIONS = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
-)
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -76,6 +63,7 @@ class BotState:
             "setMyDescription": self._setting("description"),
             "setMyShortDescription": self._setting("short_description"),
             "setChatMenuButton": self._setting("menu_button"),
+            "getChat": lambda p, f: {**self.chat(p).chat, **FULL_CHAT_INFO},
         }
 
     def _setting(self, name: str) -> Method:

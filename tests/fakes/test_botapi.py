@@ -54,10 +54,12 @@ async def test_get_me_and_send_message_decode_like_telegram(server: FakeBotAPI, 
 
 
 async def test_unknown_chat_and_unknown_method(server: FakeBotAPI, bot: Bot) -> None:
+    server.user(42, "Ann")
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999, "hello")
     with pytest.raises(EndPointNotFound):
         await bot.do_api_request("fooBar")
+    assert (await bot.get_chat(42)).first_name == "Ann"
     assert server.calls("fooBar")[0].status == 404
 
 
