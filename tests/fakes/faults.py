@@ -21,6 +21,8 @@ SEND_METHODS = frozenset(
         "editMessageCaption",
         "answerCallbackQuery",
         "deleteMessage",
+        "copyMessage",
+        "forwardMessage",
     }
 )
 
