@@ -21,6 +21,7 @@ from core.ports import Classifier
 from core.service import Service
 from storage.db import Database
 from storage.unit_of_work import unit_factory
+from storage.views import SqlViews
 
 log = logging.getLogger("minqing")
 STARTED = time.perf_counter()
@@ -56,7 +57,7 @@ async def open_service(
     district = load_district(settings)
     classifier = build_classifier(district, settings.tokenizer)
     db = await Database.open(database or settings.database)
-    service = Service(unit_factory(db), district, classifier, utcnow)
+    service = Service(unit_factory(db), district, classifier, utcnow, SqlViews(db))
     return db, service
 
 

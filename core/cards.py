@@ -6,10 +6,13 @@ from typing import Any
 
 from core.context import District, Turn
 from core.models import Case, CaseEvent, KeywordHit
-from core.texts import Markup, esc, m, shorten, t
+from core.texts import CATALOGUES, Markup, esc, m, shorten, t
 
 CARD_TEXT = 900
 LIST_TEXT = 40
+EVENT_TEXT = 200
+TIMELINE_EVENTS = 25
+RATINGS = ("good", "fair", "poor")
 
 
 def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
@@ -100,20 +103,27 @@ def member_notice(locale: str, district: District, case: Case) -> str:
 
 def event_line(locale: str, district: District, event: CaseEvent) -> str:
     """One entry of a case's timeline."""
-    data = {k: esc(v) for k, v in event.data.items() if isinstance(v, str | int | float)}
-    when = district.show_time(event.at)
-    tank = district.tank_name(event.data.get("tank"), locale)
-    label = t(
-        locale, f"event_{event.kind}", tank=tank, **{k: v for k, v in data.items() if k != "tank"}
+    data: dict[str, object] = {
+        k: v for k, v in event.data.items() if isinstance(v, str | int | float) and k != "tank"
+    }
+    if isinstance(data.get("text"), str):
+        data["text"] = shorten(str(data["text"]), EVENT_TEXT)
+    data["tank"] = district.tank_name(event.data.get("tank"), locale)
+    data["side_label"] = t(
+        locale, "side_resident" if data.get("side") == "resident" else "side_member"
     )
-    return f"{esc(when)}  {label}"
+    rating = data.get("rating")
+    data["rating_label"] = t(locale, f"rating_{rating}") if rating in RATINGS else ""
+    key = f"event_{event.kind}"
+    label = t(locale, key, **data) if key in CATALOGUES["zh"] else esc(event.kind)
+    return f"{esc(district.show_time(event.at))}  {label}"
 
 
 def case_timeline(
     locale: str, district: District, case: Case, events: list[CaseEvent], contact: bool = False
 ) -> str:
     """A case with its timeline, for someone allowed to see it."""
-    lines = [event_line(locale, district, e) for e in events]
+    lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
     contact_text = Markup("")
     if contact:
         contact_text = (

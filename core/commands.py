@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core import resident
+from core import coordination, resident
 from core.context import Turn
 from core.models import DialogState
 
@@ -17,4 +17,18 @@ HANDLERS: dict[str, CommandFn] = {
     "cancel": resident.cancel,
     "my": resident.my_cases,
     "case": resident.show_case,
+    "reply": coordination.reply,
+    "pending": coordination.pending,
+    "mine": coordination.mine,
+    "note": coordination.note,
+    "resolve": coordination.resolve,
+    "transfer": coordination.transfer,
+    "stats": coordination.stats,
+    "overdue": coordination.overdue,
+    "triage": coordination.triage,
+    "assign": coordination.assign,
+    "find": coordination.find,
+    "invite": coordination.invite,
+    "members": coordination.members,
+    "removemember": coordination.remove_member,
 }

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
-from core.models import Person, Station, ThinkTank
+from core.models import Deadlines, Person, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
 from core.texts import t
+from core.views import CaseViews
 
 Buttons = Sequence[Sequence[Button]]
+Reply = tuple[str, Buttons]
+Deferred = Callable[[CaseViews], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,18 @@ class District:
     tanks: tuple[ThinkTank, ...]
     stations: tuple[Station, ...]
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    triage_deadlines: Deadlines = field(default_factory=Deadlines)
+    wider_notice_hours: float = 2.0
+    bot_username: str = "minqing_bot"
 
     def tank(self, code: str | None) -> ThinkTank | None:
         """The tank with this code, if configured."""
         return next((tank for tank in self.tanks if tank.code == code), None)
+
+    def deadlines(self, tank: str | None) -> Deadlines:
+        """The deadlines of a tank's cases; triage's for cases without a tank."""
+        found = self.tank(tank)
+        return found.deadlines if found else self.triage_deadlines
 
     def station(self, code: str | None) -> Station | None:
         """The station with this code, if configured."""
@@ -72,6 +83,7 @@ class Turn:
     person: Person
     inbound: Inbound
     answered: bool = False
+    deferred: Deferred | None = None
 
     @property
     def locale(self) -> str:
@@ -109,6 +121,10 @@ class Turn:
         """Edit a message sent earlier under key in a person's chat."""
         rows = tuple(tuple(row) for row in buttons)
         await notify(self.uow, person, text, self.now, kind=Kind.EDIT, edit_key=key, buttons=rows)
+
+    def defer(self, work: Deferred) -> None:
+        """Answer with read-side work done after this turn commits, outside the write lock."""
+        self.deferred = work
 
     async def answer(self, text: str = "", alert: bool = False) -> None:
         """Answer the button press that caused this turn (once)."""

@@ -5,23 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from core import callbacks, intake, menus
+from core import callbacks, casework, intake, menus
 from core.callbacks import Callback
 from core.commands import HANDLERS
-from core.context import District, Turn
+from core.context import Deferred, Turn, notify
+from core.lifecycle import Refused
 from core.messages import MAX_TEXT, Inbound
 from core.models import DialogState, Person
-from core.ports import Classifier, UnitOfWork, UnitOfWorkFactory
-from core.texts import locale_of, t
+from core.ports import UnitOfWork
+from core.texts import locale_of
+
+if TYPE_CHECKING:
+    from core.service import Service
 
 log = logging.getLogger(__name__)
 
 ButtonFn = Callable[[Turn, DialogState, Callback], Awaitable[None]]
 InputFn = Callable[[Turn, DialogState], Awaitable[None]]
 
-BUTTONS: dict[str, ButtonFn] = {"in": intake.on_button}
-DIALOGS: dict[str, InputFn] = {"intake": intake.on_input}
+BUTTONS: dict[str, ButtonFn] = {"in": intake.on_button, "case": casework.on_button}
+DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on_compose}
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
@@ -50,7 +55,19 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
 
 
 async def dispatch(turn: Turn, state: DialogState) -> None:
-    """Route the event to the command, button or conversation it belongs to."""
+    """Route the event to the command, button or conversation it belongs to; a refused step
+    is answered with its reason and changes nothing more."""
+    try:
+        await _route(turn, state)
+    except Refused as refusal:
+        text = turn.t(refusal.key, **refusal.kwargs)
+        if turn.inbound.callback_id is not None:
+            await turn.answer(text, alert=True)
+        else:
+            await turn.reply(text)
+
+
+async def _route(turn: Turn, state: DialogState) -> None:
     inbound = turn.inbound
     if inbound.callback_data is not None or inbound.callback_id is not None:
         cb = callbacks.parse(inbound.callback_data)
@@ -83,6 +100,13 @@ async def _command(turn: Turn, state: DialogState, command: str) -> None:
 async def _idle_input(turn: Turn, state: DialogState) -> None:
     inbound = turn.inbound
     text = (inbound.text or "").strip()
+    if inbound.reply_to_message_id is not None and text:
+        case_id = await turn.uow.outbox.case_of_message(
+            inbound.channel, inbound.chat_id, inbound.reply_to_message_id
+        )
+        if case_id is not None:
+            await casework.send_message(turn, await casework.load(turn, case_id), text)
+            return
     if inbound.photos:
         await intake.begin(turn, state, text, inbound.photos)
     elif text and intake.is_greeting(text):
@@ -95,67 +119,58 @@ async def _idle_input(turn: Turn, state: DialogState) -> None:
         await turn.reply(turn.t("need_words"))
 
 
-async def handle(
-    inbound: Inbound,
-    open_unit: UnitOfWorkFactory,
-    district: District,
-    classifier: Classifier,
-    now: datetime,
-) -> list[int]:
+async def handle(inbound: Inbound, service: Service) -> list[int]:
     """Handle one inbound event; returns the ids of the outbox messages it queued."""
     if inbound.text is not None and len(inbound.text) > MAX_TEXT:
         inbound = inbound.model_copy(update={"text": inbound.text[:MAX_TEXT]})
+    now = service.clock()
     try:
-        async with open_unit() as uow:
+        async with service.open_unit() as uow:
             if inbound.update_id is not None and not await uow.updates.first_time(
                 inbound.channel, inbound.update_id, now
             ):
                 return []
             person = await identify(uow, inbound, now)
-            if not inbound.private:
-                return await _refuse_group(uow, inbound, person, district, classifier, now)
-            state = await uow.dialogs.get(inbound.channel, inbound.chat_id)
-            turn = Turn(uow, district, classifier, now, person, inbound)
-            await dispatch(turn, state)
-            await turn.answer()
-            await uow.dialogs.save(state, now)
+            turn = Turn(uow, service.district, service.classifier, now, person, inbound)
+            if inbound.private:
+                state = await uow.dialogs.get(inbound.channel, inbound.chat_id)
+                await dispatch(turn, state)
+                await turn.answer()
+                await uow.dialogs.save(state, now)
+            elif inbound.command is not None:
+                await turn.reply(turn.t("private_only"))
             await uow.commit()
-            return uow.queued
+            queued = list(uow.queued)
+        if turn.deferred is not None:
+            queued += await _run_deferred(turn.deferred, person, service, now)
+        return queued
     except Exception:
         log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
-        return await _apologise(inbound, open_unit, district, classifier, now)
+        return await _apologise(inbound, service, now)
 
 
-async def _refuse_group(
-    uow: UnitOfWork,
-    inbound: Inbound,
-    person: Person,
-    district: District,
-    classifier: Classifier,
-    now: datetime,
+async def _run_deferred(
+    work: Deferred, person: Person, service: Service, now: datetime
 ) -> list[int]:
-    if inbound.command is not None:
-        turn = Turn(uow, district, classifier, now, person, inbound)
-        await turn.reply(t(locale_of(inbound.language), "private_only"))
-    await uow.commit()
-    return uow.queued
+    """Read-side work of a committed turn, its answer queued in a second short transaction."""
+    replies = await work(service.views)
+    async with service.open_unit() as uow:
+        for text, buttons in replies:
+            rows = tuple(tuple(row) for row in buttons)
+            await notify(uow, person, text, now, buttons=rows)
+        await uow.commit()
+        return list(uow.queued)
 
 
-async def _apologise(
-    inbound: Inbound,
-    open_unit: UnitOfWorkFactory,
-    district: District,
-    classifier: Classifier,
-    now: datetime,
-) -> list[int]:
+async def _apologise(inbound: Inbound, service: Service, now: datetime) -> list[int]:
     """After a failure: record the update as handled and say sorry, changing nothing else."""
-    async with open_unit() as uow:
+    async with service.open_unit() as uow:
         if inbound.update_id is not None:
             await uow.updates.first_time(inbound.channel, inbound.update_id, now)
         person = await identify(uow, inbound, now)
-        turn = Turn(uow, district, classifier, now, person, inbound)
+        turn = Turn(uow, service.district, service.classifier, now, person, inbound)
         await turn.answer(turn.t("internal_error"), alert=True)
         if inbound.callback_id is None:
             await turn.reply(turn.t("internal_error"))
         await uow.commit()
-        return uow.queued
+        return list(uow.queued)

@@ -11,12 +11,11 @@ import secrets
 import unicodedata
 from typing import Any
 
-from core import callbacks, cards
+from core import callbacks, cards, lifecycle, notices
 from core.callbacks import Callback
 from core.context import Turn
 from core.messages import Button, KeyButton
-from core.models import Case, CaseEvent, CaseStatus, DialogState
-from core.routing import announce_new_case
+from core.models import Case, CaseEvent, DialogState
 
 MAX_TEXT = 3000
 MAX_PHOTOS = 10
@@ -258,37 +257,35 @@ async def _show_card(turn: Turn, state: DialogState) -> None:
 
 
 async def _submit(turn: Turn, state: DialogState) -> None:
-    draft, person, now = state.data, turn.person, turn.now
+    draft, person, now, uow = state.data, turn.person, turn.now, turn.uow
     anonymous = draft.get("contact") == "anonymous"
-    case = await turn.uow.cases.add(
-        Case(
-            id=0,
-            resident_id=person.id,
-            channel=person.channel,
-            text=draft["text"],
-            created_at=now,
-            updated_at=now,
-            status=CaseStatus.OPEN if draft.get("tank") else CaseStatus.TRIAGE,
-            photos=tuple(draft.get("photos", ())),
-            station=draft.get("station"),
-            location=_location(draft),
-            contact_name=None if anonymous else (person.name or None),
-            contact_phone=None if anonymous else draft.get("phone"),
-            anonymous=anonymous,
-            tank=draft.get("tank"),
-            confidence=float(draft.get("confidence", 0.0)),
-            keywords=cards.hits_of(draft),
-        )
+    case = Case(
+        id=0,
+        resident_id=person.id,
+        channel=person.channel,
+        text=draft["text"],
+        created_at=now,
+        updated_at=now,
+        photos=tuple(draft.get("photos", ())),
+        station=draft.get("station"),
+        location=_location(draft),
+        contact_name=None if anonymous else (person.name or None),
+        contact_phone=None if anonymous else draft.get("phone"),
+        anonymous=anonymous,
+        confidence=float(draft.get("confidence", 0.0)),
+        keywords=cards.hits_of(draft),
     )
+    tank = draft.get("tank")
+    lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
+    audience = await notices.audience_for(uow, turn.district, case, now)
+    case = await uow.cases.add(case)
     via = "resident" if draft.get("tank_chosen") else "classifier"
-    await turn.uow.events.add(
-        CaseEvent(case.id, "created", now, person.id, {"tank": case.tank, "via": via})
-    )
+    await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
     state.state, state.data = "idle", {}
     tank_name = turn.district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
     await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
-    await announce_new_case(turn.uow, turn.district, case, now)
+    await notices.announce(uow, turn.district, case, now, audience)
 
 
 def _location(draft: dict[str, Any]) -> tuple[float, float] | None:

@@ -78,3 +78,23 @@ async def sync_coordinators(
         await uow.people.update(person)
         await set_menu(uow, person, now)
     return changed
+
+
+async def join(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str:
+    """Accept an invitation; returns the catalogue key of the outcome."""
+    invite = await uow.invites.get(code[:64])
+    if invite is None or invite.used_by is not None or invite.expires_at <= now:
+        return "invite_invalid"
+    if person.is_coordinator:
+        return "invite_coordinator"
+    if not await uow.invites.use(invite.code, person.id, now):
+        return "invite_invalid"
+    person.role, person.tank, person.station, person.active = (
+        Role.MEMBER,
+        invite.tank,
+        invite.station,
+        True,
+    )
+    await uow.people.update(person)
+    await set_menu(uow, person, now)
+    return "invite_welcome"

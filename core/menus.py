@@ -11,11 +11,26 @@ STAFF = frozenset({M, C})
 COORDINATORS = frozenset({C})
 
 # (command, who may use it); the description is the catalogue text "cmd_<command>".
+MEMBERS = frozenset({M})
 COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
     ("start", EVERYONE),
+    ("pending", MEMBERS),
+    ("mine", MEMBERS),
+    ("stats", COORDINATORS),
+    ("overdue", COORDINATORS),
+    ("triage", COORDINATORS),
     ("new", EVERYONE),
     ("my", EVERYONE),
     ("case", EVERYONE),
+    ("reply", EVERYONE),
+    ("note", STAFF),
+    ("resolve", MEMBERS),
+    ("transfer", STAFF),
+    ("assign", COORDINATORS),
+    ("find", COORDINATORS),
+    ("members", COORDINATORS),
+    ("invite", COORDINATORS),
+    ("removemember", COORDINATORS),
     ("cancel", EVERYONE),
     ("help", EVERYONE),
 )

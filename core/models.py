@@ -149,6 +149,15 @@ class Case:
     closed_at: datetime | None = None
     rating: str | None = None
     channel: str = "telegram"
+    due_kind: str | None = None
+    due_from: datetime | None = None
+    due_at: datetime | None = None
+    remind_level: int = 0
+    next_check_at: datetime | None = None
+    waiting_since: datetime | None = None
+    extended: bool = False
+    wider_notice_at: datetime | None = None
+    awaiting_member: bool = False
 
     @property
     def ref(self) -> str:
@@ -181,3 +190,30 @@ class DialogState:
     chat_id: str
     state: str = "idle"
     data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """A one-time link that makes whoever opens it a member of a tank."""
+
+    code: str
+    tank: str
+    station: str | None
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None = None
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A human's routing decision that differs from the classifier's: a labelled example."""
+
+    case_id: int
+    text: str
+    old_tank: str | None
+    new_tank: str | None
+    actor_id: int | None
+    reason: str
+    at: datetime

@@ -7,7 +7,15 @@ from types import TracebackType
 from typing import Protocol
 
 from core.messages import Outbound
-from core.models import Case, CaseEvent, Classification, DialogState, Person
+from core.models import (
+    Case,
+    CaseEvent,
+    Classification,
+    Correction,
+    DialogState,
+    Invite,
+    Person,
+)
 
 
 class Classifier(Protocol):
@@ -65,6 +73,14 @@ class CaseRepository(Protocol):
         """A resident's cases, newest first."""
         ...
 
+    async def held_by(self, member_id: int) -> list[Case]:
+        """The cases a member holds (claimed), oldest first."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[Case]:
+        """Cases the sweep must look at (next check at or before now), earliest first."""
+        ...
+
 
 class EventRepository(Protocol):
     """The timeline of each case."""
@@ -101,6 +117,38 @@ class OutboxRepository(Protocol):
         """The case a delivered message belongs to, if any."""
         ...
 
+    async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
+        """(channel, chat_id, key) of a case's messages whose key starts with prefix."""
+        ...
+
+
+class InviteRepository(Protocol):
+    """One-time membership invitations."""
+
+    async def add(self, invite: Invite) -> None:
+        """Store a new invitation."""
+        ...
+
+    async def get(self, code: str) -> Invite | None:
+        """The invitation with this code, if any."""
+        ...
+
+    async def use(self, code: str, person_id: int, now: datetime) -> bool:
+        """Mark an unused invitation used; False if it was used already."""
+        ...
+
+
+class CorrectionRepository(Protocol):
+    """Routing decisions made by people: labelled examples for the classifier."""
+
+    async def add(self, correction: Correction) -> None:
+        """Store one."""
+        ...
+
+    async def all(self) -> list[Correction]:
+        """Every correction, oldest first."""
+        ...
+
 
 class UpdateLog(Protocol):
     """The ids of updates already handled."""
@@ -125,6 +173,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def updates(self) -> UpdateLog: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def corrections(self) -> CorrectionRepository: ...
     @property
     def queued(self) -> list[int]:
         """Outbox ids queued in this unit, to hand to the sender after commit."""

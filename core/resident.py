@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake
+from core import access, cards, intake, membership
 from core.context import Turn
 from core.menus import help_text
 from core.models import Case, DialogState
@@ -21,7 +21,12 @@ def parse_case_number(text: str) -> int | None:
 
 
 async def start(turn: Turn, state: DialogState) -> None:
-    """Greet and say what to do."""
+    """Greet and say what to do; a deep-link code is an invitation to join a tank."""
+    code = turn.inbound.args.strip()
+    if code:
+        outcome = await membership.join(turn.uow, turn.person, code, turn.now)
+        tank = turn.district.tank_name(turn.person.tank, turn.locale)
+        await turn.reply(turn.t(outcome, tank=tank))
     key = f"start_{turn.person.role.value}"
     name = turn.person.name
     await turn.reply(

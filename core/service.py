@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import handling
 from core.context import District
 from core.messages import Inbound
 from core.ports import Classifier, UnitOfWorkFactory
+from core.views import CaseViews
 
 
 @dataclass
@@ -20,9 +20,10 @@ class Service:
     district: District
     classifier: Classifier
     clock: Callable[[], datetime]
+    views: CaseViews
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""
-        return await handling.handle(
-            inbound, self.open_unit, self.district, self.classifier, self.clock()
-        )
+        from core import handling
+
+        return await handling.handle(inbound, self)

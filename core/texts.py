@@ -9,9 +9,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from core.catalogue_en import EN
-from core.catalogue_zh import ZH
+from core.catalogue_en import EN as EN_RESIDENT
+from core.catalogue_en_staff import EN_STAFF
+from core.catalogue_zh import ZH as ZH_RESIDENT
+from core.catalogue_zh_staff import ZH_STAFF
 
+ZH = ZH_RESIDENT | ZH_STAFF
+EN = EN_RESIDENT | EN_STAFF
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 
 

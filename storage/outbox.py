@@ -44,6 +44,15 @@ class SqlOutbox:
             row = await cursor.fetchone()
         return row[0] if row else None
 
+    async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
+        """(channel, chat_id, key) of a case's messages whose key starts with prefix."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT DISTINCT channel, chat_id, key FROM outbox"
+            " WHERE case_id = ? AND key >= ? AND key < ? ORDER BY id",
+            (case_id, prefix, prefix + "\uffff"),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
 
 @dataclass(frozen=True, slots=True)
 class Pending:
@@ -77,7 +86,7 @@ class OutboxStore:
             return []
         marks = ",".join("?" * len(ids))
         rows = await self.db.reader.execute_fetchall(
-            "SELECT id, payload, attempts, next_attempt_at FROM outbox"  # noqa: S608 - marks only
+            "SELECT id, payload, attempts, next_attempt_at FROM outbox"
             f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id",
             ids,
         )

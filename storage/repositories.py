@@ -43,13 +43,13 @@ class SqlPeople:
         self.conn = conn
 
     async def _one(self, where: str, params: tuple[Any, ...]) -> Person | None:
-        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}"  # noqa: S608 - fixed fragments
+        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}"
         async with self.conn.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return person_of(row) if row else None
 
     async def _many(self, where: str, params: tuple[Any, ...]) -> list[Person]:
-        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where} ORDER BY id"  # noqa: S608
+        sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where} ORDER BY id"
         rows = await self.conn.execute_fetchall(sql, params)
         return [person_of(row) for row in rows]
 
@@ -112,7 +112,9 @@ class SqlPeople:
 CASE_COLUMNS = (
     "id, resident_id, channel, text, photos, station, latitude, longitude, contact_name,"
     " contact_phone, anonymous, tank, confidence, keywords, status, assignee_id, created_at,"
-    " updated_at, claimed_at, first_reply_at, resolved_at, closed_at, rating"
+    " updated_at, claimed_at, first_reply_at, resolved_at, closed_at, rating, due_kind,"
+    " due_from, due_at, remind_level, next_check_at, waiting_since, extended, wider_notice_at,"
+    " awaiting_member"
 )
 
 
@@ -142,6 +144,15 @@ def case_of(row: aiosqlite.Row) -> Case:
         resolved_at=from_ms(row["resolved_at"]),
         closed_at=from_ms(row["closed_at"]),
         rating=row["rating"],
+        due_kind=row["due_kind"],
+        due_from=from_ms(row["due_from"]),
+        due_at=from_ms(row["due_at"]),
+        remind_level=row["remind_level"],
+        next_check_at=from_ms(row["next_check_at"]),
+        waiting_since=from_ms(row["waiting_since"]),
+        extended=bool(row["extended"]),
+        wider_notice_at=from_ms(row["wider_notice_at"]),
+        awaiting_member=bool(row["awaiting_member"]),
     )
 
 
@@ -175,6 +186,15 @@ def case_values(c: Case) -> tuple[Any, ...]:
         _ms(c.resolved_at),
         _ms(c.closed_at),
         c.rating,
+        c.due_kind,
+        _ms(c.due_from),
+        _ms(c.due_at),
+        c.remind_level,
+        _ms(c.next_check_at),
+        _ms(c.waiting_since),
+        int(c.extended),
+        _ms(c.wider_notice_at),
+        int(c.awaiting_member),
     )
 
 
@@ -189,7 +209,7 @@ class SqlCases:
         columns = CASE_COLUMNS.split(", ", 1)[1]
         marks = ", ".join("?" * len(columns.split(",")))
         cursor = await self.conn.execute(
-            f"INSERT INTO cases ({columns}) VALUES ({marks})",  # noqa: S608 - fixed columns
+            f"INSERT INTO cases ({columns}) VALUES ({marks})",
             case_values(case),
         )
         case.id = int(cursor.lastrowid or 0)
@@ -197,7 +217,7 @@ class SqlCases:
 
     async def get(self, case_id: int) -> Case | None:
         """The case with this number, if any."""
-        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"  # noqa: S608 - fixed columns
+        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
         async with self.conn.execute(sql, (case_id,)) as cursor:
             row = await cursor.fetchone()
         return case_of(row) if row else None
@@ -207,14 +227,28 @@ class SqlCases:
         columns = CASE_COLUMNS.split(", ", 1)[1]
         assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
         await self.conn.execute(
-            f"UPDATE cases SET {assignments} WHERE id = ?",  # noqa: S608 - fixed columns
+            f"UPDATE cases SET {assignments} WHERE id = ?",
             (*case_values(case), case.id),
         )
 
     async def for_resident(self, resident_id: int, limit: int = 20) -> list[Case]:
         """A resident's cases, newest first."""
-        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE resident_id = ? ORDER BY id DESC LIMIT ?"  # noqa: S608
-        rows = await self.conn.execute_fetchall(sql, (resident_id, limit))
+        return await self._many("resident_id = ? ORDER BY id DESC LIMIT ?", (resident_id, limit))
+
+    async def held_by(self, member_id: int) -> list[Case]:
+        """The cases a member holds (claimed), oldest first."""
+        return await self._many("assignee_id = ? AND status = 'claimed' ORDER BY id", (member_id,))
+
+    async def due(self, now: datetime, limit: int) -> list[Case]:
+        """Cases the sweep must look at (next check at or before now), earliest first."""
+        return await self._many(
+            "next_check_at <= ? ORDER BY next_check_at LIMIT ?", (to_ms(now), limit)
+        )
+
+    async def _many(self, where: str, params: tuple[Any, ...]) -> list[Case]:
+        rows = await self.conn.execute_fetchall(
+            f"SELECT {CASE_COLUMNS} FROM cases WHERE {where}", params
+        )
         return [case_of(row) for row in rows]
 
 

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from storage.db import Database
 from storage.outbox import SqlOutbox
+from storage.records import SqlCorrections, SqlInvites
 from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
 
 
@@ -22,6 +23,8 @@ class SqliteUnitOfWork:
         self.dialogs = SqlDialogs(conn)
         self.outbox = SqlOutbox(conn)
         self.updates = SqlUpdateLog(conn)
+        self.invites = SqlInvites(conn)
+        self.corrections = SqlCorrections(conn)
         self.queued: list[int] = []
         self._done = False
 

@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from core.context import District
 from core.messages import Inbound, Kind, Outbound
 from core.models import Classification, KeywordHit
+from core.ports import Classifier
 from core.service import Service
+from storage.db import Database
+from storage.outbox import OutboxStore
+from storage.unit_of_work import unit_factory
+from storage.views import SqlViews
 
 
 class Clock:
@@ -105,3 +111,20 @@ class Chat:
     def last_text(self) -> str:
         """The text of the latest message with text."""
         return next(m.text for m in reversed(self.inbox) if m.kind == Kind.SEND and m.text)
+
+
+def sqlite_service(
+    db: Database, district: District, classifier: Classifier, clock: Clock
+) -> Service:
+    """Core over a real SQLite database."""
+    return Service(unit_factory(db), district, classifier, clock, SqlViews(db))
+
+
+def sqlite_fetch(db: Database) -> Fetch:
+    """Reads queued (not yet delivered) messages back from the outbox table."""
+    store = OutboxStore(db, "telegram")
+
+    async def fetch(ids: list[int]) -> list[Outbound]:
+        return [pending.message for pending in await store.get(ids)]
+
+    return fetch

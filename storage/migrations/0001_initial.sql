@@ -44,11 +44,23 @@ CREATE TABLE cases (
     first_reply_at INTEGER,
     resolved_at    INTEGER,
     closed_at      INTEGER,
-    rating         TEXT
+    rating         TEXT,
+    due_kind       TEXT,                -- what is owed next: claim | reply | resolve | rating
+    due_from       INTEGER,             -- when the current deadline's clock started
+    due_at         INTEGER,             -- the current deadline (moves on while paused)
+    remind_level   INTEGER NOT NULL DEFAULT 0,  -- reminders sent for the current deadline
+    next_check_at  INTEGER,             -- when the sweep must look at this case again
+    waiting_since  INTEGER,             -- set while a question to the resident is unanswered
+    extended       INTEGER NOT NULL DEFAULT 0,  -- the member's one extension was used
+    wider_notice_at INTEGER,            -- when the rest of the tank is told, if still unclaimed
+    awaiting_member INTEGER NOT NULL DEFAULT 0  -- the resident wrote last and awaits an answer
 );
 CREATE INDEX cases_by_resident ON cases (resident_id, id);
 CREATE INDEX cases_by_status ON cases (status, tank);
 CREATE INDEX cases_by_assignee ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
+CREATE INDEX cases_to_check ON cases (next_check_at) WHERE next_check_at IS NOT NULL;
+CREATE INDEX cases_by_due ON cases (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX cases_by_created ON cases (created_at);
 
 CREATE TABLE case_events (
     id       INTEGER PRIMARY KEY,
@@ -97,3 +109,27 @@ CREATE INDEX outbox_pending ON outbox (channel, id) WHERE status = 'pending';
 CREATE INDEX outbox_by_key ON outbox (channel, chat_id, key) WHERE key IS NOT NULL;
 CREATE INDEX outbox_by_message ON outbox (channel, chat_id, message_id)
     WHERE message_id IS NOT NULL;
+CREATE INDEX outbox_by_case ON outbox (case_id, key) WHERE case_id IS NOT NULL;
+
+CREATE TABLE invites (
+    code       TEXT    PRIMARY KEY,
+    tank       TEXT    NOT NULL,
+    station    TEXT,
+    created_by INTEGER REFERENCES people (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_by    INTEGER REFERENCES people (id),
+    used_at    INTEGER
+) WITHOUT ROWID;
+
+-- Every transfer and triage decision: a labelled example for the classifier to learn from.
+CREATE TABLE corrections (
+    id       INTEGER PRIMARY KEY,
+    case_id  INTEGER NOT NULL REFERENCES cases (id),
+    text     TEXT    NOT NULL,
+    old_tank TEXT,
+    new_tank TEXT,
+    actor_id INTEGER REFERENCES people (id),
+    reason   TEXT,
+    at       INTEGER NOT NULL
+);

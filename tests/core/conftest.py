@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.context import District
@@ -22,7 +24,14 @@ def service(
     state: MemoryState, district: District, classifier: RuleClassifier, clock: Clock
 ) -> Service:
     """Core over the fake database."""
-    return Service(lambda: MemoryUnitOfWork(state), district, classifier, clock)
+    return Service(lambda: MemoryUnitOfWork(state), district, classifier, clock, NoViews())
+
+
+class NoViews:
+    """The read side is SQL; core tests over memory must not reach it."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"core test used the read side ({name}); test it on SQLite")
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 
 from core.messages import Outbound
-from core.models import Case, CaseEvent, DialogState, Person, Role
+from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState, Invite, Person, Role
 
 
 @dataclass
@@ -20,6 +21,8 @@ class MemoryState:
     events: list[CaseEvent] = field(default_factory=list)
     dialogs: dict[tuple[str, str], DialogState] = field(default_factory=dict)
     outbox: list[Outbound] = field(default_factory=list)
+    invites: dict[str, Invite] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
     updates: set[tuple[str, int]] = field(default_factory=set)
     delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
@@ -89,6 +92,16 @@ class MemoryCases:
         mine = [c for c in self.s.cases.values() if c.resident_id == resident_id]
         return [copy.copy(c) for c in sorted(mine, key=lambda c: -c.id)[:limit]]
 
+    async def held_by(self, member_id: int) -> list[Case]:
+        """A member's claimed cases."""
+        held = [c for c in self.s.cases.values() if c.assignee_id == member_id]
+        return [copy.copy(c) for c in held if c.status == CaseStatus.CLAIMED]
+
+    async def due(self, now: datetime, limit: int) -> list[Case]:
+        """Cases to check at or before now."""
+        due = [c for c in self.s.cases.values() if c.next_check_at and c.next_check_at <= now]
+        return [copy.copy(c) for c in sorted(due, key=lambda c: c.next_check_at or now)[:limit]]
+
 
 class MemoryEvents:
     """Timelines in memory."""
@@ -139,6 +152,53 @@ class MemoryOutbox:
         """The case of a delivered message."""
         return self.s.delivered.get((channel, chat_id, message_id))
 
+    async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
+        """Keys of a case's messages with a prefix."""
+        found = [
+            (m.channel, m.chat_id, m.key)
+            for m in self.s.outbox
+            if m.case_id == case_id and m.key and m.key.startswith(prefix)
+        ]
+        return list(dict.fromkeys(found))
+
+
+class MemoryInvites:
+    """Invitations in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def add(self, invite: Invite) -> None:
+        """Store one."""
+        self.s.invites[invite.code] = invite
+
+    async def get(self, code: str) -> Invite | None:
+        """The invitation with this code."""
+        return self.s.invites.get(code)
+
+    async def use(self, code: str, person_id: int, now: datetime) -> bool:
+        """Mark one used."""
+        invite = self.s.invites.get(code)
+        if invite is None or invite.used_by is not None:
+            return False
+        self.s.invites[code] = dataclasses.replace(invite, used_by=person_id, used_at=now)
+        return True
+
+
+class MemoryCorrections:
+    """Corrections in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def add(self, correction: Correction) -> None:
+        """Store one."""
+        self.s.corrections.append(correction)
+
+    async def all(self) -> list[Correction]:
+        """Every correction."""
+        return list(self.s.corrections)
+
 
 class MemoryUpdates:
     """Handled update ids in memory."""
@@ -165,6 +225,8 @@ class MemoryUnitOfWork:
         self.dialogs = MemoryDialogs(state)
         self.outbox = MemoryOutbox(state)
         self.updates = MemoryUpdates(state)
+        self.invites = MemoryInvites(state)
+        self.corrections = MemoryCorrections(state)
         self.queued: list[int] = []
         self._snapshot: MemoryState | None = None
 

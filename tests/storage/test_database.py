@@ -13,7 +13,7 @@ from core.service import Service
 from storage.db import Database, migrations
 from storage.outbox import OutboxStore
 from storage.unit_of_work import unit_factory
-from tests.support import Chat, Clock, RuleClassifier
+from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
 
 
 def sqlite_tables(path: Path) -> set[str]:
@@ -51,12 +51,7 @@ async def test_a_failed_migration_leaves_the_file_as_it_was(
 
 
 def sqlite_chat(service: Service, db: Database, user: str) -> Chat:
-    store = OutboxStore(db, "telegram")
-
-    async def fetch(ids: list[int]) -> list[Outbound]:
-        return [p.message for p in await store.get(ids)]
-
-    return Chat(service, fetch, user)
+    return Chat(service, sqlite_fetch(db), user)
 
 
 async def test_restart_keeps_a_half_finished_conversation(
@@ -64,14 +59,14 @@ async def test_restart_keeps_a_half_finished_conversation(
 ) -> None:
     path = tmp_path / "minqing.db"
     db = await Database.open(path)
-    service = Service(unit_factory(db), district, classifier, clock)
+    service = sqlite_service(db, district, classifier, clock)
     resident = sqlite_chat(service, db, "42")
     await resident.text("老板拖欠工资三个月了")
     await resident.press("稻地镇")
     await db.close()
 
     db = await Database.open(path)
-    service = Service(unit_factory(db), district, classifier, clock)
+    service = sqlite_service(db, district, classifier, clock)
     resumed = sqlite_chat(service, db, "42")
     resumed.inbox = resident.inbox
     await resumed.text("不留电话")
@@ -88,7 +83,7 @@ async def test_restart_keeps_a_half_finished_conversation(
 async def test_redelivered_update_is_a_no_op(
     db: Database, district: District, classifier: RuleClassifier, clock: Clock
 ) -> None:
-    service = Service(unit_factory(db), district, classifier, clock)
+    service = sqlite_service(db, district, classifier, clock)
     resident = sqlite_chat(service, db, "42")
     assert await resident.send(text="老板拖欠工资三个月了", update_id=77)
     assert await resident.send(text="老板拖欠工资三个月了", update_id=77) == []
@@ -103,7 +98,7 @@ async def test_a_failing_turn_rolls_back_and_apologises(
         def classify(self, text: str) -> object:
             raise RuntimeError("boom")
 
-    service = Service(unit_factory(db), district, Broken(), clock)  # type: ignore[arg-type]
+    service = sqlite_service(db, district, Broken(), clock)  # type: ignore[arg-type]
     resident = sqlite_chat(service, db, "42")
     await resident.text("老板拖欠工资三个月了")
     await resident.press("跳过")

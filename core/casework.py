@@ -1,0 +1,298 @@
+"""Members at work on a case: claim, write to the resident, note, transfer, resolve; and the
+resident's rating. Buttons and commands both end up here; every step is checked in lifecycle.
+"""
+
+from __future__ import annotations
+
+from core import access, callbacks, cards, lifecycle, notices
+from core.callbacks import Callback
+from core.context import Turn
+from core.lifecycle import Refused
+from core.messages import Button
+from core.models import Case, CaseEvent, Correction, DialogState
+from core.resident import parse_case_number
+from core.texts import t
+
+COMPOSE = "compose"
+MAX_MESSAGE = 3000
+
+
+async def load(turn: Turn, case_id: int | None) -> Case:
+    """The case, if the caller may see it; otherwise Refused with the not-found text."""
+    case = await turn.uow.cases.get(case_id) if case_id else None
+    if case is None or not access.can_view(turn.person, case):
+        raise Refused("case_not_found", ref=f"#{case_id or '?'}")
+    return case
+
+
+async def record(turn: Turn, case: Case, event: CaseEvent) -> None:
+    """Store the case's change and its timeline event."""
+    await turn.uow.cases.update(case)
+    await turn.uow.events.add(event)
+
+
+async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+    """A press on a case button."""
+    case = await load(turn, cb.int_arg(0))
+    action = BUTTONS.get(cb.action)
+    if action is None:
+        raise Refused("button_stale")
+    await action(turn, state, case, cb)
+
+
+async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """Take the case; the first claim wins, the other notices say who took it."""
+    member, now = turn.person, turn.now
+    await record(turn, case, lifecycle.claim(case, member, now, turn.district.deadlines(case.tank)))
+    await turn.answer(turn.t("claimed_toast", ref=case.ref))
+    await notices.close_notices(
+        turn.uow, turn.district, case, now, "notice_claimed", member=member.name
+    )
+    tank = turn.district.tank_name(case.tank, turn.locale)
+    await notices.tell_resident(
+        turn.uow, case, now, "resident_claimed", tank=tank, member=member.name
+    )
+    events = await turn.uow.events.for_case(case.id)
+    detail = cards.case_timeline(turn.locale, turn.district, case, events, contact=True)
+    await turn.reply(detail, buttons=notices.assignee_buttons(turn.locale, case), case_id=case.id)
+
+
+async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
+    """Show the case's timeline as the caller may see it."""
+    await turn.answer()
+    events = await turn.uow.events.for_case(case.id)
+    if not access.sees_internal(turn.person, case):
+        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
+    contact = access.sees_contact(turn.person, case)
+    text = cards.case_timeline(turn.locale, turn.district, case, events, contact)
+    buttons = (
+        notices.assignee_buttons(turn.locale, case)
+        if lifecycle.is_assignee(turn.person, case)
+        else []
+    )
+    await turn.reply(text, buttons=buttons, case_id=case.id)
+
+
+async def start_message(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """Begin writing to the other side of the case (the resident, or the member)."""
+    question = cb.action == "ask"
+    if access.is_resident_of(turn.person, case):
+        question = False
+    elif not lifecycle.is_assignee(turn.person, case):
+        raise Refused("not_assignee")
+    await turn.answer()
+    state.state, state.data = f"{COMPOSE}.message", {"case": case.id, "question": question}
+    await turn.reply(turn.t("compose_question" if question else "compose_message", ref=case.ref))
+
+
+async def start_transfer(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """Offer the tanks (and triage) a misrouted case can go to."""
+    if not lifecycle.may_transfer(turn.person, case):
+        raise Refused("not_allowed_case")
+    await turn.answer()
+    rows = [
+        [
+            Button(
+                text=tank.name(turn.locale), data=callbacks.pack("case", "xfer", case.id, tank.code)
+            )
+        ]
+        for tank in turn.district.tanks
+        if tank.code != case.tank
+    ]
+    rows.append(
+        [Button(text=turn.t("triage_name"), data=callbacks.pack("case", "xfer", case.id, "triage"))]
+    )
+    await turn.reply(turn.t("transfer_choose", ref=case.ref), buttons=rows)
+
+
+async def choose_transfer(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """A target was chosen: ask for the reason."""
+    target = cb.arg(1)
+    if target != "triage" and turn.district.tank(target) is None:
+        raise Refused("button_stale")
+    if not lifecycle.may_transfer(turn.person, case):
+        raise Refused("not_allowed_case")
+    await turn.answer()
+    state.state, state.data = f"{COMPOSE}.transfer", {"case": case.id, "to": target}
+    name = turn.district.tank_name(None if target == "triage" else target, turn.locale)
+    await turn.reply(turn.t("transfer_reason", ref=case.ref, tank=name))
+
+
+async def start_resolve(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """Ask the assignee what was done."""
+    if not lifecycle.is_assignee(turn.person, case):
+        raise Refused("not_assignee")
+    await turn.answer()
+    state.state, state.data = f"{COMPOSE}.resolve", {"case": case.id}
+    await turn.reply(turn.t("resolve_summary", ref=case.ref))
+
+
+async def route(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """A coordinator sends a case out of triage (or to another tank)."""
+    if not turn.person.is_coordinator:
+        raise Refused("not_allowed_case")
+    target = cb.arg(1)
+    if turn.district.tank(target) is None:
+        raise Refused("button_stale")
+    await transfer(turn, case, target, turn.t("triage_reason"))
+    await turn.answer(turn.t("routed_toast", ref=case.ref))
+
+
+async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+    """The resident rates the result; 不满意 reopens it and tells the coordinators."""
+    rating, now, uow = cb.arg(1) or "", turn.now, turn.uow
+    await record(
+        turn,
+        case,
+        lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank)),
+    )
+    await turn.answer(turn.t("rated_toast"))
+    assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+    label = turn.t(f"rating_{rating}")
+    if assignee is not None:
+        key = "member_reopened" if rating == "poor" else "member_rated"
+        text = assignee_text(assignee.locale, key, case, rating=label)
+        await turn.send_to(assignee, text, buttons=notices.assignee_buttons(assignee.locale, case))
+    if rating == "poor":
+        who = assignee.name if assignee else "-"
+        await notices.tell_coordinators(uow, case, now, "coordinator_reopened", member=who)
+    state.state, state.data = f"{COMPOSE}.comment", {"case": case.id}
+    key = "rated_reopened" if rating == "poor" else "rated_thanks"
+    await turn.reply(turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt"))
+
+
+def assignee_text(locale: str, key: str, case: Case, **kw: str) -> str:
+    """A catalogue text about a case, in someone else's locale."""
+    return t(locale, key, ref=case.ref, **kw)
+
+
+BUTTONS = {
+    "claim": claim,
+    "detail": detail,
+    "reply": start_message,
+    "ask": start_message,
+    "transfer": start_transfer,
+    "xfer": choose_transfer,
+    "resolve": start_resolve,
+    "route": route,
+    "rate": rate,
+}
+
+
+async def transfer(turn: Turn, case: Case, target: str | None, reason: str) -> None:
+    """Re-route a case; the correction is kept as a labelled example."""
+    to_tank = None if target == "triage" else target
+    old, now = case.tank, turn.now
+    event = lifecycle.transfer(
+        case, turn.person, to_tank, reason, now, turn.district.deadlines(to_tank)
+    )
+    await record(turn, case, event)
+    await turn.uow.corrections.add(correction(turn, case, old, to_tank, reason))
+    name = turn.district.tank_name(to_tank, "zh")
+    await notices.close_notices(turn.uow, turn.district, case, now, "notice_transferred", tank=name)
+    audience = await notices.audience_for(turn.uow, turn.district, case, now)
+    await turn.uow.cases.update(case)
+    await notices.announce(turn.uow, turn.district, case, now, audience)
+    resident = await turn.uow.people.get(case.resident_id)
+    if resident is not None:
+        tank = turn.district.tank_name(to_tank, resident.locale)
+        await notices.tell_resident(turn.uow, case, now, "resident_transferred", tank=tank)
+
+
+def correction(turn: Turn, case: Case, old: str | None, new: str | None, reason: str) -> Correction:
+    """A person's routing decision, kept as a labelled example for the classifier."""
+    return Correction(case.id, case.text, old, new, turn.person.id, reason, turn.now)
+
+
+async def on_compose(turn: Turn, state: DialogState) -> None:
+    """The text a compose step was waiting for."""
+    text = (turn.inbound.text or "").strip()
+    if not text:
+        await turn.reply(turn.t("compose_need_text"))
+        return
+    what, case_id = state.state.partition(".")[2], state.data.get("case")
+    data = dict(state.data)
+    state.state, state.data = "idle", {}
+    case = await load(turn, case_id)
+    text = text[:MAX_MESSAGE]
+    if what == "message":
+        await send_message(turn, case, text, bool(data.get("question")))
+    elif what == "transfer":
+        await transfer(turn, case, data.get("to"), text)
+        await turn.reply(turn.t("transferred_done", ref=case.ref))
+    elif what == "resolve":
+        await resolve(turn, case, text)
+    elif what == "comment":
+        await comment(turn, case, text)
+
+
+async def send_message(turn: Turn, case: Case, text: str, question: bool = False) -> None:
+    """Carry a message between the resident and the member holding the case."""
+    now, uow = turn.now, turn.uow
+    if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
+        await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
+        assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+        if assignee is None:
+            await turn.reply(turn.t("message_kept", ref=case.ref))
+            return
+        sender = case.contact_name if not case.anonymous and case.contact_name else None
+        who = sender or assignee_text(assignee.locale, "anonymous_resident", case)
+        body = assignee_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
+        reply = Button(
+            text=assignee_text(assignee.locale, "btn_reply", case),
+            data=callbacks.pack("case", "reply", case.id),
+        )
+        await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
+        await turn.reply(turn.t("message_sent", ref=case.ref))
+        return
+    deadlines = turn.district.deadlines(case.tank)
+    await record(
+        turn, case, lifecycle.member_message(case, turn.person, text, now, deadlines, question)
+    )
+    resident = await uow.people.get(case.resident_id)
+    if resident is not None:
+        tank = turn.district.tank_name(case.tank, resident.locale)
+        key = "to_resident_question" if question else "to_resident"
+        body = assignee_text(
+            resident.locale, key, case, tank=tank, member=turn.person.name, text=notices.quote(text)
+        )
+        reply = Button(
+            text=assignee_text(resident.locale, "btn_reply", case),
+            data=callbacks.pack("case", "reply", case.id),
+        )
+        await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)
+    await turn.reply(turn.t("message_sent", ref=case.ref))
+
+
+async def resolve(turn: Turn, case: Case, summary: str) -> None:
+    """Resolve with a summary; the resident is asked to rate."""
+    await record(turn, case, lifecycle.resolve(case, turn.person, summary, turn.now))
+    resident = await turn.uow.people.get(case.resident_id)
+    if resident is not None:
+        body = assignee_text(
+            resident.locale, "resident_resolved", case, text=notices.quote(summary)
+        )
+        await turn.send_to(
+            resident, body, buttons=notices.rating_buttons(resident.locale, case), case_id=case.id
+        )
+    await turn.reply(turn.t("resolved_done", ref=case.ref))
+
+
+async def comment(turn: Turn, case: Case, text: str) -> None:
+    """The resident's comment on the result, passed to the member."""
+    if not access.is_resident_of(turn.person, case):
+        raise Refused("case_not_found", ref=case.ref)
+    await turn.uow.events.add(
+        CaseEvent(case.id, "comment", turn.now, turn.person.id, {"text": text})
+    )
+    assignee = await turn.uow.people.get(case.assignee_id) if case.assignee_id else None
+    if assignee is not None:
+        body = assignee_text(assignee.locale, "member_comment", case, text=notices.quote(text))
+        await turn.send_to(assignee, body, case_id=case.id)
+    await turn.reply(turn.t("comment_thanks"))
+
+
+def split_number(args: str) -> tuple[int | None, str]:
+    """'12 some text' -> (12, 'some text')."""
+    head, _, rest = args.strip().partition(" ")
+    return parse_case_number(head) if head else None, rest.strip()

@@ -1,0 +1,203 @@
+"""Commands of members and coordinators: lists, figures, assignment and managing members."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from core import cards, casework, lifecycle, lists, membership, notices
+from core.context import Turn
+from core.lifecycle import Refused
+from core.models import DialogState, Invite, Role
+from core.texts import t
+from core.views import CaseViews
+
+INVITE_DAYS = 7
+
+
+def _defer(turn: Turn, render: lists.Render, *extra: object) -> None:
+    person, district, now = turn.person, turn.district, turn.now
+
+    async def work(views: CaseViews) -> list[lists.Reply]:
+        return await render(views, person, district, now, *extra)
+
+    turn.defer(work)
+
+
+async def pending(turn: Turn, state: DialogState) -> None:
+    """/pending: the tank's unclaimed cases and mine awaiting a reply."""
+    _defer(turn, lists.pending)
+
+
+async def mine(turn: Turn, state: DialogState) -> None:
+    """/mine: my open cases."""
+    _defer(turn, lists.mine)
+
+
+async def overdue(turn: Turn, state: DialogState) -> None:
+    """/overdue: open cases past a deadline."""
+    _defer(turn, lists.overdue)
+
+
+async def triage(turn: Turn, state: DialogState) -> None:
+    """/triage: cases no tank fits."""
+    _defer(turn, lists.triage)
+
+
+async def members(turn: Turn, state: DialogState) -> None:
+    """/members: members per tank with their load."""
+    _defer(turn, lists.members)
+
+
+async def stats(turn: Turn, state: DialogState) -> None:
+    """/stats [7d|30d|all]."""
+    window = turn.inbound.args.strip().lower() or "30d"
+    if window not in lists.WINDOWS:
+        raise Refused("stats_usage")
+    _defer(turn, lists.stats, window)
+
+
+async def find(turn: Turn, state: DialogState) -> None:
+    """/find <words>: cases whose text has every word."""
+    words = [w[:30] for w in turn.inbound.args.split()][:5]
+    if not words:
+        raise Refused("find_usage")
+    _defer(turn, lists.find, words)
+
+
+async def reply(turn: Turn, state: DialogState) -> None:
+    """/reply <number> <text>: a message to the other side of a case."""
+    number, text = casework.split_number(turn.inbound.args)
+    if number is None:
+        raise Refused("reply_usage")
+    case = await casework.load(turn, number)
+    if not text:
+        state.state, state.data = (
+            f"{casework.COMPOSE}.message",
+            {"case": case.id, "question": False},
+        )
+        await turn.reply(turn.t("compose_message", ref=case.ref))
+        return
+    await casework.send_message(turn, case, text[: casework.MAX_MESSAGE])
+
+
+async def note(turn: Turn, state: DialogState) -> None:
+    """/note <number> <text>: an internal note residents never see."""
+    number, text = casework.split_number(turn.inbound.args)
+    if number is None or not text:
+        raise Refused("note_usage")
+    case = await casework.load(turn, number)
+    await turn.uow.events.add(
+        lifecycle.note(case, turn.person, text[: casework.MAX_MESSAGE], turn.now)
+    )
+    await turn.reply(turn.t("note_saved", ref=case.ref))
+
+
+async def resolve(turn: Turn, state: DialogState) -> None:
+    """/resolve <number> <summary>."""
+    number, text = casework.split_number(turn.inbound.args)
+    if number is None or not text:
+        raise Refused("resolve_usage")
+    await casework.resolve(turn, await casework.load(turn, number), text[: casework.MAX_MESSAGE])
+
+
+async def transfer(turn: Turn, state: DialogState) -> None:
+    """/transfer <number> <tank|triage> <reason>."""
+    number, rest = casework.split_number(turn.inbound.args)
+    target, _, reason = rest.partition(" ")
+    tank = _tank_code(turn, target)
+    if number is None or tank is None or not reason.strip():
+        raise Refused("transfer_usage")
+    case = await casework.load(turn, number)
+    await casework.transfer(turn, case, tank, reason.strip())
+    await turn.reply(turn.t("transferred_done", ref=case.ref))
+
+
+def _tank_code(turn: Turn, word: str) -> str | None:
+    """A tank code from its code or either of its names; 'triage' for triage."""
+    if word.lower() in ("triage", turn.t("triage_name")):
+        return "triage"
+    for tank in turn.district.tanks:
+        if word in (tank.code, tank.name_zh, tank.name_en) or word.lower() == tank.name_en.lower():
+            return tank.code
+    return None
+
+
+async def assign(turn: Turn, state: DialogState) -> None:
+    """/assign <number> <tank|member id>: route a case to a tank, or give it to a member."""
+    number, target = casework.split_number(turn.inbound.args)
+    if number is None or not target:
+        raise Refused("assign_usage")
+    case = await casework.load(turn, number)
+    tank = _tank_code(turn, target)
+    if tank is not None and tank != "triage":
+        await casework.transfer(turn, case, tank, turn.t("triage_reason"))
+        await turn.reply(
+            turn.t("assigned_tank", ref=case.ref, tank=turn.district.tank_name(tank, turn.locale))
+        )
+        return
+    member = (
+        await turn.uow.people.get(int(target)) if target.isdigit() and len(target) < 12 else None
+    )
+    if member is None or not member.is_member:
+        raise Refused("assign_usage")
+    old_tank, now = case.tank, turn.now
+    await notices.close_notices(
+        turn.uow, turn.district, case, now, "notice_claimed", member=member.name
+    )
+    event = lifecycle.assign(case, turn.person, member, now, turn.district.deadlines(member.tank))
+    await casework.record(turn, case, event)
+    if old_tank != member.tank:
+        reason = turn.t("triage_reason")
+        await turn.uow.corrections.add(
+            casework.correction(turn, case, old_tank, member.tank, reason)
+        )
+    events = await turn.uow.events.for_case(case.id)
+    text = casework.assignee_text(member.locale, "member_assigned", case) + "\n\n"
+    text += cards.case_timeline(
+        member.locale, turn.district, case, events, contact=not case.anonymous
+    )
+    await turn.send_to(
+        member, text, buttons=notices.assignee_buttons(member.locale, case), case_id=case.id
+    )
+    tank_name = turn.district.tank_name(member.tank, "zh")
+    await notices.tell_resident(
+        turn.uow, case, now, "resident_claimed", tank=tank_name, member=member.name
+    )
+    await turn.reply(turn.t("assigned_member", ref=case.ref, member=member.name))
+
+
+async def invite(turn: Turn, state: DialogState) -> None:
+    """/invite <tank> [station]: a one-time link that makes its opener a member."""
+    parts = turn.inbound.args.split()
+    tank = _tank_code(turn, parts[0]) if parts else None
+    station = parts[1] if len(parts) > 1 else None
+    if tank is None or tank == "triage" or (station and turn.district.station(station) is None):
+        raise Refused("invite_usage")
+    code = secrets.token_urlsafe(12)
+    expires = turn.now + timedelta(days=INVITE_DAYS)
+    await turn.uow.invites.add(Invite(code, tank, station, turn.person.id, turn.now, expires))
+    link = f"https://t.me/{turn.district.bot_username}?start={code}"
+    name = turn.district.tank_name(tank, turn.locale)
+    await turn.reply(turn.t("invite_link", tank=name, link=link, days=INVITE_DAYS, code=code))
+
+
+async def remove_member(turn: Turn, state: DialogState) -> None:
+    """/removemember <id>: retire a member; their open cases go back to the tank."""
+    arg = turn.inbound.args.strip()
+    member = await turn.uow.people.get(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    if member is None or member.role != Role.MEMBER or not member.active:
+        raise Refused("removemember_usage")
+    member.active, member.role = False, Role.RESIDENT
+    await turn.uow.people.update(member)
+    await membership.set_menu(turn.uow, member, turn.now)
+    returned = 0
+    for case in await turn.uow.cases.held_by(member.id):
+        deadlines = turn.district.deadlines(case.tank)
+        event = lifecycle.return_to_tank(case, turn.now, deadlines, turn.t("member_retired"))
+        audience = await notices.audience_for(turn.uow, turn.district, case, turn.now)
+        await casework.record(turn, case, event)
+        await notices.announce(turn.uow, turn.district, case, turn.now, audience)
+        returned += 1
+    await turn.send_to(member, t(member.locale, "you_were_removed"))
+    await turn.reply(turn.t("member_removed", name=member.name or member.id, count=returned))

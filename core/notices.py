@@ -1,0 +1,167 @@
+"""Who is told what when a case moves: each function queues the messages for one step."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core import callbacks, cards, lifecycle
+from core.context import District, notify
+from core.messages import Button, Kind, Outbound
+from core.models import Case, Person
+from core.ports import UnitOfWork
+from core.texts import shorten, t
+
+NOTICE = "notice"
+
+
+def notice_key(case_id: int, person_id: int) -> str:
+    """The outbox key of a case's notice in one person's chat, for later edits."""
+    return f"{NOTICE}:{case_id}:{person_id}"
+
+
+def notice_buttons(locale: str, case: Case) -> list[list[Button]]:
+    """The buttons of a new-case notice: claim, transfer, details."""
+    return [
+        [
+            Button(text=t(locale, "btn_claim"), data=callbacks.pack("case", "claim", case.id)),
+            Button(
+                text=t(locale, "btn_transfer"), data=callbacks.pack("case", "transfer", case.id)
+            ),
+            Button(text=t(locale, "btn_detail"), data=callbacks.pack("case", "detail", case.id)),
+        ]
+    ]
+
+
+def triage_buttons(locale: str, district: District, case_id: int) -> list[list[Button]]:
+    """One button per tank, for a coordinator routing a case out of triage."""
+    buttons = [
+        Button(text=tank.name(locale), data=callbacks.pack("case", "route", case_id, tank.code))
+        for tank in district.tanks
+    ]
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+def assignee_buttons(locale: str, case: Case) -> list[list[Button]]:
+    """What the member holding a case can do with it."""
+    pack = callbacks.pack
+    return [
+        [
+            Button(text=t(locale, "btn_reply"), data=pack("case", "reply", case.id)),
+            Button(text=t(locale, "btn_ask"), data=pack("case", "ask", case.id)),
+        ],
+        [
+            Button(text=t(locale, "btn_resolve"), data=pack("case", "resolve", case.id)),
+            Button(text=t(locale, "btn_transfer"), data=pack("case", "transfer", case.id)),
+            Button(text=t(locale, "btn_detail"), data=pack("case", "detail", case.id)),
+        ],
+    ]
+
+
+async def audience_for(
+    uow: UnitOfWork, district: District, case: Case, now: datetime
+) -> list[Person]:
+    """Who hears of a new case first: the tank's members at its station when there are some
+    (the rest of the tank later, if still unclaimed), else the whole tank, else coordinators."""
+    members = [m for m in await uow.people.members(case.tank) if m.reachable] if case.tank else []
+    local = [m for m in members if case.station is not None and m.station == case.station]
+    if local and len(local) < len(members):
+        case.wider_notice_at = now + timedelta(hours=district.wider_notice_hours)
+        lifecycle.plan_check(case)
+        return local
+    return members or await uow.people.coordinators()
+
+
+async def announce_wider(uow: UnitOfWork, district: District, case: Case, now: datetime) -> None:
+    """Tell the rest of the tank of a case nobody at its station has claimed."""
+    told = {
+        int(key.rsplit(":", 1)[1])
+        for _, _, key in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:")
+    }
+    rest = [m for m in await uow.people.members(case.tank) if m.id not in told and m.reachable]
+    case.wider_notice_at = None
+    lifecycle.plan_check(case)
+    await announce(uow, district, case, now, rest)
+
+
+async def announce(
+    uow: UnitOfWork, district: District, case: Case, now: datetime, audience: list[Person]
+) -> None:
+    """Send the new-case notice (with photos first) to each person of the audience."""
+    for person in audience:
+        if case.photos:
+            await notify(uow, person, "", now, photos=case.photos, case_id=case.id)
+        text = cards.member_notice(person.locale, district, case)
+        buttons = (
+            triage_buttons(person.locale, district, case.id)
+            if person.is_coordinator
+            else notice_buttons(person.locale, case)
+        )
+        await notify(
+            uow,
+            person,
+            text,
+            now,
+            buttons=buttons,
+            key=notice_key(case.id, person.id),
+            case_id=case.id,
+        )
+
+
+async def close_notices(
+    uow: UnitOfWork, district: District, case: Case, now: datetime, key: str, **kw: str
+) -> None:
+    """Edit every earlier notice of the case to say what became of it, without buttons."""
+    for channel, chat_id, notice in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:"):
+        person_id = int(notice.rsplit(":", 1)[1])
+        person = await uow.people.get(person_id)
+        locale = person.locale if person else "zh"
+        text = cards.member_notice(locale, district, case) + "\n\n" + t(locale, key, **kw)
+        message = Outbound(
+            kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
+        )
+        uow.queued.append(await uow.outbox.add(message, now))
+
+
+async def tell_resident(
+    uow: UnitOfWork,
+    case: Case,
+    now: datetime,
+    key: str,
+    buttons: list[list[Button]] | None = None,
+    **kw: str,
+) -> None:
+    """Queue a catalogue text for the case's resident."""
+    resident = await uow.people.get(case.resident_id)
+    if resident is None:
+        return
+    text = t(resident.locale, key, ref=case.ref, **kw)
+    await notify(
+        uow, resident, text, now, buttons=tuple(tuple(r) for r in buttons or ()), case_id=case.id
+    )
+
+
+async def tell_coordinators(
+    uow: UnitOfWork, case: Case, now: datetime, key: str, **kw: str
+) -> None:
+    """Queue a catalogue text for every coordinator, with the case's details button."""
+    for person in await uow.people.coordinators():
+        text = t(person.locale, key, ref=case.ref, **kw)
+        detail = Button(
+            text=t(person.locale, "btn_detail"), data=callbacks.pack("case", "detail", case.id)
+        )
+        await notify(uow, person, text, now, buttons=((detail,),), case_id=case.id)
+
+
+def quote(text: str) -> str:
+    """A user's words as they appear inside a notification."""
+    return shorten(text, 1500)
+
+
+def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
+    """满意 / 基本满意 / 不满意."""
+    return [
+        [
+            Button(text=t(locale, f"rating_{r}"), data=callbacks.pack("case", "rate", case.id, r))
+            for r in ("good", "fair", "poor")
+        ]
+    ]

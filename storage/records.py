@@ -1,0 +1,95 @@
+"""Invitations and corrections in SQLite."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from core.models import Correction, Invite
+from storage.db import from_ms, to_ms
+
+
+class SqlInvites:
+    """One-time membership invitations."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, invite: Invite) -> None:
+        """Store a new invitation."""
+        await self.conn.execute(
+            "INSERT INTO invites (code, tank, station, created_by, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                invite.code,
+                invite.tank,
+                invite.station,
+                invite.created_by,
+                to_ms(invite.created_at),
+                to_ms(invite.expires_at),
+            ),
+        )
+
+    async def get(self, code: str) -> Invite | None:
+        """The invitation with this code, if any."""
+        async with self.conn.execute(
+            "SELECT code, tank, station, created_by, created_at, expires_at, used_by, used_at"
+            " FROM invites WHERE code = ?",
+            (code,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Invite(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            from_ms(row[4]),  # type: ignore[arg-type]
+            from_ms(row[5]),  # type: ignore[arg-type]
+            row[6],
+            from_ms(row[7]),
+        )
+
+    async def use(self, code: str, person_id: int, now: datetime) -> bool:
+        """Mark an unused invitation used; False if it was used already."""
+        cursor = await self.conn.execute(
+            "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+            (person_id, to_ms(now), code),
+        )
+        return cursor.rowcount == 1
+
+
+class SqlCorrections:
+    """Routing decisions made by people."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, correction: Correction) -> None:
+        """Store one."""
+        await self.conn.execute(
+            "INSERT INTO corrections (case_id, text, old_tank, new_tank, actor_id, reason, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                correction.case_id,
+                correction.text,
+                correction.old_tank,
+                correction.new_tank,
+                correction.actor_id,
+                correction.reason,
+                to_ms(correction.at),
+            ),
+        )
+
+    async def all(self) -> list[Correction]:
+        """Every correction, oldest first."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT case_id, text, old_tank, new_tank, actor_id, reason, at FROM corrections"
+            " ORDER BY id",
+        )
+        return [
+            Correction(r[0], r[1], r[2], r[3], r[4], r[5] or "", from_ms(r[6]))  # type: ignore[arg-type]
+            for r in rows
+        ]

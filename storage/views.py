@@ -1,0 +1,174 @@
+"""The coordinators' and members' read side: plain SQL on the reader connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from core.models import CaseStatus
+from core.views import CaseBrief, MemberLoad, Rate, Stats
+from storage.db import Database, from_ms, to_ms
+
+OPEN = ("triage", "open", "claimed")
+BRIEF = (
+    "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
+    " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member"
+    " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
+)
+HOUR_MS = 3_600_000
+
+
+def _brief(row: aiosqlite.Row) -> CaseBrief:
+    return CaseBrief(
+        id=row[0],
+        status=CaseStatus(row[1]),
+        tank=row[2],
+        station=row[3],
+        text=row[4],
+        created_at=from_ms(row[5]),  # type: ignore[arg-type]
+        due_kind=row[6],
+        due_at=from_ms(row[7]),
+        assignee=row[8],
+        waiting=bool(row[9]),
+        last_from_resident=bool(row[10]),
+    )
+
+
+def _median_of_histogram(rows: list[Any]) -> float | None:
+    """The median of (minute bucket, count) rows, in seconds."""
+    total = sum(r[1] for r in rows)
+    if not total:
+        return None
+    seen = 0
+    for bucket, n in sorted(rows):
+        seen += n
+        if seen * 2 >= total:
+            return float(bucket) * 60
+    return None
+
+
+class SqlViews:
+    """CaseViews over SQLite's reader connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _rows(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[aiosqlite.Row]:
+        return list(await self.db.reader.execute_fetchall(sql, params))
+
+    async def _briefs(self, where: str, params: tuple[Any, ...], order: str) -> list[CaseBrief]:
+        rows = await self._rows(f"{BRIEF} WHERE {where} ORDER BY {order}", params)
+        return [_brief(r) for r in rows]
+
+    async def overdue(self, now: datetime, limit: int) -> list[CaseBrief]:
+        """Open cases past their current deadline, oldest deadline first."""
+        return await self._briefs(
+            "c.due_at < ? AND c.status IN ('triage', 'open', 'claimed')"
+            " AND c.waiting_since IS NULL LIMIT ?",
+            (to_ms(now), limit),
+            "c.due_at",
+        )
+
+    async def by_status(
+        self, status: CaseStatus, tank: str | None = None, limit: int = 30
+    ) -> list[CaseBrief]:
+        """Cases in a status (of one tank when given), oldest first."""
+        if tank is None:
+            return await self._briefs("c.status = ? LIMIT ?", (status.value, limit), "c.id")
+        return await self._briefs(
+            "c.status = ? AND c.tank = ? LIMIT ?", (status.value, tank, limit), "c.id"
+        )
+
+    async def held_by(self, member_id: int, limit: int = 30) -> list[CaseBrief]:
+        """A member's open and resolved cases, oldest first."""
+        return await self._briefs(
+            "c.assignee_id = ? AND c.status IN ('claimed', 'resolved') LIMIT ?",
+            (member_id, limit),
+            "c.id",
+        )
+
+    async def find(self, words: list[str], limit: int = 20) -> list[CaseBrief]:
+        """Cases whose text contains every word, newest first."""
+        escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+        where = " AND ".join("c.text LIKE ? ESCAPE '\\'" for _ in escaped) or "1"
+        params = (*(f"%{w}%" for w in escaped), limit)
+        return await self._briefs(f"{where} LIMIT ?", params, "c.id DESC")
+
+    async def member_loads(self) -> list[MemberLoad]:
+        """Every active member with their open load."""
+        rows = await self._rows(
+            "SELECT p.id, p.name, p.tank, p.station, p.reachable,"
+            " (SELECT count(*) FROM cases c WHERE c.assignee_id = p.id AND c.status = 'claimed')"
+            " FROM people p WHERE p.role = 'member' AND p.active = 1 ORDER BY p.tank, p.id",
+            (),
+        )
+        return [MemberLoad(r[0], r[1], r[2], r[3], r[5], bool(r[4])) for r in rows]
+
+    async def stats(
+        self, since: datetime | None, now: datetime, reply_hours: dict[str | None, float]
+    ) -> Stats:
+        """Statistics of the cases created since a moment (all when None)."""
+        start = to_ms(since) if since else 0
+        counts = await self._rows(
+            "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY status, tank",
+            (start,),
+        )
+        by_status: dict[str, int] = {}
+        by_tank: dict[str | None, dict[str, int]] = {}
+        for status, tank, n in counts:
+            by_status[status] = by_status.get(status, 0) + n
+            by_tank.setdefault(tank, {})[status] = n
+        total = sum(by_status.values())
+        limit_sql, limit_params = self._reply_limit(reply_hours)
+        now_ms = to_ms(now)
+        sql = (  # fixed fragments; every value is bound
+            "SELECT sum(due_at < ? AND status IN ('triage', 'open', 'claimed')"
+            " AND waiting_since IS NULL),"
+            f" sum(first_reply_at IS NOT NULL AND first_reply_at - created_at <= {limit_sql}),"
+            f" sum(first_reply_at IS NOT NULL OR created_at + {limit_sql} <= ?),"
+            " sum(status IN ('resolved', 'closed'))"
+            " FROM cases WHERE created_at >= ?"
+        )
+        params = (now_ms, *limit_params, *limit_params, now_ms, start)
+        row = (await self._rows(sql, params))[0]
+        ratings = {
+            r[0]: r[1]
+            for r in await self._rows(
+                "SELECT rating, count(*) FROM cases WHERE created_at >= ? AND rating IS NOT NULL"
+                " GROUP BY rating",
+                (start,),
+            )
+        }
+        rated = sum(ratings.values())
+        return Stats(
+            total=total,
+            by_status=by_status,
+            by_tank=by_tank,
+            overdue=row[0] or 0,
+            response=Rate(row[1] or 0, row[2] or 0),
+            resolution=Rate(row[3] or 0, total),
+            satisfaction=Rate(ratings.get("good", 0) + ratings.get("fair", 0), rated),
+            median_claim=await self._median("claimed_at", start),
+            median_reply=await self._median("first_reply_at", start),
+            median_resolve=await self._median("resolved_at", start),
+            ratings=ratings,
+        )
+
+    @staticmethod
+    def _reply_limit(reply_hours: dict[str | None, float]) -> tuple[str, list[Any]]:
+        """A CASE expression giving each case's first-reply allowance in ms, and its values."""
+        default = reply_hours.get(None, 72.0)
+        named = [(k, v) for k, v in reply_hours.items() if k is not None]
+        whens = " ".join("WHEN ? THEN ?" for _ in named)
+        params: list[Any] = [x for k, v in named for x in (k, int(v * HOUR_MS))]
+        return f"(CASE tank {whens} ELSE ? END)", [*params, int(default * HOUR_MS)]
+
+    async def _median(self, column: str, start: int) -> float | None:
+        rows = await self._rows(
+            f"SELECT ({column} - created_at) / 60000 AS bucket, count(*) FROM cases"
+            f" WHERE created_at >= ? AND {column} IS NOT NULL GROUP BY bucket",
+            (start,),
+        )
+        return _median_of_histogram(rows)
