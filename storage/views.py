@@ -42,7 +42,7 @@ def _median_of_histogram(rows: list[Any]) -> float | None:
     if not total:
         return None
     seen = 0
-    for bucket, n in sorted(rows):
+    for bucket, n in sorted((r[0], r[1]) for r in rows):
         seen += n
         if seen * 2 >= total:
             return float(bucket) * 60
@@ -58,17 +58,21 @@ class SqlViews:
     async def _rows(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[aiosqlite.Row]:
         return list(await self.db.reader.execute_fetchall(sql, params))
 
-    async def _briefs(self, where: str, params: tuple[Any, ...], order: str) -> list[CaseBrief]:
-        rows = await self._rows(f"{BRIEF} WHERE {where} ORDER BY {order}", params)
+    async def _briefs(
+        self, where: str, params: tuple[Any, ...], order: str, limit: int
+    ) -> list[CaseBrief]:
+        sql = f"{BRIEF} WHERE {where} ORDER BY {order} LIMIT ?"
+        rows = await self._rows(sql, (*params, limit))
         return [_brief(r) for r in rows]
 
     async def overdue(self, now: datetime, limit: int) -> list[CaseBrief]:
         """Open cases past their current deadline, oldest deadline first."""
         return await self._briefs(
             "c.due_at < ? AND c.status IN ('triage', 'open', 'claimed')"
-            " AND c.waiting_since IS NULL LIMIT ?",
-            (to_ms(now), limit),
+            " AND c.waiting_since IS NULL",
+            (to_ms(now),),
             "c.due_at",
+            limit,
         )
 
     async def by_status(
@@ -76,25 +80,26 @@ class SqlViews:
     ) -> list[CaseBrief]:
         """Cases in a status (of one tank when given), oldest first."""
         if tank is None:
-            return await self._briefs("c.status = ? LIMIT ?", (status.value, limit), "c.id")
+            return await self._briefs("c.status = ?", (status.value,), "c.id", limit)
         return await self._briefs(
-            "c.status = ? AND c.tank = ? LIMIT ?", (status.value, tank, limit), "c.id"
+            "c.status = ? AND c.tank = ?", (status.value, tank), "c.id", limit
         )
 
     async def held_by(self, member_id: int, limit: int = 30) -> list[CaseBrief]:
         """A member's open and resolved cases, oldest first."""
         return await self._briefs(
-            "c.assignee_id = ? AND c.status IN ('claimed', 'resolved') LIMIT ?",
-            (member_id, limit),
+            "c.assignee_id = ? AND c.status IN ('claimed', 'resolved')",
+            (member_id,),
             "c.id",
+            limit,
         )
 
     async def find(self, words: list[str], limit: int = 20) -> list[CaseBrief]:
         """Cases whose text contains every word, newest first."""
         escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
         where = " AND ".join("c.text LIKE ? ESCAPE '\\'" for _ in escaped) or "1"
-        params = (*(f"%{w}%" for w in escaped), limit)
-        return await self._briefs(f"{where} LIMIT ?", params, "c.id DESC")
+        params = tuple(f"%{w}%" for w in escaped)
+        return await self._briefs(where, params, "c.id DESC", limit)
 
     async def member_loads(self) -> list[MemberLoad]:
         """Every active member with their open load."""

@@ -1,0 +1,99 @@
+"""Coordinators' and members' lists and figures, on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.context import District
+from core.service import Service
+from storage.db import Database
+from tests.core.test_casework import staff, to
+from tests.core.test_intake import file_concern
+from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
+
+
+@pytest.fixture
+def service(db: Database, district: District, classifier: RuleClassifier, clock: Clock) -> Service:
+    return sqlite_service(db, district, classifier, clock)
+
+
+async def test_stats_counts_rates_and_medians(service: Service, db: Database, clock: Clock) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, _, _, zhao = await staff(service, fetch)
+    residents = [Chat(service, fetch, f"50{i}") for i in range(4)]
+    for r in residents[:3]:
+        await file_concern(r, "老板拖欠工资三个月了")
+    await file_concern(residents[3], "小区路灯坏了")  # triage
+    for number in (1, 2):
+        clock.advance(hours=1)
+        await zhang.send(callback_id="q", callback_data=f"case:claim:{number}")
+    clock.advance(hours=1)
+    await zhang.command("reply", "1 收到，正在处理")  # 3 h after creation: in time
+    await zhang.command("resolve", "1 已解决")
+    residents[0].inbox.extend(to("500", zhang.everyone))
+    await residents[0].press("基本满意")
+    clock.advance(days=4)  # case 2 never answered: past its 72 h first-reply deadline
+    text = (await zhao.command("stats", "all"))[0].text
+    assert "案件总数：4" in text
+    assert "已关闭 1" in text and "办理中 1" in text and "待认领 1" in text and "待分派 1" in text
+    assert "响应率（按时认领并答复）：25% (1/4)" in text
+    assert "办结率：25% (1/4)" in text
+    assert "满意率（满意+基本满意）：100% (1/1)" in text
+    assert "超期：3" in text
+    assert "认领 1 小时 0 分" in text
+
+
+async def test_overdue_lists_oldest_deadline_first(
+    service: Service, db: Database, clock: Clock
+) -> None:
+    fetch = sqlite_fetch(db)
+    _, _, _, zhao = await staff(service, fetch)
+    await file_concern(Chat(service, fetch, "501"), "老板拖欠工资三个月了")
+    clock.advance(hours=2)
+    await file_concern(Chat(service, fetch, "502"), "申请贷款被拒绝了")
+    assert "（无）" in (await zhao.command("overdue"))[0].text
+    clock.advance(hours=30)
+    text = (await zhao.command("overdue"))[0].text
+    assert text.index("#1") < text.index("#2") and "认领已超期" in text
+
+
+async def test_members_pending_mine_find_and_triage(
+    service: Service, db: Database, clock: Clock
+) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, li, _, zhao = await staff(service, fetch)
+    r1, r2 = Chat(service, fetch, "501"), Chat(service, fetch, "502")
+    await file_concern(r1, "老板拖欠工资三个月了")
+    await file_concern(r2, "工资被拖欠，包工头跑了")
+    await file_concern(Chat(service, fetch, "503"), "小区路灯坏了一个月")
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    pending = await li.command("pending")
+    assert "#2" in pending[0].text and "#1" not in pending[0].text
+    mine = await zhang.command("mine")
+    assert "#1" in mine[0].text
+    assert "#1" in (await zhang.command("pending"))[1].text  # claimed, not yet answered
+    members = (await zhao.command("members"))[0].text
+    assert "张律师 · 未填写 · 1 件" in members and "李律师 · 未填写 · 0 件" in members
+    found = (await zhao.command("find", "包工头"))[0].text
+    assert "#2" in found and "#1" not in found
+    assert "#1" not in (await zhao.command("find", "%"))[0].text
+    triage = await zhao.command("triage")
+    assert "#3" in triage[1].text and triage[1].buttons
+    await zhao.command("assign", "3 法律")
+    assert "#3" in (await li.command("pending"))[0].text
+
+
+async def test_assign_to_a_member_and_remove_a_member(service: Service, db: Database) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, li, _, zhao = await staff(service, fetch)
+    resident = Chat(service, fetch, "501")
+    await file_concern(resident, "老板拖欠工资三个月了")
+    members = (await zhao.command("members"))[0].text
+    li_id = next(line.split(" · ")[0].strip() for line in members.splitlines() if "李律师" in line)
+    out = await zhao.command("assign", f"1 {li_id}")
+    assert any(m.chat_id == "12" and "13800000000" not in m.text for m in zhao.everyone)
+    assert "李律师" in out[-1].text
+    removed = await zhao.command("removemember", li_id)
+    assert "1 件" in removed[-1].text
+    assert "#1" in (await zhang.command("pending"))[0].text
+    assert "权限" in (await li.command("pending"))[0].text
