@@ -129,3 +129,42 @@ EN_STAFF: dict[str, str] = {
     "event_closed_unrated": "closed unrated after 7 days",
     "event_returned": "back to the tank: {reason}",
 }
+
+EN_STAFF.update(
+    {
+        "cmd_extend": "Ask for more time: /extend number days reason",
+        "cmd_deadlines": "Deadlines and reminder rules",
+        "remind_soon": "⏰ <b>Reminder {ref}</b> ({tank}): the {what} deadline {when} is close.\n{text}",
+        "remind_due": "🔴 <b>{ref}</b> ({tank}) is past its {what} deadline ({when}); please act.\n{text}",
+        "escalated": "🚨 <b>Escalated {ref}</b> ({tank}): the {what} deadline {when} has passed.\n{text}",
+        "escalated_holder": "Held by: {who}",
+        "nobody": "nobody",
+        "auto_assigned": "📌 Case <b>{ref}</b> was unclaimed past its deadline and was assigned to you (least load).",
+        "resident_closed_unrated": "Your concern {ref} was resolved 7 days ago without a rating and is now closed. Write again any time.",
+        "event_reminder": "⏰ reminder ({owed})",
+        "event_escalated": "🚨 escalated to the coordinators",
+        "event_auto_assigned": "unclaimed past the deadline, assigned to {member}",
+        "event_extended": "the member extended the deadline by {days} days: {reason}",
+        "extend_usage": "Usage: /extend number days(1-15) reason; once per case",
+        "already_extended": "This case was extended once already.",
+        "extended_done": "{ref} is now due {when}.",
+        "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}): {reason}",
+        "resident_extended": "⏳ The deadline of your concern <b>{ref}</b> was extended by {days} days (to {when}): {reason}",
+        "deadlines": (
+            "<b>Deadlines</b> (claim · first reply · resolve, from receipt)\n{lines}\n\n"
+            "At 75% of the time the holder is reminded, and again at the deadline; an unclaimed case is "
+            "then assigned to the least-loaded member; 25% of the time later it goes to the coordinators. "
+            "The clock pauses while a question to the resident is open.\n"
+            "Quiet hours: {quiet} ({zone}), no reminders or digests; urgent escalations ignore them: {urgent}\n"
+            "Daily digest at {digest}; weekly figures on Mondays."
+        ),
+        "deadline_line": "  {tank}: {claim} · {reply} · {resolve}",
+        "n_hours": "{n} h",
+        "n_days": "{n} days",
+        "yes": "yes",
+        "no": "no",
+        "digest_daily": "☀️ <b>Good morning {name}! Waiting for you today:</b>",
+        "digest_weekly": "📊 <b>Last week's figures</b>",
+        "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
+    }
+)

@@ -143,3 +143,41 @@ ZH_STAFF: dict[str, str] = {
     "event_closed_unrated": "7 天未评价，自动关闭",
     "event_returned": "退回智库：{reason}",
 }
+
+ZH_STAFF.update(
+    {
+        "cmd_extend": "申请延期：/extend 编号 天数 理由",
+        "cmd_deadlines": "办理时限与提醒规则",
+        "remind_soon": "⏰ <b>催办 {ref}</b>（{tank}）：{what}期限 {when} 即将到期。\n{text}",
+        "remind_due": "🔴 <b>{ref}</b>（{tank}）已超过{what}期限（{when}），请尽快处理。\n{text}",
+        "escalated": "🚨 <b>超期升级 {ref}</b>（{tank}）：{what}期限 {when} 已过。\n{text}",
+        "escalated_holder": "办理委员：{who}",
+        "nobody": "无人认领",
+        "auto_assigned": "📌 案件 <b>{ref}</b> 超过认领期限无人认领，已按工作量分派给您。",
+        "resident_closed_unrated": "您的反映 {ref} 办结 7 天未评价，已自动关闭。如仍有问题，欢迎再次反映。",
+        "event_reminder": "⏰ 系统催办（{owed}）",
+        "event_escalated": "🚨 超期升级至协调员",
+        "event_auto_assigned": "超期未认领，自动分派给 {member} 委员",
+        "event_extended": "委员申请延期 {days} 天：{reason}",
+        "extend_usage": "用法：/extend 编号 天数(1-15) 理由；每个案件限延期一次",
+        "already_extended": "该案件已延期过一次。",
+        "extended_done": "{ref} 期限已延至 {when}。",
+        "coordinator_extended": "⏳ {member} 委员将 {ref} 期限延长 {days} 天（至 {when}）：{reason}",
+        "resident_extended": "⏳ 您的反映 <b>{ref}</b> 办理期限延长 {days} 天（至 {when}）：{reason}",
+        "deadlines": (
+            "<b>办理时限</b>（认领 · 首次答复 · 办结，自受理起计）\n{lines}\n\n"
+            "到期前（时限过去 75% 时）提醒办理人，到期时再次提醒；未认领的案件到期自动分派给工作量最少的委员；"
+            "再超过时限的 25% 升级至协调员。向居民询问时计时暂停。\n"
+            "免打扰时段：{quiet}（{zone}），期间不发提醒和日报；紧急升级不受限：{urgent}\n"
+            "每日 {digest} 推送待办日报，每周一推送周报。"
+        ),
+        "deadline_line": "  {tank}：{claim} · {reply} · {resolve}",
+        "n_hours": "{n} 小时",
+        "n_days": "{n} 天",
+        "yes": "是",
+        "no": "否",
+        "digest_daily": "☀️ <b>{name} 委员，早上好！今日待办：</b>",
+        "digest_weekly": "📊 <b>上周工作周报</b>",
+        "member_unreachable": "⚠️ 无法再联系委员 {name}（{tank}，编号 {id}）：对方已屏蔽机器人或账号停用。",
+    }
+)

@@ -31,4 +31,6 @@ HANDLERS: dict[str, CommandFn] = {
     "invite": coordination.invite,
     "members": coordination.members,
     "removemember": coordination.remove_member,
+    "extend": coordination.extend,
+    "deadlines": coordination.deadlines,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,26 @@ class District:
     triage_deadlines: Deadlines = field(default_factory=Deadlines)
     wider_notice_hours: float = 2.0
     bot_username: str = "minqing_bot"
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+    escalate_in_quiet_hours: bool = False
+    digest_time: time = time(9, 0)
+
+    def in_quiet_hours(self, moment: datetime) -> bool:
+        """True when local time is within the quiet hours (which may span midnight)."""
+        now = self.local(moment).time()
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return False
+        return start <= now or now < end if start > end else start <= now < end
+
+    def quiet_hours_end(self, moment: datetime) -> datetime:
+        """The first moment after `moment` when the quiet hours are over (UTC)."""
+        local = self.local(moment)
+        end = datetime.combine(local.date(), self.quiet_end, tzinfo=self.timezone)
+        if end <= local:
+            end += timedelta(days=1)
+        return end.astimezone(UTC)
 
     def tank(self, code: str | None) -> ThinkTank | None:
         """The tank with this code, if configured."""

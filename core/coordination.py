@@ -9,7 +9,7 @@ from core import cards, casework, lifecycle, lists, membership, notices
 from core.context import Turn
 from core.lifecycle import Refused
 from core.models import DialogState, Invite, Role
-from core.texts import t
+from core.texts import Markup, t
 from core.views import CaseViews
 
 INVITE_DAYS = 7
@@ -201,3 +201,66 @@ async def remove_member(turn: Turn, state: DialogState) -> None:
         returned += 1
     await turn.send_to(member, t(member.locale, "you_were_removed"))
     await turn.reply(turn.t("member_removed", name=member.name or member.id, count=returned))
+
+
+async def extend(turn: Turn, state: DialogState) -> None:
+    """/extend <number> <days> <reason>: the assignee's one extension of a case's deadline."""
+    number, rest = casework.split_number(turn.inbound.args)
+    days_text, _, reason = rest.partition(" ")
+    if number is None or not days_text.isdigit() or len(days_text) > 3 or not reason.strip():
+        raise Refused("extend_usage")
+    case = await casework.load(turn, number)
+    days, reason = int(days_text), reason.strip()[: casework.MAX_MESSAGE]
+    await casework.record(turn, case, lifecycle.extend(case, turn.person, days, reason, turn.now))
+    when = turn.district.show_time(case.due_at)
+    member, uow, now = turn.person.name, turn.uow, turn.now
+    await notices.tell_coordinators(
+        uow,
+        case,
+        now,
+        "coordinator_extended",
+        days=str(days),
+        reason=reason,
+        when=when,
+        member=member,
+    )
+    await notices.tell_resident(
+        uow, case, now, "resident_extended", days=str(days), reason=reason, when=when
+    )
+    await turn.reply(turn.t("extended_done", ref=case.ref, when=when))
+
+
+async def deadlines(turn: Turn, state: DialogState) -> None:
+    """/deadlines: each tank's deadlines, the quiet hours and when reminders go out."""
+    loc, district = turn.locale, turn.district
+    rows = [
+        turn.t(
+            "deadline_line",
+            tank=tank.name(loc),
+            claim=lists.hours(loc, tank.deadlines.claim),
+            reply=lists.hours(loc, tank.deadlines.first_reply),
+            resolve=lists.hours(loc, tank.deadlines.resolve),
+        )
+        for tank in district.tanks
+    ]
+    triage = district.triage_deadlines
+    rows.append(
+        turn.t(
+            "deadline_line",
+            tank=turn.t("triage_name"),
+            claim=lists.hours(loc, triage.claim),
+            reply="-",
+            resolve="-",
+        )
+    )
+    quiet = f"{district.quiet_start:%H:%M}–{district.quiet_end:%H:%M}"
+    await turn.reply(
+        turn.t(
+            "deadlines",
+            lines=Markup("\n".join(rows)),
+            quiet=quiet,
+            digest=f"{district.digest_time:%H:%M}",
+            zone=str(district.timezone),
+            urgent=turn.t("yes" if district.escalate_in_quiet_hours else "no"),
+        )
+    )

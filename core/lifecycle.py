@@ -237,3 +237,21 @@ def return_to_tank(case: Case, now: datetime, deadlines: Deadlines, reason: str)
     old_member = case.assignee_id
     route(case, case.tank, now, deadlines, fresh=True)
     return _event(case, "returned", None, now, reason=reason, old_member=old_member)
+
+
+MAX_EXTENSION_DAYS = 15
+
+
+def extend(case: Case, member: Person, days: int, reason: str, now: datetime) -> CaseEvent:
+    """The assignee's one extension of the current deadline."""
+    if not is_assignee(member, case) or case.status != CaseStatus.CLAIMED:
+        raise Refused("not_assignee")
+    if case.extended:
+        raise Refused("already_extended")
+    if not 1 <= days <= MAX_EXTENSION_DAYS or case.due_at is None or case.due_from is None:
+        raise Refused("extend_usage")
+    case.extended = True
+    case.due_at += timedelta(days=days)
+    case.remind_level = 0
+    plan_check(case)
+    return _event(case, "extended", member, now, days=days, reason=reason)

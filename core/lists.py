@@ -34,6 +34,13 @@ def duration(locale: str, seconds: float | None) -> str:
     return t(locale, "dur_minutes", m=mins)
 
 
+def hours(locale: str, value: float) -> str:
+    """A deadline in hours as people read it: 24 小时, 15 天."""
+    if value >= 48 and value % 24 == 0:
+        return t(locale, "n_days", n=int(value // 24))
+    return t(locale, "n_hours", n=f"{value:g}")
+
+
 def percent(rate: Rate) -> str:
     """A rate as 83% (5/6), or - when there is nothing to count."""
     value = rate.value
@@ -158,6 +165,12 @@ async def stats(
     )
     figures = await views.stats(now - span if span else None, now, hours)
     return [(render_stats(person.locale, district, figures, window), ())]
+
+
+def reply_hours_of(district: District) -> dict[str | None, float]:
+    """Each tank's first-reply deadline in hours; None for triage."""
+    deadlines = {tank.code: tank.deadlines for tank in district.tanks}
+    return reply_hours(deadlines | {None: district.triage_deadlines})
 
 
 def render_stats(locale: str, district: District, s: Stats, window: str) -> str:

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from core import menus
-from core.context import District, message_to
+from core.context import District, message_to, notify
 from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork
+from core.texts import t
 
 
 class MembershipError(ValueError):
@@ -98,3 +99,21 @@ async def join(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str
     await uow.people.update(person)
     await set_menu(uow, person, now)
     return "invite_welcome"
+
+
+async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime) -> None:
+    """Tell the coordinators that a member's chat can no longer be reached."""
+    coordinators = await uow.people.coordinators()
+    for person in await uow.people.members():
+        if person.channel != channel or person.chat_id != chat_id:
+            continue
+        tank = person.tank or ""
+        for coordinator in coordinators:
+            text = t(
+                coordinator.locale,
+                "member_unreachable",
+                name=person.name or person.id,
+                tank=tank,
+                id=person.id,
+            )
+            await notify(uow, coordinator, text, now)

@@ -26,6 +26,8 @@ COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
     ("note", STAFF),
     ("resolve", MEMBERS),
     ("transfer", STAFF),
+    ("extend", MEMBERS),
+    ("deadlines", COORDINATORS),
     ("assign", COORDINATORS),
     ("find", COORDINATORS),
     ("members", COORDINATORS),

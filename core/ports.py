@@ -77,6 +77,10 @@ class CaseRepository(Protocol):
         """The cases a member holds (claimed), oldest first."""
         ...
 
+    async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
+        """How many claimed cases each of these members holds."""
+        ...
+
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Cases the sweep must look at (next check at or before now), earliest first."""
         ...
@@ -158,6 +162,14 @@ class UpdateLog(Protocol):
         ...
 
 
+class DigestLog(Protocol):
+    """Which digests went to whom, so none goes twice."""
+
+    async def first_time(self, kind: str, period: str, person_id: int, now: datetime) -> bool:
+        """Record a digest; False if this person had this period's digest already."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -177,6 +189,8 @@ class UnitOfWork(Protocol):
     def invites(self) -> InviteRepository: ...
     @property
     def corrections(self) -> CorrectionRepository: ...
+    @property
+    def digests(self) -> DigestLog: ...
     @property
     def queued(self) -> list[int]:
         """Outbox ids queued in this unit, to hand to the sender after commit."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import digests, membership, sweep
 from core.context import District
 from core.messages import Inbound
 from core.ports import Classifier, UnitOfWorkFactory
@@ -27,3 +28,22 @@ class Service:
         from core import handling
 
         return await handling.handle(inbound, self)
+
+    async def sweep(self) -> list[int]:
+        """Reminders, escalations, wider notices and closures that are due now."""
+        return await sweep.sweep(self.open_unit, self.district, self.clock())
+
+    async def daily_digest(self) -> list[int]:
+        """This morning's digest for members with pending work, if not sent yet."""
+        return await digests.daily(self.open_unit, self.views, self.district, self.clock())
+
+    async def weekly_digest(self) -> list[int]:
+        """This week's figures for coordinators, if not sent yet."""
+        return await digests.weekly(self.open_unit, self.views, self.district, self.clock())
+
+    async def unreachable(self, channel: str, chat_id: str) -> list[int]:
+        """A chat blocked the bot: if it was staff, tell the coordinators."""
+        async with self.open_unit() as uow:
+            await membership.unreachable(uow, channel, chat_id, self.clock())
+            await uow.commit()
+            return list(uow.queued)

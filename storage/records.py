@@ -93,3 +93,18 @@ class SqlCorrections:
             Correction(r[0], r[1], r[2], r[3], r[4], r[5] or "", from_ms(r[6]))  # type: ignore[arg-type]
             for r in rows
         ]
+
+
+class SqlDigestLog:
+    """Digests already sent."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def first_time(self, kind: str, period: str, person_id: int, now: datetime) -> bool:
+        """Record a digest; False if this person had this period's digest already."""
+        cursor = await self.conn.execute(
+            "INSERT OR IGNORE INTO digests_sent (kind, period, person_id, at) VALUES (?, ?, ?, ?)",
+            (kind, period, person_id, to_ms(now)),
+        )
+        return cursor.rowcount == 1

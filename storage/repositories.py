@@ -239,6 +239,18 @@ class SqlCases:
         """The cases a member holds (claimed), oldest first."""
         return await self._many("assignee_id = ? AND status = 'claimed' ORDER BY id", (member_id,))
 
+    async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
+        """How many claimed cases each of these members holds."""
+        if not member_ids:
+            return {}
+        marks = ",".join("?" * len(member_ids))
+        rows = await self.conn.execute_fetchall(
+            f"SELECT assignee_id, count(*) FROM cases WHERE status = 'claimed'"
+            f" AND assignee_id IN ({marks}) GROUP BY assignee_id",
+            member_ids,
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Cases the sweep must look at (next check at or before now), earliest first."""
         return await self._many(

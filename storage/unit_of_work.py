@@ -7,7 +7,7 @@ from types import TracebackType
 
 from storage.db import Database
 from storage.outbox import SqlOutbox
-from storage.records import SqlCorrections, SqlInvites
+from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
 from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
 
 
@@ -25,6 +25,7 @@ class SqliteUnitOfWork:
         self.updates = SqlUpdateLog(conn)
         self.invites = SqlInvites(conn)
         self.corrections = SqlCorrections(conn)
+        self.digests = SqlDigestLog(conn)
         self.queued: list[int] = []
         self._done = False
 

@@ -133,3 +133,12 @@ CREATE TABLE corrections (
     reason   TEXT,
     at       INTEGER NOT NULL
 );
+
+-- Digests already sent: one per kind, period and person.
+CREATE TABLE digests_sent (
+    kind      TEXT    NOT NULL,
+    period    TEXT    NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people (id),
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (kind, period, person_id)
+) WITHOUT ROWID;

@@ -25,6 +25,7 @@ class MemoryState:
     corrections: list[Correction] = field(default_factory=list)
     updates: set[tuple[str, int]] = field(default_factory=set)
     delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    digests: set[tuple[str, str, int]] = field(default_factory=set)
 
 
 class MemoryPeople:
@@ -96,6 +97,14 @@ class MemoryCases:
         """A member's claimed cases."""
         held = [c for c in self.s.cases.values() if c.assignee_id == member_id]
         return [copy.copy(c) for c in held if c.status == CaseStatus.CLAIMED]
+
+    async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
+        """Claimed cases per member."""
+        counts: dict[int, int] = {}
+        for c in self.s.cases.values():
+            if c.status == CaseStatus.CLAIMED and c.assignee_id in member_ids:
+                counts[c.assignee_id] = counts.get(c.assignee_id, 0) + 1
+        return counts
 
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Cases to check at or before now."""
@@ -214,6 +223,21 @@ class MemoryUpdates:
         return True
 
 
+class MemoryDigests:
+    """Digests sent, in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def first_time(self, kind: str, period: str, person_id: int, now: datetime) -> bool:
+        """Record a digest."""
+        key = (kind, period, person_id)
+        if key in self.s.digests:
+            return False
+        self.s.digests.add(key)
+        return True
+
+
 class MemoryUnitOfWork:
     """A unit of work over MemoryState: changes are kept on commit and undone otherwise."""
 
@@ -227,6 +251,7 @@ class MemoryUnitOfWork:
         self.updates = MemoryUpdates(state)
         self.invites = MemoryInvites(state)
         self.corrections = MemoryCorrections(state)
+        self.digests = MemoryDigests(state)
         self.queued: list[int] = []
         self._snapshot: MemoryState | None = None
 
