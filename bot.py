@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from config.settings import Settings, SettingsError, load_settings
-from config.tanks import ConfigError, load_stations, load_tanks
+from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
 from core import membership
 from core.context import District
 from core.membership import MembershipError
@@ -33,11 +34,27 @@ def utcnow() -> datetime:
 
 
 def load_district(settings: Settings) -> District:
-    """The configured tanks and stations."""
+    """The configured tanks, stations, deadlines and quiet hours."""
+    try:
+        tanks = tuple(load_tanks(settings.think_tanks))
+        triage = load_defaults(settings.think_tanks)
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_THINK_TANKS: {e}") from e
+    try:
+        stations = tuple(load_stations(settings.stations))
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_STATIONS: {e}") from e
+    quiet_start, quiet_end = settings.quiet
     return District(
-        tanks=tuple(load_tanks(settings.think_tanks)),
-        stations=tuple(load_stations(settings.stations)),
+        tanks=tanks,
+        stations=stations,
         timezone=settings.zone,
+        triage_deadlines=triage,
+        wider_notice_hours=settings.wider_notice_hours,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        escalate_in_quiet_hours=settings.escalate_in_quiet_hours,
+        digest_time=settings.digest_time,
     )
 
 
@@ -72,6 +89,7 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
 
 async def run_bot(settings: Settings) -> int:
     """Run the Telegram bot until SIGINT or SIGTERM."""
+    from handlers.scheduler import Scheduler
     from handlers.telegram_app import TelegramChannel
 
     if settings.bot_token is None:
@@ -83,10 +101,19 @@ async def run_bot(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     queued = await sync_coordinators(service, settings)
 
+    scheduler: Scheduler | None = None
+
     async def ready() -> None:
-        assert channel.sender is not None
-        channel.sender.submit(queued)
+        nonlocal scheduler
+        sender = channel.sender
+        assert sender is not None
+        username = channel.app.bot.username
+        service.district = dataclasses.replace(service.district, bot_username=username)
+        sender.submit(queued)
         log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
+        scheduler = Scheduler(service, sender.submit)
+        await scheduler.catch_up()
+        scheduler.start()
 
     channel = TelegramChannel(
         service, db, settings.bot_token.get_secret_value(), settings.api_base, on_ready=ready
@@ -94,6 +121,8 @@ async def run_bot(settings: Settings) -> int:
     try:
         await channel.run(stop)
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         await db.close()
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     think_tanks: Path = DEFAULT_TANKS
     stations: Path = DEFAULT_STATIONS
     tokenizer: str = Field(default="jieba", pattern="^(jieba|rjieba)$")
+    quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
+    escalate_in_quiet_hours: bool = False
+    digest_time: time = time(9, 0)
+    wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("coordinators", mode="before")
@@ -57,6 +62,21 @@ class Settings(BaseSettings):
             if not (head.isdigit() and tail and all(c.isalnum() or c in "_-" for c in tail)):
                 raise ValueError("not a Telegram bot token (expected <digits>:<secret>)")
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_hours(cls, value: str) -> str:
+        for part in value.split("-"):
+            hour, minute = (int(x) for x in part.split(":"))
+            if hour > 23 or minute > 59:
+                raise ValueError(f"not a time of day: {part}")
+        return value
+
+    @property
+    def quiet(self) -> tuple[time, time]:
+        """The quiet hours' start and end."""
+        start, end = (time.fromisoformat(p.zfill(5)) for p in self.quiet_hours.split("-"))
+        return start, end
 
     @property
     def zone(self) -> ZoneInfo:

@@ -75,6 +75,12 @@ def load_tanks(path: Path = DEFAULT_TANKS) -> list[ThinkTank]:
     return parse_tanks(_read(path), str(path))
 
 
+def load_defaults(path: Path = DEFAULT_TANKS) -> Deadlines:
+    """The default deadlines of the tanks file (those of triage)."""
+    defaults = _read(path).get("defaults", {})
+    return _deadlines(defaults.get("deadlines", {}), Deadlines(), str(path))
+
+
 def load_stations(path: Path = DEFAULT_STATIONS) -> list[Station]:
     """Read the stations file."""
     data = _read(path)
