@@ -155,6 +155,43 @@ async def run_migrate(settings: Settings) -> int:
     return 0
 
 
+async def run_backup(settings: Settings, target: Path) -> int:
+    """Copy the live database with SQLite's online backup, then check the copy."""
+    db = await Database.open(settings.database)
+    try:
+        pages = await db.backup(target)
+    finally:
+        await db.close()
+    print(f"backed up {settings.database} to {target} ({pages} pages, integrity ok)")
+    return 0
+
+
+def run_restore(settings: Settings, source: Path, force: bool) -> int:
+    """Replace the database with a backup (stop the bot first)."""
+    if Path(settings.database).exists() and not force:
+        raise SettingsError(
+            f"MINQING_DATABASE: {settings.database} exists; add --force to replace it"
+        )
+    asyncio.run(Database.restore(source, settings.database))
+    print(f"restored {source} into {settings.database}")
+    return 0
+
+
+async def run_purge(settings: Settings, days: int) -> int:
+    """Erase identity from cases closed more than `days` ago."""
+    from core import privacy
+
+    db = await Database.open(settings.database)
+    try:
+        count = await privacy.purge(unit_factory(db), utcnow(), days)
+    finally:
+        await db.close()
+    print(
+        f"erased name, contact and chat identity from {count} closed cases older than {days} days"
+    )
+    return 0
+
+
 async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
     """Make a Telegram user a member of a tank."""
     district = load_district(settings)
@@ -187,6 +224,13 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--database", type=Path, default=Path("data/demo.db"))
     console.add_argument("--fresh", action="store_true", help="start from an empty database")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    backup = sub.add_parser("backup", help="copy the database safely while the bot runs")
+    backup.add_argument("path", type=Path)
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("path", type=Path)
+    restore.add_argument("--force", action="store_true")
+    purge = sub.add_parser("purge", help="erase identity from old closed cases")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     member = sub.add_parser("member", help="manage members")
     member_sub = member.add_subparsers(dest="member_command", required=True)
     add = member_sub.add_parser("add", help="make a Telegram user a member of a think tank")
@@ -212,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_console(settings, args.database, args.fresh))
         if command == "migrate":
             return asyncio.run(run_migrate(settings))
+        if command == "backup":
+            return asyncio.run(run_backup(settings, args.path))
+        if command == "restore":
+            return run_restore(settings, args.path, args.force)
+        if command == "purge":
+            return asyncio.run(run_purge(settings, args.older_than))
         if command == "member":
             return asyncio.run(run_member_add(settings, args))
         return asyncio.run(run_bot(settings))

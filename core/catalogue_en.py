@@ -130,5 +130,11 @@ EN: dict[str, str] = {
     "media_poll": "A poll",
     "media_other": "That kind of message",
     "private_only": "Please write to me in a private chat.",
+    "cmd_forgetme": "Erase my personal data",
+    "forget_explain": "This erases your name, phone number and chat identity here. Your concerns stay, anonymous, for the statistics, and you will no longer hear about them. Go ahead?",
+    "btn_forget_confirm": "Erase",
+    "forget_done": "Your personal data is erased ({count} concerns affected). Thank you for taking part!",
+    "forget_staff": "Members and coordinators: please ask a coordinator.",
+    "slow_down": "You are sending too fast; please wait a moment. What you sent before is safe.",
     "internal_error": "Sorry, something went wrong. Please try again; what you submitted is safe.",
 }

@@ -133,5 +133,14 @@ ZH: dict[str, str] = {
     "media_poll": "投票",
     "media_other": "这类消息",
     "private_only": "请在与我的私聊中反映问题。",
+    "cmd_forgetme": "删除我的个人信息",
+    "forget_explain": (
+        "将删除您在本平台的姓名、电话和聊天身份，已反映的问题会匿名保留用于统计，"
+        "之后您将无法再收到这些案件的进展。确定吗？"
+    ),
+    "btn_forget_confirm": "确认删除",
+    "forget_done": "已删除您的个人信息（涉及 {count} 件反映）。感谢您的参与！",
+    "forget_staff": "委员和协调员的信息请联系协调员处理。",
+    "slow_down": "您发送得太快了，请稍等片刻再继续。已收到的内容不会丢失。",
     "internal_error": "抱歉，处理时出了点问题，请稍后再试。您已提交的内容不会丢失。",
 }

@@ -88,7 +88,9 @@ def message_to(person: Person, text: str, **fields: Any) -> Outbound:
 
 
 async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
-    """Queue a message for a person, in the unit of work."""
+    """Queue a message for a person, in the unit of work (none for an erased person)."""
+    if not person.chat_id:
+        return
     uow.queued.append(await uow.outbox.add(message_to(person, text, **fields), now))
 
 
@@ -159,4 +161,5 @@ class Turn:
             kind=Kind.ANSWER,
             callback_id=self.inbound.callback_id,
             alert=alert,
+            forget_after=True,
         )

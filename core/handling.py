@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, intake, menus
+from core import callbacks, casework, intake, menus, privacy
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify
@@ -16,6 +16,7 @@ from core.messages import MAX_TEXT, Inbound
 from core.models import DialogState, Person
 from core.ports import UnitOfWork
 from core.texts import locale_of
+from core.throttle import Verdict
 
 if TYPE_CHECKING:
     from core.service import Service
@@ -25,7 +26,11 @@ log = logging.getLogger(__name__)
 ButtonFn = Callable[[Turn, DialogState, Callback], Awaitable[None]]
 InputFn = Callable[[Turn, DialogState], Awaitable[None]]
 
-BUTTONS: dict[str, ButtonFn] = {"in": intake.on_button, "case": casework.on_button}
+BUTTONS: dict[str, ButtonFn] = {
+    "in": intake.on_button,
+    "case": casework.on_button,
+    "me": privacy.on_button,
+}
 DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on_compose}
 
 
@@ -124,6 +129,9 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
     if inbound.text is not None and len(inbound.text) > MAX_TEXT:
         inbound = inbound.model_copy(update={"text": inbound.text[:MAX_TEXT]})
     now = service.clock()
+    verdict = service.throttle.check(f"{inbound.channel}:{inbound.user_id}", now)
+    if verdict is Verdict.DROP:
+        return []
     try:
         async with service.open_unit() as uow:
             if inbound.update_id is not None and not await uow.updates.first_time(
@@ -132,7 +140,11 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
                 return []
             person = await identify(uow, inbound, now)
             turn = Turn(uow, service.district, service.classifier, now, person, inbound)
-            if inbound.private:
+            if verdict is Verdict.WARN:
+                await turn.answer(turn.t("slow_down"), alert=True)
+                if inbound.callback_id is None:
+                    await turn.reply(turn.t("slow_down"))
+            elif inbound.private:
                 state = await uow.dialogs.get(inbound.channel, inbound.chat_id)
                 await dispatch(turn, state)
                 await turn.answer()

@@ -34,6 +34,7 @@ COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
     ("invite", COORDINATORS),
     ("removemember", COORDINATORS),
     ("cancel", EVERYONE),
+    ("forgetme", frozenset({R})),
     ("help", EVERYONE),
 )
 

@@ -82,6 +82,7 @@ class Outbound(BaseModel):
     alert: bool = False
     commands: tuple[tuple[str, str], ...] = ()
     case_id: int | None = None
+    forget_after: bool = Field(default=False, description="delete the row once delivered")
 
 
 OUTBOUND = TypeAdapter(Outbound)

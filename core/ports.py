@@ -170,6 +170,18 @@ class DigestLog(Protocol):
         ...
 
 
+class Erasure(Protocol):
+    """Erasing identity while keeping concerns."""
+
+    async def forget(self, person_id: int, now: datetime) -> int:
+        """Erase a person's name, contact and chat identity; returns how many cases they had."""
+        ...
+
+    async def purge(self, before: datetime, now: datetime) -> int:
+        """Erase the identity in cases closed before a moment; returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -191,6 +203,8 @@ class UnitOfWork(Protocol):
     def corrections(self) -> CorrectionRepository: ...
     @property
     def digests(self) -> DigestLog: ...
+    @property
+    def erasure(self) -> Erasure: ...
     @property
     def queued(self) -> list[int]:
         """Outbox ids queued in this unit, to hand to the sender after commit."""

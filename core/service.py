@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from core import digests, membership, sweep
 from core.context import District
 from core.messages import Inbound
 from core.ports import Classifier, UnitOfWorkFactory
+from core.throttle import Throttle
 from core.views import CaseViews
 
 
@@ -22,6 +23,7 @@ class Service:
     classifier: Classifier
     clock: Callable[[], datetime]
     views: CaseViews
+    throttle: Throttle = field(default_factory=Throttle)
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""

@@ -214,7 +214,7 @@ class OutboxSender:
             return None
         except Rejected as e:
             log.warning("outbox %s to chat %s rejected: %s", row.id, chat, e)
-            await self.store.failed(row.id, str(e), self.clock())
+            await self.store.failed(row.id, str(e), self.clock(), message.forget_after)
             return None
         except Exception as e:
             log.exception("outbox %s to chat %s failed unexpectedly", row.id, chat)
@@ -222,7 +222,7 @@ class OutboxSender:
                 await self.store.failed(row.id, repr(e), self.clock())
                 return None
             return await self._retry(row, None, repr(e))
-        await self.store.sent(row.id, message_id, self.clock())
+        await self.store.sent(row.id, message_id, self.clock(), message.forget_after)
         self.delivered += 1
         return None
 

@@ -56,13 +56,13 @@ class Database:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         conn = await _connect(target)
         try:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
+            await _pragma(conn, "PRAGMA journal_mode = WAL")
+            await _pragma(conn, "PRAGMA synchronous = FULL")
             db = cls(conn, conn, target)
             await db.migrate()
             if target != ":memory:":
                 db.reader = await _connect(target)
-                await db.reader.execute("PRAGMA query_only = ON")
+                await _pragma(db.reader, "PRAGMA query_only = ON")
         except BaseException:
             await conn.close()
             raise
@@ -105,6 +105,41 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def backup(self, target: str | Path) -> int:
+        """Copy the database with SQLite's online backup API; returns the copy's page count."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy = await aiosqlite.connect(str(target))
+        try:
+            await self.reader.backup(copy)
+            async with copy.execute("PRAGMA integrity_check") as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] != "ok":
+                raise RuntimeError(f"backup {target} failed its integrity check: {row}")
+            async with copy.execute("PRAGMA page_count") as cursor:
+                pages = await cursor.fetchone()
+        finally:
+            await copy.close()
+        return int(pages[0]) if pages else 0
+
+    @staticmethod
+    async def restore(source: str | Path, target: str | Path) -> None:
+        """Replace the database at target with a checked copy of a backup."""
+        src = await aiosqlite.connect(str(source))
+        try:
+            async with src.execute("PRAGMA integrity_check") as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] != "ok":
+                raise RuntimeError(f"{source} is not a sound database: {row}")
+            await asyncio.to_thread(_remove_journal, Path(target))
+            dst = await aiosqlite.connect(str(target))
+            try:
+                await src.backup(dst)
+            finally:
+                await dst.close()
+        finally:
+            await src.close()
+
     async def close(self) -> None:
         """Close the connections."""
         if self.reader is not self.conn:
@@ -112,9 +147,20 @@ class Database:
         await self.conn.close()
 
 
+async def _pragma(conn: aiosqlite.Connection, sql: str) -> None:
+    """Run a pragma and close its cursor, so no statement stays open on the connection."""
+    async with conn.execute(sql):
+        pass
+
+
+def _remove_journal(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 async def _connect(target: str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(target, isolation_level=None)
     conn.row_factory = aiosqlite.Row
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute("PRAGMA busy_timeout = 10000")
+    await _pragma(conn, "PRAGMA foreign_keys = ON")
+    await _pragma(conn, "PRAGMA busy_timeout = 10000")
     return conn

@@ -106,16 +106,24 @@ class OutboxStore:
         async with self.db.transaction() as conn:
             await conn.execute(sql, params)
 
-    async def sent(self, row_id: int, message_id: int | None, now: datetime) -> None:
-        """Record a delivery."""
+    async def sent(
+        self, row_id: int, message_id: int | None, now: datetime, forget: bool = False
+    ) -> None:
+        """Record a delivery; a row marked forget_after is deleted instead."""
+        if forget:
+            await self._write("DELETE FROM outbox WHERE id = ?", (row_id,))
+            return
         await self._write(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
             " attempts = attempts + 1, error = NULL WHERE id = ?",
             (to_ms(now), message_id, row_id),
         )
 
-    async def failed(self, row_id: int, error: str, now: datetime) -> None:
+    async def failed(self, row_id: int, error: str, now: datetime, forget: bool = False) -> None:
         """Give up on a row for good (the chat is gone or the message is invalid)."""
+        if forget:
+            await self._write("DELETE FROM outbox WHERE id = ?", (row_id,))
+            return
         await self._write(
             "UPDATE outbox SET status = 'failed', sent_at = ?, attempts = attempts + 1,"
             " error = ? WHERE id = ?",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from storage.db import Database
+from storage.erasure import SqlErasure
 from storage.outbox import SqlOutbox
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
 from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
@@ -26,6 +27,7 @@ class SqliteUnitOfWork:
         self.invites = SqlInvites(conn)
         self.corrections = SqlCorrections(conn)
         self.digests = SqlDigestLog(conn)
+        self.erasure = SqlErasure(conn)
         self.queued: list[int] = []
         self._done = False
 

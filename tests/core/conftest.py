@@ -10,7 +10,7 @@ from core.context import District
 from core.messages import Outbound
 from core.service import Service
 from tests.core.memory import MemoryState, MemoryUnitOfWork
-from tests.support import Chat, Clock, Fetch, RuleClassifier
+from tests.support import UNLIMITED, Chat, Clock, Fetch, RuleClassifier
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def service(
     state: MemoryState, district: District, classifier: RuleClassifier, clock: Clock
 ) -> Service:
     """Core over the fake database."""
-    return Service(lambda: MemoryUnitOfWork(state), district, classifier, clock, NoViews())
+    open_unit = lambda: MemoryUnitOfWork(state)  # noqa: E731
+    return Service(open_unit, district, classifier, clock, NoViews(), UNLIMITED)
 
 
 class NoViews:

@@ -238,6 +238,38 @@ class MemoryDigests:
         return True
 
 
+class MemoryErasure:
+    """Erasure in memory: the same outcome as the SQL, on the dicts."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.s = state
+
+    async def forget(self, person_id: int, now: datetime) -> int:
+        """Erase a person's identity."""
+        person = self.s.people[person_id]
+        mine = [c for c in self.s.cases.values() if c.resident_id == person_id]
+        for case in mine:
+            case.contact_name = case.contact_phone = case.location = None
+            case.anonymous, case.resident_id = True, 0
+        self.s.outbox = [m for m in self.s.outbox if m.chat_id != person.chat_id]
+        self.s.dialogs.pop((person.channel, person.chat_id), None)
+        person.external_id, person.chat_id, person.name, person.phone = (
+            f"erased:{person_id}",
+            "",
+            "",
+            None,
+        )
+        return len(mine)
+
+    async def purge(self, before: datetime, now: datetime) -> int:
+        """Erase the identity in old closed cases."""
+        old = [c for c in self.s.cases.values() if c.closed_at and c.closed_at < before]
+        for case in old:
+            case.contact_name = case.contact_phone = case.location = None
+            case.anonymous, case.resident_id = True, 0
+        return len(old)
+
+
 class MemoryUnitOfWork:
     """A unit of work over MemoryState: changes are kept on commit and undone otherwise."""
 
@@ -252,6 +284,7 @@ class MemoryUnitOfWork:
         self.invites = MemoryInvites(state)
         self.corrections = MemoryCorrections(state)
         self.digests = MemoryDigests(state)
+        self.erasure = MemoryErasure(state)
         self.queued: list[int] = []
         self._snapshot: MemoryState | None = None
 

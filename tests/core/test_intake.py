@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from core import membership
+from core.context import District
 from core.messages import Kind
 from core.models import CaseStatus
 from core.service import Service
-from tests.core.memory import MemoryState
-from tests.support import Chat, Fetch
+from tests.core.conftest import NoViews
+from tests.core.memory import MemoryState, MemoryUnitOfWork
+from tests.support import Chat, Clock, Fetch, RuleClassifier
 
 
 async def add_member(service: Service, user_id: str, tank: str) -> None:
@@ -160,3 +162,17 @@ async def test_redelivered_update_is_handled_once(state: MemoryState, resident: 
     await resident.send(text="老板拖欠工资三个月了", update_id=5)
     assert await resident.send(text="老板拖欠工资三个月了", update_id=5) == []
     assert state.dialogs[("telegram", "501")].data["text"] == "老板拖欠工资三个月了"
+
+
+async def test_a_flood_is_slowed_politely_and_others_are_not(
+    state: MemoryState, district: District, classifier: RuleClassifier, clock: Clock, fetch: Fetch
+) -> None:
+    service = Service(lambda: MemoryUnitOfWork(state), district, classifier, clock, NoViews())
+    flooder, other = Chat(service, fetch, "666"), Chat(service, fetch, "777")
+    answers = [await flooder.command("my") for _ in range(100)]
+    assert sum(1 for a in answers if a and "还没有" in a[0].text) == 20
+    assert sum(1 for a in answers if a and "太快" in a[0].text) == 1
+    assert sum(1 for a in answers if not a) == 79
+    assert "还没有" in (await other.command("my"))[0].text
+    clock.advance(seconds=5)
+    assert "还没有" in (await flooder.command("my"))[0].text

@@ -1,0 +1,103 @@
+"""Erasing people's identity from the database, keeping their concerns for the statistics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from storage.db import to_ms
+
+TOMBSTONE = ("erased", "erased")
+SCRUB_CASES = (
+    "UPDATE cases SET resident_id = ?, contact_name = NULL, contact_phone = NULL, anonymous = 1,"
+    " latitude = NULL, longitude = NULL"
+)
+
+
+class SqlErasure:
+    """Bulk erasure inside a unit of work."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _tombstone(self, now: datetime) -> int:
+        """The one person every erased case is filed under."""
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO people (channel, external_id, chat_id, name, active, reachable,"
+            " created_at) VALUES (?, ?, '', '', 0, 0, ?)",
+            (*TOMBSTONE, to_ms(now)),
+        )
+        rows = list(
+            await self.conn.execute_fetchall(
+                "SELECT id FROM people WHERE channel = ? AND external_id = ?", TOMBSTONE
+            )
+        )
+        return int(rows[0][0])
+
+    async def forget(self, person_id: int, now: datetime) -> int:
+        """Erase a person's name, contact and chat identity; returns how many cases they had."""
+        tomb = await self._tombstone(now)
+        rows = list(
+            await self.conn.execute_fetchall(
+                "SELECT channel, chat_id FROM people WHERE id = ?", (person_id,)
+            )
+        )
+        if not rows:
+            return 0
+        channel, chat_id = rows[0]
+        case_ids = "SELECT id FROM cases WHERE resident_id = ?"
+        # Every message about their cases may quote them, except the new-case notices (and their
+        # edits), which never carry a name or contact and which members still need.
+        await self.conn.execute(
+            f"DELETE FROM outbox WHERE case_id IN ({case_ids}) AND NOT (status = 'pending' AND"
+            " coalesce(key, json_extract(payload, '$.edit_key'), '') LIKE 'notice:%')",
+            (person_id,),
+        )
+        await self.conn.execute(
+            "DELETE FROM outbox WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        )
+        await self.conn.execute(
+            "DELETE FROM dialogs WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        )
+        cursor = await self.conn.execute(f"{SCRUB_CASES} WHERE resident_id = ?", (tomb, person_id))
+        await self.conn.execute(
+            "UPDATE case_events SET actor_id = ? WHERE actor_id = ?", (tomb, person_id)
+        )
+        await self.conn.execute(
+            "UPDATE people SET external_id = 'erased:' || id, chat_id = '', name = '',"
+            " username = NULL, phone = NULL, active = 0, reachable = 0 WHERE id = ?",
+            (person_id,),
+        )
+        return cursor.rowcount
+
+    async def purge(self, before: datetime, now: datetime) -> int:
+        """Erase the identity in cases closed before a moment; drop old delivery records."""
+        tomb = await self._tombstone(now)
+        cutoff = to_ms(before)
+        old = "SELECT id FROM cases WHERE status = 'closed' AND closed_at < ?"
+        await self.conn.execute(f"DELETE FROM outbox WHERE case_id IN ({old})", (cutoff,))
+        await self.conn.execute(
+            f"UPDATE case_events SET actor_id = ? WHERE case_id IN ({old}) AND actor_id IN"
+            " (SELECT id FROM people WHERE role = 'resident')",
+            (tomb, cutoff),
+        )
+        cursor = await self.conn.execute(
+            f"{SCRUB_CASES} WHERE status = 'closed' AND closed_at < ? AND resident_id != ?",
+            (tomb, cutoff, tomb),
+        )
+        # The outbox is a queue, not an archive: anything older than the period goes.
+        await self.conn.execute("DELETE FROM outbox WHERE created_at < ?", (cutoff,))
+        await self.conn.execute("DELETE FROM dialogs WHERE updated_at < ?", (cutoff,))
+        week_ago = to_ms(now - timedelta(days=7))
+        await self.conn.execute("DELETE FROM processed_updates WHERE at < ?", (week_ago,))
+        await self.conn.execute(
+            "UPDATE people SET external_id = 'erased:' || id, chat_id = '', name = '',"
+            " username = NULL, phone = NULL, active = 0, reachable = 0"
+            " WHERE role = 'resident' AND created_at < ? AND channel != 'erased'"
+            " AND NOT EXISTS (SELECT 1 FROM cases WHERE resident_id = people.id)"
+            " AND NOT EXISTS (SELECT 1 FROM dialogs d WHERE d.channel = people.channel"
+            "                 AND d.chat_id = people.chat_id)",
+            (cutoff,),
+        )
+        return cursor.rowcount
