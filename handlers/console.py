@@ -10,7 +10,9 @@ import asyncio
 import html
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any, TextIO
 
@@ -40,6 +42,26 @@ class Chat:
 def plain(text: str) -> str:
     """Telegram HTML as plain terminal text."""
     return html.unescape(TAGS.sub("", text))
+
+
+class OffsetClock:
+    """The real clock moved forward by `:time`, so the demo can show reminders."""
+
+    def __init__(self, base: Callable[[], datetime]) -> None:
+        self.base = base
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return self.base() + self.offset
+
+
+def parse_delta(text: str) -> timedelta | None:
+    """'+25h', '+3d', '+90m' as a time span."""
+    match = re.fullmatch(r"\+?(\d{1,4})([mhd])", text)
+    if match is None:
+        return None
+    unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
 
 
 class ConsoleTransport:
@@ -90,6 +112,9 @@ class Console:
         self.identities: dict[str, str] = {"resident": RESIDENT, "coordinator": COORDINATOR}
         self.me = RESIDENT
         self.echo = not inp.isatty()
+        self.clock = OffsetClock(service.clock)
+        service.clock = self.clock
+        self.pending_jobs = False
         self.photo_ids = count(1)
 
     def chat(self, chat_id: str) -> Chat:
@@ -124,7 +149,12 @@ class Console:
         await self.seed()
         store = OutboxStore(self.db, CHANNEL)
         sender = OutboxSender(
-            store, ConsoleTransport(self), rate=1e6, chat_rate=1e6, chat_burst=1e6
+            store,
+            ConsoleTransport(self),
+            rate=1e6,
+            chat_rate=1e6,
+            chat_burst=1e6,
+            clock=self.clock,
         )
         await sender.start()
         self.out.write(INTRO)
@@ -135,6 +165,11 @@ class Console:
                 inbound = self._inbound(line.rstrip("\n"))
                 if inbound is not None:
                     sender.submit(await self.service.handle(inbound))
+                if self.pending_jobs:
+                    self.pending_jobs = False
+                    sender.submit(await self.service.sweep())
+                    sender.submit(await self.service.daily_digest())
+                    sender.submit(await self.service.weekly_digest())
                 await sender.drain()
         finally:
             await sender.drain()
@@ -182,9 +217,17 @@ class Console:
 
     def _meta(self, line: str, base: dict[str, Any]) -> Inbound | None:
         word, _, rest = line[1:].partition(" ")
-        if word == "as" and rest.strip() in self.identities:
-            self.me = self.identities[rest.strip()]
+        name = rest.strip()
+        if word == "as" and name:
+            if name not in self.identities:
+                self.identities[name] = name
+                self.chats[name] = Chat(f"{name} (new person)")
+            self.me = self.identities[name]
             self.out.write(f"   now speaking as {self.chat(self.me).label}\n")
+        elif word == "time" and (delta := parse_delta(name)) is not None:
+            self.clock.offset += delta
+            self.out.write(f"   the clock is now {self.service.district.show_time(self.clock())}\n")
+            self.pending_jobs = True
         elif word == "who":
             for name, ident in self.identities.items():
                 self.out.write(f"   :as {name:12} {self.chat(ident).label}\n")
@@ -208,11 +251,13 @@ INTRO = """\
 民情 Minqing — 控制台演示 / console demo
 你现在是居民。直接输入文字反映问题；按钮显示为 [编号]，输入编号即可点击。
 You are a resident. Type a concern; buttons show as [n], type n to press one.
-:as member | :as coordinator | :as resident  切换身份 switch identity;  :help 帮助
+:as member | :as coordinator | :as resident  切换身份 switch identity
+:time +25h  时间快进，查看催办 move the clock on to see reminders;  :help 帮助
 """
 
 HELP = """\
-   :as <resident|member|coordinator|<tank code>>  switch identity
+   :as <resident|member|coordinator|<tank code>>  switch identity (a new name: a new person)
+   :time +25h              move the clock forward (+90m, +3d) and run reminders and digests
    :who                    list identities
    :photo [caption]        send a photo
    :contact [phone]        share a phone number
