@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import time
@@ -72,6 +73,8 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
 
 async def run_bot(settings: Settings) -> int:
     """Run the Telegram bot until SIGINT or SIGTERM."""
+    # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.telegram_app import TelegramChannel
 
     if settings.bot_token is None:
