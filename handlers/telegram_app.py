@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
@@ -27,6 +28,16 @@ CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
+@dataclass(frozen=True)
+class SendLimits:
+    """The outbox sender's pace: Telegram's limits by default (tests may go faster)."""
+
+    rate: float = 30.0
+    chat_rate: float = 1.0
+    chat_burst: float = 3.0
+    backoff: float = 0.5
+
+
 class TelegramChannel:
     """Receives updates, hands them to core, and delivers the outbox through the Bot API."""
 
@@ -38,10 +49,12 @@ class TelegramChannel:
         api_url: str,
         concurrency: int = 256,
         on_ready: Callable[[], Awaitable[None]] | None = None,
+        limits: SendLimits = SendLimits(),
     ) -> None:
         self.service = service
         self.db = db
         self.on_ready = on_ready
+        self.limits = limits
         self.sender: OutboxSender | None = None
         # One HTTP connection per concurrently processed chat, so the pool never starves.
         request = HTTPXRequest(connection_pool_size=concurrency + 8, pool_timeout=30.0)
@@ -58,7 +71,7 @@ class TelegramChannel:
         self.app.add_handler(TypeHandler(Update, self._on_update))
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        inbound = to_inbound(update)
+        inbound = to_inbound(update, self.app.bot.username)
         if inbound is None:
             return
         ids = await self.service.handle(inbound)
@@ -69,8 +82,15 @@ class TelegramChannel:
         """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending."""
         async with self.app:
             await self._default_menus(self.app)
+            limits = self.limits
             self.sender = OutboxSender(
-                OutboxStore(self.db, CHANNEL), TelegramTransport(self.app.bot)
+                OutboxStore(self.db, CHANNEL),
+                TelegramTransport(self.app.bot),
+                rate=limits.rate,
+                chat_rate=limits.chat_rate,
+                chat_burst=limits.chat_burst,
+                backoff=limits.backoff,
+                clock=self.service.clock,  # the clock core stamped the rows' due times with
             )
             await self.sender.start()
             updater = self.app.updater
