@@ -30,12 +30,14 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 @dataclass(frozen=True)
 class SendLimits:
-    """The outbox sender's pace: Telegram's limits by default (tests may go faster)."""
+    """The outbox sender's pace: Telegram's limits by default (tests may go faster); and how
+    long a stop waits for what is queued to go out before leaving it to the next start."""
 
     rate: float = 30.0
     chat_rate: float = 1.0
     chat_burst: float = 3.0
     backoff: float = 0.5
+    stop_grace: float = 5.0
 
 
 class TelegramChannel:
@@ -104,7 +106,17 @@ class TelegramChannel:
             finally:
                 await updater.stop()
                 await self.app.stop()
-                await self.sender.stop()
+                await self._finish_sending(self.sender)
+
+    async def _finish_sending(self, sender: OutboxSender) -> None:
+        """Let queued deliveries finish before stopping: cancelling a call Telegram has already
+        carried out leaves its row pending, and the next start would send the message again."""
+        try:
+            async with asyncio.timeout(self.limits.stop_grace):
+                await sender.drain()
+        except TimeoutError:
+            log.warning("stopping with undelivered messages; the next start sends them")
+        await sender.stop()
 
     async def _default_menus(self, app: Application) -> None:
         """Residents' menu for every private chat, in Chinese and in English."""

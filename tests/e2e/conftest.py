@@ -16,6 +16,7 @@ import asyncio
 import os
 import time
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +112,14 @@ class RunningBot:
         await self.server.wait_until_polling(UP_WITHIN)
         self.starts += 1
 
-    async def stop(self) -> None:
-        """Stop polling and delivering (what is undelivered stays pending) and close the file."""
+    async def stop(self, abrupt: bool = False) -> None:
+        """Stop polling and delivering and close the file; what is undelivered stays pending.
+        Abrupt: without waiting for queued deliveries (as when the stop grace runs out)."""
         task, self._task = self._task, None
         try:
             if task is not None:
+                if abrupt and self._channel is not None:
+                    self._channel.limits = replace(self._channel.limits, stop_grace=0.0)
                 self._stop.set()
                 async with asyncio.timeout(DOWN_WITHIN):
                     await task
@@ -124,9 +128,9 @@ class RunningBot:
                 await self._db.close()
             self._db, self._service, self._channel = None, None, None
 
-    async def restart(self) -> None:
+    async def restart(self, abrupt: bool = False) -> None:
         """A new bot process on the same database file and the same fake server."""
-        await self.stop()
+        await self.stop(abrupt)
         await self.start()
 
     async def drain(self, within: float = 10.0) -> None:

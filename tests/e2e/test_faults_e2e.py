@@ -86,7 +86,8 @@ async def test_undelivered_messages_are_sent_by_the_next_process(bot: RunningBot
     await resident.send_command("/start")
     limited = await bot.server.wait_for_call("sendMessage", lambda c: c.status == 429)
 
-    await bot.restart()  # the greeting waits out its retry_after in the database, not in memory
+    # The greeting waits out its retry_after in the database, not in memory.
+    await bot.restart(abrupt=True)
 
     greeting = await resident.next_message()
     assert "民情直通车" in (greeting.text or "")
