@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -18,7 +18,7 @@ from core.service import Service
 from handlers.inbound import to_inbound
 from handlers.processor import ChatOrderedProcessor
 from handlers.sender import OutboxSender
-from handlers.telegram_transport import TelegramTransport
+from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
 from storage.outbox import OutboxStore
 
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
+MENU_ATTEMPTS = 3
+MENU_BACKOFF = 0.5
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class TelegramChannel:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending."""
         async with self.app:
+            # Invitation deep links (t.me/<bot>?start=...) must name the bot that is running.
+            district = self.service.district
+            self.service.district = replace(district, bot_username=self.app.bot.username)
             await self._default_menus(self.app)
             limits = self.limits
             self.sender = OutboxSender(
@@ -119,11 +124,23 @@ class TelegramChannel:
         await sender.stop()
 
     async def _default_menus(self, app: Application) -> None:
-        """Residents' menu for every private chat, in Chinese and in English."""
+        """Residents' menu for every private chat, in Chinese and in English; a passing fault
+        is retried a few times, so that one 502 at start-up does not leave residents without."""
         scope = BotCommandScopeAllPrivateChats()
-        try:
-            for locale, language in (("zh", None), ("en", "en")):
-                commands = [BotCommand(n, d) for n, d in menus.menu(Role.RESIDENT, locale)]
-                await app.bot.set_my_commands(commands, scope=scope, language_code=language)
-        except TelegramError as e:
-            log.warning("could not set the default command menus: %s", e)
+        for locale, language in (("zh", None), ("en", "en")):
+            commands = [BotCommand(n, d) for n, d in menus.menu(Role.RESIDENT, locale)]
+            for attempt in range(1, MENU_ATTEMPTS + 1):
+                try:
+                    await app.bot.set_my_commands(commands, scope=scope, language_code=language)
+                    break
+                except RetryAfter as e:
+                    wait = seconds(e.retry_after)
+                except NetworkError:
+                    wait = MENU_BACKOFF * attempt
+                except TelegramError as e:
+                    log.warning("could not set the default %s command menu: %s", locale, e)
+                    break
+                if attempt == MENU_ATTEMPTS:
+                    log.warning("gave up setting the default %s command menu", locale)
+                else:
+                    await asyncio.sleep(wait)
