@@ -83,6 +83,8 @@ async def test_a_resident_cannot_use_staff_commands_or_forge_buttons(bot: Runnin
     rating = await owner.press("😊 满意")
     assert (await answer_of(owner, rating)).text == "感谢评价"
     assert await bot.rows("SELECT status, rating FROM cases") == [("closed", "good")]
+    await bot.drain()
+    assert not bot.server.state.open_queries  # every forged press was answered too
 
 
 async def test_a_member_of_another_tank_cannot_touch_the_case(bot: RunningBot) -> None:

@@ -125,6 +125,9 @@ async def test_the_whole_case_loop(bot: RunningBot) -> None:
     text = stats.text or ""
     assert "案件总数：1" in text and "办理中 1" in text and "法律：办理中 1" in text
     assert "满意率（满意+基本满意）：0% (0/1)" in text
+    await bot.drain()
+    assert not bot.server.state.open_queries  # every press was answered
+    assert await bot.rows("SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
 
 
 @pytest.mark.xfail(strict=True, reason=STORAGE_LIST_BUG)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.e2e.conftest import RunningBot, answer_of, barrier
 from tests.fakes import FakeUser, SentMessage
 
@@ -206,3 +208,33 @@ async def test_redelivery_across_a_restart_is_still_a_no_op(bot: RunningBot) -> 
 
     assert await bot.rows("SELECT id FROM cases") == [(1,)]
     assert sum("已受理" in (m.text or "") for m in resident.messages) == 1
+
+
+async def test_a_double_tap_on_confirm_files_one_case_and_answers_both(bot: RunningBot) -> None:
+    resident = bot.server.user(1008, "吴九")
+    await file_until_station(resident)
+    await resident.press("跳过")
+    await resident.wait_text("联系电话")
+    await resident.send_text("不留电话")
+    card = await resident.wait_text("请确认您的反映")
+    first, second = await asyncio.gather(
+        resident.press("✅ 确认提交", card), resident.press("✅ 确认提交", card)
+    )
+    answers = [await answer_of(resident, first), await answer_of(resident, second)]
+    assert sorted(a.text or "" for a in answers) == ["已提交", "该按钮已失效。"]
+    await barrier(resident)
+    assert await bot.rows("SELECT id FROM cases") == [(1,)]
+    assert sum("已受理" in (m.text or "") for m in resident.messages) == 1
+    assert not bot.server.state.open_queries  # every press was answered, once
+
+
+async def test_someone_elses_contact_is_refused_and_their_own_taken(bot: RunningBot) -> None:
+    resident = bot.server.user(1009, "郑十")
+    await file_until_station(resident)
+    await resident.press("跳过")
+    await resident.wait_text("联系电话")
+    await resident.send_contact("13900000000", own=False)
+    assert "本人的手机号" in ((await resident.next_message()).text or "")
+    await resident.send_contact(PHONE, own=True)
+    card = await resident.wait_text("请确认您的反映")
+    assert PHONE in (card.text or "") and "13900000000" not in (card.text or "")

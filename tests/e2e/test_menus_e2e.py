@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core import menus
+from core.context import District
 from core.models import Role
 from tests.e2e.conftest import RunningBot
 from tests.fakes import FakeBotAPI
+from tests.support import Clock, RuleClassifier
 
 RESIDENT = ["new", "my", "case", "reply", "cancel", "help"]
 MEMBER = ["pending", "mine", "new", "my", "case", "reply", "note", "resolve", "transfer"]
@@ -43,6 +46,27 @@ async def test_start_up_sets_the_residents_menu_in_chinese_and_english(bot: Runn
     assert server.visible_commands(1401, "zh") == zh
     assert server.visible_commands(1401, "en") == en
     assert server.commands() is None  # groups get no menu
+
+
+@pytest.mark.parametrize("kind", ["502", "429", "drop"])
+async def test_a_passing_fault_at_start_up_does_not_leave_residents_without_a_menu(
+    server: FakeBotAPI,
+    tmp_path: Path,
+    district: District,
+    classifier: RuleClassifier,
+    clock: Clock,
+    kind: str,
+) -> None:
+    server.faults.fail_next("setMyCommands", kind, retry_after=1)
+    bot = RunningBot(server, tmp_path / "minqing.db", district, classifier, clock)
+    await bot.start()
+    try:
+        private = {"type": "all_private_chats"}
+        assert names(server.commands(private)) == RESIDENT
+        assert names(server.commands(private, "en")) == RESIDENT
+        assert server.faults.injected[kind] == 1
+    finally:
+        await bot.stop()
 
 
 async def test_members_and_coordinators_get_their_roles_menu_in_their_chat(
@@ -105,3 +129,33 @@ async def test_an_english_speaking_member_gets_the_english_menu(bot: RunningBot)
     await member.wait_text("Member commands")
     menu = bot.server.visible_commands(member.id, "en")
     assert menu[0]["description"] == "Waiting: unclaimed in my tank, awaiting my reply"
+
+
+async def test_an_invited_member_joins_by_deep_link_and_gets_the_members_menu(
+    bot: RunningBot,
+) -> None:
+    (coordinator,) = await bot.make_coordinators((1541, "赵协调"))
+    await coordinator.send_command("/invite", "法律 daodi")
+    link = await coordinator.wait_text("邀请链接")
+    code = (link.text or "").split("/start ")[1].strip()
+    # The link names the bot that is running (the fake's getMe), not a configured default.
+    assert f"https://t.me/minqing_test_bot?start={code}" in (link.text or "")
+    newcomer = bot.server.user(1542, "新委员")
+    after = bot.server.last_seq
+    await newcomer.send_command("/start", code)
+    assert "欢迎加入法律智库" in ((await newcomer.next_message()).text or "")
+    assert "委员" in ((await newcomer.next_message()).text or "")
+    await bot.server.wait_for_call(
+        "setMyCommands",
+        lambda c: (c.params.get("scope") or {}).get("chat_id") == newcomer.id,
+        after_seq=after,
+    )
+    assert names(bot.server.visible_commands(newcomer.id))[:2] == ["pending", "mine"]
+    assert await bot.rows("SELECT role, tank, station FROM people WHERE external_id = '1542'") == [
+        ("member", "law", "daodi")
+    ]
+    # The link works once.
+    latecomer = bot.server.user(1543, "迟到的人")
+    await latecomer.send_command("/start", code)
+    assert "无效或已过期" in ((await latecomer.next_message()).text or "")
+    assert await bot.rows("SELECT role FROM people WHERE external_id = '1543'") == [("resident",)]
