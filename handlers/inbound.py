@@ -9,14 +9,15 @@ from telegram.constants import ChatType
 
 from core.messages import Inbound
 
+# The first that a message has names it; an animation comes with a document for old clients.
 UNSUPPORTED = (
     "sticker",
     "voice",
     "audio",
     "video",
     "video_note",
-    "document",
     "animation",
+    "document",
     "poll",
 )
 

@@ -168,3 +168,31 @@ async def test_a_command_with_its_argument_on_the_next_line_still_works(bot: Run
     await resident.send_message(text="/case\n1", entities=[entity])
     shown = await resident.next_message()
     assert "案件 #1" in (shown.text or ""), shown.text
+
+
+def _file(kind: str, **extra: object) -> dict[str, object]:
+    return {"file_id": f"{kind}-file", "file_unique_id": f"{kind}-unique", **extra}
+
+
+async def test_other_kinds_of_message_are_named_in_the_answer(bot: RunningBot) -> None:
+    user = bot.server.user(1309, "王小明")
+    video = _file("video", width=640, height=480, duration=3)
+    kinds: list[tuple[dict[str, object], str]] = [
+        ({"video": video}, "暂不支持视频。"),
+        # Telegram sends an animation with a document beside it, for old clients.
+        (
+            {
+                "animation": _file("animation", width=1, height=1, duration=1),
+                "document": _file("d"),
+            },
+            "暂不支持动图。",
+        ),
+        ({"video_note": _file("note", length=240, duration=2)}, "暂不支持视频消息。"),
+        ({"audio": _file("audio", duration=100)}, "暂不支持音频。"),
+        ({"dice": {"emoji": "🎲", "value": 3}}, "暂不支持这类消息。"),
+    ]
+    for content, expected in kinds:
+        await user.send_message(**content)
+        assert (await user.next_message()).text == expected + (
+            "请用文字描述问题，可附照片、位置或分享手机号。"
+        ), content
