@@ -163,3 +163,27 @@ async def test_the_loser_of_a_claim_race_cannot_act_on_the_case(bot: RunningBot)
     await loser.send_command("/resolve", "1 我办好了")
     assert "只有办理该案件的委员" in ((await loser.wait_text("委员")).text or "")
     assert await bot.snapshot() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core bug: handling._route gives every text to the open conversation before looking at"
+    " reply_to_message_id (only _idle_input does), so a resident who has begun a new concern and"
+    " replies to the member's message has the answer appended to the draft; the member never"
+    " gets it",
+)
+async def test_a_reply_to_the_member_reaches_them_while_a_new_concern_is_drafted(
+    bot: RunningBot,
+) -> None:
+    lawyer = await bot.add_member(621, "law", "张律师")
+    resident = bot.server.user(1121, "王小明")
+    await file_concern(resident)
+    await lawyer.press("✋ 认领")
+    await lawyer.wait_text("案件 #1")
+    await lawyer.send_command("/reply", "1 请问您有劳动合同吗？")
+    letter = await resident.wait_text("劳动合同")
+    await resident.send_text("另外，村里的路灯坏了好几天了")
+    await resident.wait_text("哪个镇")
+    await resident.send_text("有的，合同在我手里", reply_to_message_id=letter.message_id)
+    assert "已发送（#1）" in ((await resident.next_message()).text or "")
+    assert "合同在我手里" in ((await lawyer.wait_text("#1 ·")).text or "")
