@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
+import os
 import signal
 import sys
 import time
@@ -89,6 +89,8 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
 
 async def run_bot(settings: Settings) -> int:
     """Run the Telegram bot until SIGINT or SIGTERM."""
+    # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
     from handlers.telegram_app import TelegramChannel
 
@@ -107,8 +109,6 @@ async def run_bot(settings: Settings) -> int:
         nonlocal scheduler
         sender = channel.sender
         assert sender is not None
-        username = channel.app.bot.username
-        service.district = dataclasses.replace(service.district, bot_username=username)
         sender.submit(queued)
         log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
         scheduler = Scheduler(service, sender.submit)

@@ -9,14 +9,15 @@ from telegram.constants import ChatType
 
 from core.messages import Inbound
 
+# The first that a message has names it; an animation comes with a document for old clients.
 UNSUPPORTED = (
     "sticker",
     "voice",
     "audio",
     "video",
     "video_note",
-    "document",
     "animation",
+    "document",
     "poll",
 )
 
@@ -25,11 +26,20 @@ def _command(message: Message) -> tuple[str | None, str]:
     text = message.text or ""
     if not text.startswith("/"):
         return None, ""
-    head, _, args = text.partition(" ")
+    head, *rest = text.split(maxsplit=1)  # "/case\n12" is a command with its argument too
     name = head[1:].split("@", 1)[0].lower()
     if not name or not all(c.isascii() and (c.isalnum() or c == "_") for c in name):
         return None, ""
-    return name[:64], args.strip()
+    return name[:64], rest[0].strip() if rest else ""
+
+
+def _for_another_bot(message: Message, bot_username: str | None) -> bool:
+    """True for a command addressed to some other bot, as /help@other_bot in a group."""
+    text = message.text or ""
+    if not text.startswith("/") or not bot_username:
+        return False
+    _, at, addressee = text.split(maxsplit=1)[0].partition("@")
+    return bool(at) and addressee.lower() != bot_username.lower()
 
 
 def _unsupported(message: Message) -> str | None:
@@ -42,8 +52,9 @@ def _unsupported(message: Message) -> str | None:
     return None
 
 
-def to_inbound(update: Update) -> Inbound | None:
-    """The inbound event of an update; None for updates the bot does not act on."""
+def to_inbound(update: Update, bot_username: str | None = None) -> Inbound | None:
+    """The inbound event of an update; None for updates the bot does not act on (including
+    commands addressed to another bot, when bot_username is given)."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
@@ -68,6 +79,8 @@ def to_inbound(update: Update) -> Inbound | None:
         )
     message = update.message
     if message is None:
+        return None
+    if _for_another_bot(message, bot_username):
         return None
     command, args = _command(message)
     contact = message.contact

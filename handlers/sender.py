@@ -109,6 +109,7 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Future[None]] = set()
         self.delivered = 0
 
     async def start(self) -> None:
@@ -129,11 +130,17 @@ class OutboxSender:
         await self._idle.wait()
 
     async def stop(self) -> None:
-        """Stop delivering; what is undelivered stays pending in the database."""
+        """Stop delivering; what is undelivered stays pending in the database. Calls already
+        made to the channel are waited for (briefly), so their outcome is not lost."""
         tasks = [t for t in (self._task, *self._workers.values()) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._in_flight:
+            done, _ = await asyncio.wait(list(self._in_flight), timeout=10)
+            for call in done:
+                if not call.cancelled() and call.exception() is not None:
+                    log.info("a call finishing during stop failed; it stays pending")
         self._task = None
         self._workers.clear()
 
@@ -206,7 +213,12 @@ class OutboxSender:
             await self.limiter.acquire()
             await self._chat_limit(chat).acquire()
         try:
-            message_id = await self.transport.deliver(message, edit_id)
+            # Shielded: a stop must not cut a call Telegram may already have carried out, or the
+            # row would stay pending and the next start would send the message again.
+            call = asyncio.ensure_future(self._deliver(row, edit_id))
+            self._in_flight.add(call)
+            call.add_done_callback(self._in_flight.discard)
+            await asyncio.shield(call)
         except RetryLater as e:
             return await self._retry(row, e.after, str(e))
         except Unreachable as e:
@@ -222,9 +234,13 @@ class OutboxSender:
                 await self.store.failed(row.id, repr(e), self.clock())
                 return None
             return await self._retry(row, None, repr(e))
-        await self.store.sent(row.id, message_id, self.clock(), message.forget_after)
-        self.delivered += 1
         return None
+
+    async def _deliver(self, row: Pending, edit_id: int | None) -> None:
+        """Make the call and record its success, as one piece that a stop lets finish."""
+        message_id = await self.transport.deliver(row.message, edit_id)
+        await self.store.sent(row.id, message_id, self.clock(), row.message.forget_after)
+        self.delivered += 1
 
     def _chat_limit(self, chat: str) -> RateLimiter:
         limiter = self._chat_limits.get(chat)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -17,7 +18,7 @@ from core.service import Service
 from handlers.inbound import to_inbound
 from handlers.processor import ChatOrderedProcessor
 from handlers.sender import OutboxSender
-from handlers.telegram_transport import TelegramTransport
+from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
 from storage.outbox import OutboxStore
 
@@ -25,6 +26,20 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
+MENU_ATTEMPTS = 3
+MENU_BACKOFF = 0.5
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    """The outbox sender's pace: Telegram's limits by default (tests may go faster); and how
+    long a stop waits for what is queued to go out before leaving it to the next start."""
+
+    rate: float = 30.0
+    chat_rate: float = 1.0
+    chat_burst: float = 3.0
+    backoff: float = 0.5
+    stop_grace: float = 5.0
 
 
 class TelegramChannel:
@@ -38,10 +53,12 @@ class TelegramChannel:
         api_url: str,
         concurrency: int = 256,
         on_ready: Callable[[], Awaitable[None]] | None = None,
+        limits: SendLimits = SendLimits(),
     ) -> None:
         self.service = service
         self.db = db
         self.on_ready = on_ready
+        self.limits = limits
         self.sender: OutboxSender | None = None
         # One HTTP connection per concurrently processed chat, so the pool never starves.
         request = HTTPXRequest(connection_pool_size=concurrency + 8, pool_timeout=30.0)
@@ -58,7 +75,7 @@ class TelegramChannel:
         self.app.add_handler(TypeHandler(Update, self._on_update))
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        inbound = to_inbound(update)
+        inbound = to_inbound(update, self.app.bot.username)
         if inbound is None:
             return
         ids = await self.service.handle(inbound)
@@ -68,9 +85,20 @@ class TelegramChannel:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending."""
         async with self.app:
+            # Invitation deep links (t.me/<bot>?start=...) must name the bot that is running.
+            district = self.service.district
+            self.service.district = replace(district, bot_username=self.app.bot.username)
             await self._default_menus(self.app)
+            limits = self.limits
             self.sender = OutboxSender(
-                OutboxStore(self.db, CHANNEL), TelegramTransport(self.app.bot)
+                OutboxStore(self.db, CHANNEL),
+                TelegramTransport(self.app.bot),
+                rate=limits.rate,
+                chat_rate=limits.chat_rate,
+                chat_burst=limits.chat_burst,
+                backoff=limits.backoff,
+                clock=self.service.clock,  # the clock core stamped the rows' due times with
+                on_unreachable=self._unreachable,
             )
             await self.sender.start()
             updater = self.app.updater
@@ -84,14 +112,42 @@ class TelegramChannel:
             finally:
                 await updater.stop()
                 await self.app.stop()
-                await self.sender.stop()
+                await self._finish_sending(self.sender)
+
+    async def _unreachable(self, chat_id: str) -> None:
+        """A chat blocked the bot: core decides who must know (a member → the coordinators)."""
+        ids = await self.service.unreachable(CHANNEL, chat_id)
+        if self.sender is not None:
+            self.sender.submit(ids)
+
+    async def _finish_sending(self, sender: OutboxSender) -> None:
+        """Let queued deliveries finish before stopping: cancelling a call Telegram has already
+        carried out leaves its row pending, and the next start would send the message again."""
+        try:
+            async with asyncio.timeout(self.limits.stop_grace):
+                await sender.drain()
+        except TimeoutError:
+            log.warning("stopping with undelivered messages; the next start sends them")
+        await sender.stop()
 
     async def _default_menus(self, app: Application) -> None:
-        """Residents' menu for every private chat, in Chinese and in English."""
+        """Residents' menu for every private chat, in Chinese and in English; a passing fault
+        is retried a few times, so that one 502 at start-up does not leave residents without."""
         scope = BotCommandScopeAllPrivateChats()
-        try:
-            for locale, language in (("zh", None), ("en", "en")):
-                commands = [BotCommand(n, d) for n, d in menus.menu(Role.RESIDENT, locale)]
-                await app.bot.set_my_commands(commands, scope=scope, language_code=language)
-        except TelegramError as e:
-            log.warning("could not set the default command menus: %s", e)
+        for locale, language in (("zh", None), ("en", "en")):
+            commands = [BotCommand(n, d) for n, d in menus.menu(Role.RESIDENT, locale)]
+            for attempt in range(1, MENU_ATTEMPTS + 1):
+                try:
+                    await app.bot.set_my_commands(commands, scope=scope, language_code=language)
+                    break
+                except RetryAfter as e:
+                    wait = seconds(e.retry_after)
+                except NetworkError:
+                    wait = MENU_BACKOFF * attempt
+                except TelegramError as e:
+                    log.warning("could not set the default %s command menu: %s", locale, e)
+                    break
+                if attempt == MENU_ATTEMPTS:
+                    log.warning("gave up setting the default %s command menu", locale)
+                else:
+                    await asyncio.sleep(wait)

@@ -48,7 +48,8 @@ def reply_markup(message: Outbound) -> Markup:
     return None
 
 
-def _seconds(value: int | timedelta) -> float:
+def seconds(value: int | timedelta) -> float:
+    """A Bot API duration (an int, or a timedelta with PTB_TIMEDELTA) in seconds."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -63,7 +64,7 @@ class TelegramTransport:
         try:
             return await self._call(message, edit_message_id)
         except RetryAfter as e:
-            raise RetryLater(e.message, _seconds(e.retry_after)) from e
+            raise RetryLater(e.message, seconds(e.retry_after)) from e
         except Forbidden as e:
             raise Unreachable(e.message) from e
         except ChatMigrated as e:

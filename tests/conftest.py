@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from config.tanks import load_stations, load_tanks
 from core.context import District
 from storage.db import Database
 from tests.support import RULES, Clock, RuleClassifier
+
+# PTB 22 warns (an error under filterwarnings=error) when it builds a RetryAfter unless durations
+# are timedeltas; nothing above imports telegram, so this is early enough.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture
