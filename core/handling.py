@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, intake, menus, privacy
+from core import callbacks, casework, intake, membership, menus, privacy
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify
 from core.lifecycle import Refused
-from core.messages import MAX_TEXT, Inbound
-from core.models import DialogState, Person
+from core.messages import MAX_TEXT, Inbound, Outbound
+from core.models import DialogState, Person, Role
 from core.ports import UnitOfWork
 from core.texts import locale_of
 from core.throttle import Verdict
@@ -35,7 +35,9 @@ DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
-    """The sender as a person, created on first contact and kept up to date."""
+    """The sender as a person, created on first contact and kept up to date. Only a private
+    chat becomes the person's chat (a group must never receive their notifications); anyone who
+    writes in private is reachable again; a new language brings the role's menu in it."""
     person = await uow.people.by_external(inbound.channel, inbound.user_id)
     locale = locale_of(inbound.language) if inbound.language else None
     if person is None:
@@ -44,18 +46,23 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
                 id=0,
                 channel=inbound.channel,
                 external_id=inbound.user_id,
-                chat_id=inbound.chat_id,
+                # On Telegram a user's private chat has the user's id.
+                chat_id=inbound.chat_id if inbound.private else inbound.user_id,
                 name=inbound.user_name[:128],
                 username=inbound.username,
                 locale=locale or "zh",
             ),
             now,
         )
-    fresh = (inbound.chat_id, inbound.user_name[:128], inbound.username, locale or person.locale)
-    if (person.chat_id, person.name, person.username, person.locale) != fresh:
-        person.chat_id, person.name, person.username, person.locale = fresh
-        person.reachable = True
+    chat_id = inbound.chat_id if inbound.private else person.chat_id
+    reachable = person.reachable or inbound.private
+    fresh = (chat_id, inbound.user_name[:128], inbound.username, locale or person.locale, reachable)
+    old = (person.chat_id, person.name, person.username, person.locale, person.reachable)
+    if old != fresh:
+        person.chat_id, person.name, person.username, person.locale, person.reachable = fresh
         await uow.people.update(person)
+        if old[3] != fresh[3] and person.role != Role.RESIDENT:
+            await membership.set_menu(uow, person, now)
     return person
 
 
@@ -86,6 +93,8 @@ async def _route(turn: Turn, state: DialogState) -> None:
     elif inbound.unsupported is not None:
         what = turn.t(f"media_{inbound.unsupported}")
         await turn.reply(turn.t("unsupported", what=what))
+    elif await _reply_to_case(turn):
+        return
     elif state.state != "idle":
         await DIALOGS[state.state.partition(".")[0]](turn, state)
     else:
@@ -102,16 +111,27 @@ async def _command(turn: Turn, state: DialogState, command: str) -> None:
         await handler(turn, state)
 
 
+async def _reply_to_case(turn: Turn) -> bool:
+    """A text answering a message about a case goes to the other side of that case, whatever
+    conversation is open; True if it did."""
+    inbound = turn.inbound
+    text = (inbound.text or "").strip()
+    if inbound.reply_to_message_id is None or not text:
+        return False
+    case_id = await turn.uow.outbox.case_of_message(
+        inbound.channel, inbound.chat_id, inbound.reply_to_message_id
+    )
+    if case_id is None:
+        return False
+    await casework.send_message(
+        turn, await casework.load(turn, case_id), text[: casework.MAX_MESSAGE]
+    )
+    return True
+
+
 async def _idle_input(turn: Turn, state: DialogState) -> None:
     inbound = turn.inbound
     text = (inbound.text or "").strip()
-    if inbound.reply_to_message_id is not None and text:
-        case_id = await turn.uow.outbox.case_of_message(
-            inbound.channel, inbound.chat_id, inbound.reply_to_message_id
-        )
-        if case_id is not None:
-            await casework.send_message(turn, await casework.load(turn, case_id), text)
-            return
     if inbound.photos:
         await intake.begin(turn, state, text, inbound.photos)
     elif text and intake.is_greeting(text):
@@ -150,7 +170,10 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
                 await turn.answer()
                 await uow.dialogs.save(state, now)
             elif inbound.command is not None:
-                await turn.reply(turn.t("private_only"))
+                pointer = Outbound(
+                    channel=inbound.channel, chat_id=inbound.chat_id, text=turn.t("private_only")
+                )
+                uow.queued.append(await uow.outbox.add(pointer, now))
             await uow.commit()
             queued = list(uow.queued)
         if turn.deferred is not None:

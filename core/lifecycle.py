@@ -123,7 +123,7 @@ def member_message(
 def resident_message(case: Case, resident: Person, text: str, now: datetime) -> CaseEvent:
     """The resident writes to the member; an unanswered question's pause ends."""
     if case.resident_id != resident.id:
-        raise Refused("case_not_found")
+        raise Refused("case_not_found", ref=case.ref)
     if case.status == CaseStatus.CLOSED:
         raise Refused("case_closed")
     resume(case, now)
@@ -146,7 +146,7 @@ def resume(case: Case, now: datetime) -> None:
 def note(case: Case, person: Person, text: str, now: datetime) -> CaseEvent:
     """An internal note by staff; the resident never sees it."""
     if not is_staff_of(person, case):
-        raise Refused("case_not_found")
+        raise Refused("case_not_found", ref=case.ref)
     return _event(case, "note", person, now, text=text)
 
 
@@ -211,7 +211,7 @@ def rate(
 ) -> CaseEvent:
     """The resident rates the result; 不满意 reopens the case to the same member."""
     if case.resident_id != resident.id:
-        raise Refused("case_not_found")
+        raise Refused("case_not_found", ref=case.ref)
     if case.status != CaseStatus.RESOLVED or rating not in RATINGS:
         raise Refused("rating_closed")
     case.rating = rating

@@ -110,6 +110,7 @@ class OutboxSender:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Future[None]] = set()
+        self._answers: set[asyncio.Task[None]] = set()
         self.delivered = 0
 
     async def start(self) -> None:
@@ -132,7 +133,7 @@ class OutboxSender:
     async def stop(self) -> None:
         """Stop delivering; what is undelivered stays pending in the database. Calls already
         made to the channel are waited for (briefly), so their outcome is not lost."""
-        tasks = [t for t in (self._task, *self._workers.values()) if t is not None]
+        tasks = [t for t in (self._task, *self._workers.values(), *self._answers) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -170,6 +171,13 @@ class OutboxSender:
                 continue
             self._known.add(row.id)
             chat = row.message.chat_id
+            if row.message.kind == Kind.ANSWER:
+                # A button's answer must not wait behind the chat's messages: Telegram drops
+                # answers after about 15 s, and it has no order to keep with them.
+                answer = asyncio.create_task(self._answer(chat, row), name=f"answer-{row.id}")
+                self._answers.add(answer)
+                answer.add_done_callback(self._answers.discard)
+                continue
             heapq.heappush(self._queues.setdefault(chat, []), (row.id, row))
             if chat not in self._workers:
                 self._workers[chat] = asyncio.create_task(self._work(chat), name=f"chat-{chat}")
@@ -180,6 +188,15 @@ class OutboxSender:
             self._idle.set()
         else:
             self._idle.clear()
+
+    async def _answer(self, chat: str, row: Pending) -> None:
+        again: Pending | None = row
+        try:
+            while again is not None:
+                again = await self._attempt(chat, again)
+        finally:
+            self._known.discard(row.id)
+            self._update_idle()
 
     async def _work(self, chat: str) -> None:
         queue = self._queues[chat]

@@ -3,8 +3,6 @@ nothing changes."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, file_concern
 from tests.fakes import FakeUser
@@ -122,11 +120,6 @@ async def test_a_member_cannot_claim_for_the_resident_or_rate_for_them(bot: Runn
     assert await bot.snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: lifecycle.rate (and resident_message, note) raise Refused('case_not_found')"
-    " without ref=, so the refusal reads '没有找到案件 ，或您无权查看。' with the number missing",
-)
 async def test_a_refused_rating_names_the_case(bot: RunningBot) -> None:
     _, lawyer = await resolved_case(bot)
     answer = await answer_of(lawyer, await lawyer.forge_callback("case:rate:1:good"))

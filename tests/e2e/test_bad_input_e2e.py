@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-import pytest
-
 from tests.e2e.conftest import GroupChat, RunningBot
 from tests.e2e.test_intake_e2e import file_concern
 from tests.fakes import FakeUser
@@ -133,12 +131,6 @@ async def test_a_group_gets_no_answer_to_talk_and_a_pointer_to_the_private_chat(
     assert await bot.rows("SELECT count(*) FROM dialogs WHERE chat_id = '-100500'") == [(0,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: handling.identify sets person.chat_id to the chat of every update, so one"
-    " message in a group makes the group the person's chat: their case's replies (and a member's"
-    " new-case notices) are then posted to the group for everyone to read",
-)
 async def test_writing_in_a_group_does_not_move_a_residents_notifications_there(
     bot: RunningBot,
 ) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, file_concern
 from tests.fakes import FakeUser
@@ -24,13 +22,6 @@ async def claim_race(a: FakeUser, b: FakeUser) -> tuple[FakeUser, FakeUser]:
     ]
     assert len(won) == 1 and len(lost) == 1, (answer_a, answer_b)
     return won[0], lost[0]
-
-
-STORAGE_LIST_BUG = (
-    "storage bug: SqlViews._briefs builds 'WHERE ... LIMIT ? ORDER BY ...' (its callers put LIMIT"
-    " into the where clause), a SQL syntax error, so /overdue, /pending, /mine, /triage and /find"
-    " all answer with the internal-error apology"
-)
 
 
 class Loop:
@@ -130,7 +121,6 @@ async def test_the_whole_case_loop(bot: RunningBot) -> None:
     assert await bot.rows("SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
 
 
-@pytest.mark.xfail(strict=True, reason=STORAGE_LIST_BUG)
 async def test_the_reopened_case_is_overdue_once_its_deadline_passed(bot: RunningBot) -> None:
     loop = await reopened_case(bot)
     coordinator = loop.coordinator
@@ -165,19 +155,13 @@ async def test_the_loser_of_a_claim_race_cannot_act_on_the_case(bot: RunningBot)
     assert await bot.snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: handling._route gives every text to the open conversation before looking at"
-    " reply_to_message_id (only _idle_input does), so a resident who has begun a new concern and"
-    " replies to the member's message has the answer appended to the draft; the member never"
-    " gets it",
-)
 async def test_a_reply_to_the_member_reaches_them_while_a_new_concern_is_drafted(
     bot: RunningBot,
 ) -> None:
     lawyer = await bot.add_member(621, "law", "张律师")
     resident = bot.server.user(1121, "王小明")
     await file_concern(resident)
+    await lawyer.wait_text("新案件 #1")
     await lawyer.press("✋ 认领")
     await lawyer.wait_text("案件 #1")
     await lawyer.send_command("/reply", "1 请问您有劳动合同吗？")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_case_loop_e2e import STORAGE_LIST_BUG
 from tests.e2e.test_intake_e2e import file_concern
 from tests.e2e.test_routing_e2e import UNCLEAR
 
 
-@pytest.mark.xfail(strict=True, reason=STORAGE_LIST_BUG)
 @pytest.mark.parametrize(
     ("who", "command", "args", "expected", "count"),
     [
@@ -45,6 +43,7 @@ async def test_members_lists_each_tank_with_its_load(bot: RunningBot) -> None:
     member = await bot.add_member(1911, "law", "<b>张律师</b>")
     (coordinator,) = await bot.make_coordinators((1912, "赵协调"))
     await file_concern(bot.server.user(1913, "王小明"))
+    await member.wait_text("新案件 #1")
     await member.press("✋ 认领")
     await member.wait_text("案件 #1")
     await coordinator.send_command("/members")

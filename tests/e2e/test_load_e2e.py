@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-import pytest
-
 from handlers.telegram_app import SendLimits
 from tests.e2e.conftest import RunningBot, answer_of, barrier
 from tests.e2e.test_faults_e2e import CONVERSATION, assert_conversation
@@ -70,12 +68,6 @@ async def test_restarts_during_a_flood_lose_and_repeat_nothing(bot: RunningBot) 
     assert texts == [not_found(1000 + i) for i in range(40)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sender bug: OutboxSender queues a button's answer (answerCallbackQuery) behind the"
-    " chat's rate-limited messages, so a member with a backlog of notices waits a second per"
-    " queued message for the answer to a press; Telegram drops answers after about 15 s",
-)
 async def test_a_press_is_answered_without_waiting_for_the_chats_backlog(bot: RunningBot) -> None:
     bot.limits = SendLimits(rate=1000.0, chat_rate=5.0, chat_burst=1.0, backoff=0.05)
     await bot.restart()

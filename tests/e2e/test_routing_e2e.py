@@ -3,8 +3,6 @@ who blocked the bot."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import RunningBot, answer_of, barrier
 from tests.e2e.test_intake_e2e import file_concern
 
@@ -83,12 +81,6 @@ async def test_a_member_who_blocked_the_bot_is_skipped(bot: RunningBot) -> None:
     assert "新案件 #2" in ((await coordinator.wait_text("#2")).text or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: handling.identify sets reachable=True only when the name, username, chat or"
-    " locale changed, so a member who blocked the bot, unblocked it and wrote again stays"
-    " 'unreachable' and never hears of new cases",
-)
 async def test_a_member_who_unblocks_the_bot_hears_of_new_cases_again(bot: RunningBot) -> None:
     lawyer = await bot.add_member(1831, "law", "张律师")
     await bot.make_coordinators((1834, "赵协调"))  # who hears of it if the member does not
