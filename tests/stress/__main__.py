@@ -1,0 +1,92 @@
+"""`make stress`: run every part against the real bot process and print one Markdown table.
+
+python -m tests.stress                 # the full run (under ten minutes)
+python -m tests.stress --quick         # every part, small (about a minute)
+python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from tests.stress.report import Row, table
+from tests.stress.scale import Scale
+
+Part = Callable[[Scale, Path, int], Awaitable[list[Row]]]
+
+
+def parts() -> dict[str, Part]:
+    """The parts of the run, in the order they run."""
+    from tests.stress import crashes
+
+    return {"crashes": crashes.run}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(prog="python -m tests.stress", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="every part, small and short")
+    p.add_argument("--only", action="append", metavar="PART", help="run only this part")
+    p.add_argument("--seed", type=int, default=6, help="the random seed (default 6)")
+    p.add_argument("--fault-seconds", type=float, help="how long the Bot API faults last")
+    p.add_argument("--residents", type=int, help="how many residents file concerns in part 1")
+    p.add_argument("--keep", action="store_true", help="keep the working directory")
+    return p
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    """Run the chosen parts; print the table; 0 if every row met its target."""
+    scale = Scale.quick() if args.quick else Scale()
+    if args.fault_seconds is not None:
+        scale = dataclasses.replace(scale, fault_seconds=args.fault_seconds)
+    if args.residents is not None:
+        scale = dataclasses.replace(scale, residents=args.residents)
+    chosen = parts()
+    names = args.only or list(chosen)
+    unknown = set(names) - set(chosen)
+    if unknown:
+        print(f"unknown part(s): {', '.join(sorted(unknown))}; choose from {', '.join(chosen)}")
+        return 2
+    rows: list[Row] = []
+    workroot = Path(tempfile.mkdtemp(prefix="minqing-stress-"))
+    started = time.perf_counter()
+    for name in names:
+        workdir = workroot / name
+        workdir.mkdir()
+        print(f"[{time.perf_counter() - started:5.0f} s] {name} ...", file=sys.stderr, flush=True)
+        try:
+            rows += await chosen[name](scale, workdir, args.seed)
+        except Exception as e:  # a part that breaks is a row that failed, not a lost table
+            logging.exception("part %s failed", name)
+            rows.append(Row(f"part {name}", "1", f"did not finish: {e!r}"[:200], False))
+    took = time.perf_counter() - started
+    print(
+        f"\n## Stress run ({'quick' if args.quick else 'full'}, {took:.0f} s, seed {args.seed})\n"
+    )
+    print(table(rows))
+    print(f"\nlogs and databases: {workroot}" if args.keep else "", file=sys.stderr)
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(workroot, ignore_errors=True)
+    return 0 if all(r.ok for r in rows) else 1
+
+
+def main() -> int:
+    """Entry point."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return asyncio.run(main_async(parser().parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

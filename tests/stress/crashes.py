@@ -1,0 +1,357 @@
+"""Parts 1 and 4: SIGKILL the bot at random moments under a crowd's load and restart it on the same
+file; meanwhile a backup with `bot.py backup`; afterwards restore it and run a bot on it."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.fakes import FakeBotAPI, fake_bot_api
+from tests.stress import audit
+from tests.stress.crowd import (
+    STATIONS,
+    TANKS,
+    Coordinator,
+    Ledger,
+    Member,
+    Resident,
+    make_residents,
+    run_residents,
+)
+from tests.stress.proc import TOKEN, BotProcess, integrity, query
+from tests.stress.report import Row
+from tests.stress.scale import Scale
+
+COORDINATOR = 9_000_001
+MEMBER_BASE = 9_100_000
+RESIDENT_BASE = 7_000_000
+
+
+@dataclass
+class Crowd:
+    """Everyone taking part in a load, and the ledger of what they sent."""
+
+    ledger: Ledger
+    residents: list[Resident]
+    members: list[Member]
+    coordinator: Coordinator
+    workers: list[asyncio.Task[None]] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def enrol(bot: BotProcess, server: FakeBotAPI, rng: random.Random, residents: int) -> Crowd:
+    """Create the schema and the members with the real command line; create the people."""
+    ledger = Ledger()
+    await bot.cli("migrate")
+    members = []
+    adds: list[tuple[str, ...]] = []
+    for t, tank in enumerate(TANKS):
+        for s, station in enumerate(STATIONS):
+            uid = MEMBER_BASE + 10 * t + s
+            members.append(Member(server, ledger, uid, tank, station, random.Random(rng.random())))
+            name = f"委员{uid % 1000}"
+            adds.append(("member", "add", str(uid), tank, "--name", name, "--station", station))
+    await asyncio.gather(*(bot.cli(*args) for args in adds))
+    coordinator = Coordinator(server, ledger, COORDINATOR)
+    people = make_residents(server, ledger, residents, rng, RESIDENT_BASE)
+    return Crowd(ledger, people, members, coordinator)
+
+
+def start_staff(crowd: Crowd, patience: float) -> None:
+    """Members and the coordinator start working their chats."""
+    crowd.workers = [asyncio.create_task(m.work(crowd.stop, patience)) for m in crowd.members]
+    crowd.workers.append(asyncio.create_task(crowd.coordinator.work(crowd.stop, patience)))
+
+
+async def staff_done(crowd: Crowd, within: float) -> bool:
+    """Wait until each member has claimed what they meant to and answered; then stop them."""
+    deadline = time.perf_counter() + within
+    try:
+        while time.perf_counter() < deadline:
+            busy = [m for m in crowd.members if m.wanted - m.claimed or m.claimed - m.replied]
+            if not busy:
+                return True
+            await asyncio.sleep(0.5)
+        return False
+    finally:
+        crowd.stop.set()
+        await asyncio.gather(*crowd.workers)
+
+
+@dataclass
+class Backup:
+    """A backup taken under load, and what had been promised before it began."""
+
+    path: Path
+    promised: set[int]
+    seconds: float
+    output: str
+
+
+async def take_backup(bot: BotProcess, crowd: Crowd, target: Path) -> Backup:
+    """`bot.py backup` while the bot runs; remembers the numbers given out before it started."""
+    promised = {n for r in crowd.residents for n in r.refs()}
+    started = time.perf_counter()
+    output = await bot.cli("backup", str(target))
+    return Backup(target, promised, time.perf_counter() - started, output.strip())
+
+
+async def run(scale: Scale, workdir: Path, seed: int) -> list[Row]:
+    """The crash part and the backup-and-restore drill; returns their table rows."""
+    rng = random.Random(seed)
+    async with fake_bot_api(TOKEN) as server:
+        db = workdir / "crash.db"
+        bot = BotProcess(server, db, [COORDINATOR], workdir)
+        crowd = await enrol(bot, server, rng, scale.residents)
+        await bot.start()
+        start_staff(crowd, scale.patience)
+        load = asyncio.create_task(
+            run_residents(crowd.residents, scale.spread, scale.patience, scale.within)
+        )
+        began = time.perf_counter()
+        # Kill while the crowd is at it: somewhere in the first three quarters of its arrival
+        # and the minute of deliveries that follows it.
+        horizon = scale.spread + 20.0
+        moments = sorted(rng.uniform(0.1, 0.75) * horizon for _ in range(scale.kills))
+        checks: list[str] = []
+        downtimes: list[float] = []
+        backup: Backup | None = None
+        for n, moment in enumerate(moments):
+            await asyncio.sleep(max(0.0, began + moment - time.perf_counter()))
+            if n == 1 or (scale.kills == 1 and backup is None):
+                backup = await take_backup(bot, crowd, workdir / "backup.db")
+            # The moment a person acts, give or take the time the bot takes to handle it: the
+            # update is then fetched, or being handled, or its answers are on their way.
+            await crowd.ledger.next_push()
+            await asyncio.sleep(rng.uniform(0.0, 0.03))
+            await bot.kill()
+            checks.append(await asyncio.to_thread(integrity, db, workdir / "scratch"))
+            down = time.perf_counter()
+            await asyncio.sleep(rng.uniform(0.0, 1.0))
+            await bot.start()
+            downtimes.append(time.perf_counter() - down)
+        if backup is None:
+            backup = await take_backup(bot, crowd, workdir / "backup.db")
+        await load
+        burst = await burst_kills(bot, server, crowd, rng, scale, checks, downtimes)
+        staff_ok = await staff_done(crowd, 90.0)
+        drained = await audit.settled(db, 120.0)
+        code = await bot.stop()
+        checks.append(await asyncio.to_thread(integrity, db, workdir / "scratch"))
+        took = time.perf_counter() - began
+        (workdir / "resends.txt").write_text("\n".join(crowd.ledger.why))
+        rows = crash_rows(scale, crowd, server, db, checks, downtimes, staff_ok, drained, code)
+        lost = audit.unhandled(db, burst.pushed)
+        rows.insert(
+            3,
+            Row(
+                f"SIGKILL as the bot has just fetched a batch of {scale.burst} updates "
+                "(the worst moment: fetched, maybe confirmed, not yet handled)",
+                str(burst.kills),
+                f"{len(lost)} of {len(burst.pushed)} updates never handled",
+                not lost,
+                "those people got no answer and must send again"
+                if lost
+                else "every update was handled after the restart",
+            ),
+        )
+        rows[0].note += f"; load {took:.0f} s"
+        rows += await restore_drill(bot, server, crowd, backup, db, workdir)
+        if server.errors:
+            rows.append(Row("fake Bot API itself", "1", f"{len(server.errors)} errors", False))
+        return rows
+
+
+@dataclass
+class Burst:
+    """Updates pushed just before a kill, and how many kills."""
+
+    pushed: list[int] = field(default_factory=list)
+    kills: int = 0
+
+
+async def burst_kills(
+    bot: BotProcess,
+    server: FakeBotAPI,
+    crowd: Crowd,
+    rng: random.Random,
+    scale: Scale,
+    checks: list[str],
+    downtimes: list[float],
+) -> Burst:
+    """Many residents ask /my at once; kill the bot as soon as its poll has returned them."""
+    burst = Burst()
+    loop = asyncio.get_running_loop()
+    for _ in range(scale.kills):
+        people = rng.sample(crowd.residents, min(scale.burst, len(crowd.residents)))
+        polls = len(server.calls("getUpdates"))
+        for resident in people:
+            update = await resident.user.send_command("/my")
+            burst.pushed.append(int(update["update_id"]))
+        ids = set(burst.pushed[-len(people) :])
+        # Busy waits on purpose: the point is the moment. First the poll returns the batch;
+        # then PTB's Updater confirms it with its next poll at once, before handling it; a
+        # poller that confirms only what it has handled does not, and gets 20 ms.
+        while len(server.calls("getUpdates")) == polls:  # noqa: ASYNC110
+            await asyncio.sleep(0.0005)
+        until = loop.time() + 0.02
+        while any(u["update_id"] in ids for u in server.pending_updates):
+            if loop.time() > until:
+                break
+            await asyncio.sleep(0.0005)
+        await asyncio.sleep(rng.uniform(0.0, 0.005))
+        await bot.kill()
+        burst.kills += 1
+        checks.append(await asyncio.to_thread(integrity, bot.database, bot.workdir / "scratch"))
+        down = time.perf_counter()
+        await bot.start()
+        downtimes.append(time.perf_counter() - down)
+        await audit.settled(bot.database, 60.0)
+    return burst
+
+
+def crash_rows(
+    scale: Scale,
+    crowd: Crowd,
+    server: FakeBotAPI,
+    db: Path,
+    checks: list[str],
+    downtimes: list[float],
+    staff_ok: bool,
+    drained: bool,
+    code: int,
+) -> list[Row]:
+    """Judge the crash part from the database file and the fake's record."""
+    residents = crowd.residents
+    ids = {r.id: r for r in residents}
+    people = {r[0]: r[1] for r in query(db, "SELECT external_id, id FROM people")}
+    cases: dict[int, list[int]] = {}
+    for case_id, person in query(db, "SELECT id, resident_id FROM cases"):
+        cases.setdefault(int(str(person)), []).append(int(str(case_id)))
+    promised = missing = doubled = 0
+    for uid, resident in ids.items():
+        refs = set(resident.refs())
+        promised += len(refs)
+        mine = cases.get(int(str(people.get(str(uid), -1))), [])
+        missing += len(refs - set(mine))
+        doubled += max(0, len(mine) - 1) + max(0, len(refs) - 1)
+    unfinished = [r for r in residents if r.ref is None]
+    lost_updates = audit.unhandled(db, crowd.ledger.pushed)
+    delivery = audit.compare(server, db)
+    kills = len(downtimes)
+    bad_checks = [c for c in checks if c != "ok"]
+    members = crowd.members
+    claims = sum(len(m.claimed) for m in members)
+    replies = query(db, "SELECT count(*) FROM case_events WHERE kind = 'message'")[0][0]
+    down = f"{min(downtimes):.1f}–{max(downtimes):.1f} s" if downtimes else "-"
+    return [
+        Row(
+            f"SIGKILL the bot at random moments while {len(residents)} residents file concerns "
+            f"and {len(members)} members claim and answer; restart on the same file",
+            str(kills),
+            f"{missing} acknowledged cases missing, {doubled} filed twice",
+            missing == 0 and doubled == 0,
+            f"{promised} numbers given out; {claims} claims, {replies} replies; down {down}",
+        ),
+        Row(
+            "Conversations across the kills: every resident reaches their #N",
+            str(len(residents)),
+            f"{len(unfinished)} residents stuck",
+            not unfinished,
+            f"{crowd.ledger.resends} times someone had to send again after {scale.patience:.0f} s "
+            f"of silence; staff finished: {yes(staff_ok)}",
+        ),
+        Row(
+            "Updates fetched from the Bot API but not handled when the bot was killed",
+            str(len(crowd.ledger.pushed)),
+            f"{len(lost_updates)} updates never handled",
+            not lost_updates,
+            "pushed updates without a processed_updates row",
+        ),
+        Row(
+            "Notifications decided (outbox rows committed) reach their chat, in order",
+            str(delivery.decided),
+            f"{delivery.lost} lost, {delivery.unfinished} undelivered, "
+            f"{delivery.answers_lost} button answers lost, "
+            f"{delivery.out_of_order_chats} chats out of order",
+            delivery.lost == delivery.unfinished == delivery.out_of_order_chats == 0
+            and delivery.answers_lost == 0
+            and drained,
+            f"{delivery.delivered} messages delivered; outbox drained: {yes(drained)}",
+        ),
+        Row(
+            "Messages that reached a chat twice because of a kill (at most one per kill)",
+            str(kills),
+            f"{delivery.duplicates} duplicates",
+            delivery.duplicates <= kills,
+            ", ".join(f"chat {c}: {n}" for c, n in delivery.duplicate_chats.items()) or "none",
+        ),
+        Row(
+            "PRAGMA integrity_check after each SIGKILL and after the final SIGTERM",
+            str(len(checks)),
+            f"{len(bad_checks)} failed",
+            not bad_checks and code == 0,
+            f"exit code on SIGTERM {code}" + (f"; {bad_checks[0][:80]}" if bad_checks else ""),
+        ),
+    ]
+
+
+def yes(flag: bool) -> str:
+    """yes or no."""
+    return "yes" if flag else "no"
+
+
+def pages(output: str) -> str:
+    """The page count in bot.py backup's report."""
+    head, _, tail = output.rpartition("(")
+    return tail.split(",")[0] if head else output[:40]
+
+
+async def restore_drill(
+    bot: BotProcess, server: FakeBotAPI, crowd: Crowd, backup: Backup, live: Path, workdir: Path
+) -> list[Row]:
+    """Restore the backup into a fresh file, run the bot on it, and let people carry on."""
+    restored = workdir / "restored.db"
+    check = await asyncio.to_thread(integrity, backup.path, workdir / "scratch")
+    await bot.cli("restore", str(backup.path), "--force", database=restored)
+    cases = "SELECT id, resident_id, text, status, tank, contact_phone FROM cases ORDER BY id"
+    in_backup = query(backup.path, cases)
+    in_restored = query(restored, cases)
+    live_rows = {r[0]: r[1:3] for r in query(live, cases)}
+    numbers = {int(str(r[0])) for r in in_restored}
+    missing = backup.promised - numbers
+    differ = sum(1 for r in in_restored if live_rows.get(r[0]) != r[1:3])
+    # A bot on the restored file: a resident asks about their case; a newcomer files one.
+    sent_before = len(server.calls("sendMessage"))
+    await bot.start(database=restored)
+    asker = next(r for r in crowd.residents if r.ref in numbers)
+    await asker.user.send_command("/case", str(asker.ref))
+    shown = await asker.user.wait_text(f"案件 #{asker.ref}", timeout=30)
+    newcomer = Resident(server, crowd.ledger, RESIDENT_BASE + 99_999, "law", "daodi", "13700000000")
+    filed = await newcomer.file(patience=20.0, deadline=asyncio.get_running_loop().time() + 60)
+    resent = len(server.calls("sendMessage")) - sent_before
+    await bot.stop()
+    after = await asyncio.to_thread(integrity, restored, workdir / "scratch")
+    carried_on = bool(shown) and filed
+    return [
+        Row(
+            "`bot.py backup` while the bot runs under load (online backup, checked)",
+            "1",
+            f"{len(backup.promised - {int(str(r[0])) for r in in_backup})} promised cases "
+            f"missing; integrity {check}",
+            check == "ok" and not (backup.promised - {int(str(r[0])) for r in in_backup}),
+            f"{backup.seconds:.1f} s; {len(in_backup)} cases; {pages(backup.output)}",
+        ),
+        Row(
+            "Restore drill: `bot.py restore --force` into a fresh file, start a bot on it",
+            "1",
+            f"{len(missing)} cases promised before the backup missing, {differ} differ",
+            not missing and differ == 0 and after == "ok" and carried_on,
+            f"a resident saw #{asker.ref}; a newcomer got #{newcomer.ref} "
+            f"({'ok' if filed else 'failed'}); {resent} messages sent by the restored bot "
+            "(what was pending at the backup is sent again)",
+        ),
+    ]
