@@ -16,6 +16,7 @@ from core import menus
 from core.models import Role
 from core.service import Service
 from handlers.inbound import to_inbound
+from handlers.polling import ConfirmingPoller
 from handlers.processor import ChatOrderedProcessor
 from handlers.sender import OutboxSender
 from handlers.telegram_transport import TelegramTransport, seconds
@@ -70,6 +71,7 @@ class TelegramChannel:
             .request(request)
             .get_updates_request(HTTPXRequest(connection_pool_size=2))
             .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .updater(None)  # ConfirmingPoller instead: it confirms a batch once it is handled
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
@@ -101,17 +103,17 @@ class TelegramChannel:
                 on_unreachable=self._unreachable,
             )
             await self.sender.start()
-            updater = self.app.updater
-            assert updater is not None
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=25)
+            poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25)
             await self.app.start()
+            await poller.start()
             if self.on_ready is not None:
                 await self.on_ready()
             try:
                 await stop.wait()
             finally:
-                await updater.stop()
-                await self.app.stop()
+                await poller.stop()
+                await self.app.stop()  # handles what the poller has queued
+                await poller.confirm()
                 await self._finish_sending(self.sender)
 
     async def _unreachable(self, chat_id: str) -> None:

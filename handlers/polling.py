@@ -1,0 +1,113 @@
+"""Long polling that confirms a batch of updates to Telegram only once the whole batch is handled.
+
+PTB's Updater confirms a batch (by the next getUpdates' offset) as soon as it has queued it, before
+any of it is handled: a crash in between loses the batch for good. Here the poll that confirms waits
+until every update of the batch has been handled, its effects committed. A crash at any moment
+leaves the batch unconfirmed, Telegram delivers it again, and the update log in the database makes
+the part already handled a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application
+
+from handlers.telegram_transport import seconds
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 30.0
+T = TypeVar("T")
+
+
+class ConfirmingPoller:
+    """Fetches updates into the application's queue, one batch at a time."""
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        allowed_updates: Sequence[str],
+        timeout: int = 25,
+        batch_grace: float = 120.0,
+    ) -> None:
+        self.app = app
+        self.allowed_updates = list(allowed_updates)
+        self.timeout = timeout
+        self.batch_grace = batch_grace  # a batch taking longer is confirmed anyway (and logged)
+        self.offset = 0  # the next poll confirms every update below it
+        self._fetched = 0  # one past the last update given to the application
+        self._confirmed = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Make sure no webhook is set, then poll in the background."""
+        await self._call(lambda: self.app.bot.delete_webhook())
+        self._task = asyncio.create_task(self._poll(), name="confirming-poller")
+
+    async def stop(self) -> None:
+        """Stop polling. Call confirm() once the application has handled what it was given."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def confirm(self) -> None:
+        """After stop() and the application's stop (which handles everything queued): confirm
+        what was fetched, so the next start is not given it again."""
+        if self._fetched > self._confirmed:
+            try:
+                await self.app.bot.get_updates(offset=self._fetched, timeout=0, limit=1)
+            except TelegramError as e:
+                log.info("could not confirm the last updates (%s); they come again, as no-ops", e)
+
+    async def _poll(self) -> None:
+        queue = self.app.update_queue
+        while True:
+            confirming = self.offset
+            updates = await self._call(self._fetch)
+            self._confirmed = confirming
+            if not updates:
+                continue
+            for update in updates:
+                await queue.put(update)
+            self._fetched = updates[-1].update_id + 1
+            try:
+                async with asyncio.timeout(self.batch_grace):
+                    await queue.join()
+            except TimeoutError:
+                log.warning("a batch took over %.0f s to handle; confirming it", self.batch_grace)
+            self.offset = updates[-1].update_id + 1
+
+    async def _fetch(self) -> tuple[Update, ...]:
+        """The next batch; the offset confirms every update below it."""
+        return await self.app.bot.get_updates(
+            offset=self.offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+        )
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Make a Bot API call until it succeeds, waiting as Telegram asks or backing off."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except InvalidToken:
+                raise
+            except RetryAfter as e:
+                await asyncio.sleep(seconds(e.retry_after))
+                continue
+            except TimedOut:
+                wait = 0.0 if failures == 0 else min(MAX_BACKOFF, 0.5 * 2**failures)
+            except TelegramError as e:
+                wait = min(MAX_BACKOFF, 0.5 * 2**failures)
+                log.warning("polling failed (%s); trying again in %.1f s", e, wait)
+            except Exception:  # e.g. an update PTB cannot parse: keep polling, loudly
+                wait = min(MAX_BACKOFF, 0.5 * 2**failures)
+                log.exception("polling failed unexpectedly; trying again in %.1f s", wait)
+            failures += 1
+            await asyncio.sleep(wait)
