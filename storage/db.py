@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -38,6 +40,55 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+class WriterLock:
+    """Turns on the writer connection: first come, first served, except that urgent turns go
+    before every waiting ordinary one. The sender's record of a delivery is urgent: it is short,
+    and until it is committed a crash would send the message again."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._ordinary: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        """True while someone has the turn."""
+        return self._held
+
+    async def acquire(self, urgent: bool = False) -> None:
+        """Wait for the turn."""
+        if not self._held:
+            self._held = True
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._ordinary
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed the turn as it was cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        """Hand the turn to the next waiter, urgent ones first."""
+        for queue in (self._urgent, self._ordinary):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._held = False
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
+
+
 class Database:
     """The bot's database: a writer connection that units of work share in turns (`lock`), and a
     reader connection that sees only committed data, for the sender and the read side."""
@@ -46,7 +97,7 @@ class Database:
         self.conn = conn
         self.reader = reader
         self.path = path
-        self.lock = asyncio.Lock()
+        self.lock = WriterLock()
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -94,9 +145,11 @@ class Database:
         return applied
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction on the writer connection, committed when the block ends."""
-        async with self.lock:
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction on the writer connection, committed when the block ends; an
+        urgent one goes before the units of work waiting for their turn."""
+        await self.lock.acquire(urgent)
+        try:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
@@ -104,6 +157,8 @@ class Database:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+        finally:
+            self.lock.release()
 
     async def backup(self, target: str | Path) -> int:
         """Copy the database with SQLite's online backup API; returns the copy's page count."""

@@ -103,7 +103,8 @@ class OutboxStore:
         return row[0] if row else None
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        async with self.db.transaction() as conn:
+        # Urgent: a delivery made but not yet recorded is sent again after a crash.
+        async with self.db.transaction(urgent=True) as conn:
             await conn.execute(sql, params)
 
     async def sent(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -130,3 +131,46 @@ async def test_uncommitted_outbox_rows_are_invisible_to_the_sender(
         await uow.outbox.add(Outbound(chat_id="1", text="not yet"), clock())
         assert await store.pending() == []
     assert await store.pending() == []
+
+
+async def test_recording_a_delivery_goes_before_the_units_of_work_waiting(
+    db: Database, clock: Clock
+) -> None:
+    # A message delivered but not yet recorded is sent again after a crash: its record must not
+    # wait behind every update queued for handling.
+    async with unit_factory(db)() as uow:
+        row = await uow.outbox.add(Outbound(chat_id="1", text="hi"), clock())
+        await uow.commit()
+    order: list[str] = []
+    holder = unit_factory(db)()
+    await holder.__aenter__()
+
+    async def unit(name: str) -> None:
+        async with unit_factory(db)():
+            order.append(name)
+
+    async def record() -> None:
+        await OutboxStore(db, "telegram").sent(row, 7, clock())
+        order.append("sent")
+
+    waiting = [asyncio.create_task(unit(f"unit{i}")) for i in range(3)]
+    await asyncio.sleep(0)
+    recording = asyncio.create_task(record())
+    await asyncio.sleep(0)
+    await holder.__aexit__(None, None, None)
+    await asyncio.gather(*waiting, recording)
+    assert order == ["sent", "unit0", "unit1", "unit2"]
+
+
+async def test_a_cancelled_wait_for_the_writer_passes_the_turn_on(db: Database) -> None:
+    lock = db.lock
+    await lock.acquire()
+    cancelled = asyncio.create_task(lock.acquire(urgent=True))
+    after = asyncio.create_task(lock.acquire())
+    await asyncio.sleep(0)
+    lock.release()  # hands the turn to the urgent waiter, which is cancelled before it runs
+    cancelled.cancel()
+    await asyncio.wait_for(after, 5)
+    assert lock.locked()
+    lock.release()
+    assert not lock.locked()
