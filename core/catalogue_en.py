@@ -27,7 +27,7 @@ EN: dict[str, str] = {
     "cmd_cancel": "Cancel what is going on",
     "cmd_help": "Help",
     "ask_describe": "Please describe the problem: what, where and since when. Photos welcome.",
-    "ask_describe_with_photo": "Photo received. Please also describe the problem in words.",
+    "ask_describe_with_photo": "Please also describe the problem in words.",
     "need_words": "Please describe the problem in words (emoji or blank text cannot be taken).",
     "need_more_detail": "Please tell me a little more: what exactly, where, since when?",
     "ask_station": "Which town or street office is it in? Pick one (or skip):",
