@@ -83,6 +83,7 @@ EN: dict[str, str] = {
     "cancelled": "Cancelled; nothing was submitted. Write any time.",
     "cancelled_toast": "Cancelled",
     "draft_dropped": "The earlier unsent draft was dropped.",
+    "step_cancelled": "Cancelled.",
     "nothing_to_cancel": "Nothing is going on to cancel.",
     "describe_first": "Please describe your concern in words first.",
     "triage_name": "Triage",

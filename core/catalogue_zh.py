@@ -84,6 +84,7 @@ ZH: dict[str, str] = {
     "cancelled": "已取消，未提交任何内容。有问题随时发给我。",
     "cancelled_toast": "已取消",
     "draft_dropped": "之前未提交的草稿已放弃。",
+    "step_cancelled": "已取消。",
     "nothing_to_cancel": "当前没有进行中的操作。",
     "describe_first": "请先用文字描述您要反映的问题。",
     # cases
