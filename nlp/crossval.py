@@ -20,6 +20,7 @@ class CrossValidation:
 
     folds: list[Report]
     learn_seconds: float
+    learned: list[list[LearnedLabel]]
 
     @property
     def macro_f1(self) -> float:
@@ -67,4 +68,4 @@ def cross_validate(
         classifier = KeywordClassifier(to_tanks(labels_learned), tokenizer)
         predicted = [classifier.classify_tokens(docs[i]).tank for i in test]
         reports.append(score([labels[i] for i in test], predicted))
-    return CrossValidation(reports, seconds)
+    return CrossValidation(reports, seconds, learned)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.models import ThinkTank
 from nlp.features import MAX_INNER_TOKEN, MIN_INNER_WORD, inner_words
 from nlp.tokenizer import Tokenizer, normalize
+
+# Tokens already looked up, with the keywords they count for. Words recur (Zipf), so after a few
+# messages nearly every token is one dictionary lookup. Bounded, so odd input cannot grow it.
+MEMO_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class KeywordIndex:
     single: dict[str, tuple[int, ...]]  # token -> keyword ids
     phrases: dict[str, tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]]  # first token -> ...
     inner_max: int  # the longest single-token keyword, 0 when none can sit inside a token
+    memo: dict[str, tuple[int, ...]] = field(default_factory=dict)  # token -> keyword ids
+    matching: dict[str, tuple[int, ...]] = field(default_factory=dict)  # the memo's non-empty
 
 
 def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordIndex:
@@ -82,26 +88,48 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
     return KeywordIndex(tuple(keywords), single, phrases, inner_max)
 
 
+def _token_keywords(index: KeywordIndex, token: str) -> tuple[int, ...]:
+    """The keywords one token counts for: itself, and the words inside it."""
+    ids = index.single.get(token, ())
+    if index.inner_max and MIN_INNER_WORD < len(token) <= MAX_INNER_TOKEN:
+        for word in inner_words(token, index.single, index.inner_max):
+            ids += index.single[word]
+    return ids
+
+
 def count_keywords(index: KeywordIndex, tokens: list[str]) -> dict[int, int]:
     """How often each keyword occurs in a list of tokens, by keyword id."""
     found: dict[int, int] = {}
     counts = Counter(tokens)
-    single = index.single
-    for token in counts.keys() & single.keys():
+    memo, matching = index.memo, index.matching
+    # Set arithmetic in C, each over the message's words only (a set minus a dict looks each of
+    # the set's items up; a dict view minus a dict view would walk the whole memo).
+    for token in set(counts).difference(memo):
+        ids = _token_keywords(index, token)
+        if len(memo) < MEMO_LIMIT:
+            memo[token] = ids
+            if ids:
+                matching[token] = ids
+        elif ids:
+            for kid in ids:
+                found[kid] = found.get(kid, 0) + counts[token]
+    for token in counts.keys() & matching.keys():
         n = counts[token]
-        for kid in single[token]:
+        for kid in matching[token]:
             found[kid] = found.get(kid, 0) + n
-    if index.inner_max:
-        for token, n in counts.items():
-            if MIN_INNER_WORD < len(token) <= MAX_INNER_TOKEN:
-                for word in inner_words(token, single, index.inner_max):
-                    for kid in single[word]:
-                        found[kid] = found.get(kid, 0) + n
-    if index.phrases and (starts := counts.keys() & index.phrases.keys()):
-        for i, token in enumerate(tokens):
-            if token in starts:
-                for rest, ids in index.phrases[token]:
-                    if tuple(tokens[i + 1 : i + 1 + len(rest)]) == rest:
+    if index.phrases:
+        for first in counts.keys() & index.phrases.keys():
+            at = -1
+            while (at := _find(tokens, first, at + 1)) >= 0:
+                for rest, ids in index.phrases[first]:
+                    if tuple(tokens[at + 1 : at + 1 + len(rest)]) == rest:
                         for kid in ids:
                             found[kid] = found.get(kid, 0) + 1
     return found
+
+
+def _find(tokens: list[str], token: str, start: int) -> int:
+    try:
+        return tokens.index(token, start)
+    except ValueError:
+        return -1
