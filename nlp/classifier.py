@@ -26,18 +26,22 @@ class KeywordClassifier:
     def __init__(self, tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> None:
         if not tanks:
             raise ValueError("a classifier needs at least one think tank")
+        for tank in tanks:
+            numbers = [tank.bias, tank.threshold, *tank.keywords.values()]
+            if not all(math.isfinite(float(n)) for n in numbers):
+                raise ValueError(f"tank {tank.code}: weights, bias and threshold must be finite")
         self.tanks = tuple(tanks)
         self.tokenizer = tokenizer
         self._index = build_index(self.tanks, tokenizer)
         self._codes = tuple(t.code for t in self.tanks)
         self._bias = tuple(float(t.bias) for t in self.tanks)
-        for tank in self.tanks:
-            numbers = [tank.bias, tank.threshold, *tank.keywords.values()]
-            if not all(math.isfinite(float(n)) for n in numbers):
-                raise ValueError(f"tank {tank.code}: weights, bias and threshold must be finite")
 
     def classify(self, text: str) -> Classification:
-        """Classify one concern: the tank or None (triage), the confidence and the keywords."""
+        """Classify one concern: the tank or None (triage), the confidence and the keywords.
+
+        `scores` are the tanks' linear scores (bias plus the hits' contributions), before the
+        softmax; with no keyword matched, confidence is 0 and `best` is None.
+        """
         return self.classify_tokens(self.tokenizer.cut(text[:MAX_CHARS]))
 
     def classify_tokens(self, tokens: list[str]) -> Classification:

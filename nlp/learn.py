@@ -80,7 +80,8 @@ def learn(
 
     chosen = screen(counts, classes, words, opts.screen)
     weights: list[dict[str, float]] = []
-    for keep in (None, *opts.schedule, opts.max_keywords):
+    steps = [k for k in opts.schedule if k > opts.max_keywords]
+    for keep in (None, *steps, opts.max_keywords):
         if keep is not None:
             chosen = [
                 [w for w, v in sorted(ws.items(), key=lambda p: (-p[1], p[0]))[:keep] if v > 0]
