@@ -148,9 +148,9 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     )
     await turn.answer(turn.t("rated_toast"))
     assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
-    label = turn.t(f"rating_{rating}")
     if assignee is not None:
         key = "member_reopened" if rating == "poor" else "member_rated"
+        label = t(assignee.locale, f"rating_{rating}")
         text = assignee_text(assignee.locale, key, case, rating=label)
         await turn.send_to(assignee, text, buttons=notices.assignee_buttons(assignee.locale, case))
     if rating == "poor":

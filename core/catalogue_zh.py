@@ -28,7 +28,7 @@ ZH: dict[str, str] = {
     "cmd_help": "帮助",
     # intake
     "ask_describe": "请用文字描述您要反映的问题：什么事、在哪里、持续多久了。可以附照片。",
-    "ask_describe_with_photo": "照片已收到。请再用文字描述一下问题。",
+    "ask_describe_with_photo": "请再用文字描述一下问题。",
     "need_words": "请用文字描述您的问题（仅表情或空白无法受理）。",
     "need_more_detail": "请再多写几句：具体是什么问题、在哪里、持续多久了？",
     "ask_station": "您的问题发生在哪个镇/街道？请选择（也可跳过）：",
@@ -84,6 +84,7 @@ ZH: dict[str, str] = {
     "cancelled": "已取消，未提交任何内容。有问题随时发给我。",
     "cancelled_toast": "已取消",
     "draft_dropped": "之前未提交的草稿已放弃。",
+    "step_cancelled": "已取消。",
     "nothing_to_cancel": "当前没有进行中的操作。",
     "describe_first": "请先用文字描述您要反映的问题。",
     # cases

@@ -48,11 +48,15 @@ async def begin(
     """Start a new draft; with text, go straight to the next question."""
     state.state = DESCRIBE
     state.data = {"id": secrets.token_hex(4), "text": "", "photos": list(photos[:MAX_PHOTOS])}
+    state.data["album"] = turn.inbound.album
     if text:
         await _take_text(turn, state, text)
     else:
-        key = "ask_describe_with_photo" if photos else "ask_describe"
-        await turn.reply(turn.t(key), remove_keyboard=True)
+        text = turn.t("ask_describe")
+        if photos:
+            added = turn.t("photo_added", count=len(state.data["photos"]), limit=MAX_PHOTOS)
+            text = added + "\n" + turn.t("ask_describe_with_photo")
+        await turn.reply(text, remove_keyboard=True)
 
 
 async def on_input(turn: Turn, state: DialogState) -> None:
@@ -158,13 +162,19 @@ def _joined(old: str, new: str) -> str:
 
 
 async def _add_photos(turn: Turn, state: DialogState) -> None:
-    photos: list[str] = state.data.setdefault("photos", [])
+    """Attach photos; an album is acknowledged once, not once per photo."""
+    draft, album = state.data, turn.inbound.album
+    photos: list[str] = draft.setdefault("photos", [])
     room = MAX_PHOTOS - len(photos)
     photos.extend(turn.inbound.photos[: max(room, 0)])
+    if album is not None and draft.get("album") == album and room > 0:
+        return
+    draft["album"] = album
     key = "photo_added" if room > 0 else "photo_limit"
-    await turn.reply(turn.t(key, count=len(photos), limit=MAX_PHOTOS))
-    if state.state == DESCRIBE and not state.data.get("text") and not turn.inbound.text:
-        await turn.reply(turn.t("ask_describe_with_photo"))
+    text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
+    if state.state == DESCRIBE and not draft.get("text") and not turn.inbound.text:
+        text += "\n" + turn.t("ask_describe_with_photo")
+    await turn.reply(text)
 
 
 async def _take_contact(turn: Turn, state: DialogState) -> None:

@@ -30,6 +30,7 @@ class Inbound(BaseModel):
     message_id: int | None = None
     reply_to_message_id: int | None = None
     photos: tuple[str, ...] = ()
+    album: str | None = None
     contact_phone: str | None = None
     contact_user_id: str | None = None
     location: tuple[float, float] | None = None

@@ -52,8 +52,11 @@ async def cancel(turn: Turn, state: DialogState) -> None:
     """Leave whatever conversation is going on."""
     if state.state == "idle":
         await turn.reply(turn.t("nothing_to_cancel"), remove_keyboard=True)
-        return
-    await intake.cancel(turn, state)
+    elif state.state.startswith("intake."):
+        await intake.cancel(turn, state)
+    else:
+        state.state, state.data = "idle", {}
+        await turn.reply(turn.t("step_cancelled"), remove_keyboard=True)
 
 
 async def my_cases(turn: Turn, state: DialogState) -> None:

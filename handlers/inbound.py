@@ -94,6 +94,7 @@ def to_inbound(update: Update, bot_username: str | None = None) -> Inbound | Non
         message_id=message.message_id,
         reply_to_message_id=reply.message_id if reply else None,
         photos=(message.photo[-1].file_id,) if message.photo else (),
+        album=message.media_group_id,
         contact_phone=contact.phone_number if contact else None,
         contact_user_id=str(contact.user_id) if contact and contact.user_id else None,
         location=(location.latitude, location.longitude) if location else None,

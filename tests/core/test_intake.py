@@ -176,3 +176,12 @@ async def test_a_flood_is_slowed_politely_and_others_are_not(
     assert "还没有" in (await other.command("my"))[0].text
     clock.advance(seconds=5)
     assert "还没有" in (await flooder.command("my"))[0].text
+
+
+async def test_an_album_is_acknowledged_once(state: MemoryState, resident: Chat) -> None:
+    first = await resident.send(photos=("p1",), album="g1")
+    assert "1/10" in first[0].text and "描述" in first[0].text
+    assert await resident.send(photos=("p2",), album="g1") == []
+    assert await resident.send(photos=("p3",), album="g1") == []
+    await resident.text("大棚被风刮坏了")
+    assert state.dialogs[("telegram", "501")].data["photos"] == ["p1", "p2", "p3"]
