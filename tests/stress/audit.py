@@ -28,6 +28,7 @@ class Delivery:
     answers_lost: int = 0  # button presses whose answer never arrived
     edits_pending: int = 0
     duplicate_chats: dict[str, int] = field(default_factory=dict)
+    repeats: list[int] = field(default_factory=list)  # the fake's seq of each repeated delivery
 
 
 def outbox(path: Path) -> list[tuple[int, str, str, dict[str, Any], str]]:
@@ -36,14 +37,13 @@ def outbox(path: Path) -> list[tuple[int, str, str, dict[str, Any], str]]:
     return [(int(r[0]), str(r[1]), str(r[2]), json.loads(str(r[3])), str(r[4])) for r in rows]
 
 
-def deliveries(server: FakeBotAPI) -> dict[str, list[str]]:
-    """Per chat, the texts of every successful sendMessage, in the order the fake took them."""
-    chats: dict[str, list[str]] = {}
+def deliveries(server: FakeBotAPI) -> dict[str, list[tuple[str, int]]]:
+    """Per chat, (text, seq) of every successful sendMessage, in the order the fake took them."""
+    chats: dict[str, list[tuple[str, int]]] = {}
     for call in server.calls("sendMessage"):
         if call.status == 200:
-            chats.setdefault(str(call.params.get("chat_id")), []).append(
-                str(call.params.get("text"))
-            )
+            chat = chats.setdefault(str(call.params.get("chat_id")), [])
+            chat.append((str(call.params.get("text")), call.seq))
     return chats
 
 
@@ -74,7 +74,8 @@ def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> D
     for chat in set(decided) | set(arrived):
         if chat in skip:
             continue
-        want, got = decided.get(chat, []), arrived.get(chat, [])
+        want, calls = decided.get(chat, []), arrived.get(chat, [])
+        got = [text for text, _ in calls]
         result.decided += len(want)
         result.delivered += len(got)
         extra = Counter(got) - Counter(want)
@@ -85,10 +86,12 @@ def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> D
         # Order: the deliveries with the repeats taken out must be the decisions, in order.
         budget = Counter(want)
         firsts = []
-        for text in got:
+        for text, seq in calls:
             if budget[text] > 0:
                 budget[text] -= 1
                 firsts.append(text)
+            else:
+                result.repeats.append(seq)
         if firsts != [t for t in want if t in set(firsts)]:
             result.out_of_order_chats += 1
     return result

@@ -104,8 +104,8 @@ class Resident:
         """Every case number the bot gave this resident."""
         return [int(m[1]) for msg in self.user.messages for m in REF.finditer(text_of(msg))]
 
-    async def _step(self) -> bool:
-        """Do what the chat asks for next; False once there is a number."""
+    async def _step(self) -> bool | None:
+        """Do what the chat asks for next; False once there is a number, None to just wait."""
         mark, message = self.stage()
         user, ledger = self.user, self.ledger
         if mark == "已受理":
@@ -116,7 +116,7 @@ class Resident:
         elif mark == "联系电话":
             ledger.note(await user.send_contact(self.phone, own=True))
         elif mark == "好的。":
-            return True  # the card follows in the same breath
+            return None  # the card follows in the same breath
         elif mark == "哪个镇" and message is not None:
             ledger.note(await user.press(STATIONS[self.station], message))
         elif mark == "民情直通车":
@@ -131,7 +131,8 @@ class Resident:
         loop = asyncio.get_running_loop()
         while loop.time() < deadline:
             seen = len(self.user.messages)
-            if not await self._step():
+            acted = await self._step()
+            if acted is False:
                 self.finished_at = time.perf_counter()
                 return True
             within = min(patience, max(0.0, deadline - loop.time()))
@@ -142,6 +143,8 @@ class Resident:
                     lambda: "an answer",
                 )
             except AssertionError:
+                if acted is None:
+                    continue  # nothing was sent, so nothing needs sending again yet
                 self.resends += 1
                 self.ledger.resends += 1
                 mark, _ = self.stage()
