@@ -26,9 +26,9 @@ Part = Callable[[Scale, Path, int], Awaitable[list[Row]]]
 
 def parts() -> dict[str, Part]:
     """The parts of the run, in the order they run."""
-    from tests.stress import crashes
+    from tests.stress import abuse, apifaults, crashes
 
-    return {"crashes": crashes.run}
+    return {"crashes": crashes.run, "faults": apifaults.run, "abuse": abuse.run}
 
 
 def parser() -> argparse.ArgumentParser:

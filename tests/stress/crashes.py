@@ -12,73 +12,18 @@ from pathlib import Path
 from tests.fakes import FakeBotAPI, fake_bot_api
 from tests.stress import audit
 from tests.stress.crowd import (
-    STATIONS,
-    TANKS,
-    Coordinator,
-    Ledger,
-    Member,
+    COORDINATOR,
+    RESIDENT_BASE,
+    Crowd,
     Resident,
-    make_residents,
+    enrol,
     run_residents,
+    staff_done,
+    start_staff,
 )
 from tests.stress.proc import TOKEN, BotProcess, integrity, query
 from tests.stress.report import Row
 from tests.stress.scale import Scale
-
-COORDINATOR = 9_000_001
-MEMBER_BASE = 9_100_000
-RESIDENT_BASE = 7_000_000
-
-
-@dataclass
-class Crowd:
-    """Everyone taking part in a load, and the ledger of what they sent."""
-
-    ledger: Ledger
-    residents: list[Resident]
-    members: list[Member]
-    coordinator: Coordinator
-    workers: list[asyncio.Task[None]] = field(default_factory=list)
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-async def enrol(bot: BotProcess, server: FakeBotAPI, rng: random.Random, residents: int) -> Crowd:
-    """Create the schema and the members with the real command line; create the people."""
-    ledger = Ledger()
-    await bot.cli("migrate")
-    members = []
-    adds: list[tuple[str, ...]] = []
-    for t, tank in enumerate(TANKS):
-        for s, station in enumerate(STATIONS):
-            uid = MEMBER_BASE + 10 * t + s
-            members.append(Member(server, ledger, uid, tank, station, random.Random(rng.random())))
-            name = f"委员{uid % 1000}"
-            adds.append(("member", "add", str(uid), tank, "--name", name, "--station", station))
-    await asyncio.gather(*(bot.cli(*args) for args in adds))
-    coordinator = Coordinator(server, ledger, COORDINATOR)
-    people = make_residents(server, ledger, residents, rng, RESIDENT_BASE)
-    return Crowd(ledger, people, members, coordinator)
-
-
-def start_staff(crowd: Crowd, patience: float) -> None:
-    """Members and the coordinator start working their chats."""
-    crowd.workers = [asyncio.create_task(m.work(crowd.stop, patience)) for m in crowd.members]
-    crowd.workers.append(asyncio.create_task(crowd.coordinator.work(crowd.stop, patience)))
-
-
-async def staff_done(crowd: Crowd, within: float) -> bool:
-    """Wait until each member has claimed what they meant to and answered; then stop them."""
-    deadline = time.perf_counter() + within
-    try:
-        while time.perf_counter() < deadline:
-            busy = [m for m in crowd.members if m.wanted - m.claimed or m.claimed - m.replied]
-            if not busy:
-                return True
-            await asyncio.sleep(0.5)
-        return False
-    finally:
-        crowd.stop.set()
-        await asyncio.gather(*crowd.workers)
 
 
 @dataclass
