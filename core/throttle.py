@@ -19,7 +19,10 @@ class Verdict(Enum):
 
 
 class Throttle:
-    """A token bucket per person: `burst` messages at once, refilled at `rate` per second."""
+    """A token bucket per person: `burst` messages at once, refilled at `rate` per second. The
+    first message over the limit is warned; after it, silence until the person pauses for as
+    long as one token takes to come back (the flood is over); the bucket must be full again
+    before a later flood is warned anew."""
 
     def __init__(self, burst: float = 20.0, rate: float = 1.0, max_people: int = 100_000) -> None:
         self.burst, self.rate, self.max_people = burst, rate, max_people
@@ -29,12 +32,17 @@ class Throttle:
         """Take a token for who, or say why not."""
         stamp = now.timestamp()
         tokens, last, warned = self._buckets.get(who, (self.burst, stamp, False))
-        tokens = min(self.burst, tokens + max(0.0, stamp - last) * self.rate)
+        refill = max(0.0, stamp - last) * self.rate
+        if warned and refill < 1:
+            # Still flooding: nothing refills while it goes on, so it is not answered bit by bit.
+            self._remember(who, (tokens, stamp, True))
+            return Verdict.DROP
+        tokens = min(self.burst, tokens + refill)
         if tokens >= 1:
-            self._remember(who, (tokens - 1, stamp, False))
+            self._remember(who, (tokens - 1, stamp, warned and tokens < self.burst))
             return Verdict.ALLOW
         self._remember(who, (tokens, stamp, True))
-        return Verdict.DROP if warned else Verdict.WARN
+        return Verdict.WARN
 
     def _remember(self, who: str, bucket: tuple[float, float, bool]) -> None:
         if len(self._buckets) >= self.max_people and who not in self._buckets:
