@@ -70,25 +70,53 @@ class ConfirmingPoller:
         queue = self.app.update_queue
         while True:
             confirming = self.offset
-            updates = await self._call(self._fetch)
+            updates, after = await self._call(self._fetch)
             self._confirmed = confirming
-            if not updates:
-                continue
             for update in updates:
                 await queue.put(update)
-            self._fetched = updates[-1].update_id + 1
-            try:
-                async with asyncio.timeout(self.batch_grace):
-                    await queue.join()
-            except TimeoutError:
-                log.warning("a batch took over %.0f s to handle; confirming it", self.batch_grace)
-            self.offset = updates[-1].update_id + 1
+            if updates:
+                self._fetched = after
+                try:
+                    async with asyncio.timeout(self.batch_grace):
+                        await queue.join()
+                except TimeoutError:
+                    log.warning("a batch took over %.0f s to handle; going on", self.batch_grace)
+            self.offset = max(self.offset, after)
 
-    async def _fetch(self) -> tuple[Update, ...]:
-        """The next batch; the offset confirms every update below it."""
-        return await self.app.bot.get_updates(
-            offset=self.offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+    async def _fetch(self) -> tuple[Sequence[Update], int]:
+        """The next batch, and the offset that confirms it."""
+        try:
+            updates = await self.app.bot.get_updates(
+                offset=self.offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+            )
+        except TelegramError:
+            raise
+        except Exception:
+            # One update PTB cannot read fails the whole batch, and would stop polling for good.
+            return await self._fetch_one_by_one()
+        return updates, updates[-1].update_id + 1 if updates else 0
+
+    async def _fetch_one_by_one(self) -> tuple[Sequence[Update], int]:
+        """The pending batch read update by update; what cannot be read is logged and skipped."""
+        bot = self.app.bot
+        # Bot API method names are case-insensitive; PTB asks to be called as get_updates for
+        # "getUpdates", and get_updates is what cannot read this batch.
+        raw = await bot.do_api_request(
+            "getupdates",
+            api_kwargs={
+                "offset": self.offset,
+                "timeout": 0,
+                "allowed_updates": self.allowed_updates,
+            },
         )
+        updates, last = [], 0
+        for data in raw if isinstance(raw, list) else []:
+            last = max(last, int(data.get("update_id", 0)))
+            try:
+                updates.append(Update.de_json(data, bot))
+            except Exception:
+                log.exception("skipping update %s: it cannot be read", data.get("update_id"))
+        return updates, last + 1 if last else 0
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
         """Make a Bot API call until it succeeds, waiting as Telegram asks or backing off."""

@@ -94,3 +94,21 @@ async def test_a_stop_confirms_what_was_handled() -> None:
             await asyncio.wait_for(gate.all_started.wait(), 10)
         assert gate.handled == gate.started
         assert server.pending_updates == []
+
+
+async def test_an_update_that_cannot_be_read_is_skipped_and_polling_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    gate = Gate(expected=2)
+    gate.release.set()  # handled at once
+    async with fake_bot_api() as server, polled(server, gate):
+        ann = server.user(1, "Ann")
+        await server.wait_until_polling()
+        # A poll without fields PTB requires: PTB cannot read it, nor the batch it is in.
+        unreadable = await ann.send_message(poll={"id": "1", "question": "?", "options": []})
+        first = await ann.send_text("一")
+        await server.wait_for_call("getUpdates", confirming(first["update_id"]))
+        second = await ann.send_text("二")
+        await server.wait_for_call("getUpdates", confirming(second["update_id"]))
+    assert gate.handled == [first["update_id"], second["update_id"]]
+    assert f"skipping update {unreadable['update_id']}" in caplog.text
