@@ -217,5 +217,9 @@ async def _connect(target: str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(target, isolation_level=None)
     conn.row_factory = aiosqlite.Row
     await _pragma(conn, "PRAGMA foreign_keys = ON")
+    # Deleted and overwritten content is zeroed, not left in free space: what /forgetme and
+    # purge erase is gone from the file once checkpointed. SQLite's own default is off (some
+    # distributions build it on), so erasure must not depend on the build.
+    await _pragma(conn, "PRAGMA secure_delete = ON")
     await _pragma(conn, "PRAGMA busy_timeout = 10000")
     return conn

@@ -125,3 +125,14 @@ async def test_backup_while_running_and_restore_drill(
     assert case is not None and case.text == "老板拖欠工资三个月了"
     assert [e.kind for e in events] == ["created"]  # the uncommitted note is not in the copy
     await restored.close()
+
+
+async def test_erased_content_is_zeroed_whatever_sqlite_was_built_with(tmp_path: Path) -> None:
+    # SQLite's default is to leave deleted bytes in free pages; some builds (Debian's) zero them.
+    db = await Database.open(tmp_path / "m.db")
+    try:
+        for conn in (db.conn, db.reader):
+            rows = await conn.execute_fetchall("PRAGMA secure_delete")
+            assert next(iter(rows))[0] == 1
+    finally:
+        await db.close()
