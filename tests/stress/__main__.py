@@ -26,9 +26,14 @@ Part = Callable[[Scale, Path, int], Awaitable[list[Row]]]
 
 def parts() -> dict[str, Part]:
     """The parts of the run, in the order they run."""
-    from tests.stress import abuse, apifaults, crashes
+    from tests.stress import abuse, apifaults, crashes, privacy
 
-    return {"crashes": crashes.run, "faults": apifaults.run, "abuse": abuse.run}
+    return {
+        "crashes": crashes.run,
+        "faults": apifaults.run,
+        "abuse": abuse.run,
+        "privacy": privacy.run,
+    }
 
 
 def parser() -> argparse.ArgumentParser:

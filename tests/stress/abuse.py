@@ -103,6 +103,17 @@ def no_data_press() -> Send:
     return send
 
 
+def unreadable_then_help() -> Send:
+    """An update the bot's library cannot read (a poll without the fields a newer Bot API made
+    required, as after a Bot API change), then /help: the bot must skip the first and answer."""
+
+    async def send(user: FakeUser) -> dict[str, Any]:
+        await user.send_message(poll={"id": "1", "question": "?", "options": []})
+        return await user.send_command("help")
+
+    return send
+
+
 def press(label: str) -> Send:
     async def send(user: FakeUser) -> dict[str, Any]:
         return await user.press(label)
@@ -205,6 +216,7 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
         ("video note", raw(media("video_note", length=1, duration=1)), UNSUPPORTED),
         ("audio", raw(media("audio", duration=1)), UNSUPPORTED),
         ("dice", raw({"dice": {"emoji": "🎲", "value": 6}}), UNSUPPORTED),
+        ("an update the bot's library cannot read, then /help", unreadable_then_help(), "可用命令"),
         ("unknown command", command("frobnicate"), "不认识的命令 /frobnicate"),
         ("64-letter command", command("x" * 64), "不认识的命令 /xxxx"),
         ("a forged invitation", command("start", "not-a-real-code"), "邀请链接无效"),

@@ -206,8 +206,9 @@ def crash_rows(
     down = f"{min(downtimes):.1f}–{max(downtimes):.1f} s" if downtimes else "-"
     return [
         Row(
-            f"SIGKILL the bot at random moments while {len(residents)} residents file concerns "
-            f"and {len(members)} members claim and answer; restart on the same file",
+            f"SIGKILL the bot ({scale.kills} at random moments, {scale.kills} right after a "
+            f"fetch) while {len(residents)} residents file concerns and {len(members)} members "
+            "claim and answer; restart on the same file",
             str(kills),
             f"{missing} acknowledged cases missing, {doubled} filed twice",
             missing == 0 and doubled == 0,
