@@ -91,10 +91,18 @@ class OutboxSender:
         chat_burst: float = 3.0,
         rescan_every: float = 5.0,
         backoff: float = 0.5,
+        sends_in_flight: int = 1,
+        slow_send: float = 0.5,
         on_unreachable: Callable[[str], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.store, self.transport, self.clock = store, transport, clock
+        # A message the channel has taken but the outbox has not marked sent goes out again
+        # after a crash. New messages take turns, so that at most `sends_in_flight` are out
+        # unrecorded (a crash repeats at most that many); a call slower than `slow_send` gives
+        # its turn up, so that one hung call does not hold up every chat.
+        self._send_turns = asyncio.Semaphore(sends_in_flight)
+        self.slow_send = slow_send
         self.limiter = RateLimiter(rate, rate)
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.rescan_every = rescan_every
@@ -254,7 +262,28 @@ class OutboxSender:
         return None
 
     async def _deliver(self, row: Pending, edit_id: int | None) -> None:
-        """Make the call and record its success, as one piece that a stop lets finish."""
+        """Make the call and record its success, as one piece that a stop lets finish; a new
+        message waits for its turn (edits, answers and menus are harmless to repeat)."""
+        if row.message.kind != Kind.SEND:
+            await self._call_and_record(row, edit_id)
+            return
+        await self._send_turns.acquire()
+        given_back = False
+
+        def give_back() -> None:
+            nonlocal given_back
+            if not given_back:
+                given_back = True
+                self._send_turns.release()
+
+        slow = asyncio.get_running_loop().call_later(self.slow_send, give_back)
+        try:
+            await self._call_and_record(row, edit_id)
+        finally:
+            slow.cancel()
+            give_back()
+
+    async def _call_and_record(self, row: Pending, edit_id: int | None) -> None:
         message_id = await self.transport.deliver(row.message, edit_id)
         await self.store.sent(row.id, message_id, self.clock(), row.message.forget_after)
         self.delivered += 1

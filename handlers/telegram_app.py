@@ -41,6 +41,8 @@ class SendLimits:
     chat_burst: float = 3.0
     backoff: float = 0.5
     stop_grace: float = 5.0
+    sends_in_flight: int = 1  # a crash repeats at most this many messages
+    slow_send: float = 0.5  # a send slower than this lets the next one go
 
 
 class TelegramChannel:
@@ -99,6 +101,8 @@ class TelegramChannel:
                 chat_rate=limits.chat_rate,
                 chat_burst=limits.chat_burst,
                 backoff=limits.backoff,
+                sends_in_flight=limits.sends_in_flight,
+                slow_send=limits.slow_send,
                 clock=self.service.clock,  # the clock core stamped the rows' due times with
                 on_unreachable=self._unreachable,
             )

@@ -156,3 +156,64 @@ async def test_edits_find_the_message_sent_under_their_key(db: Database, clock: 
     await s.stop()
     assert transport.edits == [("taken", 1)]
     assert await statuses(db) == ["sent", "sent", "failed"]
+
+
+class RecordChecking(ScriptedTransport):
+    """Before each new message, checks that every earlier one is already recorded as sent: a
+    crash at any moment then repeats at most the one message being sent."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.unrecorded_before: list[int] = []
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        rows = await self.db.reader.execute_fetchall(
+            "SELECT json_extract(payload, '$.text') FROM outbox WHERE status = 'pending'"
+        )
+        out = {text for _, text in self.delivered}
+        self.unrecorded_before.append(sum(1 for (text,) in rows if text in out))
+        for _ in range(3):
+            await asyncio.sleep(0)  # a round trip: other chats' workers get to run
+        return await super().deliver(message, edit_message_id)
+
+
+async def test_one_new_message_is_out_unrecorded_at_a_time(db: Database, clock: Clock) -> None:
+    transport = RecordChecking(db)
+    s = sender(db, transport)
+    await s.start()
+    ids = await queue(db, clock, [Outbound(chat_id=str(i % 5), text=f"m{i}") for i in range(20)])
+    s.submit(ids)
+    await asyncio.wait_for(s.drain(), 10)
+    await s.stop()
+    assert len(transport.delivered) == 20
+    assert transport.unrecorded_before == [0] * 20
+
+
+class Hanging(ScriptedTransport):
+    """Chat "slow" hangs until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        if message.chat_id == "slow":
+            await self.release.wait()
+        result = await super().deliver(message, edit_message_id)
+        self.changed.set()
+        return result
+
+
+async def test_a_hung_call_gives_its_turn_up(db: Database, clock: Clock) -> None:
+    transport = Hanging()
+    s = sender(db, transport, slow_send=0.05)
+    await s.start()
+    s.submit(await queue(db, clock, [Outbound(chat_id="slow", text="a")]))
+    s.submit(await queue(db, clock, [Outbound(chat_id="fast", text="b")]))
+    await asyncio.wait_for(transport.changed.wait(), 5)
+    assert transport.delivered == [("fast", "b")]
+    transport.release.set()
+    await asyncio.wait_for(s.drain(), 5)
+    await s.stop()
+    assert transport.delivered == [("fast", "b"), ("slow", "a")]
