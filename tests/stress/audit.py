@@ -29,6 +29,7 @@ class Delivery:
     edits_pending: int = 0
     duplicate_chats: dict[str, int] = field(default_factory=dict)
     repeats: list[int] = field(default_factory=list)  # the fake's seq of each repeated delivery
+    repeat_log: list[tuple[str, str, list[int]]] = field(default_factory=list)
 
 
 def outbox(path: Path) -> list[tuple[int, str, str, dict[str, Any], str]]:
@@ -92,6 +93,7 @@ def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> D
                 firsts.append(text)
             else:
                 result.repeats.append(seq)
+                result.repeat_log.append((chat, text, [q for t, q in calls if t == text]))
         if firsts != [t for t in want if t in set(firsts)]:
             result.out_of_order_chats += 1
     return result

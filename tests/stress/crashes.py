@@ -71,7 +71,11 @@ async def run(scale: Scale, workdir: Path, seed: int) -> list[Row]:
                 backup = await take_backup(bot, crowd, workdir / "backup.db")
             # The moment a person acts, give or take the time the bot takes to handle it: the
             # update is then fetched, or being handled, or its answers are on their way.
-            await crowd.ledger.next_push()
+            try:
+                async with asyncio.timeout(2.0):  # unless the crowd has gone quiet
+                    await crowd.ledger.next_push()
+            except TimeoutError:
+                pass
             await asyncio.sleep(rng.uniform(0.0, 0.03))
             await bot.kill()
             kill_seqs.append(server.last_seq)
@@ -196,6 +200,10 @@ def crash_rows(
     kills = len(downtimes)
     # Each repeat belongs to the first kill after which it was delivered.
     per_kill = [0] * kills
+    (db.parent / "repeats.txt").write_text(  # for --keep: what was repeated, and when
+        f"kills at the fake's seq {kill_seqs}\n"
+        + "\n".join(f"chat {c}: {t[:60]!r} delivered at {q}" for c, t, q in delivery.repeat_log)
+    )
     for seq in delivery.repeats:
         after = [i for i, k in enumerate(kill_seqs) if k < seq]
         per_kill[after[-1] if after else 0] += 1
@@ -291,6 +299,15 @@ async def restore_drill(
     newcomer = Resident(server, crowd.ledger, RESIDENT_BASE + 99_999, "law", "daodi", "13700000000")
     filed = await newcomer.file(patience=20.0, deadline=asyncio.get_running_loop().time() + 60)
     resent = len(server.calls("sendMessage")) - sent_before
+    given = {n for r in crowd.residents for n in r.refs()}
+    reused = (
+        ""
+        if newcomer.ref not in given
+        else (
+            f" — #{newcomer.ref} had been given to someone else after the backup: numbers"
+            " handed out since the backup are handed out again"
+        )
+    )
     await bot.stop()
     after = await asyncio.to_thread(integrity, restored, workdir / "scratch")
     carried_on = bool(shown) and filed
@@ -308,8 +325,8 @@ async def restore_drill(
             "1",
             f"{len(missing)} cases promised before the backup missing, {differ} differ",
             not missing and differ == 0 and after == "ok" and carried_on,
-            f"a resident saw #{asker.ref}; a newcomer got #{newcomer.ref} "
-            f"({'ok' if filed else 'failed'}); {resent} messages sent by the restored bot "
-            "(what was pending at the backup is sent again)",
+            f"a resident saw #{asker.ref}; a newcomer got #{newcomer.ref}{reused}; "
+            f"{resent} messages sent by the restored bot (what was pending at the backup is "
+            "sent again)",
         ),
     ]

@@ -18,11 +18,12 @@ class Scale:
     fault_seconds: float = 60.0
     fault_rate: float = 0.2
     fault_residents_per_second: float = 3.0
-    abuse_seconds: float = 15.0  # the normal residents' measuring window, idle and under abuse
-    normal_residents: int = 8
+    abuse_seconds: float = 20.0  # the normal residents' measuring window, idle and under abuse
+    normal_residents: int = 10
     flood: int = 100
     flood_seconds: float = 5.0
     privacy_residents: int = 12
+    judge_timing: bool = True  # --quick measures too few answers for a percentile to mean much
 
     @classmethod
     def quick(cls) -> Scale:
@@ -41,4 +42,5 @@ class Scale:
             flood=40,
             flood_seconds=2.0,
             privacy_residents=4,
+            judge_timing=False,
         )
