@@ -1,0 +1,187 @@
+"""Keyword suggestions from corrections: hand-checked weights, the guard, the candidates.
+
+The small lists below, with threshold 0.55 and three tanks: a tank scoring s alone against 0
+and 0 has confidence e^s / (e^s + 2): 0.45 at s = 0.5, 0.53 at 0.8, 0.58 at 1.0, 0.65 at 1.3.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import cast
+
+from config.tanks import parse_tanks
+from core.models import Correction, ThinkTank
+from nlp.suggest import Change, SuggestOptions, report_lines, suggest
+from nlp.tokenizer import Tokenizer
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
+
+TANKS = """\
+# Test tanks: this header and every comment below must survive an edit.
+# (a second line of the header)
+
+[defaults]
+threshold = 0.55
+
+[tanks.law]
+name_zh = "法律"
+name_en = "Law"
+domain_words = ["欠薪"]
+
+[tanks.law.keywords]
+"欠薪" = 2.0  # owed wages
+"工资" = 1.2
+"律师" = 2.5
+
+[tanks.economy]
+name_zh = "经济"
+name_en = "Economy"
+# a comment inside a table
+domain_words = [
+    "小微企业",
+    "营业执照",
+]
+
+[tanks.economy.keywords]
+"企业" = 2.0
+"贷款" = 2.5
+"补贴" = 0.6
+
+# agriculture last
+[tanks.agriculture]
+name_zh = "农业"
+name_en = "Agriculture"
+
+[tanks.agriculture.keywords]
+"种地" = 3.0
+"土地" = 1.3
+"""
+
+# (case, text, old tank, new tank), oldest first. Case 4 went to triage, then to law.
+ROWS = [
+    (4, "快递站扣钱不给说法", "law", None),
+    (4, "快递站扣钱不给说法", None, "law"),
+    (7, "外卖骑手被扣钱了", None, "law"),
+    (12, "企业不发工资", "economy", "law"),
+    (20, "补贴标准是多少", "economy", None),
+    (30, "小区改造占用土地", "agriculture", None),
+    (31, "土地确权什么时候办", None, "agriculture"),
+    (40, "医保报销太慢", None, "health"),
+]
+
+
+def corrections(rows: Sequence[tuple[int, str, str | None, str | None]]) -> list[Correction]:
+    return [Correction(case, text, old, new, 1, "", NOW) for case, text, old, new in rows]
+
+
+def tanks() -> list[ThinkTank]:
+    return parse_tanks(tomllib.loads(TANKS))
+
+
+@cache
+def _tokenizer(words: tuple[str, ...]) -> Tokenizer:
+    return Tokenizer(words)
+
+
+def bot_tokenizer(tanks: Sequence[ThinkTank]) -> Tokenizer:
+    """The tokenizer the bot builds (domain words and keywords), one per word list."""
+    words = {w for t in tanks for w in (*t.domain_words, *t.keywords)}
+    return _tokenizer(tuple(sorted(words)))
+
+
+def test_suggestion_on_hand_checked_corrections() -> None:
+    # #4, #7: no keyword at all; 扣钱 in both: new, 0.5 (0.45, triage) then 1.0 (0.58, law).
+    # #12: 工资 (inside 发工资) 1.2 loses to 企业 2.0; round 1: 1.7 vs 1.5 (law, 0.4996 <
+    #      0.55), round 2: 工资 2.2 (企业 moves only when economy wins), 0.62: law.
+    # #30: should be triage, 土地 1.3 routes it (0.65); 0.8 would not (0.53), but #31, routed
+    #      right by 土地 alone, would then go to triage too: that change is dropped.
+    # #20, #31 are right already; #40's tank is not in the file.
+    result = suggest(corrections(ROWS), tanks(), bot_tokenizer)
+    assert result.changes == (
+        Change("law", "工资", 1.2, 2.2, (12,)),
+        Change("law", "扣钱", None, 1.0, (4, 7)),
+        Change("economy", "企业", 2.0, 1.5, (12,)),
+    )
+    assert [e.case_id for e in result.examples] == [4, 7, 12, 20, 30, 31]
+    assert result.unknown == (40,)
+    assert result.before == (None, None, "economy", None, "agriculture", "agriculture")
+    assert result.after == ("law", "law", "law", None, "agriculture", "agriculture")
+    assert (result.right_before, result.right_after) == (2, 5)
+    law = result.tanks[0]
+    assert list(law.keywords.items())[-1] == ("扣钱", 1.0)
+    assert law.domain_words == ("欠薪",)  # jieba keeps 扣钱 whole
+    assert result.tanks[2] == tanks()[2]
+
+
+def test_report_names_tank_keyword_weights_and_cases() -> None:
+    lines = report_lines(suggest(corrections(ROWS), tanks(), bot_tokenizer))
+    assert "法律 law: 工资 1.2 → 2.2 (#12)" in lines
+    assert "法律 law: 扣钱 新增 new → 1.0 (#4, #7)" in lines
+    assert "经济 economy: 企业 2.0 → 1.5 (#12)" in lines
+    assert "效果：现有词表分对 2/6 个案件，建议的词表分对 5/6。" in lines
+    assert any("#30 应为 should be 分诊 triage, 现为 now 农业 agriculture" in x for x in lines)
+    assert any(x.startswith("跳过 skipped (#40)") for x in lines)
+
+
+def test_corrections_routed_right_change_nothing() -> None:
+    right = [r for r in ROWS if r[0] in (20, 31)]
+    result = suggest(corrections(right), tanks(), bot_tokenizer)
+    assert result.changes == ()
+    assert result.tanks == tuple(tanks())
+    assert result.before == result.after == (None, "agriculture")
+    assert "没有要修改的关键词。Nothing to suggest." in report_lines(result)
+
+
+def test_no_corrections_no_suggestion() -> None:
+    result = suggest([], tanks(), bot_tokenizer)
+    assert (result.examples, result.changes, result.tanks) == ((), (), tuple(tanks()))
+    assert report_lines(result)[0].endswith("No corrections yet: nothing to learn.")
+
+
+def test_no_change_makes_a_right_routing_wrong() -> None:
+    without_guard = [r for r in ROWS if r[0] != 31]
+    lowered = suggest(corrections(without_guard), tanks(), bot_tokenizer)
+    assert Change("agriculture", "土地", 1.3, 0.8, (30,)) in lowered.changes
+    guarded = suggest(corrections(ROWS), tanks(), bot_tokenizer)
+    assert all(c.keyword != "土地" for c in guarded.changes)
+    for e, before, after in zip(guarded.examples, guarded.before, guarded.after, strict=True):
+        if before == e.label:
+            assert after == e.label, e
+
+
+def test_a_new_keyword_needs_min_support() -> None:
+    once = [r for r in ROWS if r[0] != 7]
+    assert all(
+        c.keyword != "扣钱" for c in suggest(corrections(once), tanks(), bot_tokenizer).changes
+    )
+    loose = suggest(corrections(once), tanks(), bot_tokenizer, SuggestOptions(min_support=1))
+    # One case gives no reason to prefer one of its words: 快递 and 扣钱 both get 0.5, which
+    # together route #4 (1.0: 0.58). Hence the default of two.
+    assert [c for c in loose.changes if c.old is None] == [
+        Change("law", "快递", None, 0.5, (4,)),
+        Change("law", "扣钱", None, 0.5, (4,)),
+    ]
+
+
+def test_a_word_in_a_correction_elsewhere_is_no_candidate() -> None:
+    against = [*ROWS, (50, "扣钱的事找谁", None, None)]  # 扣钱, and a person said: triage
+    result = suggest(corrections(against), tanks(), bot_tokenizer)
+    assert all(c.keyword != "扣钱" for c in result.changes)
+
+
+class SplittingTokenizer:
+    """Words separated by spaces; alone, 快递员 comes out as 快递 员 (as jieba cuts it)."""
+
+    def cut(self, text: str) -> list[str]:
+        return ["快递", "员"] if text == "快递员" else text.split()
+
+
+def test_a_new_keyword_jieba_splits_joins_the_domain_words() -> None:
+    rows = [(1, "快递员 扣 钱", None, "law"), (2, "快递员 罚款", None, "law")]
+    fake = cast(Tokenizer, SplittingTokenizer())
+    result = suggest(corrections(rows), tanks(), lambda _: fake)
+    assert result.changes == (Change("law", "快递员", None, 1.0, (1, 2), domain_word=True),)
+    assert result.tanks[0].domain_words == ("欠薪", "快递员")
