@@ -1,4 +1,4 @@
-"""Keyword suggestions from corrections: hand-checked weights, the guard, the candidates.
+"""Keyword suggestions from corrections: hand-checked weights, the guard, editing the file.
 
 The small lists below, with threshold 0.55 and three tanks: a tank scoring s alone against 0
 and 0 has confidence e^s / (e^s + 2): 0.45 at s = 0.5, 0.53 at 0.8, 0.58 at 1.0, 0.65 at 1.3.
@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import cast
 
-from config.tanks import parse_tanks
+import pytest
+
+from config.tanks import ConfigError, parse_tanks
 from core.models import Correction, ThinkTank
 from nlp.suggest import Change, SuggestOptions, report_lines, suggest
 from nlp.tokenizer import Tokenizer
+from nlp.tomledit import edit
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -185,3 +189,58 @@ def test_a_new_keyword_jieba_splits_joins_the_domain_words() -> None:
     result = suggest(corrections(rows), tanks(), lambda _: fake)
     assert result.changes == (Change("law", "快递员", None, 1.0, (1, 2), domain_word=True),)
     assert result.tanks[0].domain_words == ("欠薪", "快递员")
+
+
+def test_edit_keeps_comments_and_order() -> None:
+    before = tanks()
+    result = suggest(corrections(ROWS), before, bot_tokenizer)
+    text = edit(TANKS, before, result.tanks)
+    assert text.splitlines()[:2] == TANKS.splitlines()[:2]
+    assert '"欠薪" = 2.0  # owed wages' in text
+    assert '"工资" = 2.2\n"律师" = 2.5\n"扣钱" = 1.0\n\n[tanks.economy]' in text
+    assert '"企业" = 1.5\n' in text
+    removed = [a for a in TANKS.splitlines() if a not in text.splitlines()]
+    assert removed == ['"工资" = 1.2', '"企业" = 2.0']
+    assert parse_tanks(tomllib.loads(text)) == list(result.tanks)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('domain_words = ["欠薪"]', 'domain_words = ["欠薪", "快递员"]'),
+        ("domain_words = []  # none yet", 'domain_words = ["快递员"]  # none yet'),
+        ('domain_words = [\n    "欠薪"\n]', 'domain_words = [\n    "欠薪",\n    "快递员",\n]'),
+        (
+            'domain_words = [\n    "欠薪",  # a\n]',
+            'domain_words = [\n    "欠薪",  # a\n    "快递员",\n]',
+        ),
+        ("", 'name_en = "Law"\ndomain_words = ["快递员"]'),
+    ],
+)
+def test_edit_appends_domain_words(before: str, after: str) -> None:
+    source = TANKS.replace('domain_words = ["欠薪"]', before)
+    old = parse_tanks(tomllib.loads(source))
+    new = [replace(old[0], domain_words=(*old[0].domain_words, "快递员")), *old[1:]]
+    text = edit(source, old, new)
+    assert after in text
+    assert parse_tanks(tomllib.loads(text)) == new
+
+
+def test_edit_adds_a_missing_keywords_table_and_keeps_crlf() -> None:
+    source = TANKS.replace('[tanks.agriculture.keywords]\n"种地" = 3.0\n"土地" = 1.3\n', "")
+    source = source.replace("\n", "\r\n")
+    old = parse_tanks(tomllib.loads(source))
+    new = [*old[:2], replace(old[2], keywords={"种地": 3.0})]
+    text = edit(source, old, new)
+    assert 'name_en = "Agriculture"\r\n\r\n[tanks.agriculture.keywords]\r\n"种地" = 3.0\r\n' in text
+    assert "\n" not in text.replace("\r\n", "")
+
+
+def test_edit_refuses_a_layout_it_cannot_edit_in_place() -> None:
+    source = TANKS.replace('[tanks.law.keywords]\n"欠薪" = 2.0  # owed wages\n', "").replace(
+        'name_en = "Law"', 'name_en = "Law"\nkeywords = { "欠薪" = 2.0 }'
+    )
+    old = parse_tanks(tomllib.loads(source))
+    new = [replace(old[0], keywords={**old[0].keywords, "欠薪": 2.5}), *old[1:]]
+    with pytest.raises(ConfigError, match="nothing written"):
+        edit(source, old, new)
