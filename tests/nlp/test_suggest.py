@@ -1,4 +1,4 @@
-"""Keyword suggestions from corrections: hand-checked weights, the guard, editing the file.
+"""Keyword suggestions from corrections: hand-checked weights, the guard, and `--apply` on files.
 
 The small lists below, with threshold 0.55 and three tanks: a tank scoring s alone against 0
 and 0 has confidence e^s / (e^s + 2): 0.45 at s = 0.5, 0.53 at 0.8, 0.58 at 1.0, 0.65 at 1.3.
@@ -6,20 +6,26 @@ and 0 has confidence e^s / (e^s + 2): 0.45 at s = 0.5, 0.53 at 0.8, 0.58 at 1.0,
 
 from __future__ import annotations
 
+import asyncio
 import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import cast
 
 import pytest
 
-from config.tanks import ConfigError, parse_tanks
-from core.models import Correction, ThinkTank
+import bot
+from config.tanks import ConfigError, load_tanks, parse_tanks
+from core.models import Case, Correction, Person, ThinkTank
+from nlp.classifier import KeywordClassifier
 from nlp.suggest import Change, SuggestOptions, report_lines, suggest
 from nlp.tokenizer import Tokenizer
 from nlp.tomledit import edit
+from storage.db import Database
+from storage.unit_of_work import unit_factory
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -244,3 +250,94 @@ def test_edit_refuses_a_layout_it_cannot_edit_in_place() -> None:
     new = [replace(old[0], keywords={**old[0].keywords, "欠薪": 2.5}), *old[1:]]
     with pytest.raises(ConfigError, match="nothing written"):
         edit(source, old, new)
+
+
+async def _seed(path: Path, rows: Sequence[tuple[int, str, str | None, str | None]]) -> None:
+    """Cases and their corrections, through the real repositories."""
+    db = await Database.open(path)
+    try:
+        async with unit_factory(db)() as uow:
+            resident = await uow.people.add(Person(0, "telegram", "100", "100"), NOW)
+            staff = await uow.people.add(Person(0, "telegram", "200", "200"), NOW)
+            cases: dict[int, int] = {}
+            for number, text, old, new in rows:
+                if number not in cases:
+                    case = await uow.cases.add(Case(0, resident.id, text, NOW, NOW, tank=old))
+                    cases[number] = case.id
+                await uow.corrections.add(
+                    Correction(cases[number], text, old, new, staff.id, "", NOW)
+                )
+            await uow.commit()
+    finally:
+        await db.close()
+
+
+def test_cli_suggests_then_applies_into_the_tanks_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tanks_file = tmp_path / "think_tanks.toml"
+    tanks_file.write_text(TANKS, encoding="utf-8")
+    database = tmp_path / "minqing.db"
+    known = [r for r in ROWS if r[3] != "health"]
+    numbers = {n: i for i, n in enumerate(dict.fromkeys(r[0] for r in known), 1)}
+    asyncio.run(_seed(database, [(numbers[n], t, old, new) for n, t, old, new in known]))
+    monkeypatch.chdir(tmp_path)
+    for name in ("MINQING_BOT_TOKEN", "MINQING_TOKENIZER", "MINQING_STATIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MINQING_THINK_TANKS", str(tanks_file))
+    monkeypatch.setenv("MINQING_DATABASE", str(database))
+
+    assert bot.main(["keywords", "suggest"]) == 0
+    shown = capsys.readouterr().out
+    # Case numbers in the database: 4 -> #1, 7 -> #2, 12 -> #3, 20 -> #4, 30 -> #5, 31 -> #6.
+    assert "法律 law: 工资 1.2 → 2.2 (#3)" in shown
+    assert "法律 law: 扣钱 新增 new → 1.0 (#1, #2)" in shown
+    assert "经济 economy: 企业 2.0 → 1.5 (#3)" in shown
+    assert "Add --apply" in shown
+    assert tanks_file.read_text(encoding="utf-8") == TANKS
+
+    assert bot.main(["keywords", "suggest", "--apply"]) == 0
+    applied = capsys.readouterr().out
+    assert applied.splitlines()[:-1] == shown.splitlines()[:-1]  # the same diff
+    assert "已写入" in applied
+    text = tanks_file.read_text(encoding="utf-8")
+    assert (tmp_path / "think_tanks.toml.bak").read_text(encoding="utf-8") == TANKS
+    assert [x for x in TANKS.splitlines() if x.startswith("#")] == [
+        x for x in text.splitlines() if x.startswith("#")
+    ]
+    assert "# a comment inside a table" in text and "# owed wages" in text
+    loaded = load_tanks(tanks_file)
+    assert loaded[0].keywords == {"欠薪": 2.0, "工资": 2.2, "律师": 2.5, "扣钱": 1.0}
+    assert loaded[1].keywords["企业"] == 1.5
+    classifier = KeywordClassifier(loaded, bot.build_tokenizer(loaded, "jieba"))
+    last = {text: label for _, text, _, label in known}
+    for concern, label in last.items():
+        if concern != "小区改造占用土地":  # the one the guard left misrouted
+            assert classifier.classify(concern).tank == label, concern
+
+    assert bot.main(["keywords", "suggest", "--apply"]) == 0
+    again = capsys.readouterr().out
+    assert "Nothing to suggest" in again and "未改动 unchanged" in again
+    assert tanks_file.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("tanks_file", "database", "setting"),
+    [("missing.toml", "m.db", "MINQING_THINK_TANKS"), (None, "missing.db", "MINQING_DATABASE")],
+)
+def test_cli_with_a_bad_setting_exits_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tanks_file: str | None,
+    database: str,
+    setting: str,
+) -> None:
+    (tmp_path / "m.db").touch()
+    (tmp_path / "think_tanks.toml").write_text(TANKS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MINQING_THINK_TANKS", str(tmp_path / (tanks_file or "think_tanks.toml")))
+    monkeypatch.setenv("MINQING_DATABASE", str(tmp_path / database))
+    assert bot.main(["keywords", "suggest"]) == 2
+    assert capsys.readouterr().err.startswith(f"minqing: {setting}:")
+    assert not (tmp_path / "missing.db").exists()
