@@ -18,6 +18,10 @@ BRIEF = (
     " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
 )
 HOUR_MS = 3_600_000
+# The unary + keeps SQLite off cases_by_status here: with it, /overdue walked every open case and
+# sorted them (110 ms at 100,000 open); without it, cases_by_due in deadline order, stopping
+# after the first `limit` overdue (0.4 ms).
+OVERDUE = "c.due_at < ? AND +c.status IN ('triage', 'open', 'claimed') AND c.waiting_since IS NULL"
 
 
 def _brief(row: aiosqlite.Row) -> CaseBrief:
@@ -68,8 +72,7 @@ class SqlViews:
     async def overdue(self, now: datetime, limit: int) -> list[CaseBrief]:
         """Open cases past their current deadline, oldest deadline first."""
         return await self._briefs(
-            "c.due_at < ? AND c.status IN ('triage', 'open', 'claimed')"
-            " AND c.waiting_since IS NULL",
+            OVERDUE,
             (to_ms(now),),
             "c.due_at",
             limit,
