@@ -310,8 +310,10 @@ class _Cases:
         window = int(RATING_WINDOW.total_seconds() * 1000)
         if kind == KIND_RESOLVED:
             now = self.m.now  # still inside its rating window
+            replied = min(replied, now - 2 * HOUR)
+            claimed = min(claimed, replied)
+            c.update(claimed_at=claimed, first_reply_at=replied)
             resolved = rng.randint(max(replied, now - 6 * DAY - 20 * HOUR), now - HOUR)
-            resolved = max(resolved, replied)
             c["resolved_at"] = resolved
             c.update(status="resolved", due_kind="rating", due_from=resolved)
             c.update(due_at=resolved + window, next_check_at=resolved + window)

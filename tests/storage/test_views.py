@@ -7,7 +7,7 @@ import pytest
 from core.context import District
 from core.service import Service
 from storage.db import Database
-from storage.views import BRIEF, OVERDUE
+from storage.views import BRIEF, COUNTS, OVERDUE
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -113,3 +113,15 @@ async def test_overdue_walks_the_deadline_index_instead_of_sorting_every_open_ca
     plan = await plan_of(db, sql, 0, 30)
     assert any("cases_by_due" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_a_windows_figures_come_from_the_stats_index_alone(db: Database) -> None:
+    counts = await plan_of(db, COUNTS, 0)
+    assert any("COVERING INDEX cases_for_stats" in step for step in counts), counts
+    median = await plan_of(
+        db,
+        "SELECT (claimed_at - created_at) / 60000 AS bucket, count(*) FROM cases"
+        " WHERE created_at >= ? AND claimed_at IS NOT NULL GROUP BY bucket",
+        0,
+    )
+    assert any("COVERING INDEX cases_for_stats" in step for step in median), median
