@@ -68,6 +68,9 @@ async def check(uow: UnitOfWork, district: District, case: Case, now: datetime) 
             case.next_check_at = district.quiet_hours_end(now)
             return
         await _climb(uow, district, case, rung, now)
+        # One message per case per sweep: a new deadline that climbing set (an auto-assignment
+        # after an outage) may be past rungs already; they count as told.
+        case.remind_level = max(case.remind_level, reached(case, now))
     lifecycle.plan_check(case)
 
 

@@ -1,0 +1,22 @@
+"""Routing residents' concerns to think tanks by weighted keywords, with the reasons shown.
+
+Keyword semantics (the same for the district's hand-made lists and for learned ones):
+
+- Text is normalised (NFKC, lower case, zero-width and direction marks removed) and cut into
+  words by jieba, with every tank's `domain_words` kept whole (nlp.tokenizer.Tokenizer).
+- A keyword matches a whole word; a keyword of two or more characters also matches inside a
+  longer word of up to 8 characters (价格 in 价格低, 授信 in 授信额度). A keyword that jieba
+  cuts into several words ("拖欠工资" when not kept whole) also matches those words in a row;
+  "a b" with a space is a phrase of exactly those words, next to each other.
+- A tank's score is its `bias` plus, for each of its keywords found `n` times,
+  weight * (1 + ln n): a repeat adds less each time (sublinear, as in TF-IDF).
+- The confidence is the softmax of the scores over all tanks. The best tank gets the concern
+  when its confidence reaches its `threshold`; when no keyword matched at all, or the
+  confidence is below, the concern goes to triage (tank None) and `best` still names the best.
+- The hits are the best tank's keywords found, the largest contribution first, so every
+  decision is explained by its keywords (and the biases, which learned files leave at 0).
+
+Modules: tokenizer, keywords (matching), classifier, learn and optimize (learning keywords from
+labelled data), evaluate, crossval, dataset (CSV input), tomlio (TOML output); the command line
+is `python -m nlp learn | evaluate | classify | crossval`.
+"""

@@ -1,0 +1,71 @@
+"""Stratified k-fold cross-validation of learned keywords, folds learned in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from nlp.classifier import KeywordClassifier
+from nlp.evaluate import Report, score, stratified_folds
+from nlp.learn import LearnedLabel, LearnOptions, learn, to_tanks
+from nlp.tokenizer import Tokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """Each fold's report, and the means."""
+
+    folds: list[Report]
+    learn_seconds: float
+    learned: list[list[LearnedLabel]]
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean macro-F1 over the folds."""
+        return sum(r.macro_f1 for r in self.folds) / len(self.folds)
+
+    @property
+    def accuracy(self) -> float:
+        """Mean accuracy over the folds."""
+        return sum(r.accuracy for r in self.folds) / len(self.folds)
+
+
+def _learn(
+    docs: Sequence[Sequence[str]], labels: Sequence[str], options: LearnOptions
+) -> list[LearnedLabel]:
+    return learn(docs, labels, options)
+
+
+def cross_validate(
+    docs: Sequence[list[str]],
+    labels: Sequence[str],
+    tokenizer: Tokenizer,
+    options: LearnOptions | None = None,
+    folds: Sequence[Sequence[int]] | None = None,
+    workers: int = 1,
+) -> CrossValidation:
+    """Learn on all folds but one and score on that one, for each fold (docs already cut)."""
+    opts = options or LearnOptions()
+    test_folds = folds if folds is not None else stratified_folds(labels)
+    jobs = []
+    for test in test_folds:
+        held = set(test)
+        train = [i for i in range(len(docs)) if i not in held]
+        jobs.append(([docs[i] for i in train], [labels[i] for i in train], opts))
+    started = time.perf_counter()
+    if workers > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            learned = list(pool.map(_learn, *zip(*jobs, strict=True)))
+    else:
+        learned = [_learn(*job) for job in jobs]
+    seconds = time.perf_counter() - started
+    reports = []
+    for test, labels_learned in zip(test_folds, learned, strict=True):
+        classifier = KeywordClassifier(to_tanks(labels_learned), tokenizer)
+        predicted = [classifier.classify_tokens(docs[i]).tank for i in test]
+        reports.append(score([labels[i] for i in test], predicted))
+    return CrossValidation(reports, seconds, learned)

@@ -1,0 +1,124 @@
+"""Learning keywords: exact weights in a case solved by hand, and the TOML round trip."""
+
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from config.tanks import load_tanks
+from nlp.__main__ import main
+from nlp.classifier import KeywordClassifier
+from nlp.learn import LearnOptions, learn
+from nlp.optimize import Problem, fit
+from nlp.tokenizer import Tokenizer
+from nlp.tomlio import quote
+
+# Small labelled concerns written for these tests: each label has words of its own.
+SMALL = [
+    ("老板拖欠工资三个月，想找律师起诉", "law"),
+    ("包工头拖欠工资不给，能起诉吗", "law"),
+    ("离婚以后孩子的抚养费不给，找律师", "law"),
+    ("工地拖欠工资，律师说可以仲裁", "law"),
+    ("小店想贷款周转，银行不给贷款", "economy"),
+    ("个体户办营业执照要多久，贷款难", "economy"),
+    ("银行贷款利息太高，小店撑不住", "economy"),
+    ("想开个小店，营业执照咋办", "economy"),
+    ("麦子打药以后发黄，化肥也贵", "agriculture"),
+    ("种的麦子卖不上价，化肥涨价", "agriculture"),
+    ("大棚里的麦苗不长，化肥不管用", "agriculture"),
+    ("今年麦子收成差，打药没用", "agriculture"),
+]
+
+
+def solve(equation: float) -> float:
+    """The root of w = equation * sigmoid(-w), by bisection."""
+    low, high = 0.0, equation
+    for _ in range(200):
+        mid = (low + high) / 2
+        if mid - equation / (1 + math.exp(mid)) > 0:
+            high = mid
+        else:
+            low = mid
+    return (low + high) / 2
+
+
+def test_weights_of_a_case_solved_by_hand() -> None:
+    # Two labels, two messages each, one word each. By symmetry both labels get one weight w
+    # on their own word and none on the other's (non-negative weights), biases 0; each
+    # message's feature value is 1 (scaled to length 1). The objective
+    #   C * 4 * ln(1 + e^-w) + w^2  is least where  w = 2C * sigmoid(-w).
+    # The stored weight is w * idf, idf = ln((1 + 4) / (1 + 2)) + 1.
+    docs = [["苹果"], ["苹果"], ["香蕉"], ["香蕉"]]
+    options = LearnOptions(c=1.0, calibrate=False, max_iter=300)
+    learned = learn(docs, ["a", "a", "b", "b"], options)
+    w = solve(2 * 1.0)
+    expected = round(w * (math.log(5 / 3) + 1), 3)
+    assert expected == 1.02
+    assert [(x.label, x.bias, x.keywords) for x in learned] == [
+        ("a", 0.0, {"苹果": expected}),
+        ("b", 0.0, {"香蕉": expected}),
+    ]
+
+
+def test_optimizer_meets_the_optimality_condition() -> None:
+    problem = Problem(
+        rows=[([0], [1.0]), ([0], [1.0]), ([1], [1.0]), ([1], [1.0])],
+        classes=[0, 0, 1, 1],
+        sample_weights=[1.0] * 4,
+        n_features=2,
+        allowed=[[0], [1]],
+    )
+    result = fit(problem, c=3.0)
+    assert result.weights[0][0] == pytest.approx(solve(6.0), abs=1e-6)
+    assert result.weights[0][1] == 0.0
+    assert result.biases[0] == pytest.approx(result.biases[1], abs=1e-9)
+
+
+def test_learning_finds_each_labels_own_words(tokenizer: Tokenizer) -> None:
+    docs = [tokenizer.cut(text) for text, _ in SMALL]
+    learned = learn(docs, [label for _, label in SMALL], LearnOptions(max_keywords=3))
+    top = {x.label: list(x.keywords) for x in learned}
+    assert [x.label for x in learned] == ["agriculture", "economy", "law"]
+    assert all(len(words) <= 3 for words in top.values())
+    assert {"化肥", "麦子"} <= set(top["agriculture"])
+    assert {"贷款", "营业执照"} & set(top["economy"])
+    assert {"拖欠", "律师", "起诉"} & set(top["law"])
+    again = learn(docs, [label for _, label in SMALL], LearnOptions(max_keywords=3))
+    assert again == learned  # deterministic
+
+
+def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "label", "text"])
+        writer.writerows((i, label, text) for i, (text, label) in enumerate(rows))
+    return path
+
+
+def test_toml_round_trip(tmp_path: Path, tokenizer: Tokenizer) -> None:
+    data = write_csv(tmp_path / "small.csv", SMALL)
+    out = tmp_path / "learned.toml"
+    assert main(["learn", "--data", str(data), "--out", str(out), "--max-keywords", "5"]) == 0
+    tanks = load_tanks(out)
+    assert [t.code for t in tanks] == ["agriculture", "economy", "law"]
+    assert all(0 < len(t.keywords) <= 5 and t.threshold == 0.0 for t in tanks)
+    result = KeywordClassifier(tanks, tokenizer).classify("我的麦子打药以后不长了")
+    assert result.tank == "agriculture"
+    assert result.hits[0].keyword == "麦子"  # the strongest contribution first
+    assert [h.weight for h in result.hits] == sorted((h.weight for h in result.hits), reverse=True)
+    assert out.read_text(encoding="utf-8") == _learn_again(data, tmp_path)
+
+
+def _learn_again(data: Path, tmp_path: Path) -> str:
+    again = tmp_path / "again.toml"
+    main(["learn", "--data", str(data), "--out", str(again), "--max-keywords", "5"])
+    return again.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", ['a"b', "back\\slash", "tab\there", "nl\nx", "\x00\x7f", "中文"])
+def test_quote_survives_tomllib(text: str) -> None:
+    assert tomllib.loads(f"k = {quote(text)}")["k"] == text
