@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from importlib.machinery import ModuleSpec
+from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 
 
@@ -20,6 +20,8 @@ class _HideSniffio:
         cls, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         if name == "sniffio" or name.startswith("sniffio."):
+            # The search a missing module costs (every entry of sys.path), then its failure.
+            PathFinder.find_spec(name.replace("sniffio", "sniffio_absent"), path)
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
 
