@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     chat_rate: float = Field(default=1.0, gt=0)
     chat_burst: float = Field(default=3.0, ge=1)
     # How many chats are handled at once (and so how many HTTP connections the bot keeps).
-    concurrency: int = Field(default=256, ge=1, le=4096)
+    concurrency: int = Field(default=32, ge=1, le=4096)
 
     @field_validator("coordinators", mode="before")
     @classmethod
