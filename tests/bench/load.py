@@ -34,6 +34,7 @@ LIFTED = {
     "MINQING_CHAT_BURST": "1000000",
 }
 TARGET_STARTUP = 2.0
+DEFAULT_CONCURRENCY = 32
 TARGET_RSS = 150.0
 
 
@@ -207,7 +208,7 @@ def scenarios(quick: bool) -> list[Scenario]:
         Scenario("echo", "echo"),
     ]
     if not quick:
-        for size in (16, 64):
+        for size in (8, 128, 256):
             runs.append(
                 Scenario(
                     f"minqing-lifted-concurrency-{size}",
@@ -316,15 +317,17 @@ def _pool_rows(report: Report, named: dict[str, Result]) -> None:
     sizes = [
         (size, named.get(name))
         for size, name in (
-            (16, "minqing-lifted-concurrency-16"),
-            (64, "minqing-lifted-concurrency-64"),
-            (256, "minqing-lifted"),
+            (8, "minqing-lifted-concurrency-8"),
+            (32, "minqing-lifted"),
+            (128, "minqing-lifted-concurrency-128"),
+            (256, "minqing-lifted-concurrency-256"),
         )
     ]
     measured = [(size, r) for size, r in sizes if r is not None]
     if len(measured) > 1:
         figure = " · ".join(
-            f"{size}: p99 {ms(r.p(99))}, {r.cpu_per_reply * 1000:.1f} ms CPU/reply"
+            f"{size}{' (default)' if size == DEFAULT_CONCURRENCY else ''}: p99 {ms(r.p(99))}, "
+            f"{r.rate:.0f}/s, {r.cpu_per_reply * 1000:.1f} ms CPU/reply"
             for size, r in measured
         )
         report.add(
