@@ -1,4 +1,4 @@
-"""The coordinators' and members' read side: plain SQL on the reader connection."""
+"""The coordinators' and members' read side: plain SQL on a read-only connection of its own."""
 
 from __future__ import annotations
 
@@ -57,13 +57,13 @@ def _median_of_histogram(rows: list[Any]) -> float | None:
 
 
 class SqlViews:
-    """CaseViews over SQLite's reader connection."""
+    """CaseViews over SQLite's connection for the read side (not the sender's)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def _rows(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[aiosqlite.Row]:
-        return list(await self.db.reader.execute_fetchall(sql, params))
+        return list(await self.db.views.execute_fetchall(sql, params))
 
     async def _briefs(
         self, where: str, params: tuple[Any, ...], order: str, limit: int
