@@ -14,15 +14,16 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from config.tanks import load_defaults, load_stations, load_tanks
 from core import lists
 from core.context import District
 from core.messages import Inbound
+from core.ports import UnitOfWork
 from core.service import Service
 from storage.db import Database, to_ms
-from storage.unit_of_work import unit_factory
+from storage.unit_of_work import SqliteUnitOfWork, unit_factory
 from storage.views import SqlViews
 from tests.bench.dbgen import Generated, Shape, generate
 from tests.bench.report import Report, Row, below, median, ms
@@ -59,6 +60,31 @@ async def timed(runs: int, work: Callable[[], Awaitable[Any]]) -> list[float]:
         await work()
         times.append(time.perf_counter() - started)
     return times
+
+
+class TimedUnits:
+    """A unit-of-work factory noting how long each unit held the writer (enter to exit)."""
+
+    def __init__(self, factory: Callable[[], SqliteUnitOfWork]) -> None:
+        self.factory = factory
+        self.spans: list[float] = []
+
+    def __call__(self) -> UnitOfWork:
+        return cast(UnitOfWork, _Timed(self.factory(), self.spans))
+
+
+class _Timed:
+    def __init__(self, uow: SqliteUnitOfWork, spans: list[float]) -> None:
+        self.uow, self.spans, self.started = uow, spans, 0.0
+
+    async def __aenter__(self) -> SqliteUnitOfWork:
+        entered = await self.uow.__aenter__()
+        self.started = time.perf_counter()
+        return entered
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.uow.__aexit__(*exc)
+        self.spans.append(time.perf_counter() - self.started)
 
 
 class SweepReset:
@@ -98,9 +124,8 @@ async def measure(gen: Generated, report: Report, runs: int) -> None:
     db = await Database.open(gen.path)
     try:
         views = SqlViews(db)
-        service = Service(
-            unit_factory(db), dist, RuleClassifier(RULES), lambda: gen.now, views, UNLIMITED
-        )
+        units = TimedUnits(unit_factory(db))
+        service = Service(units, dist, RuleClassifier(RULES), lambda: gen.now, views, UNLIMITED)
         coordinator = gen.coordinators[0]
         reset = SweepReset(db, gen.now)
         due = await reset.capture()
@@ -109,9 +134,11 @@ async def measure(gen: Generated, report: Report, runs: int) -> None:
         async def sweep() -> None:
             sent.append(len(await service.sweep()))
 
-        sweeps = []
+        sweeps, held = [], []
         for _ in range(runs):
+            units.spans.clear()
             sweeps += await timed(1, sweep)
+            held.append((len(units.spans), max(units.spans, default=0.0)))
             await reset.restore()
 
         def ask(name: str, args: str = "") -> Callable[[], Awaitable[list[int]]]:
@@ -136,7 +163,7 @@ async def measure(gen: Generated, report: Report, runs: int) -> None:
     finally:
         await db.close()
     size = os.path.getsize(gen.path)  # noqa: ASYNC240 (closing checkpointed the WAL into it)
-    _rows(report, gen, figures, query, due, sent, size)
+    _rows(report, gen, figures, query, due, sent, size, held)
 
 
 def _rows(
@@ -147,11 +174,19 @@ def _rows(
     due: int,
     sent: list[int],
     size: int,
+    held: list[tuple[int, float]],
 ) -> None:
     section = "database"
     n = f"{gen.cases:,}"
+    units = median([h[0] for h in held])
+    longest = median([h[1] for h in held])
     specs = [
-        ("sweep", "sweep", f"reminder sweep, {due} cases due of {n} ({median(sent):.0f} messages)"),
+        (
+            "sweep",
+            "sweep",
+            f"reminder sweep, {due} cases due of {n} ({median(sent):.0f} messages; "
+            f"{units:.0f} transactions, the longest {ms(longest)})",
+        ),
         ("stats_all", "stats", f"/stats all on {n} cases"),
         ("stats_30d", "stats", f"/stats 30d on {n} cases"),
         ("overdue", "overdue", f"/overdue on {n} cases"),
