@@ -1,4 +1,4 @@
-"""Minqing's composition root and command line: run | console | migrate | member add."""
+"""Minqing's composition root and command line: run | console | migrate | member add | keywords."""
 
 from __future__ import annotations
 
@@ -12,17 +12,22 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.settings import Settings, SettingsError, load_settings
 from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
 from core import membership
 from core.context import District
 from core.membership import MembershipError
+from core.models import Correction, ThinkTank
 from core.ports import Classifier
 from core.service import Service
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 from storage.views import SqlViews
+
+if TYPE_CHECKING:
+    from nlp.tokenizer import Tokenizer
 
 log = logging.getLogger("minqing")
 STARTED = time.perf_counter()
@@ -58,13 +63,19 @@ def load_district(settings: Settings) -> District:
     )
 
 
+def build_tokenizer(tanks: Sequence[ThinkTank], backend: str) -> Tokenizer:
+    """The tokenizer, every tank's domain words and keywords in its dictionary."""
+    from nlp.tokenizer import Tokenizer
+
+    words = [w for tank in tanks for w in (*tank.domain_words, *tank.keywords)]
+    return Tokenizer(words, backend=backend)
+
+
 def build_classifier(district: District, backend: str) -> Classifier:
     """The keyword classifier, its tokenizer's dictionary loaded once, here."""
     from nlp.classifier import KeywordClassifier
-    from nlp.tokenizer import Tokenizer
 
-    words = [w for tank in district.tanks for w in (*tank.domain_words, *tank.keywords)]
-    return KeywordClassifier(district.tanks, Tokenizer(words, backend=backend))
+    return KeywordClassifier(district.tanks, build_tokenizer(district.tanks, backend))
 
 
 async def open_service(
@@ -224,6 +235,45 @@ async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def read_corrections(settings: Settings) -> list[Correction]:
+    """Every routing correction people made, oldest first."""
+    db = await Database.open(settings.database)
+    try:
+        async with unit_factory(db)() as uow:
+            return await uow.corrections.all()
+    finally:
+        await db.close()
+
+
+def run_keywords(settings: Settings, args: argparse.Namespace) -> int:
+    """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
+    from nlp import suggest, tomledit
+
+    if args.min_support < 1 or not args.max_change > 0:
+        raise SettingsError("--min-support must be at least 1 and --max-change above 0")
+    district = load_district(settings)
+    if not Path(settings.database).exists():
+        raise SettingsError(f"MINQING_DATABASE: {settings.database} does not exist")
+    corrections = asyncio.run(read_corrections(settings))
+    options = suggest.SuggestOptions(min_support=args.min_support, max_change=args.max_change)
+    result = suggest.suggest(
+        corrections, district.tanks, lambda t: build_tokenizer(t, settings.tokenizer), options
+    )
+    print("\n".join(suggest.report_lines(result)))
+    path = Path(settings.think_tanks)
+    if not result.changes:
+        print(f"{path} 未改动 unchanged.")
+    elif not args.apply:
+        print(f"加 --apply 写入 {path}。Add --apply to write them into {path}.")
+    else:
+        try:
+            backup = tomledit.rewrite(path, district.tanks, result.tanks)
+        except ConfigError as e:
+            raise ConfigError(f"MINQING_THINK_TANKS: {path}: {e}") from e
+        print(f"已写入 {path}，原文件存为 {backup}。Written; the old file is kept as {backup}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(prog="bot.py", description=__doc__)
@@ -247,6 +297,30 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("tank")
     add.add_argument("--name")
     add.add_argument("--station")
+    keywords = sub.add_parser("keywords", help="the routing keywords")
+    keywords_sub = keywords.add_subparsers(dest="keywords_command", required=True)
+    sug = keywords_sub.add_parser(
+        "suggest", help="suggest keyword weights from people's routing corrections"
+    )
+    sug.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the changes into the tanks file (MINQING_THINK_TANKS)",
+    )
+    sug.add_argument(
+        "--min-support",
+        type=int,
+        default=2,
+        metavar="N",
+        help="cases a new keyword needs (default 2)",
+    )
+    sug.add_argument(
+        "--max-change",
+        type=float,
+        default=1.0,
+        metavar="W",
+        help="most a weight may move (default 1.0)",
+    )
     return p
 
 
@@ -273,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_purge(settings, args.older_than))
         if command == "member":
             return asyncio.run(run_member_add(settings, args))
+        if command == "keywords":
+            return run_keywords(settings, args)
         return asyncio.run(run_bot(settings))
     except (SettingsError, ConfigError) as e:
         print(f"minqing: {e}", file=sys.stderr)
