@@ -103,7 +103,7 @@ async def run_bot(settings: Settings) -> int:
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
-    from handlers.telegram_app import TelegramChannel
+    from handlers.telegram_app import SendLimits, TelegramChannel
 
     if settings.bot_token is None:
         raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
@@ -126,8 +126,17 @@ async def run_bot(settings: Settings) -> int:
         await scheduler.catch_up()
         scheduler.start()
 
+    limits = SendLimits(
+        rate=settings.send_rate, chat_rate=settings.chat_rate, chat_burst=settings.chat_burst
+    )
     channel = TelegramChannel(
-        service, db, settings.bot_token.get_secret_value(), settings.api_base, on_ready=ready
+        service,
+        db,
+        settings.bot_token.get_secret_value(),
+        settings.api_base,
+        concurrency=settings.concurrency,
+        on_ready=ready,
+        limits=limits,
     )
     try:
         await channel.run(stop)

@@ -26,21 +26,33 @@ from core.texts import shorten, t
 
 log = logging.getLogger(__name__)
 
-BATCH = 1000
+# Cases per transaction. The sweep holds the one writer while it works, and residents' turns
+# wait for it: a catch-up of 1,000 cases held it for 1.8 s in one transaction (make bench, a
+# million cases); 100 cases a transaction held it up to 0.32 s, 50 about half that.
+BATCH = 50
+MOST = 1000  # cases per sweep; the rest wait for the next one, a minute later
 REMIND, DUE, ESCALATE = 1, 2, 3
 
 
 async def sweep(open_unit: UnitOfWorkFactory, district: District, now: datetime) -> list[int]:
-    """Act on every case whose next check has come (up to BATCH); returns outbox ids."""
-    async with open_unit() as uow:
-        cases = await uow.cases.due(now, BATCH)
-        for case in cases:
-            await check(uow, district, case, now)
-            await uow.cases.update(case)
-        await uow.commit()
-        if cases:
-            log.info("sweep at %s: %d cases, %d messages", now, len(cases), len(uow.queued))
-        return list(uow.queued)
+    """Act on every case whose next check has come (up to MOST), BATCH cases a transaction;
+    returns outbox ids."""
+    queued: list[int] = []
+    done = 0
+    while done < MOST:
+        async with open_unit() as uow:
+            cases = await uow.cases.due(now, min(BATCH, MOST - done))
+            for case in cases:
+                await check(uow, district, case, now)
+                await uow.cases.update(case)
+            await uow.commit()
+            queued += uow.queued
+        done += len(cases)
+        if len(cases) < BATCH:
+            break
+    if done:
+        log.info("sweep at %s: %d cases, %d messages", now, done, len(queued))
+    return queued
 
 
 def reached(case: Case, now: datetime) -> int:

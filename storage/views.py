@@ -1,4 +1,4 @@
-"""The coordinators' and members' read side: plain SQL on the reader connection."""
+"""The coordinators' and members' read side: plain SQL on a read-only connection of its own."""
 
 from __future__ import annotations
 
@@ -18,6 +18,13 @@ BRIEF = (
     " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
 )
 HOUR_MS = 3_600_000
+# The unary + keeps SQLite off cases_by_status here: with it, /overdue walked every open case and
+# sorted them (110 ms at 100,000 open); without it, cases_by_due in deadline order, stopping
+# after the first `limit` overdue (0.4 ms).
+OVERDUE = "c.due_at < ? AND +c.status IN ('triage', 'open', 'claimed') AND c.waiting_since IS NULL"
+# Grouping by +status, +tank likewise keeps the counts on cases_for_stats, the created_at range
+# of the window, instead of a walk of cases_by_status through every case ever filed.
+COUNTS = "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY +status, +tank"
 
 
 def _brief(row: aiosqlite.Row) -> CaseBrief:
@@ -50,13 +57,13 @@ def _median_of_histogram(rows: list[Any]) -> float | None:
 
 
 class SqlViews:
-    """CaseViews over SQLite's reader connection."""
+    """CaseViews over SQLite's connection for the read side (not the sender's)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def _rows(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[aiosqlite.Row]:
-        return list(await self.db.reader.execute_fetchall(sql, params))
+        return list(await self.db.views.execute_fetchall(sql, params))
 
     async def _briefs(
         self, where: str, params: tuple[Any, ...], order: str, limit: int
@@ -68,8 +75,7 @@ class SqlViews:
     async def overdue(self, now: datetime, limit: int) -> list[CaseBrief]:
         """Open cases past their current deadline, oldest deadline first."""
         return await self._briefs(
-            "c.due_at < ? AND c.status IN ('triage', 'open', 'claimed')"
-            " AND c.waiting_since IS NULL",
+            OVERDUE,
             (to_ms(now),),
             "c.due_at",
             limit,
@@ -116,10 +122,7 @@ class SqlViews:
     ) -> Stats:
         """Statistics of the cases created since a moment (all when None)."""
         start = to_ms(since) if since else 0
-        counts = await self._rows(
-            "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY status, tank",
-            (start,),
-        )
+        counts = await self._rows(COUNTS, (start,))
         by_status: dict[str, int] = {}
         by_tank: dict[str | None, dict[str, int]] = {}
         for status, tank, n in counts:

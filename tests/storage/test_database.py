@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,18 @@ async def test_uncommitted_outbox_rows_are_invisible_to_the_sender(
         await uow.outbox.add(Outbound(chat_id="1", text="not yet"), clock())
         assert await store.pending() == []
     assert await store.pending() == []
+
+
+async def test_a_long_report_does_not_hold_up_the_senders_reads(db: Database) -> None:
+    """The read side has a connection of its own: while a coordinator's report runs (here held
+    open on purpose), the outbox sender still reads what to deliver."""
+    assert db.views is not db.reader and db.views is not db.conn
+    release = threading.Event()
+    await db.views.create_function("held_report", 0, lambda: release.wait(30))
+    report = asyncio.create_task(db.views.execute_fetchall("SELECT held_report()"))
+    try:
+        async with asyncio.timeout(10):  # an upper bound only: it answers at once
+            assert await OutboxStore(db, "telegram").pending() == []
+    finally:
+        release.set()
+        await report

@@ -7,6 +7,7 @@ import pytest
 from core.context import District
 from core.service import Service
 from storage.db import Database
+from storage.views import BRIEF, COUNTS, OVERDUE
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -97,3 +98,30 @@ async def test_assign_to_a_member_and_remove_a_member(service: Service, db: Data
     assert "1 件" in removed[-1].text
     assert "#1" in (await zhang.command("pending"))[0].text
     assert "权限" in (await li.command("pending"))[0].text
+
+
+async def plan_of(db: Database, sql: str, *params: object) -> list[str]:
+    """SQLite's query plan for sql, one line per step."""
+    rows = await db.reader.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
+    return [str(row[3]) for row in rows]
+
+
+async def test_overdue_walks_the_deadline_index_instead_of_sorting_every_open_case(
+    db: Database,
+) -> None:
+    sql = f"{BRIEF} WHERE {OVERDUE} ORDER BY c.due_at LIMIT ?"
+    plan = await plan_of(db, sql, 0, 30)
+    assert any("cases_by_due" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_a_windows_figures_come_from_the_stats_index_alone(db: Database) -> None:
+    counts = await plan_of(db, COUNTS, 0)
+    assert any("COVERING INDEX cases_for_stats" in step for step in counts), counts
+    median = await plan_of(
+        db,
+        "SELECT (claimed_at - created_at) / 60000 AS bucket, count(*) FROM cases"
+        " WHERE created_at >= ? AND claimed_at IS NOT NULL GROUP BY bucket",
+        0,
+    )
+    assert any("COVERING INDEX cases_for_stats" in step for step in median), median
