@@ -66,7 +66,7 @@ def test_settings_parse_coordinators_and_keep_the_token_secret() -> None:
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "migrate")
-    assert result.returncode == 0 and "schema version 1" in result.stdout
+    assert result.returncode == 0 and "schema version 2" in result.stdout
 
 
 def test_the_sender_pace_and_concurrency_are_settings() -> None:
