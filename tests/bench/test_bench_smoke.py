@@ -12,8 +12,16 @@ async def test_the_quick_database_bench_fills_its_rows(tmp_path: Path) -> None:
     report = Report()
     await dbscale.run(report, cases=2_000, runs=1, workdir=tmp_path, due=20)
     table = report.markdown()
-    for what in ("reminder sweep", "/stats all", "/stats 30d", "/overdue", "/case", "bytes per"):
+    for what in (
+        "reminder sweep",
+        "catch-up sweep",
+        "/stats all",
+        "/stats 30d",
+        "/overdue",
+        "/case",
+        "bytes per",
+    ):
         assert what in table, table
     assert all(row.figure and "nan" not in row.figure for row in report.rows), table
-    sweep = next(row for row in report.rows if "sweep" in row.what)
-    assert "20 cases due" in sweep.what
+    catch_up = next(row for row in report.rows if "catch-up sweep" in row.what)
+    assert "20 cases due" in catch_up.what
