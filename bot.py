@@ -1,9 +1,10 @@
-"""Minqing's composition root and command line: run | console | migrate | member add."""
+"""Minqing's composition root and command line: run | console | migrate | member add | keywords."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -12,17 +13,22 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.settings import Settings, SettingsError, load_settings
 from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
 from core import membership
 from core.context import District
 from core.membership import MembershipError
+from core.models import Correction, ThinkTank
 from core.ports import Classifier
 from core.service import Service
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 from storage.views import SqlViews
+
+if TYPE_CHECKING:
+    from nlp.tokenizer import Tokenizer
 
 log = logging.getLogger("minqing")
 STARTED = time.perf_counter()
@@ -58,13 +64,19 @@ def load_district(settings: Settings) -> District:
     )
 
 
+def build_tokenizer(tanks: Sequence[ThinkTank], backend: str) -> Tokenizer:
+    """The tokenizer, every tank's domain words and keywords in its dictionary."""
+    from nlp.tokenizer import Tokenizer
+
+    words = [w for tank in tanks for w in (*tank.domain_words, *tank.keywords)]
+    return Tokenizer(words, backend=backend)
+
+
 def build_classifier(district: District, backend: str) -> Classifier:
     """The keyword classifier, its tokenizer's dictionary loaded once, here."""
     from nlp.classifier import KeywordClassifier
-    from nlp.tokenizer import Tokenizer
 
-    words = [w for tank in district.tanks for w in (*tank.domain_words, *tank.keywords)]
-    return KeywordClassifier(district.tanks, Tokenizer(words, backend=backend))
+    return KeywordClassifier(district.tanks, build_tokenizer(district.tanks, backend))
 
 
 async def open_service(
@@ -75,6 +87,9 @@ async def open_service(
     classifier = build_classifier(district, settings.tokenizer)
     db = await Database.open(database or settings.database)
     service = Service(unit_factory(db), district, classifier, utcnow, SqlViews(db))
+    # The dictionaries (jieba's is hundreds of thousands of objects) live as long as the process:
+    # take them out of the garbage collector's scans, which otherwise walk them again and again.
+    gc.freeze()
     return db, service
 
 
@@ -92,7 +107,7 @@ async def run_bot(settings: Settings) -> int:
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
-    from handlers.telegram_app import TelegramChannel
+    from handlers.telegram_app import SendLimits, TelegramChannel
 
     if settings.bot_token is None:
         raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
@@ -115,8 +130,17 @@ async def run_bot(settings: Settings) -> int:
         await scheduler.catch_up()
         scheduler.start()
 
+    limits = SendLimits(
+        rate=settings.send_rate, chat_rate=settings.chat_rate, chat_burst=settings.chat_burst
+    )
     channel = TelegramChannel(
-        service, db, settings.bot_token.get_secret_value(), settings.api_base, on_ready=ready
+        service,
+        db,
+        settings.bot_token.get_secret_value(),
+        settings.api_base,
+        concurrency=settings.concurrency,
+        on_ready=ready,
+        limits=limits,
     )
     try:
         await channel.run(stop)
@@ -215,6 +239,45 @@ async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def read_corrections(settings: Settings) -> list[Correction]:
+    """Every routing correction people made, oldest first."""
+    db = await Database.open(settings.database)
+    try:
+        async with unit_factory(db)() as uow:
+            return await uow.corrections.all()
+    finally:
+        await db.close()
+
+
+def run_keywords(settings: Settings, args: argparse.Namespace) -> int:
+    """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
+    from nlp import suggest, tomledit
+
+    if args.min_support < 1 or not args.max_change > 0:
+        raise SettingsError("--min-support must be at least 1 and --max-change above 0")
+    district = load_district(settings)
+    if not Path(settings.database).exists():
+        raise SettingsError(f"MINQING_DATABASE: {settings.database} does not exist")
+    corrections = asyncio.run(read_corrections(settings))
+    options = suggest.SuggestOptions(min_support=args.min_support, max_change=args.max_change)
+    result = suggest.suggest(
+        corrections, district.tanks, lambda t: build_tokenizer(t, settings.tokenizer), options
+    )
+    print("\n".join(suggest.report_lines(result)))
+    path = Path(settings.think_tanks)
+    if not result.changes:
+        print(f"{path} 未改动 unchanged.")
+    elif not args.apply:
+        print(f"加 --apply 写入 {path}。Add --apply to write them into {path}.")
+    else:
+        try:
+            backup = tomledit.rewrite(path, district.tanks, result.tanks)
+        except ConfigError as e:
+            raise ConfigError(f"MINQING_THINK_TANKS: {path}: {e}") from e
+        print(f"已写入 {path}，原文件存为 {backup}。Written; the old file is kept as {backup}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(prog="bot.py", description=__doc__)
@@ -238,6 +301,30 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("tank")
     add.add_argument("--name")
     add.add_argument("--station")
+    keywords = sub.add_parser("keywords", help="the routing keywords")
+    keywords_sub = keywords.add_subparsers(dest="keywords_command", required=True)
+    sug = keywords_sub.add_parser(
+        "suggest", help="suggest keyword weights from people's routing corrections"
+    )
+    sug.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the changes into the tanks file (MINQING_THINK_TANKS)",
+    )
+    sug.add_argument(
+        "--min-support",
+        type=int,
+        default=2,
+        metavar="N",
+        help="cases a new keyword needs (default 2)",
+    )
+    sug.add_argument(
+        "--max-change",
+        type=float,
+        default=1.0,
+        metavar="W",
+        help="most a weight may move (default 1.0)",
+    )
     return p
 
 
@@ -264,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_purge(settings, args.older_than))
         if command == "member":
             return asyncio.run(run_member_add(settings, args))
+        if command == "keywords":
+            return run_keywords(settings, args)
         return asyncio.run(run_bot(settings))
     except (SettingsError, ConfigError) as e:
         print(f"minqing: {e}", file=sys.stderr)

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    # The outbox sender's pace: Telegram's limits (30 messages a second in all, about one a
+    # second per chat with bursts of 3). Raise them only for a local Bot API or a benchmark.
+    send_rate: float = Field(default=30.0, gt=0)
+    chat_rate: float = Field(default=1.0, gt=0)
+    chat_burst: float = Field(default=3.0, ge=1)
+    # How many chats are handled at once (and so how many HTTP connections the bot keeps).
+    concurrency: int = Field(default=32, ge=1, le=4096)
 
     @field_validator("coordinators", mode="before")
     @classmethod

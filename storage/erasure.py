@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
-
+from storage.buffer import BufferedConnection
 from storage.db import to_ms
 
 TOMBSTONE = ("erased", "erased")
@@ -18,7 +17,7 @@ SCRUB_CASES = (
 class SqlErasure:
     """Bulk erasure inside a unit of work."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def _tombstone(self, now: datetime) -> int:

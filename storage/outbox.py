@@ -5,24 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from core.messages import OUTBOUND, Outbound
+from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
 
 
 class SqlOutbox:
     """Core's side of the outbox: queue messages, find a delivered message's case."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
+        self._next_id: int | None = None
 
     async def add(self, message: Outbound, now: datetime) -> int:
-        """Queue a message; returns its outbox id."""
-        cursor = await self.conn.execute(
-            "INSERT INTO outbox (channel, chat_id, kind, payload, key, case_id, created_at,"
-            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
+        ids can be handed out here and the rows written in one batch."""
+        if self._next_id is None:
+            rows = list(
+                await self.conn.execute_fetchall(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+                )
+            )
+            self._next_id = (int(rows[0][0]) if rows else 0) + 1
+        row_id, self._next_id = self._next_id, self._next_id + 1
+        self.conn.queue(
+            "INSERT INTO outbox (id, channel, chat_id, kind, payload, key, case_id, created_at,"
+            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                row_id,
                 message.channel,
                 message.chat_id,
                 message.kind.value,
@@ -33,15 +43,14 @@ class SqlOutbox:
                 to_ms(now),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        return row_id
 
     async def case_of_message(self, channel: str, chat_id: str, message_id: int) -> int | None:
         """The case a delivered message belongs to, if any."""
-        async with self.conn.execute(
+        row = await self.conn.fetchone(
             "SELECT case_id FROM outbox WHERE channel = ? AND chat_id = ? AND message_id = ?",
             (channel, chat_id, message_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return row[0] if row else None
 
     async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from core.models import Correction, Invite
+from storage.buffer import BufferedConnection
 from storage.db import from_ms, to_ms
 
 
 class SqlInvites:
     """One-time membership invitations."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def add(self, invite: Invite) -> None:
         """Store a new invitation."""
-        await self.conn.execute(
+        self.conn.queue(
             "INSERT INTO invites (code, tank, station, created_by, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -33,12 +32,11 @@ class SqlInvites:
 
     async def get(self, code: str) -> Invite | None:
         """The invitation with this code, if any."""
-        async with self.conn.execute(
+        row = await self.conn.fetchone(
             "SELECT code, tank, station, created_by, created_at, expires_at, used_by, used_at"
             " FROM invites WHERE code = ?",
             (code,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         return Invite(
@@ -64,12 +62,12 @@ class SqlInvites:
 class SqlCorrections:
     """Routing decisions made by people."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def add(self, correction: Correction) -> None:
         """Store one."""
-        await self.conn.execute(
+        self.conn.queue(
             "INSERT INTO corrections (case_id, text, old_tank, new_tank, actor_id, reason, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -98,7 +96,7 @@ class SqlCorrections:
 class SqlDigestLog:
     """Digests already sent."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def first_time(self, kind: str, period: str, person_id: int, now: datetime) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from core.models import Case, CaseEvent, CaseStatus, DialogState, KeywordHit, Person, Role
+from storage.buffer import BufferedConnection
 from storage.db import from_ms, to_ms
 
 PERSON_COLUMNS = (
@@ -37,15 +39,17 @@ def person_of(row: aiosqlite.Row) -> Person:
 
 
 class SqlPeople:
-    """People in SQLite."""
+    """People in SQLite. Lists of members and coordinators are remembered for the unit of work
+    (which holds the writer lock, so only it can change them) until it changes a person."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
+        self._lists: dict[tuple[str, str | None], list[Person]] = {}
+        self._by_id: dict[int, Person | None] = {}
 
     async def _one(self, where: str, params: tuple[Any, ...]) -> Person | None:
         sql = f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}"
-        async with self.conn.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = await self.conn.fetchone(sql, params)
         return person_of(row) if row else None
 
     async def _many(self, where: str, params: tuple[Any, ...]) -> list[Person]:
@@ -55,7 +59,9 @@ class SqlPeople:
 
     async def get(self, person_id: int) -> Person | None:
         """The person with this id, if any."""
-        return await self._one("id = ?", (person_id,))
+        if person_id not in self._by_id:
+            self._by_id[person_id] = await self._one("id = ?", (person_id,))
+        return copy.copy(self._by_id[person_id])
 
     async def by_external(self, channel: str, external_id: str) -> Person | None:
         """The person known by this channel's user id, if any."""
@@ -70,16 +76,23 @@ class SqlPeople:
             (*self._values(person), to_ms(now)),
         )
         person.id = int(cursor.lastrowid or 0)
+        self._forget()
         return person
 
     async def update(self, person: Person) -> None:
         """Store a person's changed fields."""
-        await self.conn.execute(
+        self._forget()
+        self.conn.queue(
             "UPDATE people SET channel = ?, external_id = ?, chat_id = ?, name = ?, username = ?,"
             " locale = ?, role = ?, tank = ?, station = ?, active = ?, reachable = ?, phone = ?"
             " WHERE id = ?",
             (*self._values(person), person.id),
         )
+
+    def _forget(self) -> None:
+        """Drop what was remembered: a person changed."""
+        self._lists.clear()
+        self._by_id.clear()
 
     @staticmethod
     def _values(p: Person) -> tuple[Any, ...]:
@@ -101,12 +114,20 @@ class SqlPeople:
     async def members(self, tank: str | None = None) -> list[Person]:
         """Active members, of one tank or of all."""
         if tank is None:
-            return await self._many("role = 'member' AND active = 1", ())
-        return await self._many("role = 'member' AND active = 1 AND tank = ?", (tank,))
+            return await self._listed(("members", None), "role = 'member' AND active = 1", ())
+        where = "role = 'member' AND active = 1 AND tank = ?"
+        return await self._listed(("members", tank), where, (tank,))
 
     async def coordinators(self) -> list[Person]:
         """Everyone with the coordinator role."""
-        return await self._many("role = 'coordinator' AND active = 1", ())
+        return await self._listed(("coordinators", None), "role = 'coordinator' AND active = 1", ())
+
+    async def _listed(
+        self, key: tuple[str, str | None], where: str, params: tuple[Any, ...]
+    ) -> list[Person]:
+        if key not in self._lists:
+            self._lists[key] = await self._many(where, params)
+        return [copy.copy(p) for p in self._lists[key]]
 
 
 CASE_COLUMNS = (
@@ -201,7 +222,7 @@ def case_values(c: Case) -> tuple[Any, ...]:
 class SqlCases:
     """Cases in SQLite."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def add(self, case: Case) -> Case:
@@ -218,15 +239,14 @@ class SqlCases:
     async def get(self, case_id: int) -> Case | None:
         """The case with this number, if any."""
         sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
-        async with self.conn.execute(sql, (case_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.conn.fetchone(sql, (case_id,))
         return case_of(row) if row else None
 
     async def update(self, case: Case) -> None:
         """Store a case's changed fields."""
         columns = CASE_COLUMNS.split(", ", 1)[1]
         assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
-        await self.conn.execute(
+        self.conn.queue(
             f"UPDATE cases SET {assignments} WHERE id = ?",
             (*case_values(case), case.id),
         )
@@ -267,12 +287,12 @@ class SqlCases:
 class SqlEvents:
     """Case timelines in SQLite."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def add(self, event: CaseEvent) -> None:
         """Append an event to its case's timeline."""
-        await self.conn.execute(
+        self.conn.queue(
             "INSERT INTO case_events (case_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?)",
             (
                 event.case_id,
@@ -306,15 +326,14 @@ class SqlEvents:
 class SqlDialogs:
     """Conversation state per chat in SQLite."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def get(self, channel: str, chat_id: str) -> DialogState:
         """The chat's state; idle when there is none."""
-        async with self.conn.execute(
+        row = await self.conn.fetchone(
             "SELECT state, data FROM dialogs WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return DialogState(channel, chat_id)
         return DialogState(channel, chat_id, row["state"], json.loads(row["data"]))
@@ -322,12 +341,12 @@ class SqlDialogs:
     async def save(self, state: DialogState, now: datetime) -> None:
         """Store the chat's state; an idle state with no data is removed."""
         if state.state == "idle" and not state.data:
-            await self.conn.execute(
+            self.conn.queue(
                 "DELETE FROM dialogs WHERE channel = ? AND chat_id = ?",
                 (state.channel, state.chat_id),
             )
             return
-        await self.conn.execute(
+        self.conn.queue(
             "INSERT INTO dialogs (channel, chat_id, state, data, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, chat_id) DO UPDATE SET state = excluded.state,"
             " data = excluded.data, updated_at = excluded.updated_at",
@@ -344,7 +363,7 @@ class SqlDialogs:
 class SqlUpdateLog:
     """Handled update ids in SQLite."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
     async def first_time(self, channel: str, update_id: int, now: datetime) -> bool:

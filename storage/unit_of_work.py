@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+from storage.buffer import BufferedConnection
 from storage.db import Database
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutbox
@@ -17,7 +18,7 @@ class SqliteUnitOfWork:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        conn = db.conn
+        self.conn = conn = BufferedConnection(db.conn)
         self.people = SqlPeople(conn)
         self.cases = SqlCases(conn)
         self.events = SqlEvents(conn)
@@ -48,13 +49,15 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._done:
+                self.conn.discard()
                 await self.db.conn.execute("ROLLBACK")
                 self.queued.clear()
         finally:
             self.db.lock.release()
 
     async def commit(self) -> None:
-        """Make every change of this unit durable."""
+        """Make every change of this unit durable (held-back writes first)."""
+        await self.conn.flush()
         await self.db.conn.execute("COMMIT")
         self._done = True
 

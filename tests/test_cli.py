@@ -66,4 +66,15 @@ def test_settings_parse_coordinators_and_keep_the_token_secret() -> None:
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "migrate")
-    assert result.returncode == 0 and "schema version 1" in result.stdout
+    assert result.returncode == 0 and "schema version 2" in result.stdout
+
+
+def test_the_sender_pace_and_concurrency_are_settings() -> None:
+    settings = load_settings(send_rate="1000", chat_rate="50", chat_burst="5", concurrency="64")
+    assert (settings.send_rate, settings.chat_rate, settings.chat_burst) == (1000, 50, 5)
+    assert settings.concurrency == 64
+    defaults = load_settings()
+    assert (defaults.send_rate, defaults.chat_rate, defaults.chat_burst) == (30, 1, 3)
+    assert defaults.concurrency == 32
+    with pytest.raises(SettingsError, match="MINQING_SEND_RATE"):
+        load_settings(send_rate="0")

@@ -60,7 +60,12 @@ CREATE INDEX cases_by_status ON cases (status, tank);
 CREATE INDEX cases_by_assignee ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
 CREATE INDEX cases_to_check ON cases (next_check_at) WHERE next_check_at IS NOT NULL;
 CREATE INDEX cases_by_due ON cases (due_at) WHERE due_at IS NOT NULL;
-CREATE INDEX cases_by_created ON cases (created_at);
+-- Every column /stats reads, after the creation time its windows select by: the figures of a
+-- window come from this index alone, never from the cases' rows with their texts.
+CREATE INDEX cases_for_stats ON cases (
+    created_at, status, tank, rating, claimed_at, first_reply_at, resolved_at, due_at,
+    waiting_since
+);
 
 CREATE TABLE case_events (
     id       INTEGER PRIMARY KEY,

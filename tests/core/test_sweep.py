@@ -194,3 +194,28 @@ def test_sweep_reached_counts_rungs(clock: Clock) -> None:
     assert sweep.reached(case, clock.advance(hours=1)) == 1
     assert sweep.reached(case, clock.advance(hours=6)) == 2
     assert sweep.reached(case, clock.advance(hours=6)) == 3
+
+
+async def test_a_large_sweep_goes_in_short_transactions_and_misses_nothing(
+    service: Service,
+    state: MemoryState,
+    fetch: Fetch,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await staff(service, fetch)
+    for i in range(5):
+        await file_concern(Chat(service, fetch, f"80{i}"), "老板拖欠工资三个月了")
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    opened = []
+    open_unit = service.open_unit
+
+    def counted() -> MemoryUnitOfWork:
+        opened.append(1)
+        return open_unit()  # type: ignore[return-value]
+
+    service.open_unit = counted
+    clock.advance(hours=19)
+    await run_sweep(service, fetch)
+    assert len(opened) == 3  # 2 + 2 + 1 cases, each batch its own transaction
+    assert [case.remind_level for case in state.cases.values()] == [1] * 5

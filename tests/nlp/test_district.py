@@ -1,33 +1,115 @@
-"""The district's hand-made lists on concerns written the way residents write them."""
+"""The district's hand-made lists on concerns written the way residents write them.
+
+Two kinds of labelled sets live in tests/data: the tuning sets (district_concerns.csv and
+district_tuning.csv), which the lists were fitted to, and the held-out sets, written before
+the lists were scored on them, which measure how the lists do on concerns they never saw.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from nlp.classifier import KeywordClassifier
-from nlp.dataset import read_examples
-from nlp.evaluate import score
+from nlp.dataset import Example, read_examples
+from nlp.evaluate import Report, score
 from tests.nlp.conftest import DATA
 
 CONCERNS = DATA / "district_concerns.csv"
+TUNING = DATA / "district_tuning.csv"
+LABELS = {"law", "economy", "agriculture", "triage"}
 
 
-def test_the_set_is_balanced_with_enough_triage() -> None:
-    labels = [e.label for e in read_examples(CONCERNS)]
+def _examples(*paths: Path) -> list[Example]:
+    return [e for path in paths for e in read_examples(path)]
+
+
+def _report(district: KeywordClassifier, examples: list[Example]) -> Report:
+    return score([e.label for e in examples], [district.classify(e.text).tank for e in examples])
+
+
+def wrong_tank_share(report: Report) -> float:
+    """The share of concerns given to a tank that is not theirs (a triage miss is not counted)."""
+    wrong = sum(
+        n
+        for label, row in report.confusion.items()
+        for guess, n in row.items()
+        if guess not in (label, "triage")
+    )
+    return wrong / report.messages
+
+
+@pytest.mark.parametrize("path", [CONCERNS, TUNING], ids=lambda p: p.name)
+def test_each_set_is_balanced_with_enough_triage(path: Path) -> None:
+    labels = [e.label for e in read_examples(path)]
     assert len(labels) >= 150
-    assert set(labels) == {"law", "economy", "agriculture", "triage"}
-    assert min(labels.count(x) for x in set(labels)) >= 40
+    assert set(labels) == LABELS
+    assert min(labels.count(x) for x in LABELS) >= 40
 
 
-def test_config_lists_reach_ninety_percent(district: KeywordClassifier) -> None:
-    examples = read_examples(CONCERNS)
-    report = score([e.label for e in examples], [district.classify(e.text).tank for e in examples])
+def test_the_sets_share_no_concern() -> None:
+    texts = [e.text for e in _examples(*DATA.glob("district_*.csv"))]
+    assert len(texts) == len(set(texts))
+
+
+def test_config_lists_reach_ninety_percent_on_the_tuning_sets(
+    district: KeywordClassifier,
+) -> None:
+    report = _report(district, _examples(CONCERNS, TUNING))
     assert report.accuracy >= 0.9, report.confusion
     # Other fields go to triage rather than to a wrong tank.
     assert report.per_label["triage"].recall >= 0.9
+    assert wrong_tank_share(report) <= 0.03, report.confusion
 
 
 def test_everyday_concerns_land_right(district: KeywordClassifier) -> None:
     assert district.classify("老板拖欠工资三个月了，想申请劳动仲裁").tank == "law"
+    assert district.classify("包工头跑了，工钱一分没给").tank == "law"
     assert district.classify("银行的授信额度太低，小店周转不开").tank == "economy"
+    assert district.classify("想开个早点铺，营业执照咋办").tank == "economy"
     assert district.classify("村里的冷链仓库一直没用起来").tank == "agriculture"
+    assert district.classify("苞米收了卖不出去，收粮的压价").tank == "agriculture"
     assert district.classify("老旧小区改造啥时候轮到我们").tank is None
     assert district.classify("去年的取暖补贴到现在也没发").tank is None
+
+
+def test_words_of_other_fields_need_company(district: KeywordClassifier) -> None:
+    # Each is a tank's word, but these concerns belong to the coordinators.
+    assert district.classify("退休工资啥时候能涨").tank is None
+    assert district.classify("银行门口的取款机坏了").tank is None
+    assert district.classify("超市门口车停得乱七八糟").tank is None
+
+
+# The held-out sets and their floors: each set's accuracy when it was first scored, before any
+# list was tuned on it, less about three points (config/think_tanks.toml records the figures).
+# district_holdout.csv: 0.932; district_holdout2.csv: 0.743 (both were later tuned on);
+# district_holdout3.csv: 0.780, never tuned on. Raise a floor when the lists honestly improve on a
+# set they were not tuned on; never tune the lists on these sets' misses to pass.
+HELD_OUT_FLOORS = {
+    "district_holdout.csv": 0.90,
+    "district_holdout2.csv": 0.72,
+    "district_holdout3.csv": 0.75,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))
+def test_each_held_out_set_is_balanced(name: str) -> None:
+    labels = [e.label for e in read_examples(DATA / name)]
+    assert len(labels) >= 80
+    assert set(labels) == LABELS
+    assert labels.count("triage") >= 0.25 * len(labels)
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT_FLOORS))
+def test_config_lists_keep_their_held_out_floor(district: KeywordClassifier, name: str) -> None:
+    report = _report(district, read_examples(DATA / name))
+    assert report.accuracy >= HELD_OUT_FLOORS[name], report.confusion
+    # A miss should go to a coordinator, not to the wrong members.
+    assert wrong_tank_share(report) <= 0.08, report.confusion
+
+
+def test_held_out_concerns_rarely_reach_a_wrong_tank(district: KeywordClassifier) -> None:
+    report = _report(district, _examples(*(DATA / name for name in sorted(HELD_OUT_FLOORS))))
+    assert wrong_tank_share(report) <= 0.06, report.confusion
+    assert report.per_label["triage"].recall >= 0.95, report.confusion

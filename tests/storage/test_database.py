@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,18 @@ async def test_a_cancelled_wait_for_the_writer_passes_the_turn_on(db: Database) 
     assert lock.locked()
     lock.release()
     assert not lock.locked()
+
+
+async def test_a_long_report_does_not_hold_up_the_senders_reads(db: Database) -> None:
+    """The read side has a connection of its own: while a coordinator's report runs (here held
+    open on purpose), the outbox sender still reads what to deliver."""
+    assert db.views is not db.reader and db.views is not db.conn
+    release = threading.Event()
+    await db.views.create_function("held_report", 0, lambda: release.wait(30))
+    report = asyncio.create_task(db.views.execute_fetchall("SELECT held_report()"))
+    try:
+        async with asyncio.timeout(10):  # an upper bound only: it answers at once
+            assert await OutboxStore(db, "telegram").pending() == []
+    finally:
+        release.set()
+        await report

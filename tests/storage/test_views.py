@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from core.context import District
 from core.service import Service
 from storage.db import Database
+from storage.stats import COUNTS
+from storage.views import BRIEF, OVERDUE
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -97,3 +101,65 @@ async def test_assign_to_a_member_and_remove_a_member(service: Service, db: Data
     assert "1 件" in removed[-1].text
     assert "#1" in (await zhang.command("pending"))[0].text
     assert "权限" in (await li.command("pending"))[0].text
+
+
+async def plan_of(db: Database, sql: str, *params: object) -> list[str]:
+    """SQLite's query plan for sql, one line per step."""
+    rows = await db.reader.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
+    return [str(row[3]) for row in rows]
+
+
+async def test_overdue_walks_the_deadline_index_instead_of_sorting_every_open_case(
+    db: Database,
+) -> None:
+    sql = f"{BRIEF} WHERE {OVERDUE} ORDER BY c.due_at LIMIT ?"
+    plan = await plan_of(db, sql, 0, 30)
+    assert any("cases_by_due" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_a_windows_figures_come_from_the_stats_index_alone(db: Database) -> None:
+    counts = await plan_of(db, COUNTS, 0)
+    assert any("COVERING INDEX cases_for_stats" in step for step in counts), counts
+    median = await plan_of(
+        db,
+        "SELECT (claimed_at - created_at) / 60000 AS bucket, count(*) FROM cases"
+        " WHERE created_at >= ? AND claimed_at IS NOT NULL GROUP BY bucket",
+        0,
+    )
+    assert any("COVERING INDEX cases_for_stats" in step for step in median), median
+
+
+async def test_all_time_tallies_agree_with_counting_every_case(
+    service: Service, db: Database, clock: Clock
+) -> None:
+    """The triggers' tallies give the same figures as the cases themselves, after every kind of
+    change: filing, claiming, replying, transfers, resolving, rating, reopening, erasure."""
+    fetch = sqlite_fetch(db)
+    zhang, _, wang, zhao = await staff(service, fetch)
+    texts = ["老板拖欠工资三个月了", "申请贷款被拒绝了", "大棚补贴没发", "小区路灯坏了一个月"]
+    residents = [Chat(service, fetch, f"60{i}") for i in range(8)]
+    for i, resident in enumerate(residents):
+        clock.advance(minutes=37)
+        await file_concern(resident, texts[i % 4])
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    clock.advance(hours=5)
+    await zhang.command("reply", "1 收到")
+    await zhang.command("resolve", "1 已追回")
+    residents[0].inbox.extend(to("600", zhang.everyone))
+    await residents[0].press("不满意")
+    await wang.send(callback_id="q", callback_data="case:claim:2")
+    clock.advance(days=4)
+    await wang.command("transfer", "2 法律 其实是合同纠纷")
+    await zhang.send(callback_id="q", callback_data="case:claim:5")
+    await zhang.command("resolve", "5 已处理")
+    residents[4].inbox.extend(to("604", zhang.everyone))
+    await residents[4].press("满意")
+    await zhao.command("assign", "4 经济")
+    await residents[4].command("forgetme")
+    await residents[4].press("确认删除")
+    hours = {"law": 72.0, "economy": 72.0, "agriculture": 72.0, None: 72.0}
+    all_time = await service.views.stats(None, clock.now, hours)
+    counted = await service.views.stats(datetime(1970, 1, 2, tzinfo=UTC), clock.now, hours)
+    assert all_time == counted
+    assert all_time.total == 8 and all_time.ratings == {"poor": 1, "good": 1}
