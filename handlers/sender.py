@@ -54,24 +54,27 @@ class Transport(Protocol):
 
 
 class RateLimiter:
-    """A token bucket: `rate` per second, bursts of up to `burst`."""
+    """A token bucket: `rate` per second, bursts of up to `burst`. Waiters are served in the
+    order they came, so under a backlog no chat waits much longer than the others."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate, self.burst = rate, burst
         self.tokens = burst
         self.stamp = 0.0
+        self._line = asyncio.Lock()  # first come, first served
 
     async def acquire(self) -> None:
         """Wait for a token and take it."""
         loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await asyncio.sleep((1 - self.tokens) / self.rate)
+        async with self._line:
+            while True:
+                now = loop.time()
+                self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+                self.stamp = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
 
 
 def _utcnow() -> datetime:

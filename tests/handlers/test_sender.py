@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterable
 
 from core.messages import Kind, Outbound
-from handlers.sender import OutboxSender, Rejected, RetryLater, Unreachable
+from handlers.sender import OutboxSender, RateLimiter, Rejected, RetryLater, Unreachable
 from storage.db import Database
 from storage.outbox import OutboxStore
 from storage.unit_of_work import unit_factory
@@ -217,3 +218,20 @@ async def test_a_hung_call_gives_its_turn_up(db: Database, clock: Clock) -> None
     await asyncio.wait_for(s.drain(), 5)
     await s.stop()
     assert transport.delivered == [("fast", "b"), ("slow", "a")]
+
+
+async def test_the_rate_limit_serves_waiters_in_turn() -> None:
+    # Under a backlog every chat's worker waits for the shared limit: none may be passed over
+    # again and again while others go round (a resident waited 26 s for one message so).
+    limiter = RateLimiter(rate=500.0, burst=1.0)
+    order: list[int] = []
+
+    async def worker(n: int) -> None:
+        for _ in range(10):
+            await limiter.acquire()
+            order.append(n)
+
+    await asyncio.gather(*(worker(n) for n in range(4)))
+    for n in range(4):
+        turns = [-1] + [i for i, w in enumerate(order) if w == n]
+        assert max(b - a for a, b in itertools.pairwise(turns)) <= 5, order
