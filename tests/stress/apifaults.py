@@ -82,8 +82,8 @@ async def run(scale: Scale, workdir: Path, seed: int) -> list[Row]:
                 str(count),
                 f"{len(stuck)} residents stuck, {len(lost_updates)} updates never handled",
                 not stuck and not lost_updates and staff_ok and check == "ok" and code == 0,
-                f"{crowd.ledger.resends} times someone sent again after {PATIENCE:.0f} s of "
-                f"silence; integrity {check}",
+                f"sent again after {PATIENCE:.0f} s of silence: {crowd.ledger.resends}; "
+                f"integrity {check}",
             ),
         ]
         if server.errors:

@@ -227,8 +227,8 @@ def crash_rows(
             str(len(residents)),
             f"{len(unfinished)} residents stuck",
             not unfinished,
-            f"{crowd.ledger.resends} times someone had to send again after {scale.patience:.0f} s "
-            f"of silence; staff finished: {yes(staff_ok)}",
+            f"sent again after {scale.patience:.0f} s of silence: {crowd.ledger.resends}; "
+            f"members and coordinator finished their work: {yes(staff_ok)}",
         ),
         Row(
             "Updates fetched from the Bot API but not handled when the bot was killed",
