@@ -131,7 +131,10 @@ async def run_bot(settings: Settings) -> int:
         scheduler.start()
 
     limits = SendLimits(
-        rate=settings.send_rate, chat_rate=settings.chat_rate, chat_burst=settings.chat_burst
+        rate=settings.send_rate,
+        chat_rate=settings.chat_rate,
+        chat_burst=settings.chat_burst,
+        sends_in_flight=settings.sends_in_flight,
     )
     channel = TelegramChannel(
         service,
@@ -190,14 +193,15 @@ async def run_backup(settings: Settings, target: Path) -> int:
     return 0
 
 
-def run_restore(settings: Settings, source: Path, force: bool) -> int:
-    """Replace the database with a backup (stop the bot first)."""
+def run_restore(settings: Settings, source: Path, force: bool, skip: int) -> int:
+    """Replace the database with a backup (stop the bot first). Case numbers go on `skip` past
+    the backup's last, so numbers residents were given after the backup are never reused."""
     if Path(settings.database).exists() and not force:
         raise SettingsError(
             f"MINQING_DATABASE: {settings.database} exists; add --force to replace it"
         )
-    asyncio.run(Database.restore(source, settings.database))
-    print(f"restored {source} into {settings.database}")
+    last = asyncio.run(Database.restore(source, settings.database, skip))
+    print(f"restored {source} into {settings.database}; the next case is #{last + 1}")
     return 0
 
 
@@ -292,6 +296,13 @@ def parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("path", type=Path)
     restore.add_argument("--force", action="store_true")
+    restore.add_argument(
+        "--skip-numbers",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="continue case numbers N past the backup's last (default 1000)",
+    )
     purge = sub.add_parser("purge", help="erase identity from old closed cases")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     member = sub.add_parser("member", help="manage members")
@@ -346,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             return asyncio.run(run_backup(settings, args.path))
         if command == "restore":
-            return run_restore(settings, args.path, args.force)
+            return run_restore(settings, args.path, args.force, args.skip_numbers)
         if command == "purge":
             return asyncio.run(run_purge(settings, args.older_than))
         if command == "member":

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30.0, gt=0)
     chat_rate: float = Field(default=1.0, gt=0)
     chat_burst: float = Field(default=3.0, ge=1)
+    # New messages out at once but not yet recorded as sent: what a crash can repeat.
+    sends_in_flight: int = Field(default=1, ge=1, le=64)
     # How many chats are handled at once (and so how many HTTP connections the bot keeps).
     concurrency: int = Field(default=32, ge=1, le=4096)
 

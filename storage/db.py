@@ -188,8 +188,9 @@ class Database:
         return int(pages[0]) if pages else 0
 
     @staticmethod
-    async def restore(source: str | Path, target: str | Path) -> None:
-        """Replace the database at target with a checked copy of a backup."""
+    async def restore(source: str | Path, target: str | Path, skip_numbers: int = 0) -> int:
+        """Replace the database at target with a checked copy of a backup, its case numbers
+        moved on by skip_numbers; returns the last case number now taken."""
         src = await aiosqlite.connect(str(source))
         try:
             async with src.execute("PRAGMA integrity_check") as cursor:
@@ -197,9 +198,10 @@ class Database:
             if row is None or row[0] != "ok":
                 raise RuntimeError(f"{source} is not a sound database: {row}")
             await asyncio.to_thread(_remove_journal, Path(target))
-            dst = await aiosqlite.connect(str(target))
+            dst = await aiosqlite.connect(str(target), isolation_level=None)
             try:
                 await src.backup(dst)
+                return await _skip_case_numbers(dst, max(0, skip_numbers))
             finally:
                 await dst.close()
         finally:
@@ -218,6 +220,18 @@ async def _pragma(conn: aiosqlite.Connection, sql: str) -> None:
     """Run a pragma and close its cursor, so no statement stays open on the connection."""
     async with conn.execute(sql):
         pass
+
+
+async def _skip_case_numbers(conn: aiosqlite.Connection, skip: int) -> int:
+    """Move the next case number on; returns the last number now taken."""
+    rows = list(await conn.execute_fetchall("SELECT seq FROM sqlite_sequence WHERE name = 'cases'"))
+    last = (int(rows[0][0]) if rows else 0) + skip
+    if skip:
+        await conn.execute("BEGIN IMMEDIATE")
+        await conn.execute("DELETE FROM sqlite_sequence WHERE name = 'cases'")
+        await conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cases', ?)", (last,))
+        await conn.execute("COMMIT")
+    return last
 
 
 def _remove_journal(path: Path) -> None:

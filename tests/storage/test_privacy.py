@@ -117,13 +117,16 @@ async def test_backup_while_running_and_restore_drill(
         assert await db.backup(tmp_path / "copy.db") > 0
         await uow.commit()
     await db.close()
-    await Database.restore(tmp_path / "copy.db", tmp_path / "restored.db")
+    assert await Database.restore(tmp_path / "copy.db", tmp_path / "restored.db", 1000) == 1001
     restored = await Database.open(tmp_path / "restored.db")
     async with unit_factory(restored)() as uow:
         case = await uow.cases.get(1)
         events = await uow.events.for_case(1)
     assert case is not None and case.text == "老板拖欠工资三个月了"
     assert [e.kind for e in events] == ["created"]  # the uncommitted note is not in the copy
+    service = sqlite_service(restored, district, classifier, clock)
+    ack = await file_concern(Chat(service, sqlite_fetch(restored), "2"), "工资又被拖欠了")
+    assert "#1002" in ack  # numbers given out after the backup are never given out again
     await restored.close()
 
 
