@@ -151,7 +151,7 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     if assignee is not None:
         key = "member_reopened" if rating == "poor" else "member_rated"
         label = t(assignee.locale, f"rating_{rating}")
-        text = assignee_text(assignee.locale, key, case, rating=label)
+        text = case_text(assignee.locale, key, case, rating=label)
         await turn.send_to(assignee, text, buttons=notices.assignee_buttons(assignee.locale, case))
     if rating == "poor":
         who = assignee.name if assignee else "-"
@@ -161,7 +161,7 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     await turn.reply(turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt"))
 
 
-def assignee_text(locale: str, key: str, case: Case, **kw: str) -> str:
+def case_text(locale: str, key: str, case: Case, **kw: str) -> str:
     """A catalogue text about a case, in someone else's locale."""
     return t(locale, key, ref=case.ref, **kw)
 
@@ -236,10 +236,10 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return
         sender = case.contact_name if not case.anonymous and case.contact_name else None
-        who = sender or assignee_text(assignee.locale, "anonymous_resident", case)
-        body = assignee_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
+        who = sender or case_text(assignee.locale, "anonymous_resident", case)
+        body = case_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
         reply = Button(
-            text=assignee_text(assignee.locale, "btn_reply", case),
+            text=case_text(assignee.locale, "btn_reply", case),
             data=callbacks.pack("case", "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
@@ -253,11 +253,11 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
     if resident is not None:
         tank = turn.district.tank_name(case.tank, resident.locale)
         key = "to_resident_question" if question else "to_resident"
-        body = assignee_text(
+        body = case_text(
             resident.locale, key, case, tank=tank, member=turn.person.name, text=notices.quote(text)
         )
         reply = Button(
-            text=assignee_text(resident.locale, "btn_reply", case),
+            text=case_text(resident.locale, "btn_reply", case),
             data=callbacks.pack("case", "reply", case.id),
         )
         await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)
@@ -269,9 +269,7 @@ async def resolve(turn: Turn, case: Case, summary: str) -> None:
     await record(turn, case, lifecycle.resolve(case, turn.person, summary, turn.now))
     resident = await turn.uow.people.get(case.resident_id)
     if resident is not None:
-        body = assignee_text(
-            resident.locale, "resident_resolved", case, text=notices.quote(summary)
-        )
+        body = case_text(resident.locale, "resident_resolved", case, text=notices.quote(summary))
         await turn.send_to(
             resident, body, buttons=notices.rating_buttons(resident.locale, case), case_id=case.id
         )
@@ -287,7 +285,7 @@ async def comment(turn: Turn, case: Case, text: str) -> None:
     )
     assignee = await turn.uow.people.get(case.assignee_id) if case.assignee_id else None
     if assignee is not None:
-        body = assignee_text(assignee.locale, "member_comment", case, text=notices.quote(text))
+        body = case_text(assignee.locale, "member_comment", case, text=notices.quote(text))
         await turn.send_to(assignee, body, case_id=case.id)
     await turn.reply(turn.t("comment_thanks"))
 

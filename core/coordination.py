@@ -153,7 +153,7 @@ async def assign(turn: Turn, state: DialogState) -> None:
             casework.correction(turn, case, old_tank, member.tank, reason)
         )
     events = await turn.uow.events.for_case(case.id)
-    text = casework.assignee_text(member.locale, "member_assigned", case) + "\n\n"
+    text = casework.case_text(member.locale, "member_assigned", case) + "\n\n"
     text += cards.case_timeline(
         member.locale, turn.district, case, events, contact=not case.anonymous
     )
