@@ -1,0 +1,1 @@
+"""The WeChat Official Account and WeCom protocol layer (see the full doc below)."""
