@@ -3,9 +3,10 @@
 Tokens expire (42001) or are revoked (40014); message/send takes text, markdown and template cards
 (button_interaction checked: task_id unique per app of [0-9a-zA-Z_-@] up to 128 bytes, 1-6 buttons
 with unique keys up to 1024 bytes) and answers a response_code for a card; a member press issues a
-new one; update_template_card consumes a code once, within 72 hours. A member outside the app gets
-81013; more than `per_member_per_minute` messages to one member 45009. A body with \\uXXXX escapes
-is accepted and its escapes are shown to the member as text, as WeCom does.
+new one; update_template_card consumes a code once, within 72 hours. An unknown member gets 81013,
+one moved out of the app's visible range errcode 0 with `invaliduser`; more than
+`per_member_per_minute` messages to one member get 45009. A body with \\uXXXX escapes is accepted
+and its escapes are shown to the member as text, as WeCom does.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class FakeWeComAPI(FakePlatform):
         self.corp_id, self.agent_id, self.secret = corp_id, agent_id, secret
         self.per_member_per_minute = per_member_per_minute
         self.members: dict[str, MemberState] = {}
+        self.outside: set[str] = set()  # members moved out of the app's visible range
         self.task_ids: dict[str, tuple[str, Card]] = {}  # task id -> (member, card)
         self.codes: dict[str, tuple[str, float]] = {}  # response code -> (task id, expires at)
         self.media: dict[str, tuple[bytes, str]] = {}
@@ -159,6 +161,8 @@ class FakeWeComAPI(FakePlatform):
         user_id = str(body.get("touser", ""))
         if user_id not in self.members:
             raise ApiFault(81013, "user & party & tag all invalid")
+        if user_id in self.outside:  # WeCom says ok, names the member invalid, delivers nothing
+            return ok(invaliduser=user_id, msgid="")
         state = self.members[user_id]
         recent = [d for d in state.received if d.at > self.clock() - 60]
         if len(recent) >= self.per_member_per_minute:

@@ -87,6 +87,11 @@ async def test_members_outside_the_app_and_rate_limits(
 ) -> None:
     with pytest.raises(Unreachable):
         await wecom.send_text("left.the.corp", "hi")
+    wecom_api.member("moved.away")
+    wecom_api.outside.add("moved.away")
+    with pytest.raises(Unreachable, match=r"moved\.away"):
+        await wecom.send_text("moved.away", "hi")
+    assert wecom_api.received("moved.away") == []
     wecom_api.member(ZHANG)
     wecom_api.per_member_per_minute = 2
     await wecom.send_text(ZHANG, "1")
