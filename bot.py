@@ -11,19 +11,21 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from config.settings import Settings, SettingsError, load_settings
-from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
+from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
 from core import membership
 from core.context import District
 from core.membership import MembershipError
-from core.models import Correction, ThinkTank
+from core.models import Correction, Person, Role, ThinkTank
 from core.ports import Classifier
 from core.service import Service
-from storage.db import Database
+from storage.backup import RestoreError, check_backup
+from storage.db import Database, migrations
 from storage.unit_of_work import unit_factory
 from storage.views import SqlViews
 
@@ -44,10 +46,12 @@ def load_district(settings: Settings) -> District:
     try:
         tanks = tuple(load_tanks(settings.think_tanks))
         triage = load_defaults(settings.think_tanks)
+        check_codes([t.code for t in tanks], "think tank")
     except ConfigError as e:
         raise ConfigError(f"MINQING_THINK_TANKS: {e}") from e
     try:
         stations = tuple(load_stations(settings.stations))
+        check_codes([s.code for s in stations], "station")
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
     quiet_start, quiet_end = settings.quiet
@@ -182,11 +186,13 @@ async def run_migrate(settings: Settings) -> int:
     return 0
 
 
-async def run_backup(settings: Settings, target: Path) -> int:
+async def run_backup(settings: Settings, target: Path, force: bool) -> int:
     """Copy the live database with SQLite's online backup, then check the copy."""
     db = await Database.open(settings.database)
     try:
-        pages = await db.backup(target)
+        pages = await db.backup(target, overwrite=force)
+    except FileExistsError as e:
+        raise SettingsError(f"{target} exists; add --force to replace it") from e
     finally:
         await db.close()
     print(f"backed up {settings.database} to {target} ({pages} pages, integrity ok)")
@@ -195,13 +201,20 @@ async def run_backup(settings: Settings, target: Path) -> int:
 
 def run_restore(settings: Settings, source: Path, force: bool, skip: int) -> int:
     """Replace the database with a backup (stop the bot first). Case numbers go on `skip` past
-    the backup's last, so numbers residents were given after the backup are never reused."""
-    if Path(settings.database).exists() and not force:
-        raise SettingsError(
-            f"MINQING_DATABASE: {settings.database} exists; add --force to replace it"
-        )
-    last = asyncio.run(Database.restore(source, settings.database, skip))
-    print(f"restored {source} into {settings.database}; the next case is #{last + 1}")
+    the backup's last, so numbers residents were given after the backup are never reused. The
+    backup is checked before anything is touched; the replaced file is kept beside it."""
+    if skip < 0:
+        raise SettingsError(f"--skip-numbers must be 0 or more, not {skip}")
+    check_backup(source, migrations()[-1][0])
+    target = Path(settings.database)
+    if target.exists() and not force:
+        raise SettingsError(f"MINQING_DATABASE: {target} exists; add --force to replace it")
+    kept = target.with_name(f"{target.name}.replaced-{utcnow():%Y%m%dT%H%M%SZ}")
+    existed = target.exists()
+    last = asyncio.run(Database.restore(source, target, skip, keep_as=kept))
+    print(f"restored {source} into {target}; the next case is #{last + 1}")
+    if existed:
+        print(f"the database it replaced is kept as {kept}")
     return 0
 
 
@@ -209,6 +222,8 @@ async def run_purge(settings: Settings, days: int) -> int:
     """Erase identity from cases closed more than `days` ago."""
     from core import privacy
 
+    if days < 0:
+        raise SettingsError(f"--older-than must be 0 or more days, not {days}")
     db = await Database.open(settings.database)
     try:
         count = await privacy.purge(unit_factory(db), utcnow(), days)
@@ -221,11 +236,16 @@ async def run_purge(settings: Settings, days: int) -> int:
 
 
 async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
-    """Make a Telegram user a member of a tank."""
+    """Make a Telegram user a member of a tank; says what changed. A station not given stays."""
     district = load_district(settings)
     db = await Database.open(settings.database)
     try:
         async with unit_factory(db)() as uow:
+            old = await uow.people.by_external("telegram", str(args.telegram_id))
+            before = replace(old) if old is not None else None
+            station = args.station
+            if station is None and before is not None:
+                station = before.station
             person = await membership.add_member(
                 uow,
                 district,
@@ -234,13 +254,35 @@ async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
                 args.tank,
                 utcnow(),
                 name=args.name,
-                station=args.station,
+                station=station,
             )
             await uow.commit()
     finally:
         await db.close()
-    print(f"member {args.telegram_id} ({person.name or '-'}) added to think tank {args.tank}")
+    print(member_change(str(args.telegram_id), before, person))
     return 0
+
+
+def member_change(who: str, before: Person | None, after: Person) -> str:
+    """One line saying what `member add` changed."""
+    label = f"member {who} ({after.name or '-'})"
+    if before is None or before.role != Role.MEMBER:
+        station = f", station {after.station}" if after.station else ""
+        return f"{label} added to think tank {after.tank}{station}"
+    changes = [
+        f"{what} {old or '-'} → {new or '-'}"
+        for what, old, new in (
+            ("think tank", before.tank, after.tank),
+            ("name", before.name, after.name),
+            ("station", before.station, after.station),
+        )
+        if old != new
+    ]
+    if not before.active:
+        changes.insert(0, "active again")
+    if not changes:
+        return f"{label}: nothing changed (think tank {after.tank}, station {after.station or '-'})"
+    return f"{label}: {'; '.join(changes)}"
 
 
 async def read_corrections(settings: Settings) -> list[Correction]:
@@ -288,14 +330,24 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="run the Telegram bot (polling)")
     console = sub.add_parser("console", help="the console demo: a seeded district, no token")
-    console.add_argument("--database", type=Path, default=Path("data/demo.db"))
+    console.add_argument(
+        "--database",
+        type=Path,
+        default=Path("data/demo.db"),
+        help="the demo's SQLite file (default data/demo.db)",
+    )
     console.add_argument("--fresh", action="store_true", help="start from an empty database")
     sub.add_parser("migrate", help="create or upgrade the database schema")
     backup = sub.add_parser("backup", help="copy the database safely while the bot runs")
-    backup.add_argument("path", type=Path)
+    backup.add_argument("path", type=Path, help="the file to write the checked copy to")
+    backup.add_argument("--force", action="store_true", help="replace the file if it exists")
     restore = sub.add_parser("restore", help="replace the database with a backup")
-    restore.add_argument("path", type=Path)
-    restore.add_argument("--force", action="store_true")
+    restore.add_argument("path", type=Path, help="the backup file (checked before anything)")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing database (kept beside it as <file>.replaced-<time>)",
+    )
     restore.add_argument(
         "--skip-numbers",
         type=int,
@@ -304,14 +356,20 @@ def parser() -> argparse.ArgumentParser:
         help="continue case numbers N past the backup's last (default 1000)",
     )
     purge = sub.add_parser("purge", help="erase identity from old closed cases")
-    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.add_argument(
+        "--older-than",
+        type=int,
+        required=True,
+        metavar="DAYS",
+        help="erase from cases closed at least DAYS days ago (0 or more)",
+    )
     member = sub.add_parser("member", help="manage members")
     member_sub = member.add_subparsers(dest="member_command", required=True)
     add = member_sub.add_parser("add", help="make a Telegram user a member of a think tank")
-    add.add_argument("telegram_id", type=int)
-    add.add_argument("tank")
-    add.add_argument("--name")
-    add.add_argument("--station")
+    add.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+    add.add_argument("tank", help="the think tank's code (e.g. law)")
+    add.add_argument("--name", help="the name colleagues and residents see")
+    add.add_argument("--station", help="the member's workstation code (kept if not given)")
     keywords = sub.add_parser("keywords", help="the routing keywords")
     keywords_sub = keywords.add_subparsers(dest="keywords_command", required=True)
     sug = keywords_sub.add_parser(
@@ -354,8 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_console(settings, args.database, args.fresh))
         if command == "migrate":
             return asyncio.run(run_migrate(settings))
+        if command in ("backup", "purge") and not Path(settings.database).exists():
+            raise SettingsError(f"MINQING_DATABASE: {settings.database} does not exist")
         if command == "backup":
-            return asyncio.run(run_backup(settings, args.path))
+            return asyncio.run(run_backup(settings, args.path, args.force))
         if command == "restore":
             return run_restore(settings, args.path, args.force, args.skip_numbers)
         if command == "purge":
@@ -365,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "keywords":
             return run_keywords(settings, args)
         return asyncio.run(run_bot(settings))
-    except (SettingsError, ConfigError) as e:
+    except (SettingsError, ConfigError, RestoreError) as e:
         print(f"minqing: {e}", file=sys.stderr)
         return 2
     except MembershipError as e:
