@@ -297,7 +297,7 @@ async def read_corrections(settings: Settings) -> list[Correction]:
 
 def run_keywords(settings: Settings, args: argparse.Namespace) -> int:
     """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
-    from nlp import suggest, tomledit
+    from nlp import suggest, tankfile
 
     if args.min_support < 1 or not args.max_change > 0:
         raise SettingsError("--min-support must be at least 1 and --max-change above 0")
@@ -317,7 +317,7 @@ def run_keywords(settings: Settings, args: argparse.Namespace) -> int:
         print(f"加 --apply 写入 {path}。Add --apply to write them into {path}.")
     else:
         try:
-            backup = tomledit.rewrite(path, district.tanks, result.tanks)
+            backup = tankfile.rewrite(path, district.tanks, result.tanks)
         except ConfigError as e:
             raise ConfigError(f"MINQING_THINK_TANKS: {path}: {e}") from e
         print(f"已写入 {path}，原文件存为 {backup}。Written; the old file is kept as {backup}.")

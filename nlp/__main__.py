@@ -15,8 +15,8 @@ from nlp.crossval import cross_validate
 from nlp.dataset import DataError, read_examples, require_labels
 from nlp.evaluate import format_report, score, stratified_folds
 from nlp.learn import LearnOptions, learn
+from nlp.tankfile import render
 from nlp.tokenizer import BACKENDS, Tokenizer, TokenizerError
-from nlp.tomlio import render
 
 _DEFAULTS = LearnOptions()
 
