@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import bot
+import cli.main
 from config.settings import SettingsError, load_settings
 from config.tanks import DEFAULT_TANKS
 
@@ -250,7 +251,7 @@ def without_help(parser: argparse.ArgumentParser, path: str = "") -> list[str]:
 
 
 def test_every_argument_has_a_help_text() -> None:
-    assert without_help(bot.parser()) == []
+    assert without_help(cli.main.parser()) == []
 
 
 def test_member_add_says_what_it_changed(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
