@@ -4,6 +4,9 @@ operators' commands cannot lose the database."""
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -14,6 +17,7 @@ import pytest
 
 import bot
 import cli.main
+from cli.logs import JsonLines
 from config.settings import SettingsError, load_settings
 from config.tanks import DEFAULT_TANKS
 
@@ -269,3 +273,70 @@ def test_member_add_says_what_it_changed(env: Path, capsys: pytest.CaptureFixtur
     )
     assert bot.main(["member", "add", "42", "economy", "--station", "qianying"]) == 0
     assert capsys.readouterr().out.strip() == "member 42 (张会计): station daodi → qianying"
+
+
+def test_the_minqing_command_bot_py_and_python_m_nlp(tmp_path: Path) -> None:
+    minqing = Path(sys.executable).parent / "minqing"
+    version = subprocess.run(
+        [str(minqing), "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert version.returncode == 0 and version.stdout.startswith("minqing 0."), version.stderr
+    assert run_bot(tmp_path, "restore", "--help").stdout.startswith("usage: bot.py restore")
+    nlp = subprocess.run(
+        [sys.executable, "-m", "nlp", "evaluate", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert nlp.returncode == 0 and "--keywords KEYWORDS" in nlp.stdout
+
+
+def test_json_log_lines_carry_time_level_logger_message_and_exception() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLines())
+    logger = logging.getLogger("minqing.test_json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("outbox %d: %s", 7, "被拒 <b>")
+        try:
+            raise RuntimeError("disk full")
+        except RuntimeError:
+            logger.exception("sweep failed")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert set(first) == {"time", "level", "logger", "message"}
+    assert first["level"] == "WARNING" and first["logger"] == "minqing.test_json"
+    assert first["message"] == "outbox 7: 被拒 <b>"
+    assert first["time"].endswith("+00:00")
+    assert second["level"] == "ERROR" and "RuntimeError: disk full" in second["exception"]
+
+
+def test_run_exits_non_zero_on_a_fatal_error_and_logs_it_as_json(tmp_path: Path) -> None:
+    unusable = tmp_path / "a-directory"
+    unusable.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "run"],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
+        | {
+            "MINQING_BOT_TOKEN": "123:abc",
+            "MINQING_TELEGRAM_API_URL": "http://127.0.0.1:9",
+            "MINQING_LOG_FORMAT": "json",
+            "MINQING_DATABASE": str(unusable),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    records = [json.loads(line) for line in result.stderr.splitlines()]  # every line: JSON
+    fatal = next(r for r in records if r["level"] == "CRITICAL")
+    assert fatal["logger"] == "minqing" and "fatal error" in fatal["message"]
+    assert "unable to open database file" in fatal["exception"]
