@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import bot
-from cli import tables
 from cli.common import Subparsers, existing_database
 from cli.progress import progress_for
 from config.settings import Settings, SettingsError
@@ -62,6 +61,7 @@ async def read_corrections(settings: Settings) -> list[Correction]:
 
 def suggest_command(settings: Settings, args: argparse.Namespace) -> int:
     """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
+    from cli import tables
     from nlp import suggest, tankfile
 
     if args.min_support < 1 or not args.max_change > 0:

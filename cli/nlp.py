@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from cli import CommandError, tables
+from cli import CommandError
 from cli.common import Subparsers
 from cli.progress import Progress, progress_for
 from config.settings import Settings
@@ -133,6 +133,8 @@ def evaluate_command(settings: Settings | None, args: argparse.Namespace) -> int
             elapsed += time.perf_counter() - started
             task.advance(len(chunk))
     report = score([e.label for e in examples], predicted, len(examples) / max(elapsed, 1e-9))
+    from cli import tables
+
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return 0

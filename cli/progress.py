@@ -13,18 +13,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as RichProgress
+if TYPE_CHECKING:  # rich is imported when a bar is drawn: `minqing run` never needs it
+    from rich.console import Console
+    from rich.progress import Progress as RichProgress
 
 PLAIN_EVERY = 5.0  # seconds between plain progress lines
 
@@ -159,11 +152,23 @@ class Bar:
     elapsed and time left."""
 
     def __init__(self, console: Console | None = None) -> None:
+        from rich.console import Console
+
         self.console = console if console is not None else Console(stderr=True)
 
     @contextmanager
     def task(self, description: str, total: int | None) -> Iterator[Task]:
         """A bar for the task's life, left on the screen when it is done."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -187,5 +192,7 @@ def progress_for(silent: bool = False, stream: IO[str] | None = None) -> Progres
     if silent:
         return Silent()
     if out.isatty():
+        from rich.console import Console
+
         return Bar(Console(file=out))
     return Plain(out)

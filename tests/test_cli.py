@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -177,6 +178,9 @@ def test_backup_does_not_overwrite_without_force(
     assert target.read_text() == "last week's backup"
     assert bot.main(["backup", str(target), "--force"]) == 0
     assert cases_in(target) == ["路灯坏了"]
+    progress = capsys.readouterr().err.splitlines()  # off a terminal: plain lines on stderr
+    assert progress[0] == "backing up (pages): 0"
+    assert re.fullmatch(r"backing up \(pages\): (\d+)/\1 done in \d+\.\d s", progress[-1])
 
 
 def test_purge_refuses_a_negative_age(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -340,3 +344,28 @@ def test_run_exits_non_zero_on_a_fatal_error_and_logs_it_as_json(tmp_path: Path)
     fatal = next(r for r in records if r["level"] == "CRITICAL")
     assert fatal["logger"] == "minqing" and "fatal error" in fatal["message"]
     assert "unable to open database file" in fatal["exception"]
+
+
+def test_keywords_suggest_json_is_one_object_and_no_progress(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from tests.nlp.test_suggest import ROWS, TANKS, _seed
+
+    tanks_file = env.parent / "think_tanks.toml"
+    tanks_file.write_text(TANKS, encoding="utf-8")
+    monkeypatch.setenv("MINQING_THINK_TANKS", str(tanks_file))
+    known = [r for r in ROWS if r[3] != "health"]
+    numbers = {n: i for i, n in enumerate(dict.fromkeys(r[0] for r in known), 1)}
+    asyncio.run(_seed(env, [(numbers[n], t, old, new) for n, t, old, new in known]))
+    assert bot.main(["keywords", "suggest", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    out = json.loads(captured.out)
+    assert [(c["keyword"], c["old"], c["new"]) for c in out["changes"]] == [
+        ("工资", 1.2, 2.2),
+        ("扣钱", None, 1.0),
+        ("企业", 2.0, 1.5),
+    ]
+    assert out["backup"] is None and tanks_file.read_text(encoding="utf-8") == TANKS

@@ -9,8 +9,9 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from cli.progress import Bar, Plain, Silent, progress_for
-from cli.tables import evaluation_tables, show
+from cli.tables import evaluation_tables, show, suggestion_data, suggestion_tables
 from nlp.evaluate import score
+from nlp.suggest import suggest
 
 
 class Ticks:
@@ -98,3 +99,32 @@ def _cells(line: str) -> list[str]:
     for ch in line:
         cells += [ch] + [""] * (cell_len(ch) - 1)
     return cells
+
+
+def test_suggestion_tables_show_each_change_with_its_cases() -> None:
+    from tests.nlp.test_suggest import ROWS, bot_tokenizer, corrections, tanks
+
+    result = suggest(corrections(ROWS), tanks(), bot_tokenizer)
+    console = Console(file=io.StringIO(), width=140, color_system=None, record=True)
+    show(console, suggestion_tables(result))
+    text = console.export_text()
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    changes = [r.split("│")[1:-1] for r in rows[:3]]
+    assert [[cell.strip() for cell in row] for row in changes] == [
+        ["法律 law", "工资", "1.2", "2.2", "#12"],
+        ["法律 law", "扣钱", "新增 new", "1.0", "#4, #7"],
+        ["经济 economy", "企业", "2.0", "1.5", "#12"],
+    ]
+    assert len({cell_len(r) for r in rows[:3]}) == 1
+    assert "分对 right now 2/6，建议的词表 suggested 5/6" in text
+    assert "#30" in text  # still misrouted, listed
+    data = suggestion_data(result)
+    assert data["right_before"] == 2 and data["right_after"] == 5 and data["skipped"] == [40]
+    assert data["changes"][1] == {
+        "tank": "law",
+        "keyword": "扣钱",
+        "old": None,
+        "new": 1.0,
+        "cases": [4, 7],
+        "domain_word": False,
+    }
