@@ -12,10 +12,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) bot.py console
+	$(VENV)/bin/minqing console
 
 run: $(STAMP)
-	$(PY) bot.py run
+	$(VENV)/bin/minqing run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,9 @@
-"""Minqing's composition root and command line: run | console | migrate | member add | keywords."""
+"""Minqing's composition root: the district, the classifier and the service wired from the
+settings; the Telegram bot and the console demo built on them. The command line is cli/
+(`python bot.py ...` is the same as `minqing ...`)."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import logging
@@ -15,12 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from config.settings import Settings, SettingsError, load_settings
-from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
+from config.settings import Settings, SettingsError
+from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
 from core import membership
 from core.context import District
-from core.membership import MembershipError
-from core.models import Correction, ThinkTank
+from core.models import ThinkTank
 from core.ports import Classifier
 from core.service import Service
 from storage.db import Database
@@ -44,10 +44,12 @@ def load_district(settings: Settings) -> District:
     try:
         tanks = tuple(load_tanks(settings.think_tanks))
         triage = load_defaults(settings.think_tanks)
+        check_codes([t.code for t in tanks], "think tank")
     except ConfigError as e:
         raise ConfigError(f"MINQING_THINK_TANKS: {e}") from e
     try:
         stations = tuple(load_stations(settings.stations))
+        check_codes([s.code for s in stations], "station")
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
     quiet_start, quiet_end = settings.quiet
@@ -174,203 +176,11 @@ async def run_console(settings: Settings, database: Path, fresh: bool) -> int:
     return 0
 
 
-async def run_migrate(settings: Settings) -> int:
-    """Create or upgrade the database schema."""
-    db = await Database.open(settings.database)
-    print(f"{settings.database}: schema version {await db.version()}")
-    await db.close()
-    return 0
-
-
-async def run_backup(settings: Settings, target: Path) -> int:
-    """Copy the live database with SQLite's online backup, then check the copy."""
-    db = await Database.open(settings.database)
-    try:
-        pages = await db.backup(target)
-    finally:
-        await db.close()
-    print(f"backed up {settings.database} to {target} ({pages} pages, integrity ok)")
-    return 0
-
-
-def run_restore(settings: Settings, source: Path, force: bool, skip: int) -> int:
-    """Replace the database with a backup (stop the bot first). Case numbers go on `skip` past
-    the backup's last, so numbers residents were given after the backup are never reused."""
-    if Path(settings.database).exists() and not force:
-        raise SettingsError(
-            f"MINQING_DATABASE: {settings.database} exists; add --force to replace it"
-        )
-    last = asyncio.run(Database.restore(source, settings.database, skip))
-    print(f"restored {source} into {settings.database}; the next case is #{last + 1}")
-    return 0
-
-
-async def run_purge(settings: Settings, days: int) -> int:
-    """Erase identity from cases closed more than `days` ago."""
-    from core import privacy
-
-    db = await Database.open(settings.database)
-    try:
-        count = await privacy.purge(unit_factory(db), utcnow(), days)
-    finally:
-        await db.close()
-    print(
-        f"erased name, contact and chat identity from {count} closed cases older than {days} days"
-    )
-    return 0
-
-
-async def run_member_add(settings: Settings, args: argparse.Namespace) -> int:
-    """Make a Telegram user a member of a tank."""
-    district = load_district(settings)
-    db = await Database.open(settings.database)
-    try:
-        async with unit_factory(db)() as uow:
-            person = await membership.add_member(
-                uow,
-                district,
-                "telegram",
-                str(args.telegram_id),
-                args.tank,
-                utcnow(),
-                name=args.name,
-                station=args.station,
-            )
-            await uow.commit()
-    finally:
-        await db.close()
-    print(f"member {args.telegram_id} ({person.name or '-'}) added to think tank {args.tank}")
-    return 0
-
-
-async def read_corrections(settings: Settings) -> list[Correction]:
-    """Every routing correction people made, oldest first."""
-    db = await Database.open(settings.database)
-    try:
-        async with unit_factory(db)() as uow:
-            return await uow.corrections.all()
-    finally:
-        await db.close()
-
-
-def run_keywords(settings: Settings, args: argparse.Namespace) -> int:
-    """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
-    from nlp import suggest, tomledit
-
-    if args.min_support < 1 or not args.max_change > 0:
-        raise SettingsError("--min-support must be at least 1 and --max-change above 0")
-    district = load_district(settings)
-    if not Path(settings.database).exists():
-        raise SettingsError(f"MINQING_DATABASE: {settings.database} does not exist")
-    corrections = asyncio.run(read_corrections(settings))
-    options = suggest.SuggestOptions(min_support=args.min_support, max_change=args.max_change)
-    result = suggest.suggest(
-        corrections, district.tanks, lambda t: build_tokenizer(t, settings.tokenizer), options
-    )
-    print("\n".join(suggest.report_lines(result)))
-    path = Path(settings.think_tanks)
-    if not result.changes:
-        print(f"{path} 未改动 unchanged.")
-    elif not args.apply:
-        print(f"加 --apply 写入 {path}。Add --apply to write them into {path}.")
-    else:
-        try:
-            backup = tomledit.rewrite(path, district.tanks, result.tanks)
-        except ConfigError as e:
-            raise ConfigError(f"MINQING_THINK_TANKS: {path}: {e}") from e
-        print(f"已写入 {path}，原文件存为 {backup}。Written; the old file is kept as {backup}.")
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
-    """The command line."""
-    p = argparse.ArgumentParser(prog="bot.py", description=__doc__)
-    sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the Telegram bot (polling)")
-    console = sub.add_parser("console", help="the console demo: a seeded district, no token")
-    console.add_argument("--database", type=Path, default=Path("data/demo.db"))
-    console.add_argument("--fresh", action="store_true", help="start from an empty database")
-    sub.add_parser("migrate", help="create or upgrade the database schema")
-    backup = sub.add_parser("backup", help="copy the database safely while the bot runs")
-    backup.add_argument("path", type=Path)
-    restore = sub.add_parser("restore", help="replace the database with a backup")
-    restore.add_argument("path", type=Path)
-    restore.add_argument("--force", action="store_true")
-    restore.add_argument(
-        "--skip-numbers",
-        type=int,
-        default=1000,
-        metavar="N",
-        help="continue case numbers N past the backup's last (default 1000)",
-    )
-    purge = sub.add_parser("purge", help="erase identity from old closed cases")
-    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
-    member = sub.add_parser("member", help="manage members")
-    member_sub = member.add_subparsers(dest="member_command", required=True)
-    add = member_sub.add_parser("add", help="make a Telegram user a member of a think tank")
-    add.add_argument("telegram_id", type=int)
-    add.add_argument("tank")
-    add.add_argument("--name")
-    add.add_argument("--station")
-    keywords = sub.add_parser("keywords", help="the routing keywords")
-    keywords_sub = keywords.add_subparsers(dest="keywords_command", required=True)
-    sug = keywords_sub.add_parser(
-        "suggest", help="suggest keyword weights from people's routing corrections"
-    )
-    sug.add_argument(
-        "--apply",
-        action="store_true",
-        help="write the changes into the tanks file (MINQING_THINK_TANKS)",
-    )
-    sug.add_argument(
-        "--min-support",
-        type=int,
-        default=2,
-        metavar="N",
-        help="cases a new keyword needs (default 2)",
-    )
-    sug.add_argument(
-        "--max-change",
-        type=float,
-        default=1.0,
-        metavar="W",
-        help="most a weight may move (default 1.0)",
-    )
-    return p
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run; settings problems exit with code 2 and one line."""
-    args = parser().parse_args(argv)
-    try:
-        settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        command = args.command or "run"
-        if command == "console":
-            return asyncio.run(run_console(settings, args.database, args.fresh))
-        if command == "migrate":
-            return asyncio.run(run_migrate(settings))
-        if command == "backup":
-            return asyncio.run(run_backup(settings, args.path))
-        if command == "restore":
-            return run_restore(settings, args.path, args.force, args.skip_numbers)
-        if command == "purge":
-            return asyncio.run(run_purge(settings, args.older_than))
-        if command == "member":
-            return asyncio.run(run_member_add(settings, args))
-        if command == "keywords":
-            return run_keywords(settings, args)
-        return asyncio.run(run_bot(settings))
-    except (SettingsError, ConfigError) as e:
-        print(f"minqing: {e}", file=sys.stderr)
-        return 2
-    except MembershipError as e:
-        print(f"minqing: {e}", file=sys.stderr)
-        return 1
+    """The command line (cli.main): `python bot.py ...` is `minqing ...`."""
+    from cli.main import main as cli_main
+
+    return cli_main(argv, prog="bot.py")
 
 
 if __name__ == "__main__":

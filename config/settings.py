@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    # json: one JSON object per log record (time, level, logger, message, exception).
+    log_format: str = Field(default="text", pattern="^(text|json)$")
     # The outbox sender's pace: Telegram's limits (30 messages a second in all, about one a
     # second per chat with bursts of 3). Raise them only for a local Bot API or a benchmark.
     send_rate: float = Field(default=30.0, gt=0)

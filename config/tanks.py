@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core import callbacks
 from core.models import Deadlines, Station, ThinkTank
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_TANKS = CONFIG_DIR / "think_tanks.toml"
 DEFAULT_STATIONS = CONFIG_DIR / "stations.toml"
+# The longest button data a tank or station code goes into: `case:route:<case number>:<code>`
+# (numbers up to 12 digits, as core.callbacks reads them).
+_WIDEST_BUTTON = ("case", "route", 10**12 - 1)
 
 
 class ConfigError(ValueError):
@@ -87,7 +92,35 @@ def load_stations(path: Path = DEFAULT_STATIONS) -> list[Station]:
     stations = data.get("stations")
     if not isinstance(stations, dict) or not stations:
         raise ConfigError(f"{path}: no [stations.<code>] tables")
-    return [
-        Station(code=str(code), name_zh=str(raw["name_zh"]), name_en=str(raw.get("name_en", code)))
-        for code, raw in stations.items()
-    ]
+    out = []
+    for code, raw in stations.items():
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: stations.{code} must be a table")
+        if not str(raw.get("name_zh", "")).strip():
+            raise ConfigError(f"{path}: stations.{code}: name_zh is missing")
+        out.append(
+            Station(
+                code=str(code), name_zh=str(raw["name_zh"]), name_en=str(raw.get("name_en", code))
+            )
+        )
+    return out
+
+
+def fits_a_button(code: str) -> bool:
+    """True when a code survives the round trip through button data wherever it is used."""
+    try:
+        data = callbacks.pack(*_WIDEST_BUTTON, code)
+    except ValueError:
+        return False
+    parsed = callbacks.parse(data)
+    return parsed is not None and parsed.args[-1:] == (code,)
+
+
+def check_codes(codes: Sequence[str], what: str) -> None:
+    """Refuse, naming them, codes that cannot go into button data (or that mean triage)."""
+    bad = [c for c in codes if not fits_a_button(c) or c == "triage"]
+    if bad:
+        raise ConfigError(
+            f"{what} codes that cannot go into button data: {', '.join(map(repr, bad))}"
+            " (letters, digits, '_', '.', '-'; at most 40 bytes; not 'triage')"
+        )

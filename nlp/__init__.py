@@ -17,6 +17,6 @@ Keyword semantics (the same for the district's hand-made lists and for learned o
   decision is explained by its keywords (and the biases, which learned files leave at 0).
 
 Modules: tokenizer, keywords (matching), classifier, learn and optimize (learning keywords from
-labelled data), evaluate, crossval, dataset (CSV input), tomlio (TOML output); the command line
-is `python -m nlp learn | evaluate | classify | crossval`.
+labelled data), evaluate, crossval, dataset (CSV input), tankfile (TOML files through tomlkit);
+the command line is `minqing nlp learn | evaluate | classify | crossval` (or `python -m nlp`).
 """

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from nlp.classifier import KeywordClassifier
@@ -46,8 +46,10 @@ def cross_validate(
     options: LearnOptions | None = None,
     folds: Sequence[Sequence[int]] | None = None,
     workers: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> CrossValidation:
-    """Learn on all folds but one and score on that one, for each fold (docs already cut)."""
+    """Learn on all folds but one and score on that one, for each fold (docs already cut);
+    `progress` is told how many folds are learned, as each is."""
     opts = options or LearnOptions()
     test_folds = folds if folds is not None else stratified_folds(labels)
     jobs = []
@@ -59,9 +61,17 @@ def cross_validate(
     if workers > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            learned = list(pool.map(_learn, *zip(*jobs, strict=True)))
+            futures = [pool.submit(_learn, *job) for job in jobs]
+            for done, _ in enumerate(as_completed(futures), 1):
+                if progress is not None:
+                    progress(done)
+            learned = [f.result() for f in futures]
     else:
-        learned = [_learn(*job) for job in jobs]
+        learned = []
+        for job in jobs:
+            learned.append(_learn(*job))
+            if progress is not None:
+                progress(len(learned))
     seconds = time.perf_counter() - started
     reports = []
     for test, labels_learned in zip(test_folds, learned, strict=True):

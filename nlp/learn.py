@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from core.models import ThinkTank
 from nlp.features import feature_counts, is_word
 from nlp.optimize import Problem, fit
+
+Progress = Callable[[int, int], None]
+"""Told (steps done, steps in all) as long work goes on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,13 @@ def _rows(
 
 
 def learn(
-    documents: Sequence[Sequence[str]], labels: Sequence[str], options: LearnOptions | None = None
+    documents: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    options: LearnOptions | None = None,
+    progress: Progress | None = None,
 ) -> list[LearnedLabel]:
-    """Learn keywords for each label from tokenized documents; labels come out sorted."""
+    """Learn keywords for each label from tokenized documents; labels come out sorted.
+    `progress` is told (optimizer steps done, steps at most) as the fits go on."""
     opts = options or LearnOptions()
     names = sorted(set(labels))
     classes = [names.index(label) for label in labels]
@@ -81,7 +88,9 @@ def learn(
     chosen = screen(counts, classes, words, opts.screen)
     weights: list[dict[str, float]] = []
     steps = [k for k in opts.schedule if k > opts.max_keywords]
-    for keep in (None, *steps, opts.max_keywords):
+    rounds = (None, *steps, opts.max_keywords)
+    total = len(rounds) * opts.max_iter
+    for round_no, keep in enumerate(rounds):
         if keep is not None:
             chosen = [
                 [w for w, v in sorted(ws.items(), key=lambda p: (-p[1], p[0]))[:keep] if v > 0]
@@ -97,13 +106,16 @@ def learn(
             n_features=len(active_words),
             allowed=[[active[w] for w in ws] for ws in chosen],
         )
-        result = fit(problem, opts.c, max_iter=opts.max_iter)
+        on_step = _steps(progress, round_no * opts.max_iter, total)
+        result = fit(problem, opts.c, max_iter=opts.max_iter, on_step=on_step)
         weights = [
             {w: result.weights[c][active[w]] * idf_by_word[w] for w in ws}
             for c, ws in enumerate(chosen)
         ]
         if all(len(ws) <= opts.max_keywords for ws in chosen):
             break
+    if progress is not None:
+        progress(total, total)
     scale = calibrate(counts, classes, sample_weights, weights) if opts.calibrate else 1.0
     out = []
     for c, name in enumerate(names):
@@ -111,6 +123,14 @@ def learn(
         kept = {w: round(v * scale, opts.decimals) for w, v in ranked}
         out.append(LearnedLabel(name, 0.0, {w: v for w, v in kept.items() if v > 0}))
     return out
+
+
+def _steps(progress: Progress | None, base: int, total: int) -> Callable[[int], None] | None:
+    """A fit's step numbers as progress of the whole learning."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda step: report(base + step, total)
 
 
 def screen(

@@ -10,7 +10,7 @@ only ever speak *for* a label. Sparse rows in, deterministic results out.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import mul
 
@@ -113,8 +113,15 @@ class _Model:
         return loss + 0.5 * sum(map(mul, theta[:nw], theta[:nw])), grad
 
 
-def fit(problem: Problem, c: float, max_iter: int = 300, tol: float = 1e-5) -> Fit:
-    """Fit the model; stops when the projected gradient or the progress becomes tiny."""
+def fit(
+    problem: Problem,
+    c: float,
+    max_iter: int = 300,
+    tol: float = 1e-5,
+    on_step: Callable[[int], None] | None = None,
+) -> Fit:
+    """Fit the model; stops when the projected gradient or the progress becomes tiny. `on_step`
+    is told the number of each step as it starts (for progress)."""
     model = _Model(problem, c)
     nw = model.n_weights
     theta = [0.0] * (nw + model.k)
@@ -122,7 +129,9 @@ def fit(problem: Problem, c: float, max_iter: int = 300, tol: float = 1e-5) -> F
     history = [value]
     alpha = 1.0 / max(1e-12, max(abs(g) for g in grad))
     it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 - `it` is reported
+    for it in range(1, max_iter + 1):
+        if on_step is not None:
+            on_step(it)
         step = [max(0.0, t - alpha * g) - t for t, g in zip(theta[:nw], grad[:nw], strict=True)]
         step += [-alpha * g for g in grad[nw:]]
         slope = sum(map(mul, grad, step))

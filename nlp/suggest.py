@@ -30,8 +30,8 @@ from core.models import Correction, ThinkTank
 from nlp.classifier import MAX_CHARS, KeywordClassifier, repeat_value, softmax
 from nlp.features import is_word
 from nlp.keywords import KeywordIndex, build_index, count_keywords
+from nlp.tankfile import number
 from nlp.tokenizer import Tokenizer, normalize
-from nlp.tomlio import number
 
 TokenizerFor = Callable[[Sequence[ThinkTank]], Tokenizer]
 SHOW_WRONG = 20  # misrouted cases listed by number; the rest are counted

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.backup import PageProgress, RestoreError, backup_to, restore_from
+
+__all__ = ["Database", "PageProgress", "RestoreError", "from_ms", "migrations", "to_ms"]
+
 log = logging.getLogger(__name__)
 
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -170,42 +174,31 @@ class Database:
         finally:
             self.lock.release()
 
-    async def backup(self, target: str | Path) -> int:
-        """Copy the database with SQLite's online backup API; returns the copy's page count."""
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        copy = await aiosqlite.connect(str(target))
-        try:
-            await self.reader.backup(copy)
-            async with copy.execute("PRAGMA integrity_check") as cursor:
-                row = await cursor.fetchone()
-            if row is None or row[0] != "ok":
-                raise RuntimeError(f"backup {target} failed its integrity check: {row}")
-            async with copy.execute("PRAGMA page_count") as cursor:
-                pages = await cursor.fetchone()
-        finally:
-            await copy.close()
-        return int(pages[0]) if pages else 0
+    async def backup(
+        self, target: str | Path, overwrite: bool = False, progress: PageProgress | None = None
+    ) -> int:
+        """Copy the database with SQLite's online backup API into a checked new file; returns the
+        copy's page count. An existing file is replaced only when `overwrite` is true, and only
+        once the copy is complete and sound."""
+        return await backup_to(self.reader, Path(target), overwrite, progress)
 
     @staticmethod
-    async def restore(source: str | Path, target: str | Path, skip_numbers: int = 0) -> int:
-        """Replace the database at target with a checked copy of a backup, its case numbers
-        moved on by skip_numbers; returns the last case number now taken."""
-        src = await aiosqlite.connect(str(source))
-        try:
-            async with src.execute("PRAGMA integrity_check") as cursor:
-                row = await cursor.fetchone()
-            if row is None or row[0] != "ok":
-                raise RuntimeError(f"{source} is not a sound database: {row}")
-            await asyncio.to_thread(_remove_journal, Path(target))
-            dst = await aiosqlite.connect(str(target), isolation_level=None)
-            try:
-                await src.backup(dst)
-                return await _skip_case_numbers(dst, max(0, skip_numbers))
-            finally:
-                await dst.close()
-        finally:
-            await src.close()
+    async def restore(
+        source: str | Path,
+        target: str | Path,
+        skip_numbers: int = 0,
+        keep_as: str | Path | None = None,
+        progress: PageProgress | None = None,
+    ) -> int:
+        """Replace the database at target with a checked copy of a backup, its case numbers moved
+        on by skip_numbers; returns the last case number now taken. The source is checked before
+        anything is touched (RestoreError); an existing target is kept, with its -wal and -shm,
+        under keep_as (which must be given then, and must not exist)."""
+        kept = Path(keep_as) if keep_as is not None else None
+        latest = migrations()[-1][0]
+        return await restore_from(
+            Path(source), Path(target), max(0, skip_numbers), kept, latest, progress
+        )
 
     async def close(self) -> None:
         """Close the connections."""
@@ -220,23 +213,6 @@ async def _pragma(conn: aiosqlite.Connection, sql: str) -> None:
     """Run a pragma and close its cursor, so no statement stays open on the connection."""
     async with conn.execute(sql):
         pass
-
-
-async def _skip_case_numbers(conn: aiosqlite.Connection, skip: int) -> int:
-    """Move the next case number on; returns the last number now taken."""
-    rows = list(await conn.execute_fetchall("SELECT seq FROM sqlite_sequence WHERE name = 'cases'"))
-    last = (int(rows[0][0]) if rows else 0) + skip
-    if skip:
-        await conn.execute("BEGIN IMMEDIATE")
-        await conn.execute("DELETE FROM sqlite_sequence WHERE name = 'cases'")
-        await conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cases', ?)", (last,))
-        await conn.execute("COMMIT")
-    return last
-
-
-def _remove_journal(path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 async def _read_only(target: str) -> aiosqlite.Connection:

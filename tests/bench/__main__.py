@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from cli.progress import progress_for
 from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,21 +42,25 @@ def parser() -> argparse.ArgumentParser:
 async def run(args: argparse.Namespace, workdir: Path) -> Report:
     """Every selected section, into one report."""
     report = Report()
-    only = set(args.only or SECTIONS)
+    only = [s for s in SECTIONS if s in set(args.only or SECTIONS)]
     report.settings = {"quick": args.quick, "python": sys.version.split()[0]}
-    if "load" in only:
-        from tests.bench import load
+    with progress_for().task("bench sections", len(only)) as task:
+        if "load" in only:
+            from tests.bench import load
 
-        users = args.users or (50 if args.quick else 200)
-        await load.run(report, users, workdir, args.quick)
-    if "database" in only:
-        from tests.bench import dbscale
+            users = args.users or (50 if args.quick else 200)
+            await load.run(report, users, workdir, args.quick)
+            task.advance()
+        if "database" in only:
+            from tests.bench import dbscale
 
-        cases = args.cases or (100_000 if args.quick else 1_000_000)
-        runs = args.runs or (3 if args.quick else 5)
-        await dbscale.run(report, cases, runs, workdir)
-    if "classifier" in only:
-        classifier_rows(report, args.data)
+            cases = args.cases or (100_000 if args.quick else 1_000_000)
+            runs = args.runs or (3 if args.quick else 5)
+            await dbscale.run(report, cases, runs, workdir)
+            task.advance()
+        if "classifier" in only:
+            classifier_rows(report, args.data)
+            task.advance()
     return report
 
 

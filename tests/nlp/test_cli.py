@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from cli.main import main as cli_main
 from nlp.__main__ import main
 from tests.nlp.conftest import DATA
 
@@ -90,3 +92,65 @@ def test_classify_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert "triage  (no keyword matched)" in capsys.readouterr().out
     assert main(["classify", "--json", "冷链仓库"]) == 0
     assert json.loads(capsys.readouterr().out)["tank"] == "agriculture"
+
+
+SMALL = "text,label\n" + "".join(
+    f"{text},{label}\n"
+    for text, label in [
+        ("老板拖欠工资三个月想找律师", "law"),
+        ("包工头拖欠工资不给能起诉吗", "law"),
+        ("工地拖欠工资律师说可以仲裁", "law"),
+        ("小店想贷款周转银行不给贷款", "economy"),
+        ("银行贷款利息太高小店撑不住", "economy"),
+        ("想开个小店贷款咋办", "economy"),
+    ]
+)
+
+
+def test_learn_off_a_terminal_reports_progress_in_plain_lines_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "small.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "learned.toml"
+    assert main(["learn", "--data", str(data), "--out", str(out), "--min-df", "1"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 1  # stdout: the result alone
+    assert captured.out.startswith(f"{out}: 2 labels, ")
+    lines = captured.err.splitlines()
+    assert lines[0] == "cutting messages: 0/6 (0%)"
+    assert lines[1].startswith("cutting messages: 6/6 done in ")
+    assert lines[2] == "learning (optimizer steps): 0"
+    assert re.fullmatch(r"learning \(optimizer steps\): (\d+)/\1 done in \d+\.\d s", lines[-1])
+
+
+@pytest.mark.parametrize("command", ["evaluate", "crossval"])
+def test_json_output_has_no_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    data = tmp_path / "small.csv"
+    data.write_text(SMALL, encoding="utf-8")
+    args = ["--keywords", "config/think_tanks.toml"] if command == "evaluate" else []
+    extra = ["--folds", "2", "--workers", "1"] if command == "crossval" else []
+    assert main([command, "--data", str(data), *args, *extra, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "macro_f1" in json.loads(captured.out)
+    assert main([command, "--data", str(data), *args, *extra]) == 0
+    assert "done in" in capsys.readouterr().err  # the same command without --json does report
+
+
+def test_minqing_nlp_classify_reads_the_configured_tanks_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tanks = tmp_path / "tanks.toml"
+    tanks.write_text(
+        '[tanks.forestry]\nname_zh = "林业"\n[tanks.forestry.keywords]\n"林地" = 3.0\n'
+        '[tanks.law]\nname_zh = "法律"\n[tanks.law.keywords]\n"律师" = 3.0\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MINQING_THINK_TANKS", str(tanks))
+    assert cli_main(["nlp", "classify", "村里的林地被占了"]) == 0
+    assert capsys.readouterr().out.startswith("forestry  confidence")
+    assert cli_main(["nlp", "evaluate", "--data", "nope.csv", "--keywords", str(tanks)]) == 2
+    assert capsys.readouterr().err.startswith("minqing: ")

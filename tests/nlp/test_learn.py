@@ -14,8 +14,8 @@ from nlp.__main__ import main
 from nlp.classifier import KeywordClassifier
 from nlp.learn import LearnOptions, learn
 from nlp.optimize import Problem, fit
+from nlp.tankfile import quote
 from nlp.tokenizer import Tokenizer
-from nlp.tomlio import quote
 
 # Small labelled concerns written for these tests: each label has words of its own.
 SMALL = [

@@ -22,8 +22,8 @@ from config.tanks import ConfigError, load_tanks, parse_tanks
 from core.models import Case, Correction, Person, ThinkTank
 from nlp.classifier import KeywordClassifier
 from nlp.suggest import Change, SuggestOptions, report_lines, suggest
+from nlp.tankfile import edit
 from nlp.tokenizer import Tokenizer
-from nlp.tomledit import edit
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from cli.progress import progress_for
 from tests.stress.report import Row, table
 from tests.stress.scale import Scale
 
@@ -64,15 +65,17 @@ async def main_async(args: argparse.Namespace) -> int:
     rows: list[Row] = []
     workroot = Path(tempfile.mkdtemp(prefix="minqing-stress-"))
     started = time.perf_counter()
-    for name in names:
-        workdir = workroot / name
-        workdir.mkdir()
-        print(f"[{time.perf_counter() - started:5.0f} s] {name} ...", file=sys.stderr, flush=True)
-        try:
-            rows += await chosen[name](scale, workdir, args.seed)
-        except Exception as e:  # a part that breaks is a row that failed, not a lost table
-            logging.exception("part %s failed", name)
-            rows.append(Row(f"part {name}", "1", f"did not finish: {e!r}"[:200], False))
+    with progress_for().task("stress parts", len(names)) as task:
+        for name in names:
+            workdir = workroot / name
+            workdir.mkdir()
+            print(f"[{time.perf_counter() - started:5.0f} s] {name} ...", file=sys.stderr)
+            try:
+                rows += await chosen[name](scale, workdir, args.seed)
+            except Exception as e:  # a part that breaks is a row that failed, not a lost table
+                logging.exception("part %s failed", name)
+                rows.append(Row(f"part {name}", "1", f"did not finish: {e!r}"[:200], False))
+            task.advance()
     took = time.perf_counter() - started
     print(
         f"\n## Stress run ({'quick' if args.quick else 'full'}, {took:.0f} s, seed {args.seed})\n"
