@@ -124,6 +124,8 @@ def case_timeline(
 ) -> str:
     """A case with its timeline, for someone allowed to see it."""
     lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
+    if len(events) > TIMELINE_EVENTS:
+        lines.insert(0, t(locale, "timeline_more", count=len(events) - TIMELINE_EVENTS))
     contact_text = Markup("")
     if contact:
         contact_text = (

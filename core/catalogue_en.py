@@ -116,6 +116,10 @@ EN: dict[str, str] = {
     ),
     "notice_keywords": "\n\n🔑 Keywords: {keywords} (match {confidence})",
     "event_created": "filed by the resident, sent to {tank}",
+    # texts longer than one message can carry
+    "text_clipped": "… (too long to show in full)",
+    "text_clipped_case": "… (too long to show in full: send /case {number} for all of it)",
+    "timeline_more": "({count} earlier entries not shown)",
     "button_stale": "This button is no longer valid.",
     "unknown_command": "Unknown command {command}. Send /help for the commands.",
     "not_allowed": "You may not use that command.",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
@@ -87,11 +88,18 @@ def message_to(person: Person, text: str, **fields: Any) -> Outbound:
     return Outbound(channel=person.channel, chat_id=person.chat_id, text=text, **fields)
 
 
+async def queue(uow: UnitOfWork, message: Outbound, now: datetime, locale: str) -> None:
+    """Queue a message in the unit of work, as messages its channel accepts (see core.limits):
+    the one way into the outbox, so that no message is too long to be delivered."""
+    for part in limits.fit(message, locale):
+        uow.queued.append(await uow.outbox.add(part, now))
+
+
 async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
     """Queue a message for a person, in the unit of work (none for an erased person)."""
     if not person.chat_id:
         return
-    uow.queued.append(await uow.outbox.add(message_to(person, text, **fields), now))
+    await queue(uow, message_to(person, text, **fields), now, person.locale)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks, cards, lifecycle
-from core.context import District, notify
+from core.context import District, notify, queue
 from core.messages import Button, Kind, Outbound
 from core.models import Case, Person
 from core.ports import UnitOfWork
@@ -119,7 +119,7 @@ async def close_notices(
         message = Outbound(
             kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
         )
-        uow.queued.append(await uow.outbox.add(message, now))
+        await queue(uow, message, now, locale)
 
 
 async def tell_resident(
