@@ -95,6 +95,7 @@ EN: dict[str, str] = {
     "status_closed": "closed",
     "my_none": "You have not raised any concern yet. Just write to start.",
     "my_header": "Your concerns (latest {count}):",
+    "case_line": "<b>{ref}</b> · {status} · {tank} · {date}\n    {text}",
     "case_usage": "Please give the case number, e.g. /case 12",
     "case_not_found": "Case {ref} was not found, or you may not see it.",
     "case_detail": (

@@ -1,12 +1,16 @@
 """The catalogue of user-facing texts, Chinese first, English where the user's language is English.
 
 Texts are Telegram HTML. `t()` escapes every argument unless it is wrapped in `Markup`, so a user's
-words can never become markup.
+words can never become markup. A placeholder left unfilled is a defect: with MINQING_STRICT_TEXTS=1
+(the test suite sets it) it raises; in production it is logged and left blank, so that a person
+still gets an answer.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import os
 from typing import Any
 
 from core.catalogue_en import EN as EN_RESIDENT
@@ -17,12 +21,26 @@ from core.catalogue_zh_staff import ZH_STAFF
 ZH = ZH_RESIDENT | ZH_STAFF
 EN = EN_RESIDENT | EN_STAFF
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+STRICT = "MINQING_STRICT_TEXTS"
+
+log = logging.getLogger(__name__)
 
 
-class _Blank(dict[str, Any]):
-    """Format arguments where a missing one is blank rather than an error."""
+class MissingPlaceholder(KeyError):
+    """A catalogue text was rendered without one of its placeholders."""
 
-    def __missing__(self, key: str) -> str:
+
+class _Arguments(dict[str, Any]):
+    """A text's arguments: a missing one raises when strict, else is logged and left blank."""
+
+    def __init__(self, key: str, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.key = key
+
+    def __missing__(self, name: str) -> str:
+        if os.environ.get(STRICT) == "1":
+            raise MissingPlaceholder(f"text {self.key!r} needs {{{name}}}")
+        log.error("text %r rendered without {%s}", self.key, name)
         return ""
 
 
@@ -47,7 +65,7 @@ def t(locale: str, key: str, **kwargs: Any) -> str:
     catalogue = CATALOGUES.get(locale, ZH)
     template = catalogue.get(key) or ZH[key]
     safe = {k: v if isinstance(v, Markup) else esc(v) for k, v in kwargs.items()}
-    return template.format_map(_Blank(safe))
+    return template.format_map(_Arguments(key, safe))
 
 
 def m(locale: str, key: str, **kwargs: Any) -> Markup:
