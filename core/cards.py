@@ -13,6 +13,7 @@ LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
 RATINGS = ("good", "fair", "poor")
+SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 
 def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
@@ -112,11 +113,25 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     data["side_label"] = t(
         locale, "side_resident" if data.get("side") == "resident" else "side_member"
     )
+    reason = _system_reason(data.get("reason"))
+    if reason is not None:
+        data["reason"] = t(locale, reason)
+    owed = data.get("owed")
+    if isinstance(owed, str) and f"owed_{owed}" in CATALOGUES["zh"]:
+        data["owed"] = t(locale, f"owed_{owed}")
     rating = data.get("rating")
     data["rating_label"] = t(locale, f"rating_{rating}") if rating in RATINGS else ""
     key = f"event_{event.kind}"
     label = t(locale, key, **data) if key in CATALOGUES["zh"] else esc(event.kind)
     return f"{esc(district.show_time(event.at))}  {label}"
+
+
+def _system_reason(reason: object) -> str | None:
+    """The catalogue key of a reason the bot gave (in any locale), if it is one."""
+    for key in SYSTEM_REASONS:
+        if any(reason == catalogue[key] for catalogue in CATALOGUES.values()):
+            return key
+    return None
 
 
 def case_timeline(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from core import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
-from core.texts import t
+from core.texts import Localized, t
 from core.views import CaseViews
 
 Buttons = Sequence[Sequence[Button]]
@@ -59,6 +60,10 @@ class District:
         """The deadlines of a tank's cases; triage's for cases without a tank."""
         found = self.tank(tank)
         return found.deadlines if found else self.triage_deadlines
+
+    def tank_label(self, code: str | None) -> Localized:
+        """A tank's display name in whichever locale the text it goes into is read."""
+        return partial(self.tank_name, code)
 
     def station(self, code: str | None) -> Station | None:
         """The station with this code, if configured."""
