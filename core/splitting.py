@@ -17,13 +17,12 @@ from typing import Literal
 Unit = Literal["utf16", "utf8", "chars"]
 Counter = Callable[[str], int]
 
-# A tag, an entity (only those Telegram decodes stand for one character), a line break, or one
-# character of text; a '<' or '&' that starts neither is a character of its own.
+# A tag, an entity (only those Telegram decodes stand for one character), a line break, or a run
+# of plain text; a '<' or '&' that starts neither is a character of its own.
 _TOKEN = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>"
     r"|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot);"
-    r"|.",
-    re.DOTALL,
+    r"|\n|[^<&\n]+|[<&]",
 )
 _NAMED = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
 
@@ -51,7 +50,7 @@ def _shown_entity(raw: str) -> str:
 
 
 def tokens(text: str) -> list[Token]:
-    """The text as tags, entities and characters."""
+    """The text as tags, entities, line breaks and runs of plain text."""
     found: list[Token] = []
     for match in _TOKEN.finditer(text):
         raw = match.group()
@@ -114,20 +113,36 @@ def clip(text: str, limit: int, count: Counter, tail: str) -> str:
 
 def _cut_line(line: Piece, limit: int, count: Counter) -> list[Piece]:
     """A line longer than the limit in cuts that fit, at a space in their second half if any."""
+    if sum(count(token[1]) for token in line) <= limit:
+        return [line]
+    line = _characters(line)
+    known: dict[str, int] = {}  # a long line repeats few characters: count each once
+    sizes = [known.get(t[1]) or known.setdefault(t[1], count(t[1])) for t in line]
     cuts: list[Piece] = []
     start, used, space, at_space = 0, 0, -1, 0
     for index, token in enumerate(line):
-        size = count(token[1])
+        size = sizes[index]
         if used + size > limit and index > start:
             end = space + 1 if space >= start and at_space > limit // 2 else index
             cuts.append(line[start:end])
             start, space = end, -1
-            used = sum(count(t[1]) for t in line[start:index])
+            used = sum(sizes[start:index])
         used += size
         if token[1].isspace():
             space, at_space = index, used
     cuts.append(line[start:])
     return cuts
+
+
+def _characters(line: Piece) -> Piece:
+    """The line with its runs of plain text as single characters, where a cut may fall."""
+    found: Piece = []
+    for token in line:
+        if token[2] or (token[0][0] == "&" and len(token[0]) > 1):
+            found.append(token)
+        else:
+            found.extend((char, char, "", False) for char in token[0])
+    return found
 
 
 def _balanced(parts: list[Piece]) -> list[str]:

@@ -3,6 +3,7 @@ buttons on the last part, edits and captions shortened or moved, each part valid
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from core import splitting
 from core.limits import CHANNEL_LIMITS, fit, limits_of
 from core.messages import Button, KeyButton, Kind, Outbound
 from tests.fakes.content import MAX_CAPTION, MAX_TEXT, shown_text, utf16_length
+from tests.fakes.tg_html import parse_html
 
 CORE = Path(__file__).resolve().parents[2] / "core"
 BUTTONS = ((Button(text="✋ 认领", data="case:claim:7"),),)
@@ -97,3 +99,40 @@ def test_every_message_reaches_the_outbox_through_the_one_place_that_fits_it() -
     """Only core.context.queue adds to the outbox; it fits every message to its channel."""
     adders = [path.name for path in sorted(CORE.glob("*.py")) if "outbox.add(" in path.read_text()]
     assert adders == ["context.py"]
+
+
+def random_html(rng: random.Random) -> str:
+    """Valid Telegram HTML of random shape: nested tags across lines, entities, CJK, emoji."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    for _ in range(rng.randint(1, 400)):
+        roll = rng.random()
+        if roll < 0.1 and len(open_tags) < 3:
+            tag = rng.choice(["b", "i", "code", "blockquote", 'a href="https://x.org/?a=1&amp;b"'])
+            out.append(f"<{tag}>")
+            open_tags.append(tag.split()[0])
+        elif roll < 0.2 and open_tags:
+            out.append(f"</{open_tags.pop()}>")
+        elif roll < 0.35:
+            out.append("\n" * rng.randint(1, 2))
+        else:
+            piece = rng.choice(
+                ["&lt;", "&amp;", "&#128512;", "😀", "案件", "word ", " ", "长" * 60]
+            )
+            out.append(piece * rng.randint(1, 40))
+    out.extend(f"</{tag}>" for tag in reversed(open_tags))
+    return "".join(out)
+
+
+def test_random_html_splits_into_valid_parts_within_the_limit_losing_nothing() -> None:
+    rng = random.Random(9)
+    count = splitting.counter("utf16")
+    for _ in range(300):
+        text = random_html(rng)
+        if not splitting.shown(text).strip():
+            continue  # nothing to show: Telegram refuses it whole, as it would any part
+        limit = rng.choice([40, 300, 4096])
+        parts = splitting.split(text, limit, count)
+        shown = [parse_html(part) for part in parts]  # raises if a part is not valid
+        assert all(s.strip() and count(s) <= limit for s in shown)
+        assert "".join("".join(shown).split()) == "".join(splitting.shown(text).split())
