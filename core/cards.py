@@ -13,6 +13,7 @@ LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
 RATINGS = ("good", "fair", "poor")
+SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 
 def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
@@ -112,6 +113,12 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     data["side_label"] = t(
         locale, "side_resident" if data.get("side") == "resident" else "side_member"
     )
+    reason = _system_reason(data.get("reason"))
+    if reason is not None:
+        data["reason"] = t(locale, reason)
+    owed = data.get("owed")
+    if isinstance(owed, str) and f"owed_{owed}" in CATALOGUES["zh"]:
+        data["owed"] = t(locale, f"owed_{owed}")
     rating = data.get("rating")
     data["rating_label"] = t(locale, f"rating_{rating}") if rating in RATINGS else ""
     key = f"event_{event.kind}"
@@ -119,11 +126,21 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     return f"{esc(district.show_time(event.at))}  {label}"
 
 
+def _system_reason(reason: object) -> str | None:
+    """The catalogue key of a reason the bot gave (in any locale), if it is one."""
+    for key in SYSTEM_REASONS:
+        if any(reason == catalogue[key] for catalogue in CATALOGUES.values()):
+            return key
+    return None
+
+
 def case_timeline(
     locale: str, district: District, case: Case, events: list[CaseEvent], contact: bool = False
 ) -> str:
     """A case with its timeline, for someone allowed to see it."""
     lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
+    if len(events) > TIMELINE_EVENTS:
+        lines.insert(0, t(locale, "timeline_more", count=len(events) - TIMELINE_EVENTS))
     contact_text = Markup("")
     if contact:
         contact_text = (

@@ -48,7 +48,7 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
     await notices.close_notices(
         turn.uow, turn.district, case, now, "notice_claimed", member=member.name
     )
-    tank = turn.district.tank_name(case.tank, turn.locale)
+    tank = turn.district.tank_label(case.tank)
     await notices.tell_resident(
         turn.uow, case, now, "resident_claimed", tank=tank, member=member.name
     )
@@ -188,7 +188,7 @@ async def transfer(turn: Turn, case: Case, target: str | None, reason: str) -> N
     )
     await record(turn, case, event)
     await turn.uow.corrections.add(correction(turn, case, old, to_tank, reason))
-    name = turn.district.tank_name(to_tank, "zh")
+    name = turn.district.tank_label(to_tank)
     await notices.close_notices(turn.uow, turn.district, case, now, "notice_transferred", tank=name)
     audience = await notices.audience_for(turn.uow, turn.district, case, now)
     await turn.uow.cases.update(case)

@@ -95,6 +95,7 @@ EN: dict[str, str] = {
     "status_closed": "closed",
     "my_none": "You have not raised any concern yet. Just write to start.",
     "my_header": "Your concerns (latest {count}):",
+    "case_line": "<b>{ref}</b> · {status} · {tank} · {date}\n    {text}",
     "case_usage": "Please give the case number, e.g. /case 12",
     "case_not_found": "Case {ref} was not found, or you may not see it.",
     "case_detail": (
@@ -116,6 +117,10 @@ EN: dict[str, str] = {
     ),
     "notice_keywords": "\n\n🔑 Keywords: {keywords} (match {confidence})",
     "event_created": "filed by the resident, sent to {tank}",
+    # texts longer than one message can carry
+    "text_clipped": "… (too long to show in full)",
+    "text_clipped_case": "… (too long to show in full: send /case {number} for all of it)",
+    "timeline_more": "({count} earlier entries not shown)",
     "button_stale": "This button is no longer valid.",
     "unknown_command": "Unknown command {command}. Send /help for the commands.",
     "not_allowed": "You may not use that command.",

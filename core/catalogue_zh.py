@@ -119,6 +119,10 @@ ZH: dict[str, str] = {
     ),
     "notice_keywords": "\n\n🔑 关键词：{keywords}（匹配度 {confidence}）",
     "event_created": "居民提交，转至 {tank}",
+    # texts longer than one message can carry
+    "text_clipped": "……（内容过长，未能全部显示）",
+    "text_clipped_case": "……（内容过长，完整内容请发送 /case {number} 查看）",
+    "timeline_more": "（较早的 {count} 条记录未显示）",
     # refusals and errors
     "button_stale": "该按钮已失效。",
     "unknown_command": "不认识的命令 {command}。发送 /help 查看可用命令。",

@@ -75,7 +75,7 @@ ZH_STAFF: dict[str, str] = {
     "reply_usage": "用法：/reply 编号 内容",
     "note_usage": "用法：/note 编号 内容",
     "resolve_usage": "用法：/resolve 编号 办理结果",
-    "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或 triage） 理由",
+    "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或待分派） 理由",
     "assign_usage": "用法：/assign 编号 智库名称或委员编号（见 /members）",
     "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all",
     "find_usage": "用法：/find 关键词（可多个，空格分隔）",

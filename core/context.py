@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
-from core.texts import t
+from core.texts import Localized, t
 from core.views import CaseViews
 
 Buttons = Sequence[Sequence[Button]]
@@ -59,6 +61,10 @@ class District:
         found = self.tank(tank)
         return found.deadlines if found else self.triage_deadlines
 
+    def tank_label(self, code: str | None) -> Localized:
+        """A tank's display name in whichever locale the text it goes into is read."""
+        return partial(self.tank_name, code)
+
     def station(self, code: str | None) -> Station | None:
         """The station with this code, if configured."""
         return next((s for s in self.stations if s.code == code), None)
@@ -87,11 +93,18 @@ def message_to(person: Person, text: str, **fields: Any) -> Outbound:
     return Outbound(channel=person.channel, chat_id=person.chat_id, text=text, **fields)
 
 
+async def queue(uow: UnitOfWork, message: Outbound, now: datetime, locale: str) -> None:
+    """Queue a message in the unit of work, as messages its channel accepts (see core.limits):
+    the one way into the outbox, so that no message is too long to be delivered."""
+    for part in limits.fit(message, locale):
+        uow.queued.append(await uow.outbox.add(part, now))
+
+
 async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
     """Queue a message for a person, in the unit of work (none for an erased person)."""
     if not person.chat_id:
         return
-    uow.queued.append(await uow.outbox.add(message_to(person, text, **fields), now))
+    await queue(uow, message_to(person, text, **fields), now, person.locale)
 
 
 @dataclass

@@ -160,7 +160,7 @@ async def assign(turn: Turn, state: DialogState) -> None:
     await turn.send_to(
         member, text, buttons=notices.assignee_buttons(member.locale, case), case_id=case.id
     )
-    tank_name = turn.district.tank_name(member.tank, "zh")
+    tank_name = turn.district.tank_label(member.tank)
     await notices.tell_resident(
         turn.uow, case, now, "resident_claimed", tank=tank_name, member=member.name
     )

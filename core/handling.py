@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core import callbacks, casework, intake, membership, menus, privacy
 from core.callbacks import Callback
 from core.commands import HANDLERS
-from core.context import Deferred, Turn, notify
+from core.context import Deferred, Turn, notify, queue
 from core.lifecycle import Refused
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import DialogState, Person, Role
@@ -173,7 +173,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
                 pointer = Outbound(
                     channel=inbound.channel, chat_id=inbound.chat_id, text=turn.t("private_only")
                 )
-                uow.queued.append(await uow.outbox.add(pointer, now))
+                await queue(uow, pointer, now, turn.locale)
             await uow.commit()
             queued = list(uow.queued)
         if turn.deferred is not None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from core import menus
-from core.context import District, message_to, notify
+from core.context import District, message_to, notify, queue
 from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork
@@ -21,7 +21,7 @@ async def set_menu(uow: UnitOfWork, person: Person, now: datetime) -> None:
     """Queue the person's role menu for their chat."""
     commands = menus.menu(person.role, person.locale)
     message = message_to(person, "", kind=Kind.COMMANDS, commands=commands)
-    uow.queued.append(await uow.outbox.add(message, now))
+    await queue(uow, message, now, person.locale)
 
 
 async def _person(uow: UnitOfWork, channel: str, external_id: str, now: datetime) -> Person:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks, cards, lifecycle
-from core.context import District, notify
+from core.context import District, notify, queue
 from core.messages import Button, Kind, Outbound
 from core.models import Case, Person
 from core.ports import UnitOfWork
-from core.texts import shorten, t
+from core.texts import Localized, shorten, t
 
 NOTICE = "notice"
 
@@ -108,7 +108,12 @@ async def announce(
 
 
 async def close_notices(
-    uow: UnitOfWork, district: District, case: Case, now: datetime, key: str, **kw: str
+    uow: UnitOfWork,
+    district: District,
+    case: Case,
+    now: datetime,
+    key: str,
+    **kw: str | Localized,
 ) -> None:
     """Edit every earlier notice of the case to say what became of it, without buttons."""
     for channel, chat_id, notice in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:"):
@@ -119,7 +124,7 @@ async def close_notices(
         message = Outbound(
             kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
         )
-        uow.queued.append(await uow.outbox.add(message, now))
+        await queue(uow, message, now, locale)
 
 
 async def tell_resident(
@@ -128,7 +133,7 @@ async def tell_resident(
     now: datetime,
     key: str,
     buttons: list[list[Button]] | None = None,
-    **kw: str,
+    **kw: str | Localized,
 ) -> None:
     """Queue a catalogue text for the case's resident."""
     resident = await uow.people.get(case.resident_id)
@@ -141,7 +146,7 @@ async def tell_resident(
 
 
 async def tell_coordinators(
-    uow: UnitOfWork, case: Case, now: datetime, key: str, **kw: str
+    uow: UnitOfWork, case: Case, now: datetime, key: str, **kw: str | Localized
 ) -> None:
     """Queue a catalogue text for every coordinator, with the case's details button."""
     for person in await uow.people.coordinators():

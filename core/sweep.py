@@ -198,7 +198,7 @@ async def _auto_assign(
         buttons=notices.assignee_buttons(member.locale, case),
         case_id=case.id,
     )
-    tank = district.tank_name(case.tank, "zh")
+    tank = district.tank_label(case.tank)
     await notices.tell_resident(uow, case, now, "resident_claimed", tank=tank, member=member.name)
     return True
 

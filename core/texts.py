@@ -1,12 +1,18 @@
 """The catalogue of user-facing texts, Chinese first, English where the user's language is English.
 
 Texts are Telegram HTML. `t()` escapes every argument unless it is wrapped in `Markup`, so a user's
-words can never become markup.
+words can never become markup; an argument that is a `Localized` (a function of the locale, such
+as a tank's name) is rendered in the text's locale, so one set of arguments serves every reader.
+A placeholder left unfilled is a defect: with MINQING_STRICT_TEXTS=1 (the test suite sets it) it
+raises; in production it is logged and left blank, so that a person still gets an answer.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
 from core.catalogue_en import EN as EN_RESIDENT
@@ -17,12 +23,27 @@ from core.catalogue_zh_staff import ZH_STAFF
 ZH = ZH_RESIDENT | ZH_STAFF
 EN = EN_RESIDENT | EN_STAFF
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+STRICT = "MINQING_STRICT_TEXTS"
+Localized = Callable[[str], str]
+
+log = logging.getLogger(__name__)
 
 
-class _Blank(dict[str, Any]):
-    """Format arguments where a missing one is blank rather than an error."""
+class MissingPlaceholder(KeyError):
+    """A catalogue text was rendered without one of its placeholders."""
 
-    def __missing__(self, key: str) -> str:
+
+class _Arguments(dict[str, Any]):
+    """A text's arguments: a missing one raises when strict, else is logged and left blank."""
+
+    def __init__(self, key: str, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.key = key
+
+    def __missing__(self, name: str) -> str:
+        if os.environ.get(STRICT) == "1":
+            raise MissingPlaceholder(f"text {self.key!r} needs {{{name}}}")
+        log.error("text %r rendered without {%s}", self.key, name)
         return ""
 
 
@@ -46,8 +67,9 @@ def t(locale: str, key: str, **kwargs: Any) -> str:
     """The text for key in the locale, with its arguments escaped and filled in."""
     catalogue = CATALOGUES.get(locale, ZH)
     template = catalogue.get(key) or ZH[key]
-    safe = {k: v if isinstance(v, Markup) else esc(v) for k, v in kwargs.items()}
-    return template.format_map(_Blank(safe))
+    values = {k: v(locale) if callable(v) else v for k, v in kwargs.items()}
+    safe = {k: v if isinstance(v, Markup) else esc(v) for k, v in values.items()}
+    return template.format_map(_Arguments(key, safe))
 
 
 def m(locale: str, key: str, **kwargs: Any) -> Markup:

@@ -101,12 +101,18 @@ class TelegramTransport:
                 link_preview_options=NO_PREVIEW,
             )
             return edit_message_id if isinstance(edited, bool) else edited.message_id
+        caption = message.text or None
+        mode = ParseMode.HTML if caption else None
         if message.photos and len(message.photos) == 1:
-            sent = await self.bot.send_photo(chat, message.photos[0])
+            sent = await self.bot.send_photo(
+                chat, message.photos[0], caption=caption, parse_mode=mode
+            )
             return sent.message_id
         if message.photos:
+            first, *rest = message.photos[:10]
+            media = [InputMediaPhoto(first, caption=caption, parse_mode=mode)]
             group = await self.bot.send_media_group(
-                chat, [InputMediaPhoto(p) for p in message.photos[:10]]
+                chat, media + [InputMediaPhoto(p) for p in rest]
             )
             return group[-1].message_id
         sent = await self.bot.send_message(

@@ -16,6 +16,8 @@ from tests.support import RULES, Clock, RuleClassifier
 # PTB 22 warns (an error under filterwarnings=error) when it builds a RetryAfter unless durations
 # are timedeltas; nothing above imports telegram, so this is early enough.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# A catalogue text rendered without one of its placeholders raises instead of showing a blank.
+os.environ["MINQING_STRICT_TEXTS"] = "1"
 
 
 @pytest.fixture

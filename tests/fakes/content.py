@@ -79,8 +79,14 @@ def as_id(value: Any) -> Any:
     return value
 
 
+def utf16_length(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def shown_text(raw: str, parse_mode: str | None, *, caption: bool = False) -> str:
-    """Validate a text or caption under its parse mode and return what the user sees."""
+    """Validate a text or caption under its parse mode and return what the user sees; its limit
+    counts the text after entity parsing, in UTF-16 code units."""
     if parse_mode is not None and parse_mode.upper() == "HTML":
         try:
             shown = parse_html(raw)
@@ -92,12 +98,12 @@ def shown_text(raw: str, parse_mode: str | None, *, caption: bool = False) -> st
         shown = raw
     shown = shown.strip()
     if caption:
-        if len(shown) > MAX_CAPTION:
+        if utf16_length(shown) > MAX_CAPTION:
             raise bad_request("message caption is too long")
         return shown
     if not shown:
         raise bad_request("message text is empty")
-    if len(shown) > MAX_TEXT:
+    if utf16_length(shown) > MAX_TEXT:
         raise bad_request("message is too long")
     return shown
 

@@ -78,6 +78,31 @@ async def test_html_is_checked_and_stored_as_shown(server: FakeBotAPI, bot: Bot)
         await bot.send_message(42, "长" * 4097)
 
 
+async def test_length_limits_count_utf16_units_of_the_shown_text(
+    server: FakeBotAPI, bot: Bot
+) -> None:
+    ann = server.user(42, "Ann")
+    await bot.send_message(42, "<b>" + "&lt;" * 4096 + "</b>", parse_mode="HTML")  # 4,096 shown
+    await bot.send_message(42, "😀" * 2048)  # 4,096 UTF-16 code units
+    with pytest.raises(BadRequest, match=r"^Message is too long$"):
+        await bot.send_message(42, "😀" * 2049)  # 2,049 characters, 4,098 units
+    with pytest.raises(BadRequest, match=r"^Message is too long$"):
+        await bot.send_message(42, "😀" * 2048 + "<b>x</b>", parse_mode="HTML")
+    await bot.send_photo(
+        42, photo=b"\x89PNG", caption="<i>" + "😀" * 512 + "</i>", parse_mode="HTML"
+    )
+    with pytest.raises(BadRequest, match=r"^Message caption is too long$"):
+        await bot.send_photo(42, photo=b"\x89PNG", caption="😀" * 513)
+    with pytest.raises(BadRequest, match=r"^Message caption is too long$"):
+        await bot.send_media_group(
+            42, [InputMediaPhoto(b"\x89PNG", caption="😀" * 513), InputMediaPhoto(b"\x89PNG")]
+        )
+    sent = await bot.send_message(42, "x")
+    with pytest.raises(BadRequest, match=r"^Message is too long$"):
+        await bot.edit_message_text("😀" * 2049, chat_id=42, message_id=sent.message_id)
+    assert len(ann.messages) == 4
+
+
 async def test_photo_upload_and_media_group(server: FakeBotAPI, bot: Bot) -> None:
     ann = server.user(42, "Ann")
     photo = await bot.send_photo(
