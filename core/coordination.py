@@ -142,10 +142,11 @@ async def assign(turn: Turn, state: DialogState) -> None:
     if member is None or not member.is_member:
         raise Refused("assign_usage")
     old_tank, now = case.tank, turn.now
+    # Decided first: a refusal must leave every notice as it was.
+    event = lifecycle.assign(case, turn.person, member, now, turn.district.deadlines(member.tank))
     await notices.close_notices(
         turn.uow, turn.district, case, now, "notice_claimed", member=member.name
     )
-    event = lifecycle.assign(case, turn.person, member, now, turn.district.deadlines(member.tank))
     await casework.record(turn, case, event)
     if old_tank != member.tank:
         reason = turn.t("triage_reason")
