@@ -60,9 +60,7 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
 async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
     """Show the case's timeline as the caller may see it."""
     await turn.answer()
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
+    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
     contact = access.sees_contact(turn.person, case)
     text = cards.case_timeline(turn.locale, turn.district, case, events, contact)
     buttons = (

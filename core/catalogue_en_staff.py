@@ -168,3 +168,10 @@ EN_STAFF.update(
         "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
     }
 )
+
+# Words never lost or misplaced: where a resident's words go, invitations, a closed case.
+EN_STAFF.update(
+    {
+        "event_transferred_public": "moved to {tank}",
+    }
+)

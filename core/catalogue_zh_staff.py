@@ -181,3 +181,10 @@ ZH_STAFF.update(
         "member_unreachable": "⚠️ 无法再联系委员 {name}（{tank}，编号 {id}）：对方已屏蔽机器人或账号停用。",
     }
 )
+
+# Words never lost or misplaced: where a resident's words go, invitations, a closed case.
+ZH_STAFF.update(
+    {
+        "event_transferred_public": "转至 {tank} 办理",
+    }
+)

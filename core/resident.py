@@ -87,8 +87,6 @@ async def show_case(turn: Turn, state: DialogState) -> None:
     case = await load_visible_case(turn, turn.inbound.args)
     if case is None:
         return
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
+    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
     contact = access.sees_contact(turn.person, case)
     await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact))

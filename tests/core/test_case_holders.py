@@ -44,3 +44,22 @@ async def test_a_refused_assign_edits_no_notice(
 
 
 # 7. Transfer reasons
+
+
+async def test_a_transfer_reason_stays_with_colleagues(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, wang, zhao = await staff(service, fetch)
+    await file_concern(resident, CONCERN)
+    zhang.inbox.append(to("11", resident.everyone)[0])
+    await zhang.press("转交")
+    await zhang.press("经济")
+    await zhang.text("当事人情绪激动，其实是合伙经营纠纷")
+    assert not any("情绪激动" in m.text for m in to("501", zhang.everyone))
+    view = (await resident.command("case", "1"))[0].text
+    assert "经济" in view and "情绪激动" not in view
+    assert "情绪激动" in (await wang.command("case", "1"))[0].text
+    assert "情绪激动" in (await zhao.command("case", "1"))[0].text
+
+
+# 9. A closed case's buttons
