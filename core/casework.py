@@ -9,7 +9,7 @@ from core.callbacks import Callback
 from core.context import Turn
 from core.lifecycle import Refused
 from core.messages import Button
-from core.models import Case, CaseEvent, Correction, DialogState
+from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
 from core.resident import parse_case_number
 from core.texts import t
 
@@ -139,13 +139,13 @@ async def route(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
 async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
     """The resident rates the result; 不满意 reopens it and tells the coordinators."""
     rating, now, uow = cb.arg(1) or "", turn.now, turn.uow
-    await record(
-        turn,
-        case,
-        lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank)),
-    )
+    event = lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank))
+    unheld = case.status in (CaseStatus.OPEN, CaseStatus.TRIAGE)
+    audience = await notices.audience_for(uow, turn.district, case, now) if unheld else []
+    await record(turn, case, event)
+    await notices.announce(uow, turn.district, case, now, audience)
     await turn.answer(turn.t("rated_toast"))
-    assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+    assignee = await notices.holder(uow, case)
     if assignee is not None:
         key = "member_reopened" if rating == "poor" else "member_rated"
         label = t(assignee.locale, f"rating_{rating}")
@@ -229,7 +229,7 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
     now, uow = turn.now, turn.uow
     if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
         await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
-        assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+        assignee = await notices.holder(uow, case)
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return
@@ -281,7 +281,7 @@ async def comment(turn: Turn, case: Case, text: str) -> None:
     await turn.uow.events.add(
         CaseEvent(case.id, "comment", turn.now, turn.person.id, {"text": text})
     )
-    assignee = await turn.uow.people.get(case.assignee_id) if case.assignee_id else None
+    assignee = await notices.holder(turn.uow, case)
     if assignee is not None:
         body = case_text(assignee.locale, "member_comment", case, text=notices.quote(text))
         await turn.send_to(assignee, body, case_id=case.id)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from core import cards, casework, lifecycle, lists, membership, notices
 from core.context import Turn
 from core.lifecycle import Refused
-from core.models import DialogState, Invite, Role
+from core.models import CaseStatus, DialogState, Invite, Role
 from core.texts import Markup, t
 from core.views import CaseViews
 
@@ -192,13 +192,15 @@ async def remove_member(turn: Turn, state: DialogState) -> None:
     member.active, member.role = False, Role.RESIDENT
     await turn.uow.people.update(member)
     await membership.set_menu(turn.uow, member, turn.now)
-    returned = 0
-    for case in await turn.uow.cases.held_by(member.id):
+    returned, uow, now = 0, turn.uow, turn.now
+    for case in await uow.cases.held_by(member.id):
         deadlines = turn.district.deadlines(case.tank)
         event = lifecycle.return_to_tank(case, turn.now, deadlines, turn.t("member_retired"))
-        audience = await notices.audience_for(turn.uow, turn.district, case, turn.now)
+        # A resolved case keeps waiting for its rating; the tank hears of it if it reopens.
+        unheld = case.status == CaseStatus.OPEN
+        audience = await notices.audience_for(uow, turn.district, case, now) if unheld else []
         await casework.record(turn, case, event)
-        await notices.announce(turn.uow, turn.district, case, turn.now, audience)
+        await notices.announce(uow, turn.district, case, now, audience)
         returned += 1
     await turn.send_to(member, t(member.locale, "you_were_removed"))
     await turn.reply(turn.t("member_removed", name=member.name or member.id, count=returned))

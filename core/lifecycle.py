@@ -215,7 +215,11 @@ def rate(
     if case.status != CaseStatus.RESOLVED or rating not in RATINGS:
         raise Refused("rating_closed")
     case.rating = rating
-    if rating == "poor":
+    if rating == "poor" and case.assignee_id is None:
+        # Its member retired meanwhile: the case goes back to the tank.
+        case.resolved_at = None
+        route(case, case.tank, now, deadlines, fresh=True)
+    elif rating == "poor":
         case.status, case.resolved_at = CaseStatus.CLAIMED, None
         case.awaiting_member = True
         set_due(case, "resolve", now, deadlines.resolve)
@@ -233,9 +237,13 @@ def close_unrated(case: Case, now: datetime) -> CaseEvent:
 
 
 def return_to_tank(case: Case, now: datetime, deadlines: Deadlines, reason: str) -> CaseEvent:
-    """A retired member's case goes back to its tank, unclaimed."""
+    """A retired member's case goes back to its tank, unclaimed; a resolved one keeps its
+    resolution and rating window, and goes to the tank if the rating reopens it."""
     old_member = case.assignee_id
-    route(case, case.tank, now, deadlines, fresh=True)
+    if case.status == CaseStatus.RESOLVED:
+        case.assignee_id = None
+    else:
+        route(case, case.tank, now, deadlines, fresh=True)
     return _event(case, "returned", None, now, reason=reason, old_member=old_member)
 
 

@@ -114,12 +114,23 @@ async def close_notices(
     for channel, chat_id, notice in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:"):
         person_id = int(notice.rsplit(":", 1)[1])
         person = await uow.people.get(person_id)
-        locale = person.locale if person else "zh"
+        if person is None or not (person.is_member or person.is_coordinator):
+            continue  # they no longer hold the role: nothing more about the case reaches them
+        locale = person.locale
         text = cards.member_notice(locale, district, case) + "\n\n" + t(locale, key, **kw)
         message = Outbound(
             kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
         )
         uow.queued.append(await uow.outbox.add(message, now))
+
+
+async def holder(uow: UnitOfWork, case: Case) -> Person | None:
+    """The member holding the case while they still serve in a tank: nothing goes to someone
+    who no longer holds the role."""
+    if case.assignee_id is None:
+        return None
+    person = await uow.people.get(case.assignee_id)
+    return person if person is not None and person.is_member else None
 
 
 async def tell_resident(

@@ -74,7 +74,8 @@ class CaseRepository(Protocol):
         ...
 
     async def held_by(self, member_id: int) -> list[Case]:
-        """The cases a member holds (claimed), oldest first."""
+        """The cases a member holds, claimed or resolved (a rating may reopen them), oldest
+        first."""
         ...
 
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:

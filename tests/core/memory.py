@@ -94,9 +94,14 @@ class MemoryCases:
         return [copy.copy(c) for c in sorted(mine, key=lambda c: -c.id)[:limit]]
 
     async def held_by(self, member_id: int) -> list[Case]:
-        """A member's claimed cases."""
-        held = [c for c in self.s.cases.values() if c.assignee_id == member_id]
-        return [copy.copy(c) for c in held if c.status == CaseStatus.CLAIMED]
+        """A member's claimed and resolved cases, oldest first."""
+        reopenable = (CaseStatus.CLAIMED, CaseStatus.RESOLVED)
+        held = [
+            c
+            for c in self.s.cases.values()
+            if c.assignee_id == member_id and c.status in reopenable
+        ]
+        return [copy.copy(c) for c in sorted(held, key=lambda c: c.id)]
 
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """Claimed cases per member."""

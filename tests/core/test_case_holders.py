@@ -5,6 +5,7 @@ and the holder's /case."""
 from __future__ import annotations
 
 from core.messages import Kind, Outbound
+from core.models import CaseStatus
 from core.service import Service
 from tests.core.memory import MemoryState
 from tests.core.test_casework import staff, to
@@ -28,6 +29,56 @@ async def claimed(service: Service, fetch: Fetch, resident: Chat) -> tuple[Chat,
 
 
 # 4. A shared location
+
+
+async def test_removal_returns_resolved_cases_and_nothing_reaches_the_member_again(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, zhao = await claimed(service, fetch, resident)
+    await zhang.command("resolve", "1 已追回")
+    resident.inbox.extend(to("501", zhang.everyone))
+    out = await zhao.command("removemember", "1")
+    assert "1 件" in out[0].text
+    case = state.cases[1]
+    assert case.status == CaseStatus.RESOLVED and case.assignee_id is None
+    sent: list[Outbound] = []
+    await resident.command("reply", "1 钱还没有到账")
+    sent += resident.everyone
+    await resident.press("不满意")
+    sent += resident.everyone
+    await resident.text("只追回了一半")
+    sent += resident.everyone
+    assert not [m for m in sent if m.chat_id == "11"]
+    case = state.cases[1]
+    assert case.status == CaseStatus.OPEN and case.assignee_id is None and case.tank == "law"
+    assert any(m.chat_id == "12" and "#1" in m.text for m in sent)  # the tank hears of it again
+
+
+async def test_a_closed_case_of_a_removed_member_sends_them_nothing(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, zhao = await claimed(service, fetch, resident)
+    await zhang.command("resolve", "1 已追回")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await resident.press("满意")
+    await zhao.command("removemember", "1")
+    await resident.text("谢谢委员")
+    assert [e.kind for e in state.events].count("comment") == 1
+    assert not [m for m in resident.everyone if m.chat_id == "11"]
+
+
+async def test_a_removed_members_old_notices_are_left_alone(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, _, zhao = await staff(service, fetch)
+    await file_concern(resident, CONCERN)
+    await zhao.command("removemember", "2")
+    zhang.inbox.append(to("11", resident.everyone)[0])
+    await zhang.press("认领")
+    assert [m.chat_id for m in zhang.everyone if m.kind == Kind.EDIT] == ["11"]
+
+
+# 6. A refused /assign
 
 
 async def test_a_refused_assign_edits_no_notice(
