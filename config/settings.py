@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     escalate_in_quiet_hours: bool = False
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
+    invite_days: float = Field(default=7.0, gt=0, le=90)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     # The outbox sender's pace: Telegram's limits (30 messages a second in all, about one a
     # second per chat with bursts of 3). Raise them only for a local Bot API or a benchmark.

@@ -173,5 +173,14 @@ EN_STAFF.update(
 EN_STAFF.update(
     {
         "event_transferred_public": "moved to {tank}",
+        "cmd_invites": "Invitations: list and revoke",
+        "cmd_revoke": "Revoke an invitation: /revoke code",
+        "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
+        "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
+        "invites_none": "No valid invitations. /invite tank [town] makes one.",
+        "btn_revoke": "✖️ Revoke {code}",
+        "revoke_usage": "Usage: /revoke code (see /invites)",
+        "revoke_unknown": "Invitation {code} is not valid (used, expired or revoked). /invites lists the valid ones.",
+        "invite_revoked": "Invitation {code} revoked; the link no longer works.",
     }
 )

@@ -186,5 +186,14 @@ ZH_STAFF.update(
 ZH_STAFF.update(
     {
         "event_transferred_public": "转至 {tank} 办理",
+        "cmd_invites": "邀请链接：查看与撤销",
+        "cmd_revoke": "撤销邀请：/revoke 邀请码",
+        "invites_header": "<b>有效的邀请链接</b>（邀请码 · 智库 · 镇 · 邀请人 · 有效期至）",
+        "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
+        "invites_none": "没有有效的邀请链接。发送 /invite 智库 [镇] 生成一个。",
+        "btn_revoke": "✖️ 撤销 {code}",
+        "revoke_usage": "用法：/revoke 邀请码（见 /invites）",
+        "revoke_unknown": "邀请码 {code} 无效（已使用、已过期或已撤销）。发送 /invites 查看有效的邀请。",
+        "invite_revoked": "已撤销邀请 {code}，该链接不能再使用。",
     }
 )

@@ -33,6 +33,7 @@ class District:
     quiet_end: time = time(8, 0)
     escalate_in_quiet_hours: bool = False
     digest_time: time = time(9, 0)
+    invite_days: float = 7.0
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""

@@ -12,8 +12,6 @@ from core.models import CaseStatus, DialogState, Invite, Role
 from core.texts import Markup, t
 from core.views import CaseViews
 
-INVITE_DAYS = 7
-
 
 def _defer(turn: Turn, render: lists.Render, *extra: object) -> None:
     person, district, now = turn.person, turn.district, turn.now
@@ -176,11 +174,12 @@ async def invite(turn: Turn, state: DialogState) -> None:
     if tank is None or tank == "triage" or (station and turn.district.station(station) is None):
         raise Refused("invite_usage")
     code = secrets.token_urlsafe(12)
-    expires = turn.now + timedelta(days=INVITE_DAYS)
+    days = turn.district.invite_days
+    expires = turn.now + timedelta(days=days)
     await turn.uow.invites.add(Invite(code, tank, station, turn.person.id, turn.now, expires))
     link = f"https://t.me/{turn.district.bot_username}?start={code}"
     name = turn.district.tank_name(tank, turn.locale)
-    await turn.reply(turn.t("invite_link", tank=name, link=link, days=INVITE_DAYS, code=code))
+    await turn.reply(turn.t("invite_link", tank=name, link=link, days=f"{days:g}", code=code))
 
 
 async def remove_member(turn: Turn, state: DialogState) -> None:

@@ -139,7 +139,15 @@ class InviteRepository(Protocol):
         ...
 
     async def use(self, code: str, person_id: int, now: datetime) -> bool:
-        """Mark an unused invitation used; False if it was used already."""
+        """Mark an unused invitation used; False if it was used or revoked already."""
+        ...
+
+    async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
+        """Invitations still usable at now (unused, unrevoked, unexpired), oldest first."""
+        ...
+
+    async def revoke(self, code: str, person_id: int | None, now: datetime) -> bool:
+        """Revoke an invitation still usable at now; False if there is none."""
         ...
 
 

@@ -193,9 +193,22 @@ class MemoryInvites:
     async def use(self, code: str, person_id: int, now: datetime) -> bool:
         """Mark one used."""
         invite = self.s.invites.get(code)
-        if invite is None or invite.used_by is not None:
+        if invite is None or invite.used_by is not None or invite.revoked_at is not None:
             return False
         self.s.invites[code] = dataclasses.replace(invite, used_by=person_id, used_at=now)
+        return True
+
+    async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
+        """Usable invitations, oldest first."""
+        usable = [i for i in self.s.invites.values() if i.usable(now)]
+        return sorted(usable, key=lambda i: (i.created_at, i.code))[:limit]
+
+    async def revoke(self, code: str, person_id: int | None, now: datetime) -> bool:
+        """Revoke a usable one."""
+        invite = self.s.invites.get(code)
+        if invite is None or not invite.usable(now):
+            return False
+        self.s.invites[code] = dataclasses.replace(invite, revoked_at=now, revoked_by=person_id)
         return True
 
 

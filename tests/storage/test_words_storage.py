@@ -3,12 +3,17 @@ in-memory fake (invitations, open questions, a removed member's cases, a closed 
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
 from core.context import District
-from core.models import CaseStatus
+from core.models import CaseStatus, Invite, Person
 from core.service import Service
 from storage.db import Database
+from storage.unit_of_work import unit_factory
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -17,6 +22,36 @@ from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_serv
 @pytest.fixture
 def service(db: Database, district: District, classifier: RuleClassifier, clock: Clock) -> Service:
     return sqlite_service(db, district, classifier, clock)
+
+
+async def test_the_invites_migration_adds_revocation(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(invites)")}
+    assert {"revoked_at", "revoked_by"} <= columns
+
+
+async def test_live_invitations_and_revocation_in_sql(db: Database, clock: Clock) -> None:
+    now = clock()
+    week = now + timedelta(days=7)
+    async with unit_factory(db)() as uow:
+        person = await uow.people.add(Person(0, "telegram", "1", "1"), now)
+        for code in ("live", "used", "gone", "late"):
+            await uow.invites.add(Invite(code, "law", None, person.id, now, week))
+            now += timedelta(minutes=1)
+        assert await uow.invites.use("used", person.id, now)
+        assert await uow.invites.revoke("gone", person.id, now)
+        assert not await uow.invites.revoke("gone", person.id, now)
+        assert not await uow.invites.revoke("used", person.id, now)
+        await uow.commit()
+    async with unit_factory(db)() as uow:
+        assert [i.code for i in await uow.invites.live(now)] == ["live", "late"]
+        assert await uow.invites.live(week) == []
+        gone = await uow.invites.get("gone")
+        assert gone is not None and gone.revoked_at == now and gone.revoked_by == person.id
+        assert not await uow.invites.use("gone", person.id, now)
 
 
 async def test_removal_returns_a_resolved_case_to_the_tank(service: Service, db: Database) -> None:
