@@ -35,6 +35,12 @@ def sees_contact(person: Person, case: Case) -> bool:
     return person.is_coordinator or (person.is_member and case.assignee_id == person.id)
 
 
+def sees_location(person: Person, case: Case) -> bool:
+    """True for who may see where the resident shared a location: coordinators and the
+    assignee (the resident is told so on the card they confirm)."""
+    return person.is_coordinator or (person.is_member and case.assignee_id == person.id)
+
+
 def sees_internal(person: Person, case: Case) -> bool:
     """True for who may see internal notes and reminders: staff only."""
     return is_staff_of(person, case)

@@ -53,7 +53,8 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
         turn.uow, case, now, "resident_claimed", tank=tank, member=member.name
     )
     events = await turn.uow.events.for_case(case.id)
-    detail = cards.case_timeline(turn.locale, turn.district, case, events, contact=True)
+    detail = cards.case_timeline(turn.locale, turn.district, case, events, True, True)
+    await notices.send_pin(turn.uow, member, case, now)
     await turn.reply(detail, buttons=notices.assignee_buttons(turn.locale, case), case_id=case.id)
 
 
@@ -61,8 +62,8 @@ async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None
     """Show the case's timeline as the caller may see it."""
     await turn.answer()
     events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
-    contact = access.sees_contact(turn.person, case)
-    text = cards.case_timeline(turn.locale, turn.district, case, events, contact)
+    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
+    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
     buttons = (
         notices.assignee_buttons(turn.locale, case)
         if lifecycle.is_assignee(turn.person, case)

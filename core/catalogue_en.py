@@ -139,3 +139,10 @@ EN: dict[str, str] = {
     "slow_down": "You are sending too fast; please wait a moment. What you sent before is safe.",
     "internal_error": "Sorry, something went wrong. Please try again; what you submitted is safe.",
 }
+
+# Words never lost or misplaced: where a resident's words go.
+EN.update(
+    {
+        "card_location": "📌 Location: attached (only the member in charge and coordinators see it)",
+    }
+)

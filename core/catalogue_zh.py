@@ -145,3 +145,10 @@ ZH: dict[str, str] = {
     "slow_down": "您发送得太快了，请稍等片刻再继续。已收到的内容不会丢失。",
     "internal_error": "抱歉，处理时出了点问题，请稍后再试。您已提交的内容不会丢失。",
 }
+
+# Words never lost or misplaced: where a resident's words go.
+ZH.update(
+    {
+        "card_location": "📌 位置：已附（仅办理委员和协调员可见）",
+    }
+)

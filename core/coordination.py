@@ -154,8 +154,9 @@ async def assign(turn: Turn, state: DialogState) -> None:
     events = await turn.uow.events.for_case(case.id)
     text = casework.case_text(member.locale, "member_assigned", case) + "\n\n"
     text += cards.case_timeline(
-        member.locale, turn.district, case, events, contact=not case.anonymous
+        member.locale, turn.district, case, events, not case.anonymous, True
     )
+    await notices.send_pin(turn.uow, member, case, now)
     await turn.send_to(
         member, text, buttons=notices.assignee_buttons(member.locale, case), case_id=case.id
     )

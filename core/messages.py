@@ -77,6 +77,7 @@ class Outbound(BaseModel):
     keyboard: tuple[tuple[KeyButton, ...], ...] = ()
     remove_keyboard: bool = False
     photos: tuple[str, ...] = ()
+    location: tuple[float, float] | None = Field(default=None, description="a map pin to send")
     key: str | None = Field(default=None, description="name later edits refer to")
     edit_key: str | None = Field(default=None, description="the key of the message to edit")
     callback_id: str | None = None

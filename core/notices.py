@@ -133,6 +133,12 @@ async def holder(uow: UnitOfWork, case: Case) -> Person | None:
     return person if person is not None and person.is_member else None
 
 
+async def send_pin(uow: UnitOfWork, person: Person, case: Case, now: datetime) -> None:
+    """The map pin of the location the resident shared, if any, for the member taking the case."""
+    if case.location is not None:
+        await notify(uow, person, "", now, location=case.location, case_id=case.id)
+
+
 async def tell_resident(
     uow: UnitOfWork,
     case: Case,

@@ -88,5 +88,5 @@ async def show_case(turn: Turn, state: DialogState) -> None:
     if case is None:
         return
     events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
-    contact = access.sees_contact(turn.person, case)
-    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact))
+    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
+    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact, place))

@@ -101,6 +101,10 @@ class TelegramTransport:
                 link_preview_options=NO_PREVIEW,
             )
             return edit_message_id if isinstance(edited, bool) else edited.message_id
+        if message.location is not None:
+            latitude, longitude = message.location
+            pin = await self.bot.send_location(chat, latitude=latitude, longitude=longitude)
+            return pin.message_id
         if message.photos and len(message.photos) == 1:
             sent = await self.bot.send_photo(chat, message.photos[0])
             return sent.message_id

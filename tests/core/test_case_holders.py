@@ -31,6 +31,28 @@ async def claimed(service: Service, fetch: Fetch, resident: Chat) -> tuple[Chat,
 # 4. A shared location
 
 
+async def test_a_shared_location_reaches_the_holder_and_coordinators(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, li, _, zhao = await staff(service, fetch)
+    await resident.text(CONCERN)
+    await resident.send(location=(39.51234, 118.10987))
+    await resident.press("稻地镇")
+    await resident.text("不留电话")
+    assert "位置" in resident.last_text()  # the card says a location goes with it
+    await resident.press("确认提交")
+    assert not any("39.51234" in m.text for m in to("11", resident.everyone))
+    zhang.inbox.append(to("11", resident.everyone)[0])
+    out = await zhang.press("认领")
+    assert [m.location for m in out if m.location] == [(39.51234, 118.10987)]
+    assert "39.51234" in out[-1].text and "118.10987" in out[-1].text
+    assert "39.51234" in (await zhao.command("case", "1"))[0].text
+    assert "39.51234" not in (await li.command("case", "1"))[0].text
+
+
+# 5. A removed member
+
+
 async def test_removal_returns_resolved_cases_and_nothing_reaches_the_member_again(
     service: Service, state: MemoryState, resident: Chat, fetch: Fetch
 ) -> None:

