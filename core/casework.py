@@ -37,6 +37,8 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
     action = BUTTONS.get(cb.action)
     if action is None:
         raise Refused("button_stale")
+    if action is not detail:
+        lifecycle.not_closed(case)
     await action(turn, state, case, cb)
 
 
@@ -146,6 +148,8 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     await record(turn, case, event)
     await notices.announce(uow, turn.district, case, now, audience)
     await turn.answer(turn.t("rated_toast"))
+    if case.status == CaseStatus.CLOSED:
+        await notices.retire_buttons(uow, case, now)
     assignee = await notices.holder(uow, case)
     if assignee is not None:
         key = "member_reopened" if rating == "poor" else "member_rated"

@@ -174,6 +174,7 @@ EN_STAFF.update(
     {
         "event_transferred_public": "moved to {tank}",
         "case_location": "📌 Location: {lat}, {lon}",
+        "case_finished": "Case {ref} is closed.",
         "cmd_invites": "Invitations: list and revoke",
         "cmd_revoke": "Revoke an invitation: /revoke code",
         "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",

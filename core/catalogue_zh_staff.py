@@ -187,6 +187,7 @@ ZH_STAFF.update(
     {
         "event_transferred_public": "转至 {tank} 办理",
         "case_location": "📌 位置：{lat}, {lon}",
+        "case_finished": "案件 {ref} 已办结。",
         "cmd_invites": "邀请链接：查看与撤销",
         "cmd_revoke": "撤销邀请：/revoke 邀请码",
         "invites_header": "<b>有效的邀请链接</b>（邀请码 · 智库 · 镇 · 邀请人 · 有效期至）",

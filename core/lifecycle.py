@@ -71,6 +71,12 @@ def _event(case: Case, kind: str, actor: Person | None, now: datetime, **data: A
     return CaseEvent(case.id, kind, now, actor.id if actor else None, data)
 
 
+def not_closed(case: Case) -> None:
+    """Refuse any work on a closed case with the reason that it is closed."""
+    if case.status == CaseStatus.CLOSED:
+        raise Refused("case_finished", ref=case.ref)
+
+
 def is_assignee(person: Person, case: Case) -> bool:
     """True for the member who holds the case."""
     return person.is_member and case.assignee_id == person.id
@@ -87,6 +93,7 @@ def route(case: Case, tank: str | None, now: datetime, deadlines: Deadlines, fre
 
 def claim(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> CaseEvent:
     """A member of the case's tank takes it; the first claim wins."""
+    not_closed(case)
     if not member.is_member or member.tank != case.tank:
         raise Refused("not_your_tank")
     if case.status != CaseStatus.OPEN:
@@ -104,6 +111,7 @@ def member_message(
     case: Case, member: Person, text: str, now: datetime, deadlines: Deadlines, question: bool
 ) -> CaseEvent:
     """The assignee writes to the resident; the first message is the first reply."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status not in (
         CaseStatus.CLAIMED,
         CaseStatus.RESOLVED,
@@ -168,6 +176,7 @@ def transfer(
     deadlines: Deadlines,
 ) -> CaseEvent:
     """Send a misrouted case to another tank (or back to triage), with the reason."""
+    not_closed(case)
     if not may_transfer(actor, case):
         raise Refused("not_allowed_case")
     if to_tank == case.tank:
@@ -183,6 +192,7 @@ def assign(
     """A coordinator gives the case to a member directly."""
     if not coordinator.is_coordinator:
         raise Refused("not_allowed")
+    not_closed(case)
     if not case.is_open:
         raise Refused("case_not_open")
     old = case.tank
@@ -196,6 +206,7 @@ def assign(
 
 def resolve(case: Case, member: Person, summary: str, now: datetime) -> CaseEvent:
     """The assignee reports what was done; the resident is asked to rate it."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status != CaseStatus.CLAIMED:
         raise Refused("not_assignee")
     case.status, case.resolved_at = CaseStatus.RESOLVED, now
@@ -252,6 +263,7 @@ MAX_EXTENSION_DAYS = 15
 
 def extend(case: Case, member: Person, days: int, reason: str, now: datetime) -> CaseEvent:
     """The assignee's one extension of the current deadline."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status != CaseStatus.CLAIMED:
         raise Refused("not_assignee")
     if case.extended:

@@ -65,7 +65,8 @@ class Kind(StrEnum):
 
 
 class Outbound(BaseModel):
-    """A message core decided to send; text is HTML with every user string escaped."""
+    """A message core decided to send; text is HTML with every user string escaped. An edit
+    without text changes only the buttons (none: they are taken off)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks, cards, lifecycle
-from core.context import District, notify
+from core.context import ACTIONS, District, notify
 from core.messages import Button, Kind, Outbound
 from core.models import Case, Person
 from core.ports import UnitOfWork
@@ -121,6 +121,13 @@ async def close_notices(
         message = Outbound(
             kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
         )
+        uow.queued.append(await uow.outbox.add(message, now))
+
+
+async def retire_buttons(uow: UnitOfWork, case: Case, now: datetime) -> None:
+    """Take the buttons off every message that carries the case's actions (it is closed)."""
+    for channel, chat_id, key in await uow.outbox.keyed(case.id, f"{ACTIONS}:{case.id}:"):
+        message = Outbound(kind=Kind.EDIT, channel=channel, chat_id=chat_id, edit_key=key)
         uow.queued.append(await uow.outbox.add(message, now))
 
 

@@ -206,4 +206,5 @@ async def _auto_assign(
 
 async def _close_unrated(uow: UnitOfWork, case: Case, now: datetime) -> None:
     await uow.events.add(lifecycle.close_unrated(case, now))
+    await notices.retire_buttons(uow, case, now)
     await notices.tell_resident(uow, case, now, "resident_closed_unrated")

@@ -81,6 +81,8 @@ class ConsoleTransport:
             if message.text:
                 out.write(f"   ({chat.label}: {plain(message.text)})\n")
             return None
+        if message.kind == Kind.EDIT and not message.text:
+            return edit_message_id  # only buttons change; the console shows the latest anyway
         if message.photos:
             out.write(f"\n── {chat.label} ◀ [📷 × {len(message.photos)}]\n")
             return next(self.ids)

@@ -90,6 +90,11 @@ class TelegramTransport:
             commands = [BotCommand(name, desc[:256]) for name, desc in message.commands]
             await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat))
             return None
+        if message.kind == Kind.EDIT and not message.text:
+            markup = reply_markup(message)
+            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+            await self.bot.edit_message_reply_markup(chat, edit_message_id, reply_markup=inline)
+            return edit_message_id
         if message.kind == Kind.EDIT:
             markup = reply_markup(message)
             edited = await self.bot.edit_message_text(

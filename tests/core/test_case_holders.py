@@ -136,3 +136,29 @@ async def test_a_transfer_reason_stays_with_colleagues(
 
 
 # 9. A closed case's buttons
+
+
+async def test_a_closed_cases_buttons_are_removed_and_refused(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, _ = await claimed(service, fetch, resident)
+    await zhang.command("reply", "1 我们正在联系劳动监察")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await zhang.command("resolve", "1 已追回")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await resident.press("满意")
+    removals = [m for m in resident.everyone if m.kind == Kind.EDIT and not m.text]
+    keyed = {m.key: m for m in state.outbox if m.key}
+    assert {m.chat_id for m in removals} == {"11", "501"}
+    assert all(keyed[m.edit_key].buttons and not m.buttons for m in removals if m.edit_key)
+    carried = {m.key for m in state.outbox if m.case_id == 1 and m.buttons and m.key}
+    assert {m.edit_key for m in removals} >= {k for k in carried if not k.startswith("notice")}
+    for label in ("回复", "办结", "转交", "询问居民"):
+        refusal = await zhang.press(label)
+        assert refusal[0].alert and "已办结" in refusal[0].text, label
+    refusal = await resident.press("回复")
+    assert refusal[0].alert and "已办结" in refusal[0].text
+    assert ("telegram", "11") not in state.dialogs
+
+
+# 10. The holder's /case

@@ -4,7 +4,7 @@ typed without reply-to, a shared location, a closed case's buttons, and the hold
 
 from __future__ import annotations
 
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import file_concern, file_until_station
 from tests.fakes import FakeUser, SentMessage
 
@@ -39,3 +39,19 @@ async def test_a_shared_location_reaches_the_holder_as_a_pin(bot: RunningBot) ->
     assert "39.51234" in (card.text or "")
     await coordinator.send_command("/case", "1")
     assert "118.10987" in ((await coordinator.wait_text("案件 #1")).text or "")
+
+
+async def test_a_closed_cases_buttons_go_and_old_presses_are_refused(bot: RunningBot) -> None:
+    resident = bot.server.user(2302, "王小明")
+    lawyer, card = await claimed(bot, resident)
+    await lawyer.send_command("/resolve", "1 已追回")
+    await resident.wait_text("已办结")
+    await resident.press("😊 满意")
+    await resident.wait_text("感谢您的评价")
+    await lawyer.wait_for(
+        lambda m: m.message_id == card.message_id and not m.buttons(),
+        include_consumed=True,
+        what="the claim card without buttons",
+    )
+    refusal = await answer_of(lawyer, await lawyer.forge_callback("case:resolve:1", card))
+    assert refusal.show_alert and "已办结" in (refusal.text or "")

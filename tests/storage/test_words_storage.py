@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.context import District
+from core.messages import Kind
 from core.models import CaseStatus, Invite, Person
 from core.service import Service
 from storage.db import Database
@@ -67,3 +68,20 @@ async def test_removal_returns_a_resolved_case_to_the_tank(service: Service, db:
     assert not to("11", resident.everyone) and to("12", resident.everyone)
     rows = await db.reader.execute_fetchall("SELECT status, assignee_id FROM cases")
     assert [tuple(r) for r in rows] == [(CaseStatus.OPEN.value, None)]
+
+
+async def test_closing_a_case_takes_the_buttons_off_its_messages(
+    service: Service, db: Database
+) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, _, _, _ = await staff(service, fetch)
+    resident = Chat(service, fetch, "501")
+    await file_concern(resident, "老板拖欠工资三个月了")
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 已追回")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await resident.press("满意")
+    removals = [m for m in resident.everyone if m.kind == Kind.EDIT and not m.text]
+    assert {m.chat_id for m in removals} == {"11", "501"}
+    refusal = await zhang.send(callback_id="q", callback_data="case:resolve:1")
+    assert refusal[0].alert and "已办结" in refusal[0].text
