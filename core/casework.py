@@ -66,11 +66,7 @@ async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None
     events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
     contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
     text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
-    buttons = (
-        notices.assignee_buttons(turn.locale, case)
-        if lifecycle.is_assignee(turn.person, case)
-        else []
-    )
+    buttons = notices.holder_actions(turn.person, case)
     await turn.reply(text, buttons=buttons, case_id=case.id)
 
 

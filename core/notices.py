@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from core import callbacks, cards, lifecycle
 from core.context import ACTIONS, District, notify
 from core.messages import Button, Kind, Outbound
-from core.models import Case, Person
+from core.models import Case, CaseStatus, Person
 from core.ports import UnitOfWork
 from core.texts import shorten, t
 
@@ -55,6 +55,23 @@ def assignee_buttons(locale: str, case: Case) -> list[list[Button]]:
             Button(text=t(locale, "btn_detail"), data=pack("case", "detail", case.id)),
         ],
     ]
+
+
+def holder_actions(person: Person, case: Case) -> list[list[Button]]:
+    """The buttons a case's card carries for this viewer: the claim card's actions for the
+    member holding it while it is in hand, none for anyone else."""
+    if not lifecycle.is_assignee(person, case) or case.status != CaseStatus.CLAIMED:
+        return []
+    return assignee_buttons(person.locale, case)
+
+
+def open_buttons(refs: list[tuple[int, str]], per_row: int = 4) -> list[list[Button]]:
+    """One button per case of a list that opens its card: (case id, reference) pairs."""
+    buttons = [
+        Button(text=f"📄 {ref}", data=callbacks.pack("case", "detail", case_id))
+        for case_id, ref in refs
+    ]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 async def audience_for(

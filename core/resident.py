@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake, membership
+from core import access, cards, intake, membership, notices
 from core.context import Turn
 from core.menus import help_text
 from core.models import Case, DialogState
@@ -89,4 +89,6 @@ async def show_case(turn: Turn, state: DialogState) -> None:
         return
     events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
     contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
-    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact, place))
+    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
+    buttons = notices.holder_actions(turn.person, case)
+    await turn.reply(text, buttons=buttons, case_id=case.id)

@@ -162,3 +162,14 @@ async def test_a_closed_cases_buttons_are_removed_and_refused(
 
 
 # 10. The holder's /case
+
+
+async def test_the_holders_case_view_carries_the_claim_cards_actions(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, li, _ = await claimed(service, fetch, resident)
+    claim_card = zhang.inbox[-1]
+    view = (await zhang.command("case", "1"))[0]
+    assert labels(view) == labels(claim_card) and "💬 回复" in labels(view)
+    assert labels((await li.command("case", "1"))[0]) == []
+    assert labels((await resident.command("case", "1"))[0]) == []

@@ -55,3 +55,19 @@ async def test_a_closed_cases_buttons_go_and_old_presses_are_refused(bot: Runnin
     )
     refusal = await answer_of(lawyer, await lawyer.forge_callback("case:resolve:1", card))
     assert refusal.show_alert and "已办结" in (refusal.text or "")
+
+
+async def test_the_holder_opens_cases_from_mine_and_acts_from_case(bot: RunningBot) -> None:
+    resident = bot.server.user(2402, "王小明")
+    lawyer, card = await claimed(bot, resident)
+    await lawyer.send_command("/case", "1")
+    view = await lawyer.wait_text("案件 #1")
+    assert view.button_texts() == card.button_texts() and "✅ 办结" in view.button_texts()
+    await lawyer.send_command("/mine")
+    mine = await lawyer.wait_text("我办理的案件")
+    assert any("#1" in label for label in mine.button_texts())
+    await lawyer.press(next(b for b in mine.button_texts() if "#1" in b), mine)
+    opened = await lawyer.wait_text("案件 #1")
+    assert "✅ 办结" in opened.button_texts()
+    await lawyer.press("✅ 办结", opened)
+    await lawyer.wait_text("请写下 #1 的办理结果")
