@@ -144,5 +144,9 @@ EN: dict[str, str] = {
 EN.update(
     {
         "card_location": "📌 Location: attached (only the member in charge and coordinators see it)",
+        "expect_station": 'Please pick your town with the buttons above, or press "Skip".',
+        "expect_contact": "Please use the buttons below: share your phone number, no phone, or stay anonymous; or type your phone number.",
+        "expect_confirm": 'If it is right, press "Confirm"; to add to your concern, write a whole sentence.',
+        "expect_tank": "Please pick the field with the buttons above.",
     }
 )

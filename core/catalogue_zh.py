@@ -150,5 +150,9 @@ ZH: dict[str, str] = {
 ZH.update(
     {
         "card_location": "📌 位置：已附（仅办理委员和协调员可见）",
+        "expect_station": "请点击上方按钮选择镇/街道，或点「跳过」。",
+        "expect_contact": "请点下方按钮：分享手机号、不留电话或匿名反映；也可以直接输入手机号。",
+        "expect_confirm": "确认无误请点「确认提交」；如需补充问题，请写完整的一句话。",
+        "expect_tank": "请点击上方按钮选择问题所属领域。",
     }
 )

@@ -5,7 +5,7 @@ typed without reply-to, a shared location, a closed case's buttons, and the hold
 from __future__ import annotations
 
 from tests.e2e.conftest import RunningBot, answer_of
-from tests.e2e.test_intake_e2e import file_concern, file_until_station
+from tests.e2e.test_intake_e2e import CONCERN, file_concern, file_until_station
 from tests.fakes import FakeUser, SentMessage
 
 
@@ -17,6 +17,24 @@ async def claimed(bot: RunningBot, resident: FakeUser) -> tuple[FakeUser, SentMe
     await lawyer.press("✋ 认领")
     card = await lawyer.wait_text("案件 #1")
     return lawyer, card
+
+
+async def test_typed_labels_press_the_buttons_and_reach_no_member(bot: RunningBot) -> None:
+    lawyer = await bot.add_member(2001, "law", "张律师")
+    resident = bot.server.user(2002, "王小明")
+    await file_until_station(resident)
+    await resident.send_text("跳过")
+    await resident.wait_text("联系电话")
+    await resident.send_text("不留电话")
+    await resident.wait_text("请确认您的反映")
+    await resident.send_text("好的")
+    assert "确认提交" in ((await resident.wait_text("确认提交")).text or "")
+    await resident.send_text("确认")
+    await resident.wait_text("已受理")
+    notice = await lawyer.wait_text("新案件 #1")
+    assert CONCERN in (notice.text or "")
+    assert not {"跳过", "不留电话", "好的", "确认"} & set((notice.text or "").split("\n"))
+    assert await bot.rows("SELECT text FROM cases") == [(CONCERN,)]
 
 
 async def test_a_shared_location_reaches_the_holder_as_a_pin(bot: RunningBot) -> None:
