@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core import access, callbacks, cards, lifecycle, notices
 from core.callbacks import Callback
-from core.context import Turn
+from core.context import Buttons, Turn
 from core.lifecycle import Refused
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
@@ -14,6 +14,7 @@ from core.resident import parse_case_number
 from core.texts import t
 
 COMPOSE = "compose"
+COMMENT_PROMPT = "followup.comment"
 MAX_MESSAGE = 3000
 
 
@@ -155,9 +156,12 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     if rating == "poor":
         who = assignee.name if assignee else "-"
         await notices.tell_coordinators(uow, case, now, "coordinator_reopened", member=who)
-    state.state, state.data = f"{COMPOSE}.comment", {"case": case.id}
+    # The comment prompt lasts for one plain text soon after (see core/followups.py).
+    state.state, state.data = COMMENT_PROMPT, {"case": case.id, "since": now.isoformat()}
     key = "rated_reopened" if rating == "poor" else "rated_thanks"
-    await turn.reply(turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt"))
+    skip = Button(text=turn.t("skip"), data=callbacks.pack("fu", "skip"))
+    text = turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt")
+    await turn.reply(text, buttons=[[skip]])
 
 
 def case_text(locale: str, key: str, case: Case, **kw: str) -> str:
@@ -225,8 +229,16 @@ async def on_compose(turn: Turn, state: DialogState) -> None:
         await comment(turn, case, text)
 
 
-async def send_message(turn: Turn, case: Case, text: str, question: bool = False) -> None:
-    """Carry a message between the resident and the member holding the case."""
+async def send_message(
+    turn: Turn,
+    case: Case,
+    text: str,
+    question: bool = False,
+    sent_key: str = "message_sent",
+    sent_buttons: Buttons = (),
+) -> None:
+    """Carry a message between the resident and the member holding the case; the resident is
+    told so with the sent_key text (and its buttons)."""
     now, uow = turn.now, turn.uow
     if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
         await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
@@ -242,7 +254,7 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
             data=callbacks.pack("case", "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
-        await turn.reply(turn.t("message_sent", ref=case.ref))
+        await turn.reply(turn.t(sent_key, ref=case.ref), buttons=sent_buttons)
         return
     deadlines = turn.district.deadlines(case.tank)
     await record(
@@ -275,8 +287,9 @@ async def resolve(turn: Turn, case: Case, summary: str) -> None:
     await turn.reply(turn.t("resolved_done", ref=case.ref))
 
 
-async def comment(turn: Turn, case: Case, text: str) -> None:
-    """The resident's comment on the result, passed to the member."""
+async def comment(turn: Turn, case: Case, text: str, buttons: Buttons = ()) -> None:
+    """The resident's comment on the result, passed to the member (the resident's answer
+    carries the buttons)."""
     if not access.is_resident_of(turn.person, case):
         raise Refused("case_not_found", ref=case.ref)
     await turn.uow.events.add(
@@ -286,7 +299,8 @@ async def comment(turn: Turn, case: Case, text: str) -> None:
     if assignee is not None:
         body = case_text(assignee.locale, "member_comment", case, text=notices.quote(text))
         await turn.send_to(assignee, body, case_id=case.id)
-    await turn.reply(turn.t("comment_thanks"))
+    key = "comment_thanks" if assignee is not None else "comment_kept"
+    await turn.reply(turn.t(key, ref=case.ref), buttons=buttons)
 
 
 def split_number(args: str) -> tuple[int | None, str]:

@@ -63,7 +63,7 @@ EN_STAFF: dict[str, str] = {
     "rated_thanks": "Thank you for rating! {ref} is closed.",
     "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators "
     "know.",
-    "comment_prompt": "Anything to add? Just write it, or /cancel to skip.",
+    "comment_prompt": "Anything to add? Just write it, or press Skip.",
     "comment_thanks": "Your comment went to the member. Thank you!",
     "member_rated": "⭐ The resident rated {ref}: {rating}",
     "member_reopened": '⚠️ The resident rated {ref} "{rating}"; it is open again, please continue.',
@@ -175,6 +175,8 @@ EN_STAFF.update(
         "event_transferred_public": "moved to {tank}",
         "case_location": "📌 Location: {lat}, {lon}",
         "case_finished": "Case {ref} is closed.",
+        "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
+        "event_withdrawn": "the resident filed the words before as a new concern instead",
         "cmd_invites": "Invitations: list and revoke",
         "cmd_revoke": "Revoke an invitation: /revoke code",
         "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",

@@ -151,6 +151,17 @@ def resume(case: Case, now: datetime) -> None:
     plan_check(case)
 
 
+def withdrawn(case: Case, resident: Person, now: datetime, at: int, answer: bool) -> CaseEvent:
+    """The resident's words on a case (at: when, in ms) were a new concern after all, filed as
+    one instead; if they were taken as the answer to a question, the question is open again."""
+    if case.resident_id != resident.id:
+        raise Refused("case_not_found", ref=case.ref)
+    if answer and case.status == CaseStatus.CLAIMED and case.waiting_since is None:
+        case.waiting_since, case.awaiting_member = now, False
+        plan_check(case)
+    return _event(case, "withdrawn", resident, now, at=at)
+
+
 def note(case: Case, person: Person, text: str, now: datetime) -> CaseEvent:
     """An internal note by staff; the resident never sees it."""
     if not is_staff_of(person, case):

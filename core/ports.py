@@ -78,6 +78,10 @@ class CaseRepository(Protocol):
         first."""
         ...
 
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases where a member's question waits for their answer, oldest first."""
+        ...
+
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """How many claimed cases each of these members holds."""
         ...

@@ -262,6 +262,14 @@ class SqlCases:
             "assignee_id = ? AND status IN ('claimed', 'resolved') ORDER BY id", (member_id,)
         )
 
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases where a member's question waits for their answer, oldest first."""
+        return await self._many(
+            "resident_id = ? AND status = 'claimed' AND waiting_since IS NOT NULL"
+            " ORDER BY id LIMIT ?",
+            (resident_id, limit),
+        )
+
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """How many claimed cases each of these members holds."""
         if not member_ids:

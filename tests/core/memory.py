@@ -103,6 +103,17 @@ class MemoryCases:
         ]
         return [copy.copy(c) for c in sorted(held, key=lambda c: c.id)]
 
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases with a member's question waiting, oldest first."""
+        waiting = [
+            c
+            for c in self.s.cases.values()
+            if c.resident_id == resident_id
+            and c.status == CaseStatus.CLAIMED
+            and c.waiting_since is not None
+        ]
+        return [copy.copy(c) for c in sorted(waiting, key=lambda c: c.id)[:limit]]
+
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """Claimed cases per member."""
         counts: dict[int, int] = {}

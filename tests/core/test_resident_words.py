@@ -3,11 +3,13 @@ expects a button, and an answer to a member's question typed without Telegram's 
 
 from __future__ import annotations
 
+from core.messages import Kind
+from core.models import CaseStatus
 from core.service import Service
 from tests.core.memory import MemoryState
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
-from tests.support import Chat, Fetch
+from tests.support import Chat, Clock, Fetch
 
 CONCERN = "老板拖欠工资三个月了"
 NEW_CONCERN = "村里的大棚被风刮坏了，补贴一直没有发下来"
@@ -38,6 +40,76 @@ async def rated(service: Service, fetch: Fetch, resident: Chat, rating: str = "�
 
 
 # 1. The comment prompt after a rating
+
+
+async def test_a_comment_right_after_rating_reaches_the_member(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await rated(service, fetch, resident)
+    prompt = resident.inbox[-1]
+    assert "补充意见" in prompt.text and [b.text for b in prompt.buttons[0]] == ["跳过"]
+    out = await resident.text("委员很耐心，谢谢")
+    assert comments(state) == ["委员很耐心，谢谢"]
+    assert any("委员很耐心" in m.text for m in to("11", resident.everyone))
+    assert "已转达" in out[0].text and out[0].buttons  # a way to file it as a new concern
+    assert ("telegram", "501") not in state.dialogs
+
+
+async def test_the_comment_prompt_ends_with_a_command_and_a_new_concern_is_a_new_case(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await rated(service, fetch, resident)
+    await resident.command("my")
+    await resident.text(NEW_CONCERN)
+    assert comments(state) == []
+    assert state.dialogs[("telegram", "501")].state == "intake.station"
+    assert "哪个镇" in resident.last_text()
+
+
+async def test_the_comment_prompt_offers_skip(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await rated(service, fetch, resident)
+    await resident.press("跳过")
+    assert ("telegram", "501") not in state.dialogs
+    await resident.text(NEW_CONCERN)
+    assert comments(state) == [] and "哪个镇" in resident.last_text()
+
+
+async def test_the_comment_prompt_ends_with_any_other_button(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await rated(service, fetch, resident)
+    refused = await resident.press("基本满意")
+    assert refused[0].kind == Kind.ANSWER and refused[0].alert
+    await resident.text(NEW_CONCERN)
+    assert comments(state) == [] and "哪个镇" in resident.last_text()
+
+
+async def test_a_concern_long_after_the_prompt_is_a_new_case(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch, clock: Clock
+) -> None:
+    await rated(service, fetch, resident)
+    clock.advance(hours=3)
+    await resident.text(NEW_CONCERN)
+    assert comments(state) == [] and "哪个镇" in resident.last_text()
+
+
+async def test_a_comment_can_be_filed_as_a_new_concern_instead(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await rated(service, fetch, resident)
+    await resident.text(NEW_CONCERN)
+    await resident.press("作为新问题反映")
+    draft = state.dialogs[("telegram", "501")]
+    assert draft.state == "intake.station" and draft.data["text"] == NEW_CONCERN
+    await resident.press("跳过")
+    await resident.text("不留电话")
+    await resident.press("确认提交")
+    assert state.cases[2].text == NEW_CONCERN and state.cases[2].status == CaseStatus.OPEN
+
+
+# 2. Text at a step that expects a button
 
 
 async def test_typing_a_buttons_label_presses_it_and_adds_nothing(
@@ -112,10 +184,65 @@ async def test_more_words_at_the_card_are_added_and_shown(
 async def asked(service: Service, fetch: Fetch, resident: Chat, cases: int = 1) -> Chat:
     """cases concerns filed and claimed by 张律师, who asks the resident about each."""
     zhang, _, _, _ = await staff(service, fetch)
-    for number in range(1, cases + 1):
+    for number in range(1, cases + 1):  # filed first: once a question is open, text answers it
         await file_concern(resident, f"{CONCERN}（第{number}家公司）")
         zhang.inbox.append(to("11", resident.everyone)[0])
         await zhang.press("认领")
+    for number in range(1, cases + 1):
+        await zhang.command("case", str(number))
         await zhang.press("询问居民")
         await zhang.text(f"第{number}家是哪家公司？")
     return zhang
+
+
+async def test_plain_text_answers_the_one_open_question(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await asked(service, fetch, resident)
+    out = await resident.text("是丰南某建筑公司")
+    assert resident_messages(state, 1) == ["是丰南某建筑公司"]
+    assert any("丰南某建筑公司" in m.text for m in to("11", resident.everyone))
+    assert "#1" in out[-1].text and "答复" in out[-1].text
+    assert any("新问题" in b.text for row in out[-1].buttons for b in row)
+    assert state.cases[1].waiting_since is None and len(state.cases) == 1
+    assert ("telegram", "501") not in state.dialogs
+
+
+async def test_the_answer_can_be_filed_as_a_new_concern_instead(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang = await asked(service, fetch, resident)
+    await resident.text(NEW_CONCERN)
+    await resident.press("作为新问题反映")
+    draft = state.dialogs[("telegram", "501")]
+    assert draft.state == "intake.station" and draft.data["text"] == NEW_CONCERN
+    assert any("新问题" in m.text for m in to("11", resident.everyone))
+    assert state.cases[1].waiting_since is not None  # the member's question is open again
+    assert "新问题" in (await zhang.command("case", "1"))[0].text
+
+
+async def test_with_several_open_questions_the_resident_picks_the_case(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    await asked(service, fetch, resident, cases=2)
+    out = await resident.text("是丰南某建筑公司")
+    labels = [b.text for row in out[-1].buttons for b in row]
+    assert any("#1" in label for label in labels) and any("#2" in label for label in labels)
+    assert resident_messages(state, 1) == resident_messages(state, 2) == []
+    await resident.press("#2")
+    assert resident_messages(state, 2) == ["是丰南某建筑公司"]
+    assert resident_messages(state, 1) == [] and len(state.cases) == 2
+    assert ("telegram", "501") not in state.dialogs
+
+
+async def test_without_an_open_question_text_is_a_new_concern(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, _, _ = await staff(service, fetch)
+    await file_concern(resident, CONCERN)
+    zhang.inbox.append(to("11", resident.everyone)[0])
+    await zhang.press("认领")
+    await zhang.command("reply", "1 我们正在处理")
+    await resident.text(NEW_CONCERN)
+    assert resident_messages(state, 1) == [] and "哪个镇" in resident.last_text()
+    assert not any(m.kind == Kind.SEND and m.chat_id == "11" for m in resident.everyone)

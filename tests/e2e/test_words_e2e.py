@@ -37,6 +37,21 @@ async def test_typed_labels_press_the_buttons_and_reach_no_member(bot: RunningBo
     assert await bot.rows("SELECT text FROM cases") == [(CONCERN,)]
 
 
+async def test_an_answer_typed_without_reply_to_reaches_the_member(bot: RunningBot) -> None:
+    resident = bot.server.user(2102, "王小明")
+    lawyer, _ = await claimed(bot, resident)
+    await lawyer.press("❓ 询问居民")
+    await lawyer.wait_text("请输入要询问居民的问题")
+    await lawyer.send_text("是哪家公司拖欠的？")
+    await resident.wait_text("是哪家公司拖欠的")
+    await resident.send_text("丰南某建筑公司")
+    told = await resident.wait_text("答复")
+    assert "#1" in (told.text or "") and any("新问题" in b for b in told.button_texts())
+    answer = await lawyer.wait_text("丰南某建筑公司")
+    assert "#1" in (answer.text or "")
+    assert await bot.rows("SELECT count(*), max(waiting_since) FROM cases") == [(1, None)]
+
+
 async def test_a_shared_location_reaches_the_holder_as_a_pin(bot: RunningBot) -> None:
     lawyer = await bot.add_member(2201, "law", "张律师")
     (coordinator,) = await bot.make_coordinators((2203, "赵协调"))

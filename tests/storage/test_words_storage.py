@@ -55,6 +55,20 @@ async def test_live_invitations_and_revocation_in_sql(db: Database, clock: Clock
         assert not await uow.invites.use("gone", person.id, now)
 
 
+async def test_an_open_question_is_answered_by_plain_text(service: Service, db: Database) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, _, _, _ = await staff(service, fetch)
+    resident = Chat(service, fetch, "501")
+    await file_concern(resident, "老板拖欠工资三个月了")
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    await zhang.send(callback_id="q", callback_data="case:ask:1")
+    await zhang.text("是哪家公司？")
+    await resident.text("是丰南某建筑公司")
+    assert any("丰南某建筑公司" in m.text for m in to("11", resident.everyone))
+    rows = await db.reader.execute_fetchall("SELECT waiting_since FROM cases WHERE id = 1")
+    assert [tuple(row) for row in rows] == [(None,)]
+
+
 async def test_removal_returns_a_resolved_case_to_the_tank(service: Service, db: Database) -> None:
     fetch = sqlite_fetch(db)
     zhang, _, _, zhao = await staff(service, fetch)
