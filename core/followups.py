@@ -57,11 +57,15 @@ async def take(turn: Turn, state: DialogState) -> bool:
     if state.state == COMMENT:
         data = state.data
         state.state, state.data = "idle", {}
-        since = datetime.fromisoformat(str(data.get("since")))
-        if text and turn.now - since <= COMMENT_WINDOW:
+        since = data.get("since")
+        fresh = (
+            isinstance(since, str) and turn.now - datetime.fromisoformat(since) <= COMMENT_WINDOW
+        )
+        if text and fresh:
             case = await casework.load(turn, data.get("case"))
             stamp = _stamp(turn.now)
-            await casework.comment(turn, case, text, _as_new(turn, case, stamp))
+            words = text[: casework.MAX_MESSAGE]
+            await casework.comment(turn, case, words, _as_new(turn, case, stamp))
             return True
     if not text or state.state not in ("idle", PICK):
         return False
