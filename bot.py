@@ -63,6 +63,7 @@ def load_district(settings: Settings) -> District:
         quiet_end=quiet_end,
         escalate_in_quiet_hours=settings.escalate_in_quiet_hours,
         digest_time=settings.digest_time,
+        invite_days=settings.invite_days,
     )
 
 

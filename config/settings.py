@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     escalate_in_quiet_hours: bool = False
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
+    invite_days: float = Field(default=7.0, gt=0, le=90)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     # json: one JSON object per log record (time, level, logger, message, exception).
     log_format: str = Field(default="text", pattern="^(text|json)$")

@@ -36,8 +36,12 @@ def _routing_line(locale: str, district: District, tank: str | None, confidence:
 def _contact_line(locale: str, draft: dict[str, Any]) -> Markup:
     kind = draft.get("contact")
     if kind == "phone":
-        return m(locale, "card_contact_phone", phone=draft.get("phone", ""))
-    return m(locale, "card_contact_anonymous" if kind == "anonymous" else "card_contact_none")
+        line = m(locale, "card_contact_phone", phone=draft.get("phone", ""))
+    else:
+        line = m(locale, "card_contact_anonymous" if kind == "anonymous" else "card_contact_none")
+    if draft.get("location"):
+        line = Markup(line + "\n" + m(locale, "card_location"))
+    return line
 
 
 def draft_card(turn: Turn, draft: dict[str, Any]) -> str:
@@ -135,9 +139,15 @@ def _system_reason(reason: object) -> str | None:
 
 
 def case_timeline(
-    locale: str, district: District, case: Case, events: list[CaseEvent], contact: bool = False
+    locale: str,
+    district: District,
+    case: Case,
+    events: list[CaseEvent],
+    contact: bool = False,
+    location: bool = False,
 ) -> str:
-    """A case with its timeline, for someone allowed to see it."""
+    """A case with its timeline, for someone allowed to see it (contact and location only when
+    told they may)."""
     lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
     if len(events) > TIMELINE_EVENTS:
         lines.insert(0, t(locale, "timeline_more", count=len(events) - TIMELINE_EVENTS))
@@ -153,6 +163,10 @@ def case_timeline(
                 phone=case.contact_phone or t(locale, "not_given"),
             )
         )
+    if location and case.location is not None:
+        lat, lon = case.location
+        place = m(locale, "case_location", lat=f"{lat:.5f}", lon=f"{lon:.5f}")
+        contact_text = Markup(f"{contact_text}\n{place}" if contact_text else place)
     return t(
         locale,
         "case_detail",

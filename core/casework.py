@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from core import access, callbacks, cards, lifecycle, notices
 from core.callbacks import Callback
-from core.context import Turn
+from core.context import Buttons, Turn
 from core.lifecycle import Refused
 from core.messages import Button
-from core.models import Case, CaseEvent, Correction, DialogState
+from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
 from core.resident import parse_case_number
 from core.texts import t
 
 COMPOSE = "compose"
+COMMENT_PROMPT = "followup.comment"
 MAX_MESSAGE = 3000
 
 
@@ -37,6 +38,8 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
     action = BUTTONS.get(cb.action)
     if action is None:
         raise Refused("button_stale")
+    if action is not detail:
+        lifecycle.not_closed(case)
     await action(turn, state, case, cb)
 
 
@@ -53,23 +56,18 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
         turn.uow, case, now, "resident_claimed", tank=tank, member=member.name
     )
     events = await turn.uow.events.for_case(case.id)
-    detail = cards.case_timeline(turn.locale, turn.district, case, events, contact=True)
+    detail = cards.case_timeline(turn.locale, turn.district, case, events, True, True)
+    await notices.send_pin(turn.uow, member, case, now)
     await turn.reply(detail, buttons=notices.assignee_buttons(turn.locale, case), case_id=case.id)
 
 
 async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
     """Show the case's timeline as the caller may see it."""
     await turn.answer()
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
-    contact = access.sees_contact(turn.person, case)
-    text = cards.case_timeline(turn.locale, turn.district, case, events, contact)
-    buttons = (
-        notices.assignee_buttons(turn.locale, case)
-        if lifecycle.is_assignee(turn.person, case)
-        else []
-    )
+    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
+    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
+    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
+    buttons = notices.holder_actions(turn.person, case)
     await turn.reply(text, buttons=buttons, case_id=case.id)
 
 
@@ -141,13 +139,15 @@ async def route(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
 async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
     """The resident rates the result; 不满意 reopens it and tells the coordinators."""
     rating, now, uow = cb.arg(1) or "", turn.now, turn.uow
-    await record(
-        turn,
-        case,
-        lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank)),
-    )
+    event = lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank))
+    unheld = case.status in (CaseStatus.OPEN, CaseStatus.TRIAGE)
+    audience = await notices.audience_for(uow, turn.district, case, now) if unheld else []
+    await record(turn, case, event)
+    await notices.announce(uow, turn.district, case, now, audience)
     await turn.answer(turn.t("rated_toast"))
-    assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+    if case.status == CaseStatus.CLOSED:
+        await notices.retire_buttons(uow, case, now)
+    assignee = await notices.holder(uow, case)
     if assignee is not None:
         key = "member_reopened" if rating == "poor" else "member_rated"
         label = t(assignee.locale, f"rating_{rating}")
@@ -156,9 +156,12 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     if rating == "poor":
         who = assignee.name if assignee else "-"
         await notices.tell_coordinators(uow, case, now, "coordinator_reopened", member=who)
-    state.state, state.data = f"{COMPOSE}.comment", {"case": case.id}
+    # The comment prompt lasts for one plain text soon after (see core/followups.py).
+    state.state, state.data = COMMENT_PROMPT, {"case": case.id, "since": now.isoformat()}
     key = "rated_reopened" if rating == "poor" else "rated_thanks"
-    await turn.reply(turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt"))
+    skip = Button(text=turn.t("skip"), data=callbacks.pack("fu", "skip"))
+    text = turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt")
+    await turn.reply(text, buttons=[[skip]])
 
 
 def case_text(locale: str, key: str, case: Case, **kw: str) -> str:
@@ -226,12 +229,20 @@ async def on_compose(turn: Turn, state: DialogState) -> None:
         await comment(turn, case, text)
 
 
-async def send_message(turn: Turn, case: Case, text: str, question: bool = False) -> None:
-    """Carry a message between the resident and the member holding the case."""
+async def send_message(
+    turn: Turn,
+    case: Case,
+    text: str,
+    question: bool = False,
+    sent_key: str = "message_sent",
+    sent_buttons: Buttons = (),
+) -> None:
+    """Carry a message between the resident and the member holding the case; the resident is
+    told so with the sent_key text (and its buttons)."""
     now, uow = turn.now, turn.uow
     if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
         await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
-        assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+        assignee = await notices.holder(uow, case)
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return
@@ -243,7 +254,7 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
             data=callbacks.pack("case", "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
-        await turn.reply(turn.t("message_sent", ref=case.ref))
+        await turn.reply(turn.t(sent_key, ref=case.ref), buttons=sent_buttons)
         return
     deadlines = turn.district.deadlines(case.tank)
     await record(
@@ -276,18 +287,20 @@ async def resolve(turn: Turn, case: Case, summary: str) -> None:
     await turn.reply(turn.t("resolved_done", ref=case.ref))
 
 
-async def comment(turn: Turn, case: Case, text: str) -> None:
-    """The resident's comment on the result, passed to the member."""
+async def comment(turn: Turn, case: Case, text: str, buttons: Buttons = ()) -> None:
+    """The resident's comment on the result, passed to the member (the resident's answer
+    carries the buttons)."""
     if not access.is_resident_of(turn.person, case):
         raise Refused("case_not_found", ref=case.ref)
     await turn.uow.events.add(
         CaseEvent(case.id, "comment", turn.now, turn.person.id, {"text": text})
     )
-    assignee = await turn.uow.people.get(case.assignee_id) if case.assignee_id else None
+    assignee = await notices.holder(turn.uow, case)
     if assignee is not None:
         body = case_text(assignee.locale, "member_comment", case, text=notices.quote(text))
         await turn.send_to(assignee, body, case_id=case.id)
-    await turn.reply(turn.t("comment_thanks"))
+    key = "comment_thanks" if assignee is not None else "comment_kept"
+    await turn.reply(turn.t(key, ref=case.ref), buttons=buttons)
 
 
 def split_number(args: str) -> tuple[int | None, str]:

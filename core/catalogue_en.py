@@ -144,3 +144,19 @@ EN: dict[str, str] = {
     "slow_down": "You are sending too fast; please wait a moment. What you sent before is safe.",
     "internal_error": "Sorry, something went wrong. Please try again; what you submitted is safe.",
 }
+
+# Words never lost or misplaced: where a resident's words go.
+EN.update(
+    {
+        "card_location": "📌 Location: attached (only the member in charge and coordinators see it)",
+        "expect_station": 'Please pick your town with the buttons above, or press "Skip".',
+        "expect_contact": "Please use the buttons below: share your phone number, no phone, or stay anonymous; or type your phone number.",
+        "expect_confirm": 'If it is right, press "Confirm"; to add to your concern, write a whole sentence.',
+        "expect_tank": "Please pick the field with the buttons above.",
+        "skipped_toast": "OK",
+        "btn_as_new": "📝 File as a new concern",
+        "answer_sent": 'Sent to the member as your answer to their question on {ref}. If it is a new concern, press "File as a new concern".',
+        "answer_which": "Members are waiting for your answer on {count} cases. Which one is this for? Or file it as a new concern.",
+        "comment_kept": "Your comment is on the record of {ref}. Thank you!",
+    }
+)

@@ -63,7 +63,7 @@ EN_STAFF: dict[str, str] = {
     "rated_thanks": "Thank you for rating! {ref} is closed.",
     "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators "
     "know.",
-    "comment_prompt": "Anything to add? Just write it, or /cancel to skip.",
+    "comment_prompt": "Anything to add? Just write it, or press Skip.",
     "comment_thanks": "Your comment went to the member. Thank you!",
     "member_rated": "⭐ The resident rated {ref}: {rating}",
     "member_reopened": '⚠️ The resident rated {ref} "{rating}"; it is open again, please continue.',
@@ -166,5 +166,25 @@ EN_STAFF.update(
         "digest_daily": "☀️ <b>Good morning {name}! Waiting for you today:</b>",
         "digest_weekly": "📊 <b>Last week's figures</b>",
         "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
+    }
+)
+
+# Words never lost or misplaced: where a resident's words go, invitations, a closed case.
+EN_STAFF.update(
+    {
+        "event_transferred_public": "moved to {tank}",
+        "case_location": "📌 Location: {lat}, {lon}",
+        "case_finished": "Case {ref} is closed.",
+        "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
+        "event_withdrawn": "the resident filed the words before as a new concern instead",
+        "cmd_invites": "Invitations: list and revoke",
+        "cmd_revoke": "Revoke an invitation: /revoke code",
+        "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
+        "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
+        "invites_none": "No valid invitations. /invite tank [town] makes one.",
+        "btn_revoke": "✖️ Revoke {code}",
+        "revoke_usage": "Usage: /revoke code (see /invites)",
+        "revoke_unknown": "Invitation {code} is not valid (used, expired or revoked). /invites lists the valid ones.",
+        "invite_revoked": "Invitation {code} revoked; the link no longer works.",
     }
 )

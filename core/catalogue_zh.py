@@ -149,3 +149,19 @@ ZH: dict[str, str] = {
     "slow_down": "您发送得太快了，请稍等片刻再继续。已收到的内容不会丢失。",
     "internal_error": "抱歉，处理时出了点问题，请稍后再试。您已提交的内容不会丢失。",
 }
+
+# Words never lost or misplaced: where a resident's words go.
+ZH.update(
+    {
+        "card_location": "📌 位置：已附（仅办理委员和协调员可见）",
+        "expect_station": "请点击上方按钮选择镇/街道，或点「跳过」。",
+        "expect_contact": "请点下方按钮：分享手机号、不留电话或匿名反映；也可以直接输入手机号。",
+        "expect_confirm": "确认无误请点「确认提交」；如需补充问题，请写完整的一句话。",
+        "expect_tank": "请点击上方按钮选择问题所属领域。",
+        "skipped_toast": "好的",
+        "btn_as_new": "📝 作为新问题反映",
+        "answer_sent": "已作为对 {ref} 中委员提问的答复，转给了委员。如果这是另一个新问题，请点「作为新问题反映」。",
+        "answer_which": "您有 {count} 个案件的委员在等您答复。这段话是答复哪一个的？也可以作为新问题反映。",
+        "comment_kept": "您的意见已记入 {ref} 的办理记录，谢谢！",
+    }
+)

@@ -65,7 +65,7 @@ ZH_STAFF: dict[str, str] = {
     "rated_toast": "感谢评价",
     "rated_thanks": "感谢您的评价！{ref} 已关闭。",
     "rated_reopened": "很抱歉结果不理想，{ref} 已重新交由委员继续办理，协调员也已知悉。",
-    "comment_prompt": "如有补充意见，可直接发送文字；发送 /cancel 跳过。",
+    "comment_prompt": "如有补充意见，可直接发送文字；不需要请点「跳过」。",
     "comment_thanks": "您的意见已转达委员，谢谢！",
     "member_rated": "⭐ 居民对 {ref} 的评价：{rating}",
     "member_reopened": "⚠️ 居民对 {ref} 的评价为「{rating}」，案件已重新打开，请继续办理。",
@@ -179,5 +179,25 @@ ZH_STAFF.update(
         "digest_daily": "☀️ <b>{name} 委员，早上好！今日待办：</b>",
         "digest_weekly": "📊 <b>上周工作周报</b>",
         "member_unreachable": "⚠️ 无法再联系委员 {name}（{tank}，编号 {id}）：对方已屏蔽机器人或账号停用。",
+    }
+)
+
+# Words never lost or misplaced: where a resident's words go, invitations, a closed case.
+ZH_STAFF.update(
+    {
+        "event_transferred_public": "转至 {tank} 办理",
+        "case_location": "📌 位置：{lat}, {lon}",
+        "case_finished": "案件 {ref} 已办结。",
+        "member_withdrawn": "ℹ️ 居民说明：刚才发到 {ref} 的这段话是另一个新问题，已另行反映：\n\n{text}",
+        "event_withdrawn": "居民说明上一条是新问题，已另行反映",
+        "cmd_invites": "邀请链接：查看与撤销",
+        "cmd_revoke": "撤销邀请：/revoke 邀请码",
+        "invites_header": "<b>有效的邀请链接</b>（邀请码 · 智库 · 镇 · 邀请人 · 有效期至）",
+        "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
+        "invites_none": "没有有效的邀请链接。发送 /invite 智库 [镇] 生成一个。",
+        "btn_revoke": "✖️ 撤销 {code}",
+        "revoke_usage": "用法：/revoke 邀请码（见 /invites）",
+        "revoke_unknown": "邀请码 {code} 无效（已使用、已过期或已撤销）。发送 /invites 查看有效的邀请。",
+        "invite_revoked": "已撤销邀请 {code}，该链接不能再使用。",
     }
 )

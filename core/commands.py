@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core import coordination, privacy, resident
+from core import coordination, invitations, privacy, resident
 from core.context import Turn
 from core.models import DialogState
 
@@ -29,6 +29,8 @@ HANDLERS: dict[str, CommandFn] = {
     "assign": coordination.assign,
     "find": coordination.find,
     "invite": coordination.invite,
+    "invites": invitations.list_invites,
+    "revoke": invitations.revoke,
     "members": coordination.members,
     "removemember": coordination.remove_member,
     "extend": coordination.extend,

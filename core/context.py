@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -35,6 +36,7 @@ class District:
     quiet_end: time = time(8, 0)
     escalate_in_quiet_hours: bool = False
     digest_time: time = time(9, 0)
+    invite_days: float = 7.0
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""
@@ -100,10 +102,25 @@ async def queue(uow: UnitOfWork, message: Outbound, now: datetime, locale: str) 
         uow.queued.append(await uow.outbox.add(part, now))
 
 
+ACTIONS = "act"
+
+
+def actions_key(fields: dict[str, Any]) -> str | None:
+    """A new message's key when it carries a case's buttons, so that they can be taken off
+    when the case closes: act:<case>:<unique>."""
+    buttons, case_id = fields.get("buttons") or (), fields.get("case_id")
+    if fields.get("key") or not case_id or fields.get("kind", Kind.SEND) != Kind.SEND:
+        return fields.get("key")
+    if not any(b.data.startswith("case:") for row in buttons for b in row):
+        return None
+    return f"{ACTIONS}:{case_id}:{secrets.token_hex(4)}"
+
+
 async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
     """Queue a message for a person, in the unit of work (none for an erased person)."""
     if not person.chat_id:
         return
+    fields["key"] = actions_key(fields)
     await queue(uow, message_to(person, text, **fields), now, person.locale)
 
 

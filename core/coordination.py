@@ -8,11 +8,9 @@ from datetime import timedelta
 from core import cards, casework, lifecycle, lists, membership, notices
 from core.context import Turn
 from core.lifecycle import Refused
-from core.models import DialogState, Invite, Role
+from core.models import CaseStatus, DialogState, Invite, Role
 from core.texts import Markup, t
 from core.views import CaseViews
-
-INVITE_DAYS = 7
 
 
 def _defer(turn: Turn, render: lists.Render, *extra: object) -> None:
@@ -142,10 +140,11 @@ async def assign(turn: Turn, state: DialogState) -> None:
     if member is None or not member.is_member:
         raise Refused("assign_usage")
     old_tank, now = case.tank, turn.now
+    # Decided first: a refusal must leave every notice as it was.
+    event = lifecycle.assign(case, turn.person, member, now, turn.district.deadlines(member.tank))
     await notices.close_notices(
         turn.uow, turn.district, case, now, "notice_claimed", member=member.name
     )
-    event = lifecycle.assign(case, turn.person, member, now, turn.district.deadlines(member.tank))
     await casework.record(turn, case, event)
     if old_tank != member.tank:
         reason = turn.t("triage_reason")
@@ -155,8 +154,9 @@ async def assign(turn: Turn, state: DialogState) -> None:
     events = await turn.uow.events.for_case(case.id)
     text = casework.case_text(member.locale, "member_assigned", case) + "\n\n"
     text += cards.case_timeline(
-        member.locale, turn.district, case, events, contact=not case.anonymous
+        member.locale, turn.district, case, events, not case.anonymous, True
     )
+    await notices.send_pin(turn.uow, member, case, now)
     await turn.send_to(
         member, text, buttons=notices.assignee_buttons(member.locale, case), case_id=case.id
     )
@@ -175,11 +175,12 @@ async def invite(turn: Turn, state: DialogState) -> None:
     if tank is None or tank == "triage" or (station and turn.district.station(station) is None):
         raise Refused("invite_usage")
     code = secrets.token_urlsafe(12)
-    expires = turn.now + timedelta(days=INVITE_DAYS)
+    days = turn.district.invite_days
+    expires = turn.now + timedelta(days=days)
     await turn.uow.invites.add(Invite(code, tank, station, turn.person.id, turn.now, expires))
     link = f"https://t.me/{turn.district.bot_username}?start={code}"
     name = turn.district.tank_name(tank, turn.locale)
-    await turn.reply(turn.t("invite_link", tank=name, link=link, days=INVITE_DAYS, code=code))
+    await turn.reply(turn.t("invite_link", tank=name, link=link, days=f"{days:g}", code=code))
 
 
 async def remove_member(turn: Turn, state: DialogState) -> None:
@@ -191,13 +192,15 @@ async def remove_member(turn: Turn, state: DialogState) -> None:
     member.active, member.role = False, Role.RESIDENT
     await turn.uow.people.update(member)
     await membership.set_menu(turn.uow, member, turn.now)
-    returned = 0
-    for case in await turn.uow.cases.held_by(member.id):
+    returned, uow, now = 0, turn.uow, turn.now
+    for case in await uow.cases.held_by(member.id):
         deadlines = turn.district.deadlines(case.tank)
         event = lifecycle.return_to_tank(case, turn.now, deadlines, turn.t("member_retired"))
-        audience = await notices.audience_for(turn.uow, turn.district, case, turn.now)
+        # A resolved case keeps waiting for its rating; the tank hears of it if it reopens.
+        unheld = case.status == CaseStatus.OPEN
+        audience = await notices.audience_for(uow, turn.district, case, now) if unheld else []
         await casework.record(turn, case, event)
-        await notices.announce(turn.uow, turn.district, case, turn.now, audience)
+        await notices.announce(uow, turn.district, case, now, audience)
         returned += 1
     await turn.send_to(member, t(member.locale, "you_were_removed"))
     await turn.reply(turn.t("member_removed", name=member.name or member.id, count=returned))

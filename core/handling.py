@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, intake, membership, menus, privacy
+from core import callbacks, casework, followups, intake, invitations, membership, menus, privacy
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify, queue
@@ -30,6 +30,8 @@ BUTTONS: dict[str, ButtonFn] = {
     "in": intake.on_button,
     "case": casework.on_button,
     "me": privacy.on_button,
+    "inv": invitations.on_button,
+    "fu": followups.on_button,
 }
 DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on_compose}
 
@@ -81,6 +83,7 @@ async def dispatch(turn: Turn, state: DialogState) -> None:
 
 async def _route(turn: Turn, state: DialogState) -> None:
     inbound = turn.inbound
+    followups.end_unless_continued(turn, state)
     if inbound.callback_data is not None or inbound.callback_id is not None:
         cb = callbacks.parse(inbound.callback_data)
         handler = BUTTONS.get(cb.scope) if cb else None
@@ -93,7 +96,7 @@ async def _route(turn: Turn, state: DialogState) -> None:
     elif inbound.unsupported is not None:
         what = turn.t(f"media_{inbound.unsupported}")
         await turn.reply(turn.t("unsupported", what=what))
-    elif await _reply_to_case(turn):
+    elif await _reply_to_case(turn) or await followups.take(turn, state):
         return
     elif state.state != "idle":
         await DIALOGS[state.state.partition(".")[0]](turn, state)

@@ -11,7 +11,7 @@ import secrets
 import unicodedata
 from typing import Any
 
-from core import callbacks, cards, lifecycle, notices
+from core import callbacks, cards, labels, lifecycle, notices
 from core.callbacks import Callback
 from core.context import Turn
 from core.messages import Button, KeyButton
@@ -21,6 +21,7 @@ MAX_TEXT = 3000
 MAX_PHOTOS = 10
 MIN_CONCERN_CHARS = 6
 PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
+CONTACT_KINDS = ("none", "anonymous")  # the contact step's typed choices: contact_<kind>
 GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
 
 DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
@@ -73,19 +74,58 @@ async def on_input(turn: Turn, state: DialogState) -> None:
     text = (inbound.text or "").strip()
     if not text:
         return
-    if state.state == STATION and (station := _station_by_name(turn, text)):
-        draft["station"] = station
-        await _ask_contact(turn, state)
-    elif state.state == CONTACT and text in _contact_labels(turn):
-        draft["contact"] = _contact_labels(turn)[text]
-        await _show_card(turn, state)
-    elif state.state == CONTACT and PHONE.match(text) and sum(c.isdigit() for c in text) >= 7:
-        draft["contact"], draft["phone"] = "phone", text
-        await _show_card(turn, state)
-    elif state.state == DESCRIBE:
+    if state.state == DESCRIBE:
         await _take_text(turn, state, text)
+    elif not await _typed_button(turn, state, text):
+        await _at_button_step(turn, state, text)
+
+
+async def _typed_button(turn: Turn, state: DialogState, text: str) -> bool:
+    """A button's label typed at the step that shows it acts as the press; True if it did."""
+    step, district = state.state, turn.district
+    if step == STATION:
+        stations = [(s.code, (s.name_zh, s.name_en, s.code)) for s in district.stations]
+        choice = labels.chosen(text, [*stations, ("", labels.in_every_locale("skip"))])
+        if choice is not None:
+            await _choose_station(turn, state, choice or None)
+    elif step == CONTACT:
+        kinds = [(kind, labels.in_every_locale(f"contact_{kind}")) for kind in CONTACT_KINDS]
+        choice = labels.chosen(text, kinds)
+        if choice is not None:
+            state.data["contact"] = choice
+            await _show_card(turn, state)
+    elif step == CONFIRM:
+        actions = {"ok": "btn_confirm", "tanks": "btn_change_tank", "cancel": "btn_cancel"}
+        choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
+        if choice == "ok":
+            await _submit(turn, state)
+        elif choice == "tanks":
+            await _open_tanks(turn, state)
+        elif choice == "cancel":
+            await cancel(turn, state)
+    elif step == TANK:
+        tanks = [(t.code, (t.name_zh, t.name_en, t.code)) for t in district.tanks]
+        choice = labels.chosen(text, [*tanks, ("triage", labels.in_every_locale("tank_unsure"))])
+        if choice is not None:
+            await _choose_tank(turn, state, choice)
     else:
-        await _append_text(turn, state, text)
+        choice = None
+    return choice is not None
+
+
+async def _at_button_step(turn: Turn, state: DialogState, text: str) -> None:
+    """Other text where buttons are expected: a phone number is the contact where one may be
+    given; a sentence is added to the concern, saying so; anything else is told what the step
+    expects and added nowhere."""
+    expects = turn.t(f"expect_{state.state.partition('.')[2]}")
+    phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
+    if phone and state.state in (CONTACT, CONFIRM):
+        state.data["contact"], state.data["phone"] = "phone", text
+        await _show_card(turn, state)
+    elif not phone and meaningful(text) >= MIN_CONCERN_CHARS:
+        await _append_text(turn, state, text, expects)
+    else:
+        await turn.reply(expects)
 
 
 async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
@@ -93,26 +133,21 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
     if not state.state.startswith("intake.") or cb.arg(0) != state.data.get("id"):
         await turn.answer(turn.t("button_stale"), alert=True)
         return
-    draft = state.data
     if cb.action == "st" and turn.district.station(cb.arg(1)) and state.state == STATION:
-        draft["station"] = cb.arg(1)
         await turn.answer(turn.district.station_name(cb.arg(1), turn.locale))
-        await _ask_contact(turn, state)
+        await _choose_station(turn, state, cb.arg(1))
     elif cb.action == "stskip" and state.state == STATION:
         await turn.answer()
-        await _ask_contact(turn, state)
+        await _choose_station(turn, state, None)
     elif cb.action == "ok" and state.state == CONFIRM:
         await turn.answer(turn.t("submitted_toast"))
         await _submit(turn, state)
     elif cb.action == "tanks" and state.state in (CONFIRM, TANK):
         await turn.answer()
-        state.state = TANK
-        await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, draft["id"]))
+        await _open_tanks(turn, state)
     elif cb.action == "tank" and state.state == TANK and _valid_tank_choice(turn, cb.arg(1)):
-        draft["tank"] = None if cb.arg(1) == "triage" else cb.arg(1)
-        draft["tank_chosen"] = True
         await turn.answer()
-        await _show_card(turn, state)
+        await _choose_tank(turn, state, cb.arg(1) or "triage")
     elif cb.action == "cancel":
         await cancel(turn, state)
     else:
@@ -141,19 +176,33 @@ async def _take_text(turn: Turn, state: DialogState, text: str) -> None:
         await _ask_contact(turn, state)
 
 
-async def _append_text(turn: Turn, state: DialogState, text: str) -> None:
-    if meaningful(text) < 1:
-        await turn.reply(turn.t("use_buttons"))
-        return
+async def _choose_station(turn: Turn, state: DialogState, code: str | None) -> None:
+    if code:
+        state.data["station"] = code
+    await _ask_contact(turn, state)
+
+
+async def _open_tanks(turn: Turn, state: DialogState) -> None:
+    state.state = TANK
+    await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, state.data["id"]))
+
+
+async def _choose_tank(turn: Turn, state: DialogState, code: str) -> None:
+    state.data["tank"] = None if code == "triage" else code
+    state.data["tank_chosen"] = True
+    await _show_card(turn, state)
+
+
+async def _append_text(turn: Turn, state: DialogState, text: str, expects: str) -> None:
     draft = state.data
     if len(draft["text"]) + len(text) + 1 > MAX_TEXT:
-        await turn.reply(turn.t("text_too_long", limit=MAX_TEXT))
+        await turn.reply(turn.t("text_too_long", limit=MAX_TEXT) + "\n" + expects)
         return
     draft["text"] = _joined(draft["text"], text)
     if state.state == CONFIRM:
         await _show_card(turn, state)
     else:
-        await turn.reply(turn.t("text_appended"))
+        await turn.reply(turn.t("text_appended") + "\n" + expects)
 
 
 def _joined(old: str, new: str) -> str:
@@ -189,17 +238,6 @@ async def _take_contact(turn: Turn, state: DialogState) -> None:
         await _show_card(turn, state)
     else:
         await turn.reply(turn.t("contact_saved"))
-
-
-def _station_by_name(turn: Turn, text: str) -> str | None:
-    for station in turn.district.stations:
-        if text in (station.name_zh, station.name_en, station.code):
-            return station.code
-    return None
-
-
-def _contact_labels(turn: Turn) -> dict[str, str]:
-    return {turn.t("contact_none"): "none", turn.t("contact_anonymous"): "anonymous"}
 
 
 def _station_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:

@@ -71,6 +71,12 @@ def _event(case: Case, kind: str, actor: Person | None, now: datetime, **data: A
     return CaseEvent(case.id, kind, now, actor.id if actor else None, data)
 
 
+def not_closed(case: Case) -> None:
+    """Refuse any work on a closed case with the reason that it is closed."""
+    if case.status == CaseStatus.CLOSED:
+        raise Refused("case_finished", ref=case.ref)
+
+
 def is_assignee(person: Person, case: Case) -> bool:
     """True for the member who holds the case."""
     return person.is_member and case.assignee_id == person.id
@@ -87,6 +93,7 @@ def route(case: Case, tank: str | None, now: datetime, deadlines: Deadlines, fre
 
 def claim(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> CaseEvent:
     """A member of the case's tank takes it; the first claim wins."""
+    not_closed(case)
     if not member.is_member or member.tank != case.tank:
         raise Refused("not_your_tank")
     if case.status != CaseStatus.OPEN:
@@ -104,6 +111,7 @@ def member_message(
     case: Case, member: Person, text: str, now: datetime, deadlines: Deadlines, question: bool
 ) -> CaseEvent:
     """The assignee writes to the resident; the first message is the first reply."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status not in (
         CaseStatus.CLAIMED,
         CaseStatus.RESOLVED,
@@ -143,6 +151,17 @@ def resume(case: Case, now: datetime) -> None:
     plan_check(case)
 
 
+def withdrawn(case: Case, resident: Person, now: datetime, at: int, answer: bool) -> CaseEvent:
+    """The resident's words on a case (at: when, in ms) were a new concern after all, filed as
+    one instead; if they were taken as the answer to a question, the question is open again."""
+    if case.resident_id != resident.id:
+        raise Refused("case_not_found", ref=case.ref)
+    if answer and case.status == CaseStatus.CLAIMED and case.waiting_since is None:
+        case.waiting_since, case.awaiting_member = now, False
+        plan_check(case)
+    return _event(case, "withdrawn", resident, now, at=at)
+
+
 def note(case: Case, person: Person, text: str, now: datetime) -> CaseEvent:
     """An internal note by staff; the resident never sees it."""
     if not is_staff_of(person, case):
@@ -168,6 +187,7 @@ def transfer(
     deadlines: Deadlines,
 ) -> CaseEvent:
     """Send a misrouted case to another tank (or back to triage), with the reason."""
+    not_closed(case)
     if not may_transfer(actor, case):
         raise Refused("not_allowed_case")
     if to_tank == case.tank:
@@ -183,6 +203,7 @@ def assign(
     """A coordinator gives the case to a member directly."""
     if not coordinator.is_coordinator:
         raise Refused("not_allowed")
+    not_closed(case)
     if not case.is_open:
         raise Refused("case_not_open")
     old = case.tank
@@ -196,6 +217,7 @@ def assign(
 
 def resolve(case: Case, member: Person, summary: str, now: datetime) -> CaseEvent:
     """The assignee reports what was done; the resident is asked to rate it."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status != CaseStatus.CLAIMED:
         raise Refused("not_assignee")
     case.status, case.resolved_at = CaseStatus.RESOLVED, now
@@ -215,7 +237,11 @@ def rate(
     if case.status != CaseStatus.RESOLVED or rating not in RATINGS:
         raise Refused("rating_closed")
     case.rating = rating
-    if rating == "poor":
+    if rating == "poor" and case.assignee_id is None:
+        # Its member retired meanwhile: the case goes back to the tank.
+        case.resolved_at = None
+        route(case, case.tank, now, deadlines, fresh=True)
+    elif rating == "poor":
         case.status, case.resolved_at = CaseStatus.CLAIMED, None
         case.awaiting_member = True
         set_due(case, "resolve", now, deadlines.resolve)
@@ -233,9 +259,13 @@ def close_unrated(case: Case, now: datetime) -> CaseEvent:
 
 
 def return_to_tank(case: Case, now: datetime, deadlines: Deadlines, reason: str) -> CaseEvent:
-    """A retired member's case goes back to its tank, unclaimed."""
+    """A retired member's case goes back to its tank, unclaimed; a resolved one keeps its
+    resolution and rating window, and goes to the tank if the rating reopens it."""
     old_member = case.assignee_id
-    route(case, case.tank, now, deadlines, fresh=True)
+    if case.status == CaseStatus.RESOLVED:
+        case.assignee_id = None
+    else:
+        route(case, case.tank, now, deadlines, fresh=True)
     return _event(case, "returned", None, now, reason=reason, old_member=old_member)
 
 
@@ -244,6 +274,7 @@ MAX_EXTENSION_DAYS = 15
 
 def extend(case: Case, member: Person, days: int, reason: str, now: datetime) -> CaseEvent:
     """The assignee's one extension of the current deadline."""
+    not_closed(case)
     if not is_assignee(member, case) or case.status != CaseStatus.CLAIMED:
         raise Refused("not_assignee")
     if case.extended:

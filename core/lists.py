@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from core.context import District, Reply
 from core.models import CaseStatus, Person
-from core.notices import triage_buttons
+from core.notices import open_buttons, triage_buttons
 from core.texts import esc, shorten, t
 from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
 
@@ -93,7 +93,8 @@ async def pending(
 async def mine(views: CaseViews, person: Person, district: District, now: datetime) -> list[Reply]:
     """A member's open cases."""
     briefs = await views.held_by(person.id, LIST_LIMIT)
-    return [(_listing(person.locale, district, t(person.locale, "mine_header"), briefs, now), ())]
+    text = _listing(person.locale, district, t(person.locale, "mine_header"), briefs, now)
+    return [(text, open_buttons([(b.id, b.ref) for b in briefs]))]
 
 
 async def overdue(

@@ -84,8 +84,11 @@ async def sync_coordinators(
 async def join(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str:
     """Accept an invitation; returns the catalogue key of the outcome."""
     invite = await uow.invites.get(code[:64])
-    if invite is None or invite.used_by is not None or invite.expires_at <= now:
+    if invite is None or not invite.usable(now):
         return "invite_invalid"
+    creator = await uow.people.get(invite.created_by) if invite.created_by else None
+    if creator is None or not creator.is_coordinator:
+        return "invite_invalid"  # an invitation dies with its coordinator's role
     if person.is_coordinator:
         return "invite_coordinator"
     if not await uow.invites.use(invite.code, person.id, now):

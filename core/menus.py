@@ -32,6 +32,8 @@ COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
     ("find", COORDINATORS),
     ("members", COORDINATORS),
     ("invite", COORDINATORS),
+    ("invites", COORDINATORS),
+    ("revoke", COORDINATORS),
     ("removemember", COORDINATORS),
     ("cancel", EVERYONE),
     ("forgetme", frozenset({R})),

@@ -65,7 +65,8 @@ class Kind(StrEnum):
 
 
 class Outbound(BaseModel):
-    """A message core decided to send; text is HTML with every user string escaped."""
+    """A message core decided to send; text is HTML with every user string escaped. An edit
+    without text changes only the buttons (none: they are taken off)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -77,6 +78,7 @@ class Outbound(BaseModel):
     keyboard: tuple[tuple[KeyButton, ...], ...] = ()
     remove_keyboard: bool = False
     photos: tuple[str, ...] = ()
+    location: tuple[float, float] | None = Field(default=None, description="a map pin to send")
     key: str | None = Field(default=None, description="name later edits refer to")
     edit_key: str | None = Field(default=None, description="the key of the message to edit")
     callback_id: str | None = None

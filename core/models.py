@@ -204,6 +204,12 @@ class Invite:
     expires_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_by: int | None = None
+
+    def usable(self, now: datetime) -> bool:
+        """True while nobody has used, revoked or outlived it."""
+        return self.used_by is None and self.revoked_at is None and now < self.expires_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks, cards, lifecycle
-from core.context import District, notify, queue
+from core.context import ACTIONS, District, notify, queue
 from core.messages import Button, Kind, Outbound
-from core.models import Case, Person
+from core.models import Case, CaseStatus, Person
 from core.ports import UnitOfWork
 from core.texts import Localized, shorten, t
 
@@ -55,6 +55,23 @@ def assignee_buttons(locale: str, case: Case) -> list[list[Button]]:
             Button(text=t(locale, "btn_detail"), data=pack("case", "detail", case.id)),
         ],
     ]
+
+
+def holder_actions(person: Person, case: Case) -> list[list[Button]]:
+    """The buttons a case's card carries for this viewer: the claim card's actions for the
+    member holding it while it is in hand, none for anyone else."""
+    if not lifecycle.is_assignee(person, case) or case.status != CaseStatus.CLAIMED:
+        return []
+    return assignee_buttons(person.locale, case)
+
+
+def open_buttons(refs: list[tuple[int, str]], per_row: int = 4) -> list[list[Button]]:
+    """One button per case of a list that opens its card: (case id, reference) pairs."""
+    buttons = [
+        Button(text=f"📄 {ref}", data=callbacks.pack("case", "detail", case_id))
+        for case_id, ref in refs
+    ]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 async def audience_for(
@@ -119,12 +136,36 @@ async def close_notices(
     for channel, chat_id, notice in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:"):
         person_id = int(notice.rsplit(":", 1)[1])
         person = await uow.people.get(person_id)
-        locale = person.locale if person else "zh"
+        if person is None or not (person.is_member or person.is_coordinator):
+            continue  # they no longer hold the role: nothing more about the case reaches them
+        locale = person.locale
         text = cards.member_notice(locale, district, case) + "\n\n" + t(locale, key, **kw)
         message = Outbound(
             kind=Kind.EDIT, channel=channel, chat_id=chat_id, text=text, edit_key=notice
         )
         await queue(uow, message, now, locale)
+
+
+async def retire_buttons(uow: UnitOfWork, case: Case, now: datetime) -> None:
+    """Take the buttons off every message that carries the case's actions (it is closed)."""
+    for channel, chat_id, key in await uow.outbox.keyed(case.id, f"{ACTIONS}:{case.id}:"):
+        message = Outbound(kind=Kind.EDIT, channel=channel, chat_id=chat_id, edit_key=key)
+        await queue(uow, message, now, "zh")
+
+
+async def holder(uow: UnitOfWork, case: Case) -> Person | None:
+    """The member holding the case while they still serve in a tank: nothing goes to someone
+    who no longer holds the role."""
+    if case.assignee_id is None:
+        return None
+    person = await uow.people.get(case.assignee_id)
+    return person if person is not None and person.is_member else None
+
+
+async def send_pin(uow: UnitOfWork, person: Person, case: Case, now: datetime) -> None:
+    """The map pin of the location the resident shared, if any, for the member taking the case."""
+    if case.location is not None:
+        await notify(uow, person, "", now, location=case.location, case_id=case.id)
 
 
 async def tell_resident(

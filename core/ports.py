@@ -74,7 +74,12 @@ class CaseRepository(Protocol):
         ...
 
     async def held_by(self, member_id: int) -> list[Case]:
-        """The cases a member holds (claimed), oldest first."""
+        """The cases a member holds, claimed or resolved (a rating may reopen them), oldest
+        first."""
+        ...
+
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases where a member's question waits for their answer, oldest first."""
         ...
 
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
@@ -138,7 +143,15 @@ class InviteRepository(Protocol):
         ...
 
     async def use(self, code: str, person_id: int, now: datetime) -> bool:
-        """Mark an unused invitation used; False if it was used already."""
+        """Mark an unused invitation used; False if it was used or revoked already."""
+        ...
+
+    async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
+        """Invitations still usable at now (unused, unrevoked, unexpired), oldest first."""
+        ...
+
+    async def revoke(self, code: str, person_id: int | None, now: datetime) -> bool:
+        """Revoke an invitation still usable at now; False if there is none."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake, membership
+from core import access, cards, intake, membership, notices
 from core.context import Turn
 from core.menus import help_text
 from core.models import Case, DialogState
@@ -87,8 +87,8 @@ async def show_case(turn: Turn, state: DialogState) -> None:
     case = await load_visible_case(turn, turn.inbound.args)
     if case is None:
         return
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
-    contact = access.sees_contact(turn.person, case)
-    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact))
+    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
+    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
+    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
+    buttons = notices.holder_actions(turn.person, case)
+    await turn.reply(text, buttons=buttons, case_id=case.id)

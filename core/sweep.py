@@ -189,7 +189,8 @@ async def _auto_assign(
     await notices.close_notices(uow, district, case, now, "notice_claimed", member=member.name)
     events = await uow.events.for_case(case.id)
     text = t(member.locale, "auto_assigned", ref=case.ref) + "\n\n"
-    text += cards.case_timeline(member.locale, district, case, events, contact=not case.anonymous)
+    text += cards.case_timeline(member.locale, district, case, events, not case.anonymous, True)
+    await notices.send_pin(uow, member, case, now)
     await notify(
         uow,
         member,
@@ -205,4 +206,5 @@ async def _auto_assign(
 
 async def _close_unrated(uow: UnitOfWork, case: Case, now: datetime) -> None:
     await uow.events.add(lifecycle.close_unrated(case, now))
+    await notices.retire_buttons(uow, case, now)
     await notices.tell_resident(uow, case, now, "resident_closed_unrated")

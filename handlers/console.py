@@ -81,8 +81,13 @@ class ConsoleTransport:
             if message.text:
                 out.write(f"   ({chat.label}: {plain(message.text)})\n")
             return None
+        if message.kind == Kind.EDIT and not message.text:
+            return edit_message_id  # only buttons change; the console shows the latest anyway
         if message.photos:
             out.write(f"\n── {chat.label} ◀ [📷 × {len(message.photos)}]\n")
+            return next(self.ids)
+        if message.location is not None:
+            out.write(f"\n── {chat.label} ◀ [📍 {message.location[0]}, {message.location[1]}]\n")
             return next(self.ids)
         edited = " (已更新 / edited)" if message.kind == Kind.EDIT else ""
         out.write(f"\n── {chat.label} ◀{edited}\n{plain(message.text)}\n")

@@ -90,6 +90,11 @@ class TelegramTransport:
             commands = [BotCommand(name, desc[:256]) for name, desc in message.commands]
             await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat))
             return None
+        if message.kind == Kind.EDIT and not message.text:
+            markup = reply_markup(message)
+            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+            await self.bot.edit_message_reply_markup(chat, edit_message_id, reply_markup=inline)
+            return edit_message_id
         if message.kind == Kind.EDIT:
             markup = reply_markup(message)
             edited = await self.bot.edit_message_text(
@@ -101,6 +106,10 @@ class TelegramTransport:
                 link_preview_options=NO_PREVIEW,
             )
             return edit_message_id if isinstance(edited, bool) else edited.message_id
+        if message.location is not None:
+            latitude, longitude = message.location
+            pin = await self.bot.send_location(chat, latitude=latitude, longitude=longitude)
+            return pin.message_id
         caption = message.text or None
         mode = ParseMode.HTML if caption else None
         if message.photos and len(message.photos) == 1:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from core.models import Correction, Invite
 from storage.buffer import BufferedConnection
@@ -33,30 +35,57 @@ class SqlInvites:
     async def get(self, code: str) -> Invite | None:
         """The invitation with this code, if any."""
         row = await self.conn.fetchone(
-            "SELECT code, tank, station, created_by, created_at, expires_at, used_by, used_at"
-            " FROM invites WHERE code = ?",
-            (code,),
+            f"SELECT {INVITE_COLUMNS} FROM invites WHERE code = ?", (code,)
         )
-        if row is None:
-            return None
-        return Invite(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            from_ms(row[4]),  # type: ignore[arg-type]
-            from_ms(row[5]),  # type: ignore[arg-type]
-            row[6],
-            from_ms(row[7]),
-        )
+        return None if row is None else _invite(row)
 
     async def use(self, code: str, person_id: int, now: datetime) -> bool:
-        """Mark an unused invitation used; False if it was used already."""
+        """Mark an unused invitation used; False if it was used or revoked already."""
         cursor = await self.conn.execute(
-            "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+            "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL"
+            " AND revoked_at IS NULL",
             (person_id, to_ms(now), code),
         )
         return cursor.rowcount == 1
+
+    async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
+        """Invitations still usable at now (unused, unrevoked, unexpired), oldest first."""
+        rows = await self.conn.execute_fetchall(
+            f"SELECT {INVITE_COLUMNS} FROM invites WHERE used_by IS NULL AND revoked_at IS NULL"
+            " AND expires_at > ? ORDER BY created_at, code LIMIT ?",
+            (to_ms(now), limit),
+        )
+        return [_invite(row) for row in rows]
+
+    async def revoke(self, code: str, person_id: int | None, now: datetime) -> bool:
+        """Revoke an invitation still usable at now; False if there is none."""
+        cursor = await self.conn.execute(
+            "UPDATE invites SET revoked_at = ?, revoked_by = ? WHERE code = ?"
+            " AND used_by IS NULL AND revoked_at IS NULL AND expires_at > ?",
+            (to_ms(now), person_id, code, to_ms(now)),
+        )
+        return cursor.rowcount == 1
+
+
+INVITE_COLUMNS = (
+    "code, tank, station, created_by, created_at, expires_at, used_by, used_at, revoked_at,"
+    " revoked_by"
+)
+
+
+def _invite(row: Sequence[Any]) -> Invite:
+    return Invite(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        from_ms(row[4]),  # type: ignore[arg-type]
+        from_ms(row[5]),  # type: ignore[arg-type]
+        row[6],
+        from_ms(row[7]),
+        from_ms(row[8]),
+        row[9],
+    )
 
 
 class SqlCorrections:

@@ -256,8 +256,19 @@ class SqlCases:
         return await self._many("resident_id = ? ORDER BY id DESC LIMIT ?", (resident_id, limit))
 
     async def held_by(self, member_id: int) -> list[Case]:
-        """The cases a member holds (claimed), oldest first."""
-        return await self._many("assignee_id = ? AND status = 'claimed' ORDER BY id", (member_id,))
+        """The cases a member holds, claimed or resolved (a rating may reopen them), oldest
+        first."""
+        return await self._many(
+            "assignee_id = ? AND status IN ('claimed', 'resolved') ORDER BY id", (member_id,)
+        )
+
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases where a member's question waits for their answer, oldest first."""
+        return await self._many(
+            "resident_id = ? AND status = 'claimed' AND waiting_since IS NOT NULL"
+            " ORDER BY id LIMIT ?",
+            (resident_id, limit),
+        )
 
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """How many claimed cases each of these members holds."""

@@ -21,6 +21,7 @@ import cli.main
 from cli.logs import JsonLines
 from config.settings import SettingsError, load_settings
 from config.tanks import DEFAULT_TANKS
+from storage.db import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,8 @@ def test_settings_parse_coordinators_and_keep_the_token_secret() -> None:
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "migrate")
-    assert result.returncode == 0 and "schema version 2" in result.stdout
+    latest = migrations()[-1][0]
+    assert result.returncode == 0 and f"schema version {latest}" in result.stdout
 
 
 def test_the_sender_pace_and_concurrency_are_settings() -> None:
@@ -369,3 +371,12 @@ def test_keywords_suggest_json_is_one_object_and_no_progress(
         ("企业", 2.0, 1.5),
     ]
     assert out["backup"] is None and tanks_file.read_text(encoding="utf-8") == TANKS
+
+
+def test_how_long_an_invitation_lasts_is_a_setting() -> None:
+    from bot import load_district
+
+    assert load_district(load_settings()).invite_days == 7
+    assert load_district(load_settings(invite_days="3")).invite_days == 3
+    with pytest.raises(SettingsError, match="MINQING_INVITE_DAYS"):
+        load_settings(invite_days="0")

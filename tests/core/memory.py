@@ -94,9 +94,25 @@ class MemoryCases:
         return [copy.copy(c) for c in sorted(mine, key=lambda c: -c.id)[:limit]]
 
     async def held_by(self, member_id: int) -> list[Case]:
-        """A member's claimed cases."""
-        held = [c for c in self.s.cases.values() if c.assignee_id == member_id]
-        return [copy.copy(c) for c in held if c.status == CaseStatus.CLAIMED]
+        """A member's claimed and resolved cases, oldest first."""
+        reopenable = (CaseStatus.CLAIMED, CaseStatus.RESOLVED)
+        held = [
+            c
+            for c in self.s.cases.values()
+            if c.assignee_id == member_id and c.status in reopenable
+        ]
+        return [copy.copy(c) for c in sorted(held, key=lambda c: c.id)]
+
+    async def open_questions(self, resident_id: int, limit: int = 10) -> list[Case]:
+        """A resident's cases with a member's question waiting, oldest first."""
+        waiting = [
+            c
+            for c in self.s.cases.values()
+            if c.resident_id == resident_id
+            and c.status == CaseStatus.CLAIMED
+            and c.waiting_since is not None
+        ]
+        return [copy.copy(c) for c in sorted(waiting, key=lambda c: c.id)[:limit]]
 
     async def open_counts(self, member_ids: list[int]) -> dict[int, int]:
         """Claimed cases per member."""
@@ -188,9 +204,22 @@ class MemoryInvites:
     async def use(self, code: str, person_id: int, now: datetime) -> bool:
         """Mark one used."""
         invite = self.s.invites.get(code)
-        if invite is None or invite.used_by is not None:
+        if invite is None or invite.used_by is not None or invite.revoked_at is not None:
             return False
         self.s.invites[code] = dataclasses.replace(invite, used_by=person_id, used_at=now)
+        return True
+
+    async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
+        """Usable invitations, oldest first."""
+        usable = [i for i in self.s.invites.values() if i.usable(now)]
+        return sorted(usable, key=lambda i: (i.created_at, i.code))[:limit]
+
+    async def revoke(self, code: str, person_id: int | None, now: datetime) -> bool:
+        """Revoke a usable one."""
+        invite = self.s.invites.get(code)
+        if invite is None or not invite.usable(now):
+            return False
+        self.s.invites[code] = dataclasses.replace(invite, revoked_at=now, revoked_by=person_id)
         return True
 
 

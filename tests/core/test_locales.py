@@ -120,5 +120,9 @@ async def test_reasons_the_system_gives_are_shown_in_the_readers_words(
     zhao.inbox.append(to("99", alice.everyone)[0])
     await zhao.press("法律")  # a Chinese coordinator routes it
     (shown,) = english(await alice.command("case", "1"))
-    assert "transferred to Law: routed by a coordinator" in shown
+    assert "moved to Law" in shown and "coordinator" not in shown  # the reason is internal
     assert "转交至 法律：协调员分派" in (await zhao.command("case", "1"))[0].text
+    emily = Chat(service, fetch, "11", name="张律师", language="en-GB")  # the law member
+    assert (
+        "transferred to Law: routed by a coordinator" in (await emily.command("case", "1"))[0].text
+    )

@@ -145,7 +145,10 @@ async def test_unrated_resolution_closes_after_seven_days(
     clock.advance(days=7)
     out = await run_sweep(service, fetch)
     assert state.cases[1].status == CaseStatus.CLOSED and state.cases[1].rating is None
-    assert [m.chat_id for m in out] == ["501"]
+    assert [m.chat_id for m in out if m.kind == Kind.SEND] == ["501"]
+    # The claim card's and the rating's buttons are taken off: the case is closed.
+    removals = [m for m in out if m.kind == Kind.EDIT and not m.text and not m.buttons]
+    assert sorted(m.chat_id for m in removals) == ["11", "501"]
 
 
 async def test_station_members_first_then_the_rest(

@@ -164,6 +164,8 @@ def message_dict(sent: SentMessage, chat: ChatState, bot_user: dict[str, Any]) -
         message["photo"] = photo_sizes(sent.file_id or "")
     elif sent.kind == "document":
         message["document"] = {"file_id": sent.file_id, "file_unique_id": f"u{sent.file_id}"}
+    elif sent.kind == "location":
+        message["location"] = sent.location
     if sent.caption:
         message["caption"] = sent.caption
     if sent.media_group_id:

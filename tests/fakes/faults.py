@@ -15,6 +15,7 @@ SEND_METHODS = frozenset(
         "sendPhoto",
         "sendMediaGroup",
         "sendDocument",
+        "sendLocation",
         "sendChatAction",
         "editMessageText",
         "editMessageReplyMarkup",

@@ -49,6 +49,7 @@ class BotState:
             "sendPhoto": self.send_photo,
             "sendDocument": self.send_document,
             "sendMediaGroup": self.send_media_group,
+            "sendLocation": self.send_location,
             "sendChatAction": self.send_chat_action,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
@@ -176,6 +177,22 @@ class BotState:
             )
             for kind, file_id, caption in items
         ]
+
+    def send_location(self, params: Params, files: Files) -> dict[str, Any]:
+        """sendLocation: a map pin at latitude and longitude."""
+        chat = self.chat(params)
+        place = {}
+        for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
+            try:
+                value = float(params.get(name))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise bad_request(f"wrong {name}") from None
+            if not -limit <= value <= limit:
+                raise bad_request(f"wrong {name}")
+            place[name] = value
+        markup = check_markup(params.get("reply_markup"))
+        sent = self.new_message(chat, params, kind="location", location=place, reply_markup=markup)
+        return self.deliver(chat, sent)
 
     def send_chat_action(self, params: Params, files: Files) -> bool:
         """sendChatAction."""

@@ -77,6 +77,7 @@ class SentMessage:
     file_id: str | None = None
     caption: str | None = None
     media_group_id: str | None = None
+    location: dict[str, float] | None = None
     reply_to_message_id: int | None = None
     edited: bool = False
     edit_date: int | None = None

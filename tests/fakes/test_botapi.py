@@ -119,6 +119,16 @@ async def test_photo_upload_and_media_group(server: FakeBotAPI, bot: Bot) -> Non
     assert [m.kind for m in ann.messages] == ["photo", "photo", "photo"]
 
 
+async def test_send_location_is_a_map_pin(server: FakeBotAPI, bot: Bot) -> None:
+    ann = server.user(42, "Ann")
+    pin = await bot.send_location(42, latitude=39.51234, longitude=118.10987)
+    assert pin.location is not None and pin.location.latitude == 39.51234
+    assert ann.messages[0].kind == "location"
+    assert ann.messages[0].location == {"latitude": 39.51234, "longitude": 118.10987}
+    with pytest.raises(BadRequest, match=r"(?i)wrong latitude"):
+        await bot.send_location(42, latitude=91.0, longitude=0.0)
+
+
 async def test_edits_follow_telegram_rules(server: FakeBotAPI, bot: Bot) -> None:
     ann = server.user(42, "Ann")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
