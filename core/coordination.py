@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from core import cards, casework, lifecycle, lists, membership, notices
+from core import callbacks, cards, casework, lifecycle, lists, membership, notices
 from core.context import Turn
 from core.lifecycle import Refused
 from core.models import DialogState, Invite, Role
@@ -136,9 +136,8 @@ async def assign(turn: Turn, state: DialogState) -> None:
             turn.t("assigned_tank", ref=case.ref, tank=turn.district.tank_name(tank, turn.locale))
         )
         return
-    member = (
-        await turn.uow.people.get(int(target)) if target.isdigit() and len(target) < 12 else None
-    )
+    member_id = callbacks.parse_id(target)
+    member = await turn.uow.people.get(member_id) if member_id else None
     if member is None or not member.is_member:
         raise Refused("assign_usage")
     old_tank, now = case.tank, turn.now
@@ -184,8 +183,8 @@ async def invite(turn: Turn, state: DialogState) -> None:
 
 async def remove_member(turn: Turn, state: DialogState) -> None:
     """/removemember <id>: retire a member; their open cases go back to the tank."""
-    arg = turn.inbound.args.strip()
-    member = await turn.uow.people.get(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    member_id = callbacks.parse_id(turn.inbound.args.strip())
+    member = await turn.uow.people.get(member_id) if member_id else None
     if member is None or member.role != Role.MEMBER or not member.active:
         raise Refused("removemember_usage")
     member.active, member.role = False, Role.RESIDENT
@@ -207,10 +206,11 @@ async def extend(turn: Turn, state: DialogState) -> None:
     """/extend <number> <days> <reason>: the assignee's one extension of a case's deadline."""
     number, rest = casework.split_number(turn.inbound.args)
     days_text, _, reason = rest.partition(" ")
-    if number is None or not days_text.isdigit() or len(days_text) > 3 or not reason.strip():
+    days = callbacks.parse_id(days_text) if len(days_text) <= 3 else None
+    if number is None or days is None or not reason.strip():
         raise Refused("extend_usage")
     case = await casework.load(turn, number)
-    days, reason = int(days_text), reason.strip()[: casework.MAX_MESSAGE]
+    reason = reason.strip()[: casework.MAX_MESSAGE]
     await casework.record(turn, case, lifecycle.extend(case, turn.person, days, reason, turn.now))
     when = turn.district.show_time(case.due_at)
     member, uow, now = turn.person.name, turn.uow, turn.now

@@ -35,11 +35,14 @@ DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
-    """The sender as a person, created on first contact and kept up to date. Only a private
-    chat becomes the person's chat (a group must never receive their notifications); anyone who
-    writes in private is reachable again; a new language brings the role's menu in it."""
+    """The sender as a person, created on first contact and kept up to date. Only the sender's
+    own private chat (which has the sender's id) becomes the person's chat: a group, or an update
+    claiming a private chat of another id, must never receive their notifications. Anyone who
+    writes in their own private chat is reachable again; a new language brings the role's menu
+    in it."""
     person = await uow.people.by_external(inbound.channel, inbound.user_id)
     locale = locale_of(inbound.language) if inbound.language else None
+    own_chat = inbound.private and inbound.chat_id == inbound.user_id
     if person is None:
         return await uow.people.add(
             Person(
@@ -47,15 +50,15 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
                 channel=inbound.channel,
                 external_id=inbound.user_id,
                 # On Telegram a user's private chat has the user's id.
-                chat_id=inbound.chat_id if inbound.private else inbound.user_id,
+                chat_id=inbound.user_id,
                 name=inbound.user_name[:128],
                 username=inbound.username,
                 locale=locale or "zh",
             ),
             now,
         )
-    chat_id = inbound.chat_id if inbound.private else person.chat_id
-    reachable = person.reachable or inbound.private
+    chat_id = inbound.chat_id if own_chat else person.chat_id
+    reachable = person.reachable or own_chat
     fresh = (chat_id, inbound.user_name[:128], inbound.username, locale or person.locale, reachable)
     old = (person.chat_id, person.name, person.username, person.locale, person.reachable)
     if old != fresh:
