@@ -107,7 +107,7 @@ EN_STAFF: dict[str, str] = {
     "invite_invalid": "This invitation is invalid or has expired; ask a coordinator for a new one.",
     "invite_coordinator": "You are a coordinator and need not join a tank.",
     "stats": "<b>Figures</b> ({window})\nCases: {total}\n{by_status}\n\n<b>By tank</b>\n{by_tank}\n\n"
-    "Overdue: {overdue}\nResponse rate (claimed and answered in time): {response}\n"
+    "Overdue now: {overdue}\nResponse rate (claimed and answered in time): {response}\n"
     "Resolution rate: {resolution}\nSatisfaction (satisfied + fairly): {satisfaction}\n\n"
     "Median time to claim {claim} · first reply {reply} · resolve {resolve}",
     "window_7d": "last 7 days",
@@ -166,5 +166,13 @@ EN_STAFF.update(
         "digest_daily": "☀️ <b>Good morning {name}! Waiting for you today:</b>",
         "digest_weekly": "📊 <b>Last week's figures</b>",
         "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
+    }
+)
+
+# Statistics, search and referrals of concerns no think tank can take.
+EN_STAFF.update(
+    {
+        "stats_tank_line": "  {tank}: {counts}",
+        "stats_no_tank": "no think tank",
     }
 )

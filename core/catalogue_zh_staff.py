@@ -117,7 +117,7 @@ ZH_STAFF: dict[str, str] = {
     "stats": (
         "<b>统计</b>（{window}）\n"
         "案件总数：{total}\n{by_status}\n\n<b>各智库</b>\n{by_tank}\n\n"
-        "超期：{overdue}\n"
+        "当前超期：{overdue}\n"
         "响应率（按时认领并答复）：{response}\n"
         "办结率：{resolution}\n"
         "满意率（满意+基本满意）：{satisfaction}\n\n"
@@ -179,5 +179,13 @@ ZH_STAFF.update(
         "digest_daily": "☀️ <b>{name} 委员，早上好！今日待办：</b>",
         "digest_weekly": "📊 <b>上周工作周报</b>",
         "member_unreachable": "⚠️ 无法再联系委员 {name}（{tank}，编号 {id}）：对方已屏蔽机器人或账号停用。",
+    }
+)
+
+# Statistics, search and referrals (转办) of concerns no think tank can take.
+ZH_STAFF.update(
+    {
+        "stats_tank_line": "  {tank}：{counts}",
+        "stats_no_tank": "未归入智库",
     }
 )

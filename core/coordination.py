@@ -58,7 +58,7 @@ async def stats(turn: Turn, state: DialogState) -> None:
 
 
 async def find(turn: Turn, state: DialogState) -> None:
-    """/find <words>: cases whose text has every word."""
+    """/find <words>: cases with every word in their concern, conversation or resident's name."""
     words = [w[:30] for w in turn.inbound.args.split()][:5]
     if not words:
         raise Refused("find_usage")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from core.context import District, Reply
 from core.models import CaseStatus, Person
 from core.notices import triage_buttons
-from core.texts import esc, shorten, t
+from core.texts import Markup, esc, shorten, t
 from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
 
 Render = Callable[..., Awaitable[list[Reply]]]
@@ -109,8 +109,9 @@ async def overdue(
 async def find(
     views: CaseViews, person: Person, district: District, now: datetime, words: list[str]
 ) -> list[Reply]:
-    """Cases whose text contains every word."""
-    briefs = await views.find(words, 20)
+    """Cases with every word in their concern or conversation, or in the resident's name for
+    those who may see names (coordinators; an anonymous resident's name never matches)."""
+    briefs = await views.find(words, 20, names=person.is_coordinator)
     header = t(person.locale, "find_header", words=" ".join(words))
     return [(_listing(person.locale, district, header, briefs, now), ())]
 
@@ -186,7 +187,8 @@ def render_stats(locale: str, district: District, s: Stats, window: str) -> str:
             parts = " · ".join(
                 f"{t(locale, f'status_{st}')} {counts[st]}" for st in statuses if st in counts
             )
-            tank_lines.append(f"  {district.tank_name(code, locale)}：{parts}")
+            name = district.tank_name(code, locale) if code else t(locale, "stats_no_tank")
+            tank_lines.append(t(locale, "stats_tank_line", tank=name, counts=Markup(parts)))
     return t(
         locale,
         "stats",

@@ -25,6 +25,20 @@ OVERDUE = "c.due_at < ? AND +c.status IN ('triage', 'open', 'claimed') AND c.wai
 # Grouping by +status, +tank likewise keeps the counts on cases_for_stats, the created_at range
 # of the window, instead of a walk of cases_by_status through every case ever filed.
 
+# One word of /find: in the concern, or in a text of the conversation (the messages both ways,
+# the result, the resident's comment, a coordinator's answer or referral), looked up per case on
+# case_events_by_case; FIND_NAMES adds the name a resident gave, unless they filed anonymously.
+_CONVERSATION = (
+    "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id"
+    " AND e.kind IN ('message', 'resolved', 'comment', 'answered', 'referred')"
+    " AND json_extract(e.data, '$.text') LIKE ? ESCAPE '\\')"
+)
+FIND = f"(c.text LIKE ? ESCAPE '\\' OR {_CONVERSATION})"
+FIND_NAMES = (
+    f"(c.text LIKE ? ESCAPE '\\' OR {_CONVERSATION}"
+    " OR (c.anonymous = 0 AND c.contact_name LIKE ? ESCAPE '\\'))"
+)
+
 
 def _brief(row: aiosqlite.Row) -> CaseBrief:
     return CaseBrief(
@@ -86,12 +100,15 @@ class SqlViews:
             limit,
         )
 
-    async def find(self, words: list[str], limit: int = 20) -> list[CaseBrief]:
-        """Cases whose text contains every word, newest first."""
-        escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-        where = " AND ".join("c.text LIKE ? ESCAPE '\\'" for _ in escaped) or "1"
-        params = tuple(f"%{w}%" for w in escaped)
-        return await self._briefs(where, params, "c.id DESC", limit)
+    async def find(self, words: list[str], limit: int = 20, names: bool = False) -> list[CaseBrief]:
+        """Cases where every word occurs in the concern, in a message of its conversation or
+        (when names) in the resident's name, never an anonymous one's; newest first."""
+        where = " AND ".join(FIND_NAMES if names else FIND for _ in words) or "1"
+        params: list[str] = []
+        for word in words:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern] * (3 if names else 2)
+        return await self._briefs(where, tuple(params), "c.id DESC", limit)
 
     async def member_loads(self) -> list[MemberLoad]:
         """Every active member with their open load."""

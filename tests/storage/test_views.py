@@ -163,3 +163,39 @@ async def test_all_time_tallies_agree_with_counting_every_case(
     counted = await service.views.stats(datetime(1970, 1, 2, tzinfo=UTC), clock.now, hours)
     assert all_time == counted
     assert all_time.total == 8 and all_time.ratings == {"poor": 1, "good": 1}
+
+
+async def test_stats_name_the_cases_without_a_tank_apart_from_their_status(
+    service: Service, db: Database
+) -> None:
+    fetch = sqlite_fetch(db)
+    _, _, _, zhao = await staff(service, fetch)
+    await file_concern(Chat(service, fetch, "501"), "小区路灯坏了一个月")
+    text = (await zhao.command("stats", "all"))[0].text
+    assert "待分派 1" in text and "待分派：" not in text
+    assert "未归入智库：待分派 1" in text
+
+
+async def test_find_searches_the_conversation_and_the_names_staff_may_see(
+    service: Service, db: Database, clock: Clock
+) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, _, _, zhao = await staff(service, fetch)
+    named = Chat(service, fetch, "501", name="王秀英")
+    await file_concern(named, "老板拖欠工资三个月了")
+    hidden = Chat(service, fetch, "502", name="王秀兰")
+    await hidden.text("工资被拖欠，包工头跑了")
+    await hidden.press("稻地镇")
+    await hidden.text("匿名反映")
+    await hidden.press("确认提交")
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    await zhang.command("reply", "1 请提供劳动合同和考勤记录")
+    await named.command("reply", "1 考勤记录在手机里")
+    found = (await zhao.command("find", "考勤"))[0].text
+    assert "#1" in found and "#2" not in found
+    assert "#1" in (await zhao.command("find", "王秀英"))[0].text
+    assert "#1" in (await zhao.command("find", "王秀 工资"))[0].text
+    by_name = (await zhao.command("find", "王秀兰"))[0].text
+    assert "#2" not in by_name and "（无）" in by_name  # anonymous: the name never matches
+    assert "#2" not in (await zhao.command("find", "王秀"))[0].text
+    assert "#1" not in (await zhao.command("find", "考勤 路灯"))[0].text
