@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config.referrals import load_referrals
 from config.settings import Settings, SettingsError, load_settings
 from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
 from core import membership
@@ -40,7 +41,7 @@ def utcnow() -> datetime:
 
 
 def load_district(settings: Settings) -> District:
-    """The configured tanks, stations, deadlines and quiet hours."""
+    """The configured tanks, stations, referral bodies, deadlines and quiet hours."""
     try:
         tanks = tuple(load_tanks(settings.think_tanks))
         triage = load_defaults(settings.think_tanks)
@@ -50,6 +51,10 @@ def load_district(settings: Settings) -> District:
         stations = tuple(load_stations(settings.stations))
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
+    try:
+        bodies = tuple(load_referrals(settings.referrals))
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_REFERRALS: {e}") from e
     quiet_start, quiet_end = settings.quiet
     return District(
         tanks=tanks,
@@ -61,6 +66,7 @@ def load_district(settings: Settings) -> District:
         quiet_end=quiet_end,
         escalate_in_quiet_hours=settings.escalate_in_quiet_hours,
         digest_time=settings.digest_time,
+        referral_bodies=bodies,
     )
 
 

@@ -70,7 +70,7 @@ def case_line(locale: str, district: District, case: Case) -> str:
         "case_line",
         ref=case.ref,
         status=status_name(locale, case),
-        tank=district.tank_name(case.tank, locale),
+        tank=district.place_name(case.tank, case.referred_to, locale),
         date=district.local(case.created_at).strftime("%m-%d"),
         text=shorten(case.text, LIST_TEXT),
     )
@@ -141,7 +141,7 @@ def case_timeline(
         "case_detail",
         ref=case.ref,
         status=status_name(locale, case),
-        tank=district.tank_name(case.tank, locale),
+        tank=district.place_name(case.tank, case.referred_to, locale),
         station=district.station_name(case.station, locale),
         text=shorten(case.text, 1500),
         contact=contact_text,

@@ -9,7 +9,7 @@ from core.callbacks import Callback
 from core.context import Turn
 from core.lifecycle import Refused
 from core.messages import Button
-from core.models import Case, CaseEvent, Correction, DialogState
+from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
 from core.resident import parse_case_number
 from core.texts import t
 
@@ -232,6 +232,10 @@ async def send_message(turn: Turn, case: Case, text: str, question: bool = False
     if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
         await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
         assignee = await uow.people.get(case.assignee_id) if case.assignee_id else None
+        if assignee is None and case.status == CaseStatus.TRIAGE:
+            await notices.tell_coordinators_resident_wrote(uow, turn.district, case, now, text)
+            await turn.reply(turn.t("message_sent", ref=case.ref))
+            return
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return

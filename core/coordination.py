@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from core import callbacks, cards, casework, lifecycle, lists, membership, notices
+from core import callbacks, cards, casework, lifecycle, lists, membership, notices, referral
 from core.context import Turn
 from core.lifecycle import Refused
-from core.models import DialogState, Invite, Role
+from core.models import CaseStatus, DialogState, Invite, Role
 from core.texts import Markup, t
 from core.views import CaseViews
 
@@ -71,6 +71,9 @@ async def reply(turn: Turn, state: DialogState) -> None:
     if number is None:
         raise Refused("reply_usage")
     case = await casework.load(turn, number)
+    if turn.person.is_coordinator and case.status == CaseStatus.TRIAGE:
+        await referral.reply_in_triage(turn, state, case, text)
+        return
     if not text:
         state.state, state.data = (
             f"{casework.COMPOSE}.message",

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, intake, membership, menus, privacy
+from core import callbacks, casework, intake, membership, menus, privacy, referral
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify
@@ -30,8 +30,13 @@ BUTTONS: dict[str, ButtonFn] = {
     "in": intake.on_button,
     "case": casework.on_button,
     "me": privacy.on_button,
+    "refer": referral.on_button,
 }
-DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on_compose}
+DIALOGS: dict[str, InputFn] = {
+    "intake": intake.on_input,
+    "compose": casework.on_compose,
+    "refer": referral.on_input,
+}
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:

@@ -140,6 +140,8 @@ def resident_message(case: Case, resident: Person, text: str, now: datetime) -> 
         raise Refused("case_not_found", ref=case.ref)
     if case.status == CaseStatus.CLOSED:
         raise Refused("case_closed")
+    if case.status == CaseStatus.REFERRED:
+        raise Refused("case_referred", ref=case.ref)
     resume(case, now)
     case.awaiting_member = case.assignee_id is not None
     return _event(case, "message", resident, now, side="resident", text=text)

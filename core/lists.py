@@ -62,7 +62,7 @@ def brief_line(locale: str, district: District, brief: CaseBrief, now: datetime)
         locale,
         "brief_line",
         ref=brief.ref,
-        tank=district.tank_name(brief.tank, locale),
+        tank=district.place_name(brief.tank, brief.referred_to, locale),
         status=t(locale, f"status_{brief.status.value}"),
         who=brief.assignee or "",
         text=shorten(brief.text, 40),

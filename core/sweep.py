@@ -153,7 +153,8 @@ async def _escalate(uow: UnitOfWork, district: District, case: Case, now: dateti
             + "\n"
             + t(loc, "escalated_holder", who=who)
         )
-        buttons = notices.triage_buttons(loc, district, case.id) if holder is None else []
+        answer = case.status == CaseStatus.TRIAGE
+        buttons = notices.triage_buttons(loc, district, case.id, answer) if holder is None else []
         detail = Button(text=t(loc, "btn_detail"), data=callbacks.pack("case", "detail", case.id))
         await notify(uow, person, text, now, buttons=[*buttons, [detail]], case_id=case.id)
     await uow.events.add(

@@ -28,6 +28,7 @@ class CaseBrief:
     assignee: str | None = None
     waiting: bool = False
     last_from_resident: bool = False
+    referred_to: str | None = None
 
     @property
     def ref(self) -> str:

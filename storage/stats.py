@@ -134,13 +134,15 @@ def _stats(
     total = sum(by_status.values())
     ratings = {str(r[0]): int(r[1]) for r in rating_rows}
     resolved = by_status.get("resolved", 0) + by_status.get("closed", 0)
+    # A referred case was not the tanks' to resolve: its own kind, not an unresolved one.
+    referred = by_status.get("referred", 0)
     return Stats(
         total=total,
         by_status=by_status,
         by_tank=by_tank,
         overdue=overdue,
         response=response,
-        resolution=Rate(resolved, total),
+        resolution=Rate(resolved, total - referred),
         satisfaction=Rate(ratings.get("good", 0) + ratings.get("fair", 0), sum(ratings.values())),
         median_claim=medians[0],
         median_reply=medians[1],

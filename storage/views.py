@@ -15,7 +15,7 @@ from storage.stats import StatsQueries
 OPEN = ("triage", "open", "claimed")
 BRIEF = (
     "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
-    " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member"
+    " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member, c.referred_to"
     " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
 )
 # The unary + keeps SQLite off cases_by_status here: with it, /overdue walked every open case and
@@ -53,6 +53,7 @@ def _brief(row: aiosqlite.Row) -> CaseBrief:
         assignee=row[8],
         waiting=bool(row[9]),
         last_from_resident=bool(row[10]),
+        referred_to=row[11],
     )
 
 

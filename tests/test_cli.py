@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import SettingsError, load_settings
+from storage.db import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +46,7 @@ def test_run_without_a_token_names_the_setting(tmp_path: Path) -> None:
         ("MINQING_TELEGRAM_API_URL", "ftp://x"),
         ("MINQING_QUIET_HOURS", "22-8"),
         ("MINQING_THINK_TANKS", "/nonexistent.toml"),
+        ("MINQING_REFERRALS", "/nonexistent.toml"),
     ],
 )
 def test_a_bad_value_names_the_setting(tmp_path: Path, name: str, value: str) -> None:
@@ -66,7 +68,8 @@ def test_settings_parse_coordinators_and_keep_the_token_secret() -> None:
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "migrate")
-    assert result.returncode == 0 and "schema version 2" in result.stdout
+    latest = migrations()[-1][0]
+    assert result.returncode == 0 and f"schema version {latest}" in result.stdout
 
 
 def test_the_sender_pace_and_concurrency_are_settings() -> None:

@@ -10,6 +10,8 @@ from core.messages import Outbound
 from core.models import Case, CaseStatus, Person, Role
 from tests.core.memory_state import TOMBSTONE, MemoryState, stored_moment
 
+FINISHED = frozenset({CaseStatus.CLOSED, CaseStatus.REFERRED})
+
 
 class MemoryErasure:
     """Erasure in memory: the same outcome as the SQL (storage/erasure.py), on the dicts."""
@@ -82,7 +84,7 @@ class MemoryErasure:
         old = {
             c.id
             for c in self.s.cases.values()
-            if c.status == CaseStatus.CLOSED and c.closed_at is not None and c.closed_at < cutoff
+            if c.status in FINISHED and c.closed_at is not None and c.closed_at < cutoff
         }
         self._drop_messages(lambda i, m: m.case_id not in old)
         residents = {p.id for p in self.s.people.values() if p.role == Role.RESIDENT}

@@ -184,12 +184,13 @@ async def test_a_case_keeps_every_field_to_the_millisecond(backend: Backend) -> 
         assert await uow.cases.get(added.id + 1) is None
         got = await uow.cases.get(added.id)
         assert got is not None
-        got.status, got.resolved_at, got.location = CaseStatus.RESOLVED, later, None
+        got.status, got.closed_at, got.location = CaseStatus.REFERRED, later, None
+        got.referred_to = "rexian"
         await uow.cases.update(got)
         await uow.commit()
     async with backend.open_unit() as uow:
         again = await uow.cases.get(added.id)
-        assert again == dataclasses.replace(got, resolved_at=ms(later))
+        assert again == dataclasses.replace(got, closed_at=ms(later))
 
 
 async def test_case_lists_for_residents_members_and_the_sweep(backend: Backend) -> None:
@@ -421,9 +422,16 @@ async def test_the_purge_erases_old_closed_cases_and_old_traces(backend: Backend
         backend, someone("1"), someone("2"), someone("3"), now=long_ago
     )
     closed = CaseStatus.CLOSED
-    purged, kept, unrated = await add_cases(
+    purged, referred, kept, unrated = await add_cases(
         backend,
         concern(old.id, status=closed, closed_at=NOW - timedelta(days=40), contact_name="甲"),
+        concern(
+            old.id,
+            status=CaseStatus.REFERRED,
+            closed_at=NOW - timedelta(days=31),
+            contact_name="甲",
+            referred_to="rexian",
+        ),
         concern(recent.id, status=closed, closed_at=NOW - timedelta(days=1), contact_name="乙"),
         concern(active.id, status=CaseStatus.RESOLVED, contact_name="丙"),
     )
@@ -437,12 +445,13 @@ async def test_the_purge_erases_old_closed_cases_and_old_traces(backend: Backend
         await uow.updates.first_time("telegram", 2, NOW - timedelta(days=6))
         await uow.commit()
     async with backend.open_unit() as uow:
-        assert await uow.erasure.purge(cutoff, NOW) == 1
+        assert await uow.erasure.purge(cutoff, NOW) == 2
         await uow.commit()
     async with backend.open_unit() as uow:
-        gone = await uow.cases.get(purged.id)
-        assert gone is not None and gone.anonymous and gone.contact_name is None
-        assert gone.resident_id != old.id
+        for finished in (purged, referred):
+            gone = await uow.cases.get(finished.id)
+            assert gone is not None and gone.anonymous and gone.contact_name is None
+            assert gone.resident_id != old.id
         erased = await uow.people.get(old.id)
         assert erased is not None and erased.name == "" and erased.chat_id == ""
         for case, person in ((kept, recent), (unrated, active)):

@@ -41,7 +41,7 @@ async def test_stats_counts_rates_and_medians(service: Service, db: Database, cl
     assert "案件总数：4" in text
     assert "已关闭 1" in text and "办理中 1" in text and "待认领 1" in text and "待分派 1" in text
     assert "响应率（按时认领并答复）：25% (1/4)" in text
-    assert "办结率：25% (1/4)" in text
+    assert "办结率（不含转办）：25% (1/4)" in text
     assert "满意率（满意+基本满意）：100% (1/1)" in text
     assert "超期：3" in text
     assert "认领 1 小时 0 分" in text
