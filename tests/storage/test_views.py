@@ -9,7 +9,7 @@ import pytest
 from core.context import District
 from core.service import Service
 from storage.db import Database
-from storage.stats import COUNTS
+from storage.stats import COUNTS, OVERDUE_NOW
 from storage.views import BRIEF, OVERDUE
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
@@ -116,6 +116,13 @@ async def test_overdue_walks_the_deadline_index_instead_of_sorting_every_open_ca
     plan = await plan_of(db, sql, 0, 30)
     assert any("cases_by_due" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_the_overdue_count_of_a_window_reads_only_the_cases_past_a_deadline(
+    db: Database,
+) -> None:
+    plan = await plan_of(db, OVERDUE_NOW, 0)
+    assert plan == ["SEARCH cases USING INDEX cases_by_due (due_at<?)"], plan
 
 
 async def test_a_windows_figures_come_from_the_stats_index_alone(db: Database) -> None:
