@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
 from core import membership
@@ -40,7 +41,7 @@ def utcnow() -> datetime:
 
 
 def load_district(settings: Settings) -> District:
-    """The configured tanks, stations, deadlines and quiet hours."""
+    """The configured tanks, stations, referral bodies, deadlines and quiet hours."""
     try:
         tanks = tuple(load_tanks(settings.think_tanks))
         triage = load_defaults(settings.think_tanks)
@@ -52,6 +53,10 @@ def load_district(settings: Settings) -> District:
         check_codes([s.code for s in stations], "station")
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
+    try:
+        bodies = tuple(load_referrals(settings.referrals))
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_REFERRALS: {e}") from e
     quiet_start, quiet_end = settings.quiet
     return District(
         tanks=tanks,
@@ -64,6 +69,7 @@ def load_district(settings: Settings) -> District:
         escalate_in_quiet_hours=settings.escalate_in_quiet_hours,
         digest_time=settings.digest_time,
         invite_days=settings.invite_days,
+        referral_bodies=bodies,
     )
 
 

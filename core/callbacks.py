@@ -10,6 +10,16 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 _PART = re.compile(r"^[\w.\-]{1,40}$")
+_ID = re.compile(r"[0-9]{1,12}", re.ASCII)
+
+
+def parse_id(text: str) -> int | None:
+    """A positive whole number written in ASCII digits (at most 12), as button data and command
+    arguments carry ids; None for anything else (other scripts' digits, signs, spaces)."""
+    if not _ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number > 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +37,7 @@ class Callback:
     def int_arg(self, index: int) -> int | None:
         """The argument at index as a positive integer, if it is one."""
         value = self.arg(index)
-        if value is None or not value.isdigit() or len(value) > 12:
-            return None
-        number = int(value)
-        return number if number > 0 else None
+        return None if value is None else parse_id(value)
 
 
 def pack(scope: str, action: str, *args: object) -> str:

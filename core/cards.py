@@ -75,7 +75,7 @@ def case_line(locale: str, district: District, case: Case) -> str:
         "case_line",
         ref=case.ref,
         status=status_name(locale, case),
-        tank=district.tank_name(case.tank, locale),
+        tank=district.place_name(case.tank, case.referred_to, locale),
         date=district.local(case.created_at).strftime("%m-%d"),
         text=shorten(case.text, LIST_TEXT),
     )
@@ -123,6 +123,8 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     owed = data.get("owed")
     if isinstance(owed, str) and f"owed_{owed}" in CATALOGUES["zh"]:
         data["owed"] = t(locale, f"owed_{owed}")
+    if "name_zh" in data:  # a body outside the tanks, named in both languages when recorded
+        data["name"] = data["name_zh"] if locale == "zh" else data.get("name_en", data["name_zh"])
     rating = data.get("rating")
     data["rating_label"] = t(locale, f"rating_{rating}") if rating in RATINGS else ""
     key = f"event_{event.kind}"
@@ -172,7 +174,7 @@ def case_timeline(
         "case_detail",
         ref=case.ref,
         status=status_name(locale, case),
-        tank=district.tank_name(case.tank, locale),
+        tank=district.place_name(case.tank, case.referred_to, locale),
         station=district.station_name(case.station, locale),
         text=shorten(case.text, 1500),
         contact=contact_text,

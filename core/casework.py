@@ -243,6 +243,10 @@ async def send_message(
     if access.is_resident_of(turn.person, case) and not lifecycle.is_assignee(turn.person, case):
         await record(turn, case, lifecycle.resident_message(case, turn.person, text, now))
         assignee = await notices.holder(uow, case)
+        if assignee is None and case.status == CaseStatus.TRIAGE:
+            await notices.tell_coordinators_resident_wrote(uow, turn.district, case, now, text)
+            await turn.reply(turn.t("message_sent", ref=case.ref))
+            return
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return

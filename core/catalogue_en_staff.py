@@ -107,8 +107,8 @@ EN_STAFF: dict[str, str] = {
     "invite_invalid": "This invitation is invalid or has expired; ask a coordinator for a new one.",
     "invite_coordinator": "You are a coordinator and need not join a tank.",
     "stats": "<b>Figures</b> ({window})\nCases: {total}\n{by_status}\n\n<b>By tank</b>\n{by_tank}\n\n"
-    "Overdue: {overdue}\nResponse rate (claimed and answered in time): {response}\n"
-    "Resolution rate: {resolution}\nSatisfaction (satisfied + fairly): {satisfaction}\n\n"
+    "Overdue now: {overdue}\nResponse rate (claimed and answered in time): {response}\n"
+    "Resolution rate (referrals aside): {resolution}\nSatisfaction (satisfied + fairly): {satisfaction}\n\n"
     "Median time to claim {claim} · first reply {reply} · resolve {resolve}",
     "window_7d": "last 7 days",
     "window_30d": "last 30 days",
@@ -186,5 +186,43 @@ EN_STAFF.update(
         "revoke_usage": "Usage: /revoke code (see /invites)",
         "revoke_unknown": "Invitation {code} is not valid (used, expired or revoked). /invites lists the valid ones.",
         "invite_revoked": "Invitation {code} revoked; the link no longer works.",
+    }
+)
+
+# Statistics, search and referrals of concerns no think tank can take.
+EN_STAFF.update(
+    {
+        "stats_tank_line": "  {tank}: {counts}",
+        "stats_no_tank": "no think tank",
+        "cmd_refer": "Refer elsewhere: /refer number body explanation",
+        "status_referred": "referred",
+        "btn_answer": "💬 Answer the resident",
+        "btn_refer": "↪️ Refer",
+        "compose_answer": "Type your answer to the resident of {ref}; it goes out as from a "
+        "coordinator (/cancel to stop):",
+        "answer_not_triage": "Coordinators answer residents directly only on cases awaiting "
+        "triage; {ref} is not one.",
+        "refer_not_open": "{ref} is held by a member or already closed; it cannot be referred.",
+        "refer_choose": "Refer {ref} to:",
+        "compose_referral": "Write the explanation for the resident: why {body} handles this and "
+        "how to reach them. Once sent, {ref} is closed as referred (/cancel to stop):",
+        "referred_done": "{ref} was referred to {body}; the resident has the explanation.",
+        "refer_usage": "Usage: /refer number body explanation, e.g. /refer 12 jiaoyu School "
+        "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
+        "refer_body_line": "  {code} · {name}",
+        "notice_referred": "↪️ Referred to {name}",
+        "coordinator_referral_poor": "⚠️ The resident of {ref} was not satisfied with the "
+        "referral; please have a look.",
+        "event_answered": "💬 coordinator: {text}",
+        "event_referred": "↪️ referred to {name}: {text}",
+        "to_resident_coordinator": "💬 <b>{ref}</b> · a coordinator:\n\n{text}\n\n"
+        "Press Reply or answer this message.",
+        "resident_referred": "↪️ Your concern <b>{ref}</b> is not one the think tanks can take up; "
+        "it was referred to <b>{body}</b>{contact}.\n\nWhy, and what to do:\n{text}\n\n"
+        "How satisfied are you with this answer?",
+        "referral_contact": " ({contact})",
+        "referral_rated": "Thank you for rating! {ref} is closed. For a new concern, just write it.",
+        "case_referred": "{ref} was referred elsewhere and is closed; please turn to the body the "
+        "referral names. For a new concern, just write it.",
     }
 )

@@ -117,9 +117,9 @@ ZH_STAFF: dict[str, str] = {
     "stats": (
         "<b>统计</b>（{window}）\n"
         "案件总数：{total}\n{by_status}\n\n<b>各智库</b>\n{by_tank}\n\n"
-        "超期：{overdue}\n"
+        "当前超期：{overdue}\n"
         "响应率（按时认领并答复）：{response}\n"
-        "办结率：{resolution}\n"
+        "办结率（不含转办）：{resolution}\n"
         "满意率（满意+基本满意）：{satisfaction}\n\n"
         "中位用时：认领 {claim} · 首次答复 {reply} · 办结 {resolve}"
     ),
@@ -199,5 +199,42 @@ ZH_STAFF.update(
         "revoke_usage": "用法：/revoke 邀请码（见 /invites）",
         "revoke_unknown": "邀请码 {code} 无效（已使用、已过期或已撤销）。发送 /invites 查看有效的邀请。",
         "invite_revoked": "已撤销邀请 {code}，该链接不能再使用。",
+    }
+)
+
+# Statistics, search and referrals (转办) of concerns no think tank can take.
+ZH_STAFF.update(
+    {
+        "stats_tank_line": "  {tank}：{counts}",
+        "stats_no_tank": "未归入智库",
+        "cmd_refer": "转办：/refer 编号 机构 说明",
+        "status_referred": "已转办",
+        "btn_answer": "💬 答复居民",
+        "btn_refer": "↪️ 转办",
+        "compose_answer": "请输入给居民的答复（{ref}），将以协调员名义发出（/cancel 取消）：",
+        "answer_not_triage": "只有待分派的案件由协调员直接答复居民，{ref} 当前不是。",
+        "refer_not_open": "{ref} 已有委员办理或已结案，不能转办。",
+        "refer_choose": "把 {ref} 转办至：",
+        "compose_referral": (
+            "请写给居民的说明：为什么由{body}办理、怎样联系。发出后 {ref} 即以转办结案"
+            "（/cancel 取消）："
+        ),
+        "referred_done": "{ref} 已转办至{body}，居民已收到说明。",
+        "refer_usage": "用法：/refer 编号 机构 说明，例如 /refer 12 教育 学位分配由教育局负责……\n可转办的机构（代码 · 名称）：\n{bodies}",
+        "refer_body_line": "  {code} · {name}",
+        "notice_referred": "↪️ 已转办至{name}",
+        "coordinator_referral_poor": "⚠️ 居民对 {ref} 的转办答复不满意，请查看。",
+        "event_answered": "💬 协调员：{text}",
+        "event_referred": "↪️ 转办至{name}：{text}",
+        "to_resident_coordinator": (
+            "💬 <b>{ref}</b> · 协调员：\n\n{text}\n\n请点「回复」或直接回复本消息。"
+        ),
+        "resident_referred": (
+            "↪️ 您的反映 <b>{ref}</b> 不属于政协委员智库的办理范围，已转办至<b>{body}</b>{contact}。"
+            "\n\n说明：\n{text}\n\n请评价这次答复："
+        ),
+        "referral_contact": "（{contact}）",
+        "referral_rated": "感谢您的评价！{ref} 已结案。如有新问题，请直接发送文字反映。",
+        "case_referred": "{ref} 已转办结案，请按转办说明联系相关部门。如有新问题，请直接发送文字反映。",
     }
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core import coordination, invitations, privacy, resident
+from core import coordination, invitations, privacy, referral, resident
 from core.context import Turn
 from core.models import DialogState
 
@@ -35,5 +35,6 @@ HANDLERS: dict[str, CommandFn] = {
     "removemember": coordination.remove_member,
     "extend": coordination.extend,
     "deadlines": coordination.deadlines,
+    "refer": referral.command,
     "forgetme": privacy.forget_me,
 }

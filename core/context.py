@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from core import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
-from core.models import Deadlines, Person, Station, ThinkTank
+from core.models import Deadlines, Person, ReferralBody, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
@@ -37,6 +37,7 @@ class District:
     escalate_in_quiet_hours: bool = False
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
+    referral_bodies: tuple[ReferralBody, ...] = ()
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""
@@ -71,10 +72,22 @@ class District:
         """The station with this code, if configured."""
         return next((s for s in self.stations if s.code == code), None)
 
+    def referral_body(self, code: str | None) -> ReferralBody | None:
+        """The body outside the tanks with this code, if configured."""
+        return next((b for b in self.referral_bodies if b.code == code), None)
+
     def tank_name(self, code: str | None, locale: str) -> str:
         """A tank's display name; the triage label when there is none."""
         tank = self.tank(code)
         return tank.name(locale) if tank else t(locale, "triage_name")
+
+    def place_name(self, tank: str | None, referred_to: str | None, locale: str) -> str:
+        """Where a case is, as people read it: the body it was referred to, else its tank (or
+        the triage label)."""
+        if referred_to is None:
+            return self.tank_name(tank, locale)
+        body = self.referral_body(referred_to)
+        return body.name(locale) if body else referred_to
 
     def station_name(self, code: str | None, locale: str) -> str:
         """A station's display name; 'not given' when there is none."""

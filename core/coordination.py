@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from core import cards, casework, lifecycle, lists, membership, notices
+from core import callbacks, cards, casework, lifecycle, lists, membership, notices, referral
 from core.context import Turn
 from core.lifecycle import Refused
 from core.models import CaseStatus, DialogState, Invite, Role
@@ -56,7 +56,7 @@ async def stats(turn: Turn, state: DialogState) -> None:
 
 
 async def find(turn: Turn, state: DialogState) -> None:
-    """/find <words>: cases whose text has every word."""
+    """/find <words>: cases with every word in their concern, conversation or resident's name."""
     words = [w[:30] for w in turn.inbound.args.split()][:5]
     if not words:
         raise Refused("find_usage")
@@ -69,6 +69,9 @@ async def reply(turn: Turn, state: DialogState) -> None:
     if number is None:
         raise Refused("reply_usage")
     case = await casework.load(turn, number)
+    if turn.person.is_coordinator and case.status == CaseStatus.TRIAGE:
+        await referral.reply_in_triage(turn, state, case, text)
+        return
     if not text:
         state.state, state.data = (
             f"{casework.COMPOSE}.message",
@@ -134,9 +137,8 @@ async def assign(turn: Turn, state: DialogState) -> None:
             turn.t("assigned_tank", ref=case.ref, tank=turn.district.tank_name(tank, turn.locale))
         )
         return
-    member = (
-        await turn.uow.people.get(int(target)) if target.isdigit() and len(target) < 12 else None
-    )
+    member_id = callbacks.parse_id(target)
+    member = await turn.uow.people.get(member_id) if member_id else None
     if member is None or not member.is_member:
         raise Refused("assign_usage")
     old_tank, now = case.tank, turn.now
@@ -185,8 +187,8 @@ async def invite(turn: Turn, state: DialogState) -> None:
 
 async def remove_member(turn: Turn, state: DialogState) -> None:
     """/removemember <id>: retire a member; their open cases go back to the tank."""
-    arg = turn.inbound.args.strip()
-    member = await turn.uow.people.get(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    member_id = callbacks.parse_id(turn.inbound.args.strip())
+    member = await turn.uow.people.get(member_id) if member_id else None
     if member is None or member.role != Role.MEMBER or not member.active:
         raise Refused("removemember_usage")
     member.active, member.role = False, Role.RESIDENT
@@ -210,10 +212,11 @@ async def extend(turn: Turn, state: DialogState) -> None:
     """/extend <number> <days> <reason>: the assignee's one extension of a case's deadline."""
     number, rest = casework.split_number(turn.inbound.args)
     days_text, _, reason = rest.partition(" ")
-    if number is None or not days_text.isdigit() or len(days_text) > 3 or not reason.strip():
+    days = callbacks.parse_id(days_text) if len(days_text) <= 3 else None
+    if number is None or days is None or not reason.strip():
         raise Refused("extend_usage")
     case = await casework.load(turn, number)
-    days, reason = int(days_text), reason.strip()[: casework.MAX_MESSAGE]
+    reason = reason.strip()[: casework.MAX_MESSAGE]
     await casework.record(turn, case, lifecycle.extend(case, turn.person, days, reason, turn.now))
     when = turn.district.show_time(case.due_at)
     member, uow, now = turn.person.name, turn.uow, turn.now

@@ -7,7 +7,17 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, followups, intake, invitations, membership, menus, privacy
+from core import (
+    callbacks,
+    casework,
+    followups,
+    intake,
+    invitations,
+    membership,
+    menus,
+    privacy,
+    referral,
+)
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify, queue
@@ -32,16 +42,24 @@ BUTTONS: dict[str, ButtonFn] = {
     "me": privacy.on_button,
     "inv": invitations.on_button,
     "fu": followups.on_button,
+    "refer": referral.on_button,
 }
-DIALOGS: dict[str, InputFn] = {"intake": intake.on_input, "compose": casework.on_compose}
+DIALOGS: dict[str, InputFn] = {
+    "intake": intake.on_input,
+    "compose": casework.on_compose,
+    "refer": referral.on_input,
+}
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
-    """The sender as a person, created on first contact and kept up to date. Only a private
-    chat becomes the person's chat (a group must never receive their notifications); anyone who
-    writes in private is reachable again; a new language brings the role's menu in it."""
+    """The sender as a person, created on first contact and kept up to date. Only the sender's
+    own private chat (which has the sender's id) becomes the person's chat: a group, or an update
+    claiming a private chat of another id, must never receive their notifications. Anyone who
+    writes in their own private chat is reachable again; a new language brings the role's menu
+    in it."""
     person = await uow.people.by_external(inbound.channel, inbound.user_id)
     locale = locale_of(inbound.language) if inbound.language else None
+    own_chat = inbound.private and inbound.chat_id == inbound.user_id
     if person is None:
         return await uow.people.add(
             Person(
@@ -49,15 +67,15 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
                 channel=inbound.channel,
                 external_id=inbound.user_id,
                 # On Telegram a user's private chat has the user's id.
-                chat_id=inbound.chat_id if inbound.private else inbound.user_id,
+                chat_id=inbound.user_id,
                 name=inbound.user_name[:128],
                 username=inbound.username,
                 locale=locale or "zh",
             ),
             now,
         )
-    chat_id = inbound.chat_id if inbound.private else person.chat_id
-    reachable = person.reachable or inbound.private
+    chat_id = inbound.chat_id if own_chat else person.chat_id
+    reachable = person.reachable or own_chat
     fresh = (chat_id, inbound.user_name[:128], inbound.username, locale or person.locale, reachable)
     old = (person.chat_id, person.name, person.username, person.locale, person.reachable)
     if old != fresh:

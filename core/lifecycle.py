@@ -98,13 +98,27 @@ def claim(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> Ca
         raise Refused("not_your_tank")
     if case.status != CaseStatus.OPEN:
         raise Refused("already_taken" if case.status == CaseStatus.CLAIMED else "case_not_open")
+    _take(case, member, now, deadlines)
+    return _event(case, "claimed", member, now, member=member.name)
+
+
+def auto_assign(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> CaseEvent:
+    """The sweep gives an unclaimed case past its claim deadline to a member of its tank; the
+    timeline says so (the member did not claim it)."""
+    if not member.is_member or member.tank != case.tank or case.status != CaseStatus.OPEN:
+        raise Refused("case_not_open")
+    _take(case, member, now, deadlines)
+    return _event(case, "auto_assigned", None, now, member=member.name)
+
+
+def _take(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> None:
+    """The member holds the case now; the next deadline runs from receipt on the natural course."""
     case.status, case.assignee_id, case.claimed_at = CaseStatus.CLAIMED, member.id, now
     case.wider_notice_at = None
     case.awaiting_member = case.first_reply_at is None
     kind = "reply" if case.first_reply_at is None else "resolve"
     start = case.created_at if case.due_from == case.created_at else now
     set_due(case, kind, start, _hours(deadlines, kind))
-    return _event(case, "claimed", member, now, member=member.name)
 
 
 def member_message(
@@ -134,6 +148,8 @@ def resident_message(case: Case, resident: Person, text: str, now: datetime) -> 
         raise Refused("case_not_found", ref=case.ref)
     if case.status == CaseStatus.CLOSED:
         raise Refused("case_closed")
+    if case.status == CaseStatus.REFERRED:
+        raise Refused("case_referred", ref=case.ref)
     resume(case, now)
     case.awaiting_member = case.assignee_id is not None
     return _event(case, "message", resident, now, side="resident", text=text)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from core.context import District, Reply
 from core.models import CaseStatus, Person
 from core.notices import open_buttons, triage_buttons
-from core.texts import esc, shorten, t
+from core.texts import Markup, esc, shorten, t
 from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
 
 Render = Callable[..., Awaitable[list[Reply]]]
@@ -62,7 +62,7 @@ def brief_line(locale: str, district: District, brief: CaseBrief, now: datetime)
         locale,
         "brief_line",
         ref=brief.ref,
-        tank=district.tank_name(brief.tank, locale),
+        tank=district.place_name(brief.tank, brief.referred_to, locale),
         status=t(locale, f"status_{brief.status.value}"),
         who=brief.assignee or "",
         text=shorten(brief.text, 40),
@@ -110,8 +110,9 @@ async def overdue(
 async def find(
     views: CaseViews, person: Person, district: District, now: datetime, words: list[str]
 ) -> list[Reply]:
-    """Cases whose text contains every word."""
-    briefs = await views.find(words, 20)
+    """Cases with every word in their concern or conversation, or in the resident's name for
+    those who may see names (coordinators; an anonymous resident's name never matches)."""
+    briefs = await views.find(words, 20, names=person.is_coordinator)
     header = t(person.locale, "find_header", words=" ".join(words))
     return [(_listing(person.locale, district, header, briefs, now), ())]
 
@@ -187,7 +188,8 @@ def render_stats(locale: str, district: District, s: Stats, window: str) -> str:
             parts = " · ".join(
                 f"{t(locale, f'status_{st}')} {counts[st]}" for st in statuses if st in counts
             )
-            tank_lines.append(f"  {district.tank_name(code, locale)}：{parts}")
+            name = district.tank_name(code, locale) if code else t(locale, "stats_no_tank")
+            tank_lines.append(t(locale, "stats_tank_line", tank=name, counts=Markup(parts)))
     return t(
         locale,
         "stats",

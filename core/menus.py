@@ -29,6 +29,7 @@ COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
     ("extend", MEMBERS),
     ("deadlines", COORDINATORS),
     ("assign", COORDINATORS),
+    ("refer", COORDINATORS),
     ("find", COORDINATORS),
     ("members", COORDINATORS),
     ("invite", COORDINATORS),

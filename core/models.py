@@ -24,6 +24,7 @@ class CaseStatus(StrEnum):
     CLAIMED = "claimed"  # a member holds it
     RESOLVED = "resolved"  # the member resolved it; waiting for the resident's rating
     CLOSED = "closed"  # rated, or closed unrated
+    REFERRED = "referred"  # 转办: no think tank's; the resident was told which body to turn to
 
 
 OPEN_STATUSES = frozenset({CaseStatus.TRIAGE, CaseStatus.OPEN, CaseStatus.CLAIMED})
@@ -67,6 +68,26 @@ class Station:
     def name(self, locale: str) -> str:
         """The display name in the given locale."""
         return self.name_en if locale == "en" else self.name_zh
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralBody:
+    """A body outside the think tanks a concern can be referred to (转办): a department of the
+    district, the 12345 hotline; with how residents reach it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    contact_zh: str = ""
+    contact_en: str = ""
+
+    def name(self, locale: str) -> str:
+        """The display name in the given locale."""
+        return self.name_en if locale == "en" else self.name_zh
+
+    def contact(self, locale: str) -> str:
+        """How to reach it, in the given locale ('' when not configured)."""
+        return self.contact_en if locale == "en" else self.contact_zh
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +179,7 @@ class Case:
     extended: bool = False
     wider_notice_at: datetime | None = None
     awaiting_member: bool = False
+    referred_to: str | None = None  # the body a referred case went to
 
     @property
     def ref(self) -> str:

@@ -32,13 +32,22 @@ def notice_buttons(locale: str, case: Case) -> list[list[Button]]:
     ]
 
 
-def triage_buttons(locale: str, district: District, case_id: int) -> list[list[Button]]:
-    """One button per tank, for a coordinator routing a case out of triage."""
+def triage_buttons(
+    locale: str, district: District, case_id: int, answer: bool = True
+) -> list[list[Button]]:
+    """One button per tank, for a coordinator routing a case out of triage; then the way out
+    for a concern no tank can take: answer the resident (a case in triage only) and refer."""
     buttons = [
         Button(text=tank.name(locale), data=callbacks.pack("case", "route", case_id, tank.code))
         for tank in district.tanks
     ]
-    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    way_out = [Button(text=t(locale, "btn_refer"), data=callbacks.pack("refer", "pick", case_id))]
+    if answer:
+        way_out.insert(
+            0, Button(text=t(locale, "btn_answer"), data=callbacks.pack("refer", "answer", case_id))
+        )
+    return [*rows, way_out]
 
 
 def assignee_buttons(locale: str, case: Case) -> list[list[Button]]:
@@ -109,7 +118,7 @@ async def announce(
             await notify(uow, person, "", now, photos=case.photos, case_id=case.id)
         text = cards.member_notice(person.locale, district, case)
         buttons = (
-            triage_buttons(person.locale, district, case.id)
+            triage_buttons(person.locale, district, case.id, case.status == CaseStatus.TRIAGE)
             if person.is_coordinator
             else notice_buttons(person.locale, case)
         )
@@ -211,3 +220,20 @@ def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
             for r in ("good", "fair", "poor")
         ]
     ]
+
+
+async def tell_coordinators_resident_wrote(
+    uow: UnitOfWork, district: District, case: Case, now: datetime, text: str
+) -> None:
+    """A resident's words on a case in triage go to the coordinators, who own it until a tank
+    does, with the buttons to answer, route or refer it."""
+    for person in await uow.people.coordinators():
+        loc = person.locale
+        named = not case.anonymous and case.contact_name
+        who = case.contact_name if named else t(loc, "anonymous_resident")
+        body = t(loc, "to_member", ref=case.ref, who=who, text=quote(text))
+        detail = Button(text=t(loc, "btn_detail"), data=callbacks.pack("case", "detail", case.id))
+        buttons = [*triage_buttons(loc, district, case.id), [detail]]
+        await notify(
+            uow, person, body, now, buttons=tuple(tuple(r) for r in buttons), case_id=case.id
+        )

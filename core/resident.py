@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import access, cards, intake, membership, notices
+from core.callbacks import parse_id
 from core.context import Turn
 from core.menus import help_text
 from core.models import Case, DialogState
@@ -13,11 +14,7 @@ MY_LIMIT = 20
 def parse_case_number(text: str) -> int | None:
     """A case number as people type it: 12, #12 or ＃12; None if it is not one."""
     token = text.strip().split(maxsplit=1)[0] if text.strip() else ""
-    token = token.lstrip("#＃№")
-    if not token.isascii() or not token.isdigit() or len(token) > 12:
-        return None
-    number = int(token)
-    return number if number > 0 else None
+    return parse_id(token.lstrip("#＃№"))
 
 
 async def start(turn: Turn, state: DialogState) -> None:

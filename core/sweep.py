@@ -153,7 +153,8 @@ async def _escalate(uow: UnitOfWork, district: District, case: Case, now: dateti
             + "\n"
             + t(loc, "escalated_holder", who=who)
         )
-        buttons = notices.triage_buttons(loc, district, case.id) if holder is None else []
+        answer = case.status == CaseStatus.TRIAGE
+        buttons = notices.triage_buttons(loc, district, case.id, answer) if holder is None else []
         detail = Button(text=t(loc, "btn_detail"), data=callbacks.pack("case", "detail", case.id))
         await notify(uow, person, text, now, buttons=[*buttons, [detail]], case_id=case.id)
     await uow.events.add(
@@ -183,9 +184,7 @@ async def _auto_assign(
         loads.update({member_id: counts.get(member_id, 0) for member_id in unknown})
     member = min(pool, key=lambda m: (loads[m.id], m.id))
     loads[member.id] += 1
-    event = lifecycle.claim(case, member, now, district.deadlines(case.tank))
-    await uow.events.add(CaseEvent(case.id, "auto_assigned", now, None, {"member": member.name}))
-    await uow.events.add(event)
+    await uow.events.add(lifecycle.auto_assign(case, member, now, district.deadlines(case.tank)))
     await notices.close_notices(uow, district, case, now, "notice_claimed", member=member.name)
     events = await uow.events.for_case(case.id)
     text = t(member.locale, "auto_assigned", ref=case.ref) + "\n\n"

@@ -28,6 +28,7 @@ class CaseBrief:
     assignee: str | None = None
     waiting: bool = False
     last_from_resident: bool = False
+    referred_to: str | None = None
 
     @property
     def ref(self) -> str:
@@ -100,8 +101,9 @@ class CaseViews(Protocol):
         """A member's open and resolved cases, oldest first."""
         ...
 
-    async def find(self, words: list[str], limit: int = 20) -> list[CaseBrief]:
-        """Cases whose text contains every word, newest first."""
+    async def find(self, words: list[str], limit: int = 20, names: bool = False) -> list[CaseBrief]:
+        """Cases where every word occurs in the concern, in a message of its conversation or
+        (when names) in the resident's name, never an anonymous one's; newest first."""
         ...
 
     async def member_loads(self) -> list[MemberLoad]:

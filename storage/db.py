@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -140,23 +141,38 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self) -> list[int]:
-        """Apply every migration newer than the file, each in its own transaction."""
-        applied = []
+        """Apply every migration newer than the file, each in its own transaction. Foreign keys
+        are off meanwhile, so that a migration may rebuild a table others refer to (SQLite's
+        way to change a constraint), and checked before each commits."""
+        applied: list[int] = []
         async with self.lock:
             current = await self.version()
-            for version, name, sql in migrations():
-                if version <= current:
-                    continue
-                log.info("applying migration %s", name)
-                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-                try:
-                    await self.conn.executescript(script)
-                except BaseException:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
-                    raise
-                applied.append(version)
+            pending = [m for m in migrations() if m[0] > current]
+            if not pending:
+                return applied
+            await _pragma(self.conn, "PRAGMA foreign_keys = OFF")
+            try:
+                for version, name, sql in pending:
+                    log.info("applying migration %s", name)
+                    await self._apply(name, f"{sql}\nPRAGMA user_version = {version};")
+                    applied.append(version)
+            finally:
+                await _pragma(self.conn, "PRAGMA foreign_keys = ON")
         return applied
+
+    async def _apply(self, name: str, script: str) -> None:
+        """Run one migration's script in a transaction; committed only if every foreign key
+        still holds."""
+        try:
+            await self.conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
+            broken = list(await self.conn.execute_fetchall("PRAGMA foreign_key_check"))
+            if broken:
+                raise sqlite3.IntegrityError(f"{name} breaks foreign keys: {list(broken[0])}")
+            await self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                await self.conn.execute("ROLLBACK")
+            raise
 
     @asynccontextmanager
     async def transaction(self, urgent: bool = False) -> AsyncIterator[aiosqlite.Connection]:

@@ -8,6 +8,7 @@ from storage.buffer import BufferedConnection
 from storage.db import to_ms
 
 TOMBSTONE = ("erased", "erased")
+FINISHED = "('closed', 'referred')"  # the cases nothing more happens to
 SCRUB_CASES = (
     "UPDATE cases SET resident_id = ?, contact_name = NULL, contact_phone = NULL, anonymous = 1,"
     " latitude = NULL, longitude = NULL"
@@ -74,7 +75,7 @@ class SqlErasure:
         """Erase the identity in cases closed before a moment; drop old delivery records."""
         tomb = await self._tombstone(now)
         cutoff = to_ms(before)
-        old = "SELECT id FROM cases WHERE status = 'closed' AND closed_at < ?"
+        old = f"SELECT id FROM cases WHERE status IN {FINISHED} AND closed_at < ?"
         await self.conn.execute(f"DELETE FROM outbox WHERE case_id IN ({old})", (cutoff,))
         await self.conn.execute(
             f"UPDATE case_events SET actor_id = ? WHERE case_id IN ({old}) AND actor_id IN"
@@ -82,7 +83,7 @@ class SqlErasure:
             (tomb, cutoff),
         )
         cursor = await self.conn.execute(
-            f"{SCRUB_CASES} WHERE status = 'closed' AND closed_at < ? AND resident_id != ?",
+            f"{SCRUB_CASES} WHERE status IN {FINISHED} AND closed_at < ? AND resident_id != ?",
             (tomb, cutoff, tomb),
         )
         # The outbox is a queue, not an archive: anything older than the period goes.

@@ -19,6 +19,12 @@ HOUR_MS = 3_600_000
 OPEN = "('triage', 'open', 'claimed')"
 COUNTS = "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY +status, +tank"
 IN_TIME = "(first_reply_at - created_at) / 60000 * 60000 <= {limit}"
+# Overdue is a state of now, whenever a case was filed: a window's figures count every open case
+# past its deadline, not only the window's own (a weekly digest said 0 while older cases were
+# overdue). The walk of cases_by_due stops at now, so it reads only the cases past a deadline.
+OVERDUE_NOW = (
+    f"SELECT count(*) FROM cases WHERE due_at < ? AND +status IN {OPEN} AND waiting_since IS NULL"
+)
 
 
 def median_of_histogram(rows: Sequence[Sequence[Any]]) -> float | None:
@@ -55,13 +61,13 @@ class StatsQueries:
         """Figures of the cases received since start (ms)."""
         counts = await self.rows(COUNTS, (start,))
         in_time = IN_TIME.format(limit=self.limit)
-        overdue, hits, judged = await self._one(
-            f"SELECT sum(due_at < ? AND status IN {OPEN} AND waiting_since IS NULL),"
-            f" sum(first_reply_at IS NOT NULL AND {in_time}),"
+        hits, judged = await self._one(
+            f"SELECT sum(first_reply_at IS NOT NULL AND {in_time}),"
             f" sum(first_reply_at IS NOT NULL OR created_at + {self.limit} <= ?)"
             " FROM cases WHERE created_at >= ?",
-            (self.now, *self.limit_params, *self.limit_params, self.now, start),
+            (*self.limit_params, *self.limit_params, self.now, start),
         )
+        (overdue,) = await self._one(OVERDUE_NOW, (self.now,))
         ratings = await self.rows(
             "SELECT rating, count(*) FROM cases WHERE created_at >= ? AND rating IS NOT NULL"
             " GROUP BY rating",
@@ -128,13 +134,15 @@ def _stats(
     total = sum(by_status.values())
     ratings = {str(r[0]): int(r[1]) for r in rating_rows}
     resolved = by_status.get("resolved", 0) + by_status.get("closed", 0)
+    # A referred case was not the tanks' to resolve: its own kind, not an unresolved one.
+    referred = by_status.get("referred", 0)
     return Stats(
         total=total,
         by_status=by_status,
         by_tank=by_tank,
         overdue=overdue,
         response=response,
-        resolution=Rate(resolved, total),
+        resolution=Rate(resolved, total - referred),
         satisfaction=Rate(ratings.get("good", 0) + ratings.get("fair", 0), sum(ratings.values())),
         median_claim=medians[0],
         median_reply=medians[1],

@@ -15,7 +15,7 @@ from storage.stats import StatsQueries
 OPEN = ("triage", "open", "claimed")
 BRIEF = (
     "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
-    " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member"
+    " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member, c.referred_to"
     " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
 )
 # The unary + keeps SQLite off cases_by_status here: with it, /overdue walked every open case and
@@ -24,6 +24,20 @@ BRIEF = (
 OVERDUE = "c.due_at < ? AND +c.status IN ('triage', 'open', 'claimed') AND c.waiting_since IS NULL"
 # Grouping by +status, +tank likewise keeps the counts on cases_for_stats, the created_at range
 # of the window, instead of a walk of cases_by_status through every case ever filed.
+
+# One word of /find: in the concern, or in a text of the conversation (the messages both ways,
+# the result, the resident's comment, a coordinator's answer or referral), looked up per case on
+# case_events_by_case; FIND_NAMES adds the name a resident gave, unless they filed anonymously.
+_CONVERSATION = (
+    "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id"
+    " AND e.kind IN ('message', 'resolved', 'comment', 'answered', 'referred')"
+    " AND json_extract(e.data, '$.text') LIKE ? ESCAPE '\\')"
+)
+FIND = f"(c.text LIKE ? ESCAPE '\\' OR {_CONVERSATION})"
+FIND_NAMES = (
+    f"(c.text LIKE ? ESCAPE '\\' OR {_CONVERSATION}"
+    " OR (c.anonymous = 0 AND c.contact_name LIKE ? ESCAPE '\\'))"
+)
 
 
 def _brief(row: aiosqlite.Row) -> CaseBrief:
@@ -39,6 +53,7 @@ def _brief(row: aiosqlite.Row) -> CaseBrief:
         assignee=row[8],
         waiting=bool(row[9]),
         last_from_resident=bool(row[10]),
+        referred_to=row[11],
     )
 
 
@@ -86,12 +101,15 @@ class SqlViews:
             limit,
         )
 
-    async def find(self, words: list[str], limit: int = 20) -> list[CaseBrief]:
-        """Cases whose text contains every word, newest first."""
-        escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-        where = " AND ".join("c.text LIKE ? ESCAPE '\\'" for _ in escaped) or "1"
-        params = tuple(f"%{w}%" for w in escaped)
-        return await self._briefs(where, params, "c.id DESC", limit)
+    async def find(self, words: list[str], limit: int = 20, names: bool = False) -> list[CaseBrief]:
+        """Cases where every word occurs in the concern, in a message of its conversation or
+        (when names) in the resident's name, never an anonymous one's; newest first."""
+        where = " AND ".join(FIND_NAMES if names else FIND for _ in words) or "1"
+        params: list[str] = []
+        for word in words:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern] * (3 if names else 2)
+        return await self._briefs(where, tuple(params), "c.id DESC", limit)
 
     async def member_loads(self) -> list[MemberLoad]:
         """Every active member with their open load."""

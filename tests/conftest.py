@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from config.referrals import load_referrals
 from config.tanks import load_stations, load_tanks
 from core.context import District
 from storage.db import Database
@@ -23,7 +24,9 @@ os.environ["MINQING_STRICT_TEXTS"] = "1"
 @pytest.fixture
 def district() -> District:
     """The district as configured in config/."""
-    return District(tuple(load_tanks()), tuple(load_stations()))
+    return District(
+        tuple(load_tanks()), tuple(load_stations()), referral_bodies=tuple(load_referrals())
+    )
 
 
 @pytest.fixture

@@ -78,10 +78,10 @@ class Chat:
     async def send(self, **fields: Any) -> list[Outbound]:
         """Send an inbound event; returns the messages queued for this chat."""
         fields.setdefault("update_id", next(_update_ids))
+        fields.setdefault("chat_id", self.user_id)
         inbound = Inbound(
             channel=self.channel,
             user_id=self.user_id,
-            chat_id=self.user_id,
             user_name=self.name,
             language=self.language,
             **fields,

@@ -57,6 +57,7 @@ def test_run_without_a_token_names_the_setting(tmp_path: Path) -> None:
         ("MINQING_TELEGRAM_API_URL", "ftp://x"),
         ("MINQING_QUIET_HOURS", "22-8"),
         ("MINQING_THINK_TANKS", "/nonexistent.toml"),
+        ("MINQING_REFERRALS", "/nonexistent.toml"),
     ],
 )
 def test_a_bad_value_names_the_setting(tmp_path: Path, name: str, value: str) -> None:

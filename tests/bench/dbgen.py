@@ -394,7 +394,14 @@ def _indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(str(name), str(sql)) for name, sql in rows]
 
 
-CASE_SQL = "INSERT INTO cases VALUES (" + ", ".join("?" * 32) + ")"  # noqa: S608
+CASE_COLUMNS = (
+    "id, resident_id, channel, text, photos, station, latitude, longitude, contact_name,"
+    " contact_phone, anonymous, tank, confidence, keywords, status, assignee_id, created_at,"
+    " updated_at, claimed_at, first_reply_at, resolved_at, closed_at, rating, due_kind,"
+    " due_from, due_at, remind_level, next_check_at, waiting_since, extended, wider_notice_at,"
+    " awaiting_member"
+)
+CASE_SQL = f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({', '.join('?' * 32)})"  # noqa: S608
 
 
 def _load(conn: sqlite3.Connection, shape: Shape, district: District, now_ms: int) -> _Cases:

@@ -169,6 +169,10 @@ async def measure(gen: Generated, report: Report, runs: int) -> None:
             "stats_all": await timed(runs, ask("stats", "all")),
             "stats_30d": await timed(runs, ask("stats", "30d")),
             "overdue": await timed(runs, ask("overdue")),
+            # /find stops at its 20th match: a word in many conversations is quick; a word in
+            # none walks every case and its conversation, the worst a coordinator can ask.
+            "find_reply": await timed(runs, ask("find", "回访")),
+            "find_none": await timed(runs, ask("find", "查无此词")),
         }
         samples = iter(itertools.cycle(gen.sample_cases))
         figures["case"] = await timed(
@@ -230,6 +234,19 @@ def _rows(
                 met,
                 margin,
                 {"median_s": value, "runs_s": figures[key]},
+            )
+        )
+    for key, what in (
+        ("find_reply", f"/find of a word in many conversations on {n} cases"),
+        ("find_none", f"/find of a word in none on {n} cases (every case read)"),
+    ):
+        value = median(figures[key])
+        report.add(
+            Row(
+                section,
+                what,
+                f"{ms(value)} (median of {len(figures[key])})",
+                values={"median_s": value, "runs_s": figures[key]},
             )
         )
     per_case = size / gen.cases

@@ -40,7 +40,7 @@ def fetch(state: MemoryState) -> Fetch:
     """Reads queued messages back by outbox id."""
 
     async def read(ids: list[int]) -> list[Outbound]:
-        return [state.outbox[i - 1] for i in ids]
+        return [state.outbox[i] for i in ids]
 
     return read
 

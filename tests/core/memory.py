@@ -1,31 +1,23 @@
-"""An in-memory unit of work: core's storage port as plain dicts, for fast core tests."""
+"""An in-memory unit of work: core's storage port as plain dicts, for fast core tests.
+
+It behaves as the SQL does, down to what a round trip through the database changes: moments
+keep whole milliseconds, event and dialog data come back as JSON would, ids are never reused.
+tests/storage/test_repository_contract.py runs the same tests on this fake and on SQLite.
+"""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 
 from core.messages import Outbound
 from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState, Invite, Person, Role
+from tests.core.memory_erasure import MemoryErasure
+from tests.core.memory_state import MemoryState, as_json, stored, stored_moment
 
-
-@dataclass
-class MemoryState:
-    """Everything the fake database holds."""
-
-    people: dict[int, Person] = field(default_factory=dict)
-    cases: dict[int, Case] = field(default_factory=dict)
-    events: list[CaseEvent] = field(default_factory=list)
-    dialogs: dict[tuple[str, str], DialogState] = field(default_factory=dict)
-    outbox: list[Outbound] = field(default_factory=list)
-    invites: dict[str, Invite] = field(default_factory=dict)
-    corrections: list[Correction] = field(default_factory=list)
-    updates: set[tuple[str, int]] = field(default_factory=set)
-    delivered: dict[tuple[str, str, int], int] = field(default_factory=dict)
-    digests: set[tuple[str, str, int]] = field(default_factory=set)
+__all__ = ["MemoryState", "MemoryUnitOfWork"]
 
 
 class MemoryPeople:
@@ -47,8 +39,9 @@ class MemoryPeople:
 
     async def add(self, person: Person, now: datetime) -> Person:
         """Store a new person."""
-        person.id = len(self.s.people) + 1
+        person.id = max(self.s.people, default=0) + 1
         self.s.people[person.id] = copy.copy(person)
+        self.s.people_created[person.id] = stored_moment(now)
         return person
 
     async def update(self, person: Person) -> None:
@@ -65,7 +58,9 @@ class MemoryPeople:
 
     async def coordinators(self) -> list[Person]:
         """Coordinators."""
-        return [copy.copy(p) for p in self.s.people.values() if p.role == Role.COORDINATOR]
+        return [
+            copy.copy(p) for p in self.s.people.values() if p.role == Role.COORDINATOR and p.active
+        ]
 
 
 class MemoryCases:
@@ -76,8 +71,9 @@ class MemoryCases:
 
     async def add(self, case: Case) -> Case:
         """Store a new case."""
-        case.id = len(self.s.cases) + 1
-        self.s.cases[case.id] = copy.copy(case)
+        self.s.case_seq += 1
+        case.id = self.s.case_seq
+        self.s.cases[case.id] = stored(case)
         return case
 
     async def get(self, case_id: int) -> Case | None:
@@ -86,7 +82,7 @@ class MemoryCases:
 
     async def update(self, case: Case) -> None:
         """Store a changed case."""
-        self.s.cases[case.id] = copy.copy(case)
+        self.s.cases[case.id] = stored(case)
 
     async def for_resident(self, resident_id: int, limit: int = 20) -> list[Case]:
         """A resident's cases, newest first."""
@@ -136,11 +132,14 @@ class MemoryEvents:
 
     async def add(self, event: CaseEvent) -> None:
         """Append an event."""
-        self.s.events.append(event)
+        number = len(self.s.events) + 1
+        self.s.events.append(
+            dataclasses.replace(stored(event), id=number, data=as_json(event.data))
+        )
 
     async def for_case(self, case_id: int) -> list[CaseEvent]:
         """A case's events."""
-        return [e for e in self.s.events if e.case_id == case_id]
+        return [copy.deepcopy(e) for e in self.s.events if e.case_id == case_id]
 
 
 class MemoryDialogs:
@@ -156,10 +155,13 @@ class MemoryDialogs:
 
     async def save(self, state: DialogState, now: datetime) -> None:
         """Store the chat's state; an idle one with no data is removed."""
+        key = (state.channel, state.chat_id)
         if state.state == "idle" and not state.data:
-            self.s.dialogs.pop((state.channel, state.chat_id), None)
+            self.s.dialogs.pop(key, None)
+            self.s.dialogs_updated.pop(key, None)
         else:
-            self.s.dialogs[(state.channel, state.chat_id)] = copy.deepcopy(state)
+            self.s.dialogs[key] = dataclasses.replace(state, data=as_json(state.data))
+            self.s.dialogs_updated[key] = stored_moment(now)
 
 
 class MemoryOutbox:
@@ -170,18 +172,28 @@ class MemoryOutbox:
 
     async def add(self, message: Outbound, now: datetime) -> int:
         """Queue a message."""
-        self.s.outbox.append(message)
-        return len(self.s.outbox)
+        self.s.outbox_seq += 1
+        self.s.outbox[self.s.outbox_seq] = message
+        self.s.outbox_created[self.s.outbox_seq] = stored_moment(now)
+        return self.s.outbox_seq
 
     async def case_of_message(self, channel: str, chat_id: str, message_id: int) -> int | None:
         """The case of a delivered message."""
-        return self.s.delivered.get((channel, chat_id, message_id))
+        for row_id, sent in self.s.delivered.items():
+            m = self.s.outbox.get(row_id)
+            if (
+                m is not None
+                and sent == message_id
+                and (m.channel, m.chat_id) == (channel, chat_id)
+            ):
+                return m.case_id
+        return None
 
     async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
         """Keys of a case's messages with a prefix."""
         found = [
             (m.channel, m.chat_id, m.key)
-            for m in self.s.outbox
+            for m in self.s.outbox.values()
             if m.case_id == case_id and m.key and m.key.startswith(prefix)
         ]
         return list(dict.fromkeys(found))
@@ -195,7 +207,7 @@ class MemoryInvites:
 
     async def add(self, invite: Invite) -> None:
         """Store one."""
-        self.s.invites[invite.code] = invite
+        self.s.invites[invite.code] = stored(invite)
 
     async def get(self, code: str) -> Invite | None:
         """The invitation with this code."""
@@ -206,7 +218,8 @@ class MemoryInvites:
         invite = self.s.invites.get(code)
         if invite is None or invite.used_by is not None or invite.revoked_at is not None:
             return False
-        self.s.invites[code] = dataclasses.replace(invite, used_by=person_id, used_at=now)
+        used = dataclasses.replace(invite, used_by=person_id, used_at=stored_moment(now))
+        self.s.invites[code] = used
         return True
 
     async def live(self, now: datetime, limit: int = 50) -> list[Invite]:
@@ -231,7 +244,7 @@ class MemoryCorrections:
 
     async def add(self, correction: Correction) -> None:
         """Store one."""
-        self.s.corrections.append(correction)
+        self.s.corrections.append(stored(correction))
 
     async def all(self) -> list[Correction]:
         """Every correction."""
@@ -248,7 +261,7 @@ class MemoryUpdates:
         """Record an update id."""
         if (channel, update_id) in self.s.updates:
             return False
-        self.s.updates.add((channel, update_id))
+        self.s.updates[(channel, update_id)] = stored_moment(now)
         return True
 
 
@@ -265,38 +278,6 @@ class MemoryDigests:
             return False
         self.s.digests.add(key)
         return True
-
-
-class MemoryErasure:
-    """Erasure in memory: the same outcome as the SQL, on the dicts."""
-
-    def __init__(self, state: MemoryState) -> None:
-        self.s = state
-
-    async def forget(self, person_id: int, now: datetime) -> int:
-        """Erase a person's identity."""
-        person = self.s.people[person_id]
-        mine = [c for c in self.s.cases.values() if c.resident_id == person_id]
-        for case in mine:
-            case.contact_name = case.contact_phone = case.location = None
-            case.anonymous, case.resident_id = True, 0
-        self.s.outbox = [m for m in self.s.outbox if m.chat_id != person.chat_id]
-        self.s.dialogs.pop((person.channel, person.chat_id), None)
-        person.external_id, person.chat_id, person.name, person.phone = (
-            f"erased:{person_id}",
-            "",
-            "",
-            None,
-        )
-        return len(mine)
-
-    async def purge(self, before: datetime, now: datetime) -> int:
-        """Erase the identity in old closed cases."""
-        old = [c for c in self.s.cases.values() if c.closed_at and c.closed_at < before]
-        for case in old:
-            case.contact_name = case.contact_phone = case.location = None
-            case.anonymous, case.resident_id = True, 0
-        return len(old)
 
 
 class MemoryUnitOfWork:

@@ -148,10 +148,10 @@ async def test_a_closed_cases_buttons_are_removed_and_refused(
     resident.inbox.extend(to("501", zhang.everyone))
     await resident.press("满意")
     removals = [m for m in resident.everyone if m.kind == Kind.EDIT and not m.text]
-    keyed = {m.key: m for m in state.outbox if m.key}
+    keyed = {m.key: m for m in state.outbox.values() if m.key}
     assert {m.chat_id for m in removals} == {"11", "501"}
     assert all(keyed[m.edit_key].buttons and not m.buttons for m in removals if m.edit_key)
-    carried = {m.key for m in state.outbox if m.case_id == 1 and m.buttons and m.key}
+    carried = {m.key for m in state.outbox.values() if m.case_id == 1 and m.buttons and m.key}
     assert {m.edit_key for m in removals} >= {k for k in carried if not k.startswith("notice")}
     for label in ("回复", "办结", "转交", "询问居民"):
         refusal = await zhang.press(label)

@@ -222,3 +222,20 @@ async def test_a_large_sweep_goes_in_short_transactions_and_misses_nothing(
     await run_sweep(service, fetch)
     assert len(opened) == 3  # 2 + 2 + 1 cases, each batch its own transaction
     assert [case.remind_level for case in state.cases.values()] == [1] * 5
+
+
+async def test_an_auto_assigned_case_says_whom_it_went_to_not_that_they_claimed_it(
+    service: Service, state: MemoryState, resident: Chat, fetch: Fetch, clock: Clock
+) -> None:
+    await staff(service, fetch)
+    await file_concern(resident, "老板拖欠工资三个月了")
+    clock.advance(hours=24)
+    out = await run_sweep(service, fetch)
+    holder = state.people[state.cases[1].assignee_id or 0]
+    kinds = [e.kind for e in state.events if e.case_id == 1]
+    assert "claimed" not in kinds and kinds.count("auto_assigned") == 1
+    card = next(m for m in out if m.chat_id == holder.external_id and m.kind == Kind.SEND)
+    assert f"超期未认领，自动分派给 {holder.name} 委员" in card.text
+    assert "委员认领" not in card.text
+    timeline = (await Chat(service, fetch, "99").command("case", "1"))[0].text
+    assert "自动分派给" in timeline and "委员认领" not in timeline

@@ -16,7 +16,7 @@ async def test_a_coordinator_routes_an_unclear_concern_from_triage(bot: RunningB
     ack = await file_concern(resident, UNCLEAR)
     assert "协调员会尽快" in (ack.text or "")
     notice = await coordinator.wait_text("待分派 #1")
-    assert notice.button_texts() == ["法律", "经济", "农业"]
+    assert notice.button_texts() == ["法律", "经济", "农业", "💬 答复居民", "↪️ 转办"]
     assert "13800138000" not in (notice.text or "")
 
     press = await coordinator.press("经济")
@@ -35,6 +35,52 @@ async def test_a_coordinator_routes_an_unclear_concern_from_triage(bot: RunningB
     before = await bot.snapshot()
     again = await coordinator.forge_callback("case:route:1:economy")
     assert (await answer_of(coordinator, again)).text == "案件已在该智库。"
+    assert await bot.snapshot() == before
+
+
+async def test_a_coordinator_answers_and_refers_a_concern_no_tank_can_take(
+    bot: RunningBot,
+) -> None:
+    (coordinator,) = await bot.make_coordinators((1832, "赵协调"))
+    resident = bot.server.user(1833, "王小明")
+    await file_concern(resident, UNCLEAR)
+    notice = await coordinator.wait_text("待分派 #1")
+
+    await coordinator.press("💬 答复居民")
+    await coordinator.wait_text("给居民的答复（#1）")
+    await coordinator.send_text("请问是哪个小区的哪个门？")
+    await coordinator.wait_text("已发送（#1）")
+    asked = await resident.wait_text("哪个小区")
+    assert "协调员" in (asked.text or "") and asked.button_texts() == ["💬 回复"]
+    await resident.press("💬 回复")
+    await resident.wait_text("回复内容")
+    await resident.send_text("幸福里小区东门")
+    words = await coordinator.wait_text("幸福里小区东门")
+    assert "↪️ 转办" in words.button_texts()
+
+    await coordinator.press("↪️ 转办", message=notice)
+    choose = await coordinator.wait_text("把 #1 转办至")
+    assert choose.button_texts()[:2] == ["12345 政务服务便民热线", "丰南区城市管理综合行政执法局"]
+    await coordinator.press("丰南区城市管理综合行政执法局")
+    await coordinator.wait_text("为什么由丰南区城市管理综合行政执法局办理")
+    await coordinator.send_text("路灯由城管局负责维修，已帮您登记，也可拨打 12345。")
+    await coordinator.wait_text("#1 已转办至")
+    edited = await coordinator.wait_for(
+        lambda m: m.message_id == notice.message_id and "已转办至" in (m.text or ""),
+        include_consumed=True,
+    )
+    assert edited.buttons() == []
+    referred = await resident.wait_text("已转办至")
+    assert "可拨打 12345 热线转接" in (referred.text or "")
+    assert referred.button_texts() == ["😊 满意", "🙂 基本满意", "😞 不满意"]
+    await resident.press("😊 满意")
+    await resident.wait_text("感谢您的评价")
+    assert await bot.rows("SELECT status, referred_to, rating FROM cases") == [
+        ("referred", "chengguan", "good")
+    ]
+    before = await bot.snapshot()
+    again = await coordinator.forge_callback("refer:to:1:rexian")
+    assert (await answer_of(coordinator, again)).show_alert
     assert await bot.snapshot() == before
 
 

@@ -41,3 +41,18 @@ async def test_daily_and_weekly_digests_follow_shanghai_time(
         ("daily", "2026-12-01"),
         ("weekly", "2026-W49"),
     ]
+
+
+async def test_the_weekly_digest_counts_cases_overdue_now_whenever_they_were_filed(
+    db: Database, district: District, classifier: RuleClassifier
+) -> None:
+    clock = Clock(datetime(2026, 11, 19, 2, 0, tzinfo=UTC))  # Thursday, the week before
+    service = sqlite_service(db, district, classifier, clock)
+    fetch = sqlite_fetch(db)
+    await staff(service, fetch)
+    await file_concern(Chat(service, fetch, "501"), "老板拖欠工资三个月了")
+    await file_concern(Chat(service, fetch, "502"), "小区路灯坏了一个月")
+    clock.now = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 09:00 local, 11 days on
+    weekly = await fetch(await service.weekly_digest())
+    assert [m.chat_id for m in weekly] == ["99"]
+    assert "案件总数：0" in weekly[0].text and "超期：2" in weekly[0].text

@@ -9,7 +9,7 @@ import pytest
 from core.context import District
 from core.service import Service
 from storage.db import Database
-from storage.stats import COUNTS
+from storage.stats import COUNTS, OVERDUE_NOW
 from storage.views import BRIEF, OVERDUE
 from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
@@ -41,7 +41,7 @@ async def test_stats_counts_rates_and_medians(service: Service, db: Database, cl
     assert "案件总数：4" in text
     assert "已关闭 1" in text and "办理中 1" in text and "待认领 1" in text and "待分派 1" in text
     assert "响应率（按时认领并答复）：25% (1/4)" in text
-    assert "办结率：25% (1/4)" in text
+    assert "办结率（不含转办）：25% (1/4)" in text
     assert "满意率（满意+基本满意）：100% (1/1)" in text
     assert "超期：3" in text
     assert "认领 1 小时 0 分" in text
@@ -118,6 +118,13 @@ async def test_overdue_walks_the_deadline_index_instead_of_sorting_every_open_ca
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
+async def test_the_overdue_count_of_a_window_reads_only_the_cases_past_a_deadline(
+    db: Database,
+) -> None:
+    plan = await plan_of(db, OVERDUE_NOW, 0)
+    assert plan == ["SEARCH cases USING INDEX cases_by_due (due_at<?)"], plan
+
+
 async def test_a_windows_figures_come_from_the_stats_index_alone(db: Database) -> None:
     counts = await plan_of(db, COUNTS, 0)
     assert any("COVERING INDEX cases_for_stats" in step for step in counts), counts
@@ -163,3 +170,39 @@ async def test_all_time_tallies_agree_with_counting_every_case(
     counted = await service.views.stats(datetime(1970, 1, 2, tzinfo=UTC), clock.now, hours)
     assert all_time == counted
     assert all_time.total == 8 and all_time.ratings == {"poor": 1, "good": 1}
+
+
+async def test_stats_name_the_cases_without_a_tank_apart_from_their_status(
+    service: Service, db: Database
+) -> None:
+    fetch = sqlite_fetch(db)
+    _, _, _, zhao = await staff(service, fetch)
+    await file_concern(Chat(service, fetch, "501"), "小区路灯坏了一个月")
+    text = (await zhao.command("stats", "all"))[0].text
+    assert "待分派 1" in text and "待分派：" not in text
+    assert "未归入智库：待分派 1" in text
+
+
+async def test_find_searches_the_conversation_and_the_names_staff_may_see(
+    service: Service, db: Database, clock: Clock
+) -> None:
+    fetch = sqlite_fetch(db)
+    zhang, _, _, zhao = await staff(service, fetch)
+    named = Chat(service, fetch, "501", name="王秀英")
+    await file_concern(named, "老板拖欠工资三个月了")
+    hidden = Chat(service, fetch, "502", name="王秀兰")
+    await hidden.text("工资被拖欠，包工头跑了")
+    await hidden.press("稻地镇")
+    await hidden.text("匿名反映")
+    await hidden.press("确认提交")
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    await zhang.command("reply", "1 请提供劳动合同和考勤记录")
+    await named.command("reply", "1 考勤记录在手机里")
+    found = (await zhao.command("find", "考勤"))[0].text
+    assert "#1" in found and "#2" not in found
+    assert "#1" in (await zhao.command("find", "王秀英"))[0].text
+    assert "#1" in (await zhao.command("find", "王秀 工资"))[0].text
+    by_name = (await zhao.command("find", "王秀兰"))[0].text
+    assert "#2" not in by_name and "（无）" in by_name  # anonymous: the name never matches
+    assert "#2" not in (await zhao.command("find", "王秀"))[0].text
+    assert "#1" not in (await zhao.command("find", "考勤 路灯"))[0].text

@@ -131,6 +131,7 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
         ("resolve", f"{other} 已办结"),
         ("note", f"{other} 内部备注"),
         ("transfer", f"{other} economy 冒充转交"),
+        ("refer", f"{other} rexian 冒充转办"),
     ]
     found = [
         Probe(f"/{name} from a resident", "intruder", command(name, args), NOT_ALLOWED)
@@ -177,6 +178,9 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
         ("forged erase-me variant", "me:nuke", STALE),
         ("100 bytes of button data", "x" * 100, STALE),
         ("empty button data", "", STALE),
+        ("Arabic-Indic digits for a case number", "case:claim:١", not_found("?")),
+        ("referral of someone else's case", f"refer:to:{other}:rexian", not_found(other)),
+        ("rating someone else's referral", f"refer:rate:{other}:good", not_found(other)),
     ]
     found += [
         Probe(f"forged: {name}", "nosy" if i < 10 else "forger", forged(data), expect, button=True)
