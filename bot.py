@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config import log_setup
 from config.settings import Settings, SettingsError, load_settings
 from config.tanks import ConfigError, load_defaults, load_stations, load_tanks
 from core import membership
@@ -103,10 +104,11 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
 
 
 async def run_bot(settings: Settings) -> int:
-    """Run the Telegram bot until SIGINT or SIGTERM."""
+    """Run the Telegram bot until SIGINT or SIGTERM; a refused token ends it (SettingsError)."""
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
+    from handlers.supervision import TokenRefused
     from handlers.telegram_app import SendLimits, TelegramChannel
 
     if settings.bot_token is None:
@@ -147,6 +149,8 @@ async def run_bot(settings: Settings) -> int:
     )
     try:
         await channel.run(stop)
+    except TokenRefused as e:
+        raise SettingsError(str(e)) from None  # one line; the token is never in it
     finally:
         if scheduler is not None:
             scheduler.stop()
@@ -344,11 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        token = settings.bot_token.get_secret_value() if settings.bot_token else None
+        log_setup.configure(settings.log_level, token)
         command = args.command or "run"
         if command == "console":
             return asyncio.run(run_console(settings, args.database, args.fresh))

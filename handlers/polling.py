@@ -5,6 +5,16 @@ any of it is handled: a crash in between loses the batch for good. Here the poll
 until every update of the batch has been handled, its effects committed. A crash at any moment
 leaves the batch unconfirmed, Telegram delivers it again, and the update log in the database makes
 the part already handled a no-op.
+
+Invariants (what a newcomer can break):
+- A batch is confirmed (by the next poll's offset) only after every update of it was handled,
+  or after `batch_grace`, loudly. Never raise the offset past what was handed to the application.
+- The polling loop runs under `supervise`: an unexpected failure is logged at CRITICAL and the
+  loop started again where it was (the offset lives on the poller, not in the loop).
+- A 401 (InvalidToken: the token was revoked) is not retried: it goes to `on_fatal` as
+  TokenRefused and the process exits. The InvalidToken's own text is never logged.
+- Passing faults (429, 5xx, timeouts, an update PTB cannot read) are retried with a back-off, one
+  log line each, and never stop polling.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from handlers.supervision import Fatal, TokenRefused, supervise
 from handlers.telegram_transport import seconds
 
 log = logging.getLogger(__name__)
@@ -35,8 +46,10 @@ class ConfirmingPoller:
         allowed_updates: Sequence[str],
         timeout: int = 25,
         batch_grace: float = 120.0,
+        on_fatal: Callable[[Fatal], None] | None = None,
     ) -> None:
         self.app = app
+        self.on_fatal = on_fatal
         self.allowed_updates = list(allowed_updates)
         self.timeout = timeout
         self.batch_grace = batch_grace  # a batch taking longer is confirmed anyway (and logged)
@@ -48,7 +61,13 @@ class ConfirmingPoller:
     async def start(self) -> None:
         """Make sure no webhook is set, then poll in the background."""
         await self._call(lambda: self.app.bot.delete_webhook())
-        self._task = asyncio.create_task(self._poll(), name="confirming-poller")
+        self._task = asyncio.create_task(
+            supervise("polling", self._poll, self._fatal), name="confirming-poller"
+        )
+
+    def _fatal(self, error: Fatal) -> None:
+        if self.on_fatal is not None:
+            self.on_fatal(error)
 
     async def stop(self) -> None:
         """Stop polling. Call confirm() once the application has handled what it was given."""
@@ -125,7 +144,7 @@ class ConfirmingPoller:
             try:
                 return await call()
             except InvalidToken:
-                raise
+                raise TokenRefused() from None  # its text may hold the token: never shown
             except RetryAfter as e:
                 await asyncio.sleep(seconds(e.retry_after))
                 continue
