@@ -110,6 +110,7 @@ async def run_bot(settings: Settings) -> int:
     from handlers.scheduler import Scheduler
     from handlers.supervision import TokenRefused
     from handlers.telegram_app import SendLimits, TelegramChannel
+    from storage.housekeeping import Retention, prune
 
     if settings.bot_token is None:
         raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
@@ -128,7 +129,10 @@ async def run_bot(settings: Settings) -> int:
         assert sender is not None
         sender.submit(queued)
         log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
-        scheduler = Scheduler(service, sender.submit)
+        retention = Retention.days(settings.retention_days, settings.update_log_days)
+        scheduler = Scheduler(
+            service, sender.submit, housekeeping=lambda: prune(db, service.clock(), retention)
+        )
         await scheduler.catch_up()
         scheduler.start()
 
