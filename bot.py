@@ -25,6 +25,7 @@ from core.models import Correction, ThinkTank
 from core.ports import Classifier
 from core.service import Service
 from storage.db import Database
+from storage.deliveries import report
 from storage.unit_of_work import unit_factory
 from storage.views import SqlViews
 
@@ -108,7 +109,6 @@ async def run_bot(settings: Settings) -> int:
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
-    from handlers.supervision import TokenRefused
     from handlers.telegram_app import SendLimits, TelegramChannel
     from storage.housekeeping import Retention, prune
 
@@ -152,9 +152,7 @@ async def run_bot(settings: Settings) -> int:
         limits=limits,
     )
     try:
-        await channel.run(stop)
-    except TokenRefused as e:
-        raise SettingsError(str(e)) from None  # one line; the token is never in it
+        await channel.run(stop)  # a refused token raises TokenRefused, a SettingsError
     finally:
         if scheduler is not None:
             scheduler.stop()
@@ -225,6 +223,19 @@ async def run_purge(settings: Settings, days: int) -> int:
     print(
         f"erased name, contact and chat identity from {count} closed cases older than {days} days"
     )
+    return 0
+
+
+async def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    """Count the messages of the last days by outcome; with --failed, list those given up."""
+    if args.days < 1 or args.limit < 1:
+        raise SettingsError("--days and --limit must be at least 1")
+    db = await Database.open(settings.database)
+    try:
+        lines = await report(db, utcnow(), args.days, settings.zone, args.failed, args.limit)
+        print("\n".join(lines))
+    finally:
+        await db.close()
     return 0
 
 
@@ -313,6 +324,10 @@ def parser() -> argparse.ArgumentParser:
     )
     purge = sub.add_parser("purge", help="erase identity from old closed cases")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    outbox = sub.add_parser("outbox", help="messages decided: how many went, wait, were given up")
+    outbox.add_argument("--failed", action="store_true", help="list those given up, and why")
+    outbox.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    outbox.add_argument("--limit", type=int, default=50, help="list at most this many (default 50)")
     member = sub.add_parser("member", help="manage members")
     member_sub = member.add_subparsers(dest="member_command", required=True)
     add = member_sub.add_parser("add", help="make a Telegram user a member of a think tank")
@@ -365,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_restore(settings, args.path, args.force, args.skip_numbers)
         if command == "purge":
             return asyncio.run(run_purge(settings, args.older_than))
+        if command == "outbox":
+            return asyncio.run(run_outbox(settings, args))
         if command == "member":
             return asyncio.run(run_member_add(settings, args))
         if command == "keywords":

@@ -17,6 +17,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from config.settings import SettingsError
+
 log = logging.getLogger(__name__)
 
 FIRST_PAUSE = 0.5
@@ -28,9 +30,9 @@ class Fatal(Exception):
     """A failure no restart can mend: the process must stop."""
 
 
-class TokenRefused(Fatal):
+class TokenRefused(Fatal, SettingsError):
     """The platform refuses the bot's credentials (a revoked or wrong token): nothing can be
-    received or sent until an operator sets the right one."""
+    received or sent until an operator sets the right one. A settings error: one line, exit 2."""
 
     def __init__(self, setting: str = "MINQING_BOT_TOKEN") -> None:
         super().__init__(
