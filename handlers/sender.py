@@ -109,6 +109,11 @@ class OutboxSender:
             name="outbox-sender",
         )
 
+    @property
+    def running(self) -> bool:
+        """Whether it was started and not stopped."""
+        return self._task is not None
+
     def submit(self, ids: Iterable[int]) -> None:
         """Deliver these freshly committed rows soon."""
         fresh = [i for i in ids if i not in self._known]

@@ -138,18 +138,21 @@ class TelegramChannel:
             )
             await self.sender.start()
             poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25, on_fatal=on_fatal)
-            await self.app.start()
-            await poller.start()
-            if self.on_ready is not None:
-                await self.on_ready()
             ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(failed.wait())]
             try:
+                await self.app.start()
+                await poller.start()
+                if self.on_ready is not None:
+                    await self.on_ready()
                 await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+            except Fatal as e:  # e.g. the token refused as polling began
+                on_fatal(e)
             finally:
                 for end in ends:
                     end.cancel()
                 await poller.stop()
-                await self.app.stop()  # handles what the poller has queued
+                if self.app.running:
+                    await self.app.stop()  # handles what the poller has queued
                 if not failures:
                     await poller.confirm()
                 await self._finish_sending(self.sender, refused=bool(failures))

@@ -1,4 +1,15 @@
-"""The outbox: messages decided inside a transaction, delivered after it commits."""
+"""The outbox: messages decided inside a transaction, delivered after it commits.
+
+Invariants (what a newcomer can break):
+- A row is written in the same transaction as the change that decided it, and only its status
+  moves on: pending → sent, or pending → failed with the reason. A failed row is never deleted
+  here (an operator lists it with `bot.py outbox --failed`); only a delivered row marked
+  forget_after is (a button's answer), and old rows go by the housekeeping's rules.
+- The sender's records are urgent writes of one statement each: until a delivery is recorded a
+  crash sends it again, so they must not wait behind long units of work.
+- A sent row keeps its message id: replies find their case through it (`case_of_message`), and
+  edits find the message they change by their key.
+"""
 
 from __future__ import annotations
 

@@ -171,3 +171,16 @@ async def test_a_token_revoked_while_running_ends_the_run_and_keeps_the_outbox(
     assert "RealSecret" not in lines.text()
     rows = await db.reader.execute_fetchall("SELECT status, attempts FROM outbox")
     assert [tuple(r) for r in rows] == [("pending", 0)]
+
+
+async def test_a_token_refused_as_polling_begins_ends_the_run_in_order(
+    db: Database, district: District, classifier: RuleClassifier, clock: Clock, lines: Lines
+) -> None:
+    async with FakeBotAPI(token=TOKEN) as server:
+        server.faults.fail_next("deleteWebhook", "401")
+        channel = channel_on(db, district, classifier, clock, server.api_url)
+        with pytest.raises(TokenRefused):
+            await asyncio.wait_for(channel.run(asyncio.Event()), 20)
+    assert channel.sender is not None and not channel.sender.running
+    assert not channel.app.running
+    assert "RealSecret" not in lines.text()
