@@ -7,6 +7,9 @@ Invariants (what a newcomer can break):
   carries it in its text, so it is replaced by TokenRefused without its context.
 - A Fatal failure of any background task (the poller's or the sender's 401) ends `run` the same
   orderly way as a stop, and `run` then raises it: the process exits non-zero.
+- An update whose handling failed altogether (core apologises for every failure it can; only a
+  database refusing even that gets here) is logged at CRITICAL and its batch fetched again: the
+  poller does not confirm it.
 - Stopping: the poller first, then the application (which handles what was fetched), then the
   confirmation of what was handled, then the sender with a grace period (see _finish_sending).
 """
@@ -96,6 +99,8 @@ class TelegramChannel:
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+        self.poller: ConfirmingPoller | None = None
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inbound = to_inbound(update, self.app.bot.username)
@@ -104,6 +109,21 @@ class TelegramChannel:
         ids = await self.service.handle(inbound)
         if self.sender is not None:
             self.sender.submit(ids)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update that could not be handled at all (the database refused even the apology):
+        logged at CRITICAL; its batch is not confirmed, so it is fetched and handled again."""
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.critical(
+            "handling update %s failed (%s: %s); it is fetched again",
+            update_id,
+            type(error).__name__,
+            error,
+            exc_info=error,
+        )
+        if self.poller is not None and update_id is not None:
+            self.poller.unhandled()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending.
@@ -138,6 +158,7 @@ class TelegramChannel:
             )
             await self.sender.start()
             poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25, on_fatal=on_fatal)
+            self.poller = poller
             ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(failed.wait())]
             try:
                 await self.app.start()
