@@ -371,11 +371,12 @@ class OutboxSender:
         were reachable until now (later rows that fail so tell nobody again)."""
         log.info("chat %s is unreachable: %s", chat, reason)
         queue = self._queues.get(chat, [])
-        for other in (row, *(r for _, r in queue)):
+        others = [r for _, r in queue]
+        queue.clear()  # what comes meanwhile is tried, and fails so, in its turn
+        for other in (row, *others):
             await self._failed(other, reason)
             if other is not row:
                 self._known.discard(other.id)
-        queue.clear()
         newly = await self._persist(
             f"marking chat {chat} unreachable", lambda: self.store.unreachable(chat)
         )
