@@ -112,11 +112,12 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
 
 
 async def run_bot(settings: Settings) -> int:
-    """Run the Telegram bot until SIGINT or SIGTERM."""
+    """Run the Telegram bot until SIGINT or SIGTERM; a refused token ends it (SettingsError)."""
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
     from handlers.telegram_app import SendLimits, TelegramChannel
+    from storage.housekeeping import Retention, prune
 
     if settings.bot_token is None:
         raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
@@ -135,7 +136,10 @@ async def run_bot(settings: Settings) -> int:
         assert sender is not None
         sender.submit(queued)
         log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
-        scheduler = Scheduler(service, sender.submit)
+        retention = Retention.days(settings.retention_days, settings.update_log_days)
+        scheduler = Scheduler(
+            service, sender.submit, housekeeping=lambda: prune(db, service.clock(), retention)
+        )
         await scheduler.catch_up()
         scheduler.start()
 
@@ -155,7 +159,7 @@ async def run_bot(settings: Settings) -> int:
         limits=limits,
     )
     try:
-        await channel.run(stop)
+        await channel.run(stop)  # a refused token raises TokenRefused, a SettingsError
     finally:
         if scheduler is not None:
             scheduler.stop()

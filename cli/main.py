@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from cli import CommandError, data, keywords, members, nlp, service
+from cli import CommandError, data, keywords, members, nlp, outbox, service
 from cli.logs import configure
 from config.settings import SettingsError, load_settings
 from config.tanks import ConfigError
@@ -37,6 +37,7 @@ def parser(prog: str = "minqing") -> argparse.ArgumentParser:
     service.add_commands(sub)
     data.add_commands(sub)
     members.add_commands(sub)
+    outbox.add_commands(sub)
     keywords.add_commands(sub)
     nlp_parser = sub.add_parser(
         "nlp", help="learn and measure the keyword classifier on labelled CSV files"
@@ -56,7 +57,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "minqing") -> int:
         args = parser(prog).parse_args(["run"])
     try:
         settings = load_settings()
-        configure(settings.log_level, settings.log_format)
+        token = settings.bot_token.get_secret_value() if settings.bot_token else None
+        configure(settings.log_level, settings.log_format, token=token)
         if getattr(args, "checked", None) is not None:
             code: int = args.checked(settings, args)
         else:

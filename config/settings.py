@@ -43,8 +43,14 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30.0, gt=0)
     chat_rate: float = Field(default=1.0, gt=0)
     chat_burst: float = Field(default=3.0, ge=1)
-    # New messages out at once but not yet recorded as sent: what a crash can repeat.
-    sends_in_flight: int = Field(default=1, ge=1, le=64)
+    # Chats with a new message out at once, not yet recorded as sent: a crash can repeat one
+    # message in each of them.
+    sends_in_flight: int = Field(default=30, ge=1, le=64)
+    # Days delivered (and failed) messages are kept once their case is closed, and a
+    # conversation nobody touched; the ids of handled updates are kept update_log_days, longer
+    # than Telegram keeps an update it has not been told was handled (24 hours).
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    update_log_days: int = Field(default=7, ge=2, le=365)
     # How many chats are handled at once (and so how many HTTP connections the bot keeps).
     concurrency: int = Field(default=32, ge=1, le=4096)
 

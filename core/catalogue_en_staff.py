@@ -165,7 +165,9 @@ EN_STAFF.update(
         "no": "no",
         "digest_daily": "☀️ <b>Good morning {name}! Waiting for you today:</b>",
         "digest_weekly": "📊 <b>Last week's figures</b>",
+        "digest_undelivered": "⚠️ Messages that could not be delivered this week: {count} (the person blocked the bot, or the message was refused); ask the operator to check the delivery records.",
         "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
+        "coordinator_unreachable": "⚠️ Coordinator {name} (id {id}) can no longer be reached: they blocked the bot or left.",
     }
 )
 

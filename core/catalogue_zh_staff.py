@@ -178,7 +178,9 @@ ZH_STAFF.update(
         "no": "否",
         "digest_daily": "☀️ <b>{name} 委员，早上好！今日待办：</b>",
         "digest_weekly": "📊 <b>上周工作周报</b>",
+        "digest_undelivered": "⚠️ 本周有 {count} 条消息未能送达（对方屏蔽了机器人，或消息被拒收），请运维人员查看发送记录。",
         "member_unreachable": "⚠️ 无法再联系委员 {name}（{tank}，编号 {id}）：对方已屏蔽机器人或账号停用。",
+        "coordinator_unreachable": "⚠️ 无法再联系协调员 {name}（编号 {id}）：对方已屏蔽机器人或账号停用。",
     }
 )
 

@@ -130,8 +130,12 @@ def actions_key(fields: dict[str, Any]) -> str | None:
 
 
 async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fields: Any) -> None:
-    """Queue a message for a person, in the unit of work (none for an erased person)."""
+    """Queue a message for a person, in the unit of work: none for an erased person, and none
+    into the chat of one known unreachable (who blocked the bot: it would only be refused
+    again; writing to the bot in private makes them reachable), but a button's answer."""
     if not person.chat_id:
+        return
+    if not person.reachable and fields.get("kind", Kind.SEND) in (Kind.SEND, Kind.EDIT):
         return
     fields["key"] = actions_key(fields)
     await queue(uow, message_to(person, text, **fields), now, person.locale)

@@ -62,12 +62,15 @@ async def weekly(
     if period is None:
         return []
     figures = await views.stats(now - WEEK, now, lists.reply_hours_of(district))
+    undelivered = await views.undelivered(now - WEEK, now)
     async with open_unit() as uow:
         for person in await uow.people.coordinators():
             if await uow.digests.first_time(WEEKLY, period, person.id, now):
                 loc = person.locale
                 text = t(loc, "digest_weekly") + "\n\n"
                 text += lists.render_stats(loc, district, figures, "7d")
+                if undelivered:
+                    text += "\n\n" + t(loc, "digest_undelivered", count=undelivered)
                 await notify(uow, person, text, now)
         await uow.commit()
         return list(uow.queued)

@@ -105,18 +105,16 @@ async def join(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str
 
 
 async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime) -> None:
-    """Tell the coordinators that a member's chat can no longer be reached."""
+    """Tell the other coordinators that a member's or a coordinator's chat can no longer be
+    reached (those unreachable themselves are not written to)."""
     coordinators = await uow.people.coordinators()
-    for person in await uow.people.members():
+    for person in [*await uow.people.members(), *coordinators]:
         if person.channel != channel or person.chat_id != chat_id:
             continue
-        tank = person.tank or ""
+        key = "coordinator_unreachable" if person.is_coordinator else "member_unreachable"
         for coordinator in coordinators:
-            text = t(
-                coordinator.locale,
-                "member_unreachable",
-                name=person.name or person.id,
-                tank=tank,
-                id=person.id,
-            )
+            if coordinator.id == person.id:
+                continue
+            name = person.name or person.id
+            text = t(coordinator.locale, key, name=name, tank=person.tank or "", id=person.id)
             await notify(uow, coordinator, text, now)

@@ -110,6 +110,10 @@ class CaseViews(Protocol):
         """Every active member with their open load."""
         ...
 
+    async def undelivered(self, since: datetime, until: datetime) -> int:
+        """Messages decided in a period that could not be delivered (kept as failed)."""
+        ...
+
 
 def reply_hours(tanks: dict[str | None, Deadlines]) -> dict[str | None, float]:
     """The first-reply deadline per tank, as hours."""

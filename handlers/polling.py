@@ -5,6 +5,19 @@ any of it is handled: a crash in between loses the batch for good. Here the poll
 until every update of the batch has been handled, its effects committed. A crash at any moment
 leaves the batch unconfirmed, Telegram delivers it again, and the update log in the database makes
 the part already handled a no-op.
+
+Invariants (what a newcomer can break):
+- A batch is confirmed (by the next poll's offset) only after every update of it was handled,
+  or after `batch_grace`, loudly. Never raise the offset past what was handed to the application.
+- A batch in which an update could not be handled at all (`unhandled()`: even its apology
+  failed, the database being down) is not confirmed: it is fetched again after a back-off, the
+  updates already handled being no-ops then. Nor is it confirmed at a stop.
+- The polling loop runs under `supervise`: an unexpected failure is logged at CRITICAL and the
+  loop started again where it was (the offset lives on the poller, not in the loop).
+- A 401 (InvalidToken: the token was revoked) is not retried: it goes to `on_fatal` as
+  TokenRefused and the process exits. The InvalidToken's own text is never logged.
+- Passing faults (429, 5xx, timeouts, an update PTB cannot read) are retried with a back-off, one
+  log line each, and never stop polling.
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from handlers.supervision import Fatal, TokenRefused, pause, supervise
 from handlers.telegram_transport import seconds
 
 log = logging.getLogger(__name__)
@@ -35,20 +49,33 @@ class ConfirmingPoller:
         allowed_updates: Sequence[str],
         timeout: int = 25,
         batch_grace: float = 120.0,
+        on_fatal: Callable[[Fatal], None] | None = None,
     ) -> None:
         self.app = app
+        self.on_fatal = on_fatal
         self.allowed_updates = list(allowed_updates)
         self.timeout = timeout
         self.batch_grace = batch_grace  # a batch taking longer is confirmed anyway (and logged)
         self.offset = 0  # the next poll confirms every update below it
         self._fetched = 0  # one past the last update given to the application
         self._confirmed = 0
+        self._unhandled = False
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Make sure no webhook is set, then poll in the background."""
         await self._call(lambda: self.app.bot.delete_webhook())
-        self._task = asyncio.create_task(self._poll(), name="confirming-poller")
+        self._task = asyncio.create_task(
+            supervise("polling", self._poll, self._fatal), name="confirming-poller"
+        )
+
+    def unhandled(self) -> None:
+        """An update of the batch being handled could not be handled: fetch the batch again."""
+        self._unhandled = True
+
+    def _fatal(self, error: Fatal) -> None:
+        if self.on_fatal is not None:
+            self.on_fatal(error)
 
     async def stop(self) -> None:
         """Stop polling. Call confirm() once the application has handled what it was given."""
@@ -60,7 +87,7 @@ class ConfirmingPoller:
     async def confirm(self) -> None:
         """After stop() and the application's stop (which handles everything queued): confirm
         what was fetched, so the next start is not given it again."""
-        if self._fetched > self._confirmed:
+        if self._fetched > self._confirmed and not self._unhandled:
             try:
                 await self.app.bot.get_updates(offset=self._fetched, timeout=0, limit=1)
             except TelegramError as e:
@@ -68,6 +95,7 @@ class ConfirmingPoller:
 
     async def _poll(self) -> None:
         queue = self.app.update_queue
+        again = 0
         while True:
             confirming = self.offset
             updates, after = await self._call(self._fetch)
@@ -81,6 +109,15 @@ class ConfirmingPoller:
                         await queue.join()
                 except TimeoutError:
                     log.warning("a batch took over %.0f s to handle; going on", self.batch_grace)
+            if self._unhandled:
+                self._fetched = self.offset  # none of it is confirmed, even at a stop
+                again += 1
+                wait = pause(again)
+                log.warning("fetching the batch again in %.1f s: an update was not handled", wait)
+                await asyncio.sleep(wait)
+                self._unhandled = False
+                continue
+            again = 0
             self.offset = max(self.offset, after)
 
     async def _fetch(self) -> tuple[Sequence[Update], int]:
@@ -125,7 +162,7 @@ class ConfirmingPoller:
             try:
                 return await call()
             except InvalidToken:
-                raise
+                raise TokenRefused() from None  # its text may hold the token: never shown
             except RetryAfter as e:
                 await asyncio.sleep(seconds(e.retry_after))
                 continue

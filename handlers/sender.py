@@ -3,6 +3,26 @@
 Rows come from the fast path (ids a handler just committed) and from a periodic rescan of the
 table, which also resumes whatever a previous run left undelivered. A chat's rows go out one at a
 time, oldest first; chats are served concurrently.
+
+Invariants (what a newcomer can break):
+- One worker per chat, and a worker has one call out at a time: a chat's messages arrive in the
+  order they were decided, and at most one of them is out and not yet recorded as sent.
+- New messages of up to `sends_in_flight` chats are out at once (Telegram's 30 a second need
+  that many against a Bot API 100 ms away); a call slower than `slow_send` gives its turn up.
+  So a crash repeats at most one message per chat (edits, answers and menus are harmless to
+  repeat). Never record a delivery before the call returns, nor deliver again a row whose
+  call succeeded: a failed record is retried as a record, never as a delivery.
+- A row the sender holds (`_known`) is always in a worker's queue or an answer task, or being
+  retried there: nothing is dropped from memory while still pending in the table, or the rescan
+  could never pick it up again.
+- A failure of the storage (a read, a write, the unreachable callback) is logged at CRITICAL
+  and tried again after a back-off; no task dies of it. The scanning loop runs under
+  `supervise`; workers and answer tasks under `watch`.
+- Telegram's refusal of the token (`Fatal`) stops the deliveries, counts no attempt, marks no
+  row, and goes to `on_fatal` once: the process must exit and be started again.
+- A rejected message is kept as `failed` with Telegram's reason, never deleted, so that an
+  operator can see it (`bot.py outbox --failed`).
+- The clock is the core's (a parameter): due times in the table are stamped with it.
 """
 
 from __future__ import annotations
@@ -12,10 +32,13 @@ import heapq
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
-from core.messages import Kind, Outbound
+from core.messages import Kind
+from handlers.delivery import RateLimiter, Rejected, RetryLater, Transport, Unreachable
+from handlers.supervision import Fatal, pause, supervise, watch
 from storage.db import to_ms
 from storage.outbox import OutboxStore, Pending
 
@@ -23,62 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
 MAX_UNEXPECTED = 5
-
-
-class DeliveryError(Exception):
-    """A delivery that did not happen."""
-
-
-class RetryLater(DeliveryError):
-    """A passing fault: try again after `after` seconds (None: the sender's back-off)."""
-
-    def __init__(self, reason: str, after: float | None = None) -> None:
-        super().__init__(reason)
-        self.after = after
-
-
-class Unreachable(DeliveryError):
-    """The chat cannot be reached any more (the person blocked the bot or left)."""
-
-
-class Rejected(DeliveryError):
-    """The message itself was refused and never will be accepted."""
-
-
-class Transport(Protocol):
-    """Puts one message into a chat; returns the message id it got, if any."""
-
-    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
-        """Deliver, or raise a DeliveryError."""
-        ...
-
-
-class RateLimiter:
-    """A token bucket: `rate` per second, bursts of up to `burst`. Waiters are served in the
-    order they came, so under a backlog no chat waits much longer than the others."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = burst
-        self.stamp = 0.0
-        self._line = asyncio.Lock()  # first come, first served
-
-    async def acquire(self) -> None:
-        """Wait for a token and take it."""
-        loop = asyncio.get_running_loop()
-        async with self._line:
-            while True:
-                now = loop.time()
-                self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-                self.stamp = now
-                if self.tokens >= 1:
-                    self.tokens -= 1
-                    return
-                await asyncio.sleep((1 - self.tokens) / self.rate)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+T = TypeVar("T")
 
 
 class OutboxSender:
@@ -89,21 +57,22 @@ class OutboxSender:
         store: OutboxStore,
         transport: Transport,
         *,
+        clock: Callable[[], datetime],
         rate: float = 30.0,
         chat_rate: float = 1.0,
         chat_burst: float = 3.0,
         rescan_every: float = 5.0,
         backoff: float = 0.5,
-        sends_in_flight: int = 1,
+        sends_in_flight: int = 30,
         slow_send: float = 0.5,
         on_unreachable: Callable[[str], Awaitable[None]] | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        on_fatal: Callable[[Fatal], None] | None = None,
     ) -> None:
         self.store, self.transport, self.clock = store, transport, clock
         # A message the channel has taken but the outbox has not marked sent goes out again
-        # after a crash. New messages take turns, so that at most `sends_in_flight` are out
-        # unrecorded (a crash repeats at most that many); a call slower than `slow_send` gives
-        # its turn up, so that one hung call does not hold up every chat.
+        # after a crash. New messages take turns, so that at most `sends_in_flight` chats have
+        # one out unrecorded; a call slower than `slow_send` gives its turn up, so that hung
+        # calls do not hold up every chat.
         self._send_turns = asyncio.Semaphore(sends_in_flight)
         self.slow_send = slow_send
         self.limiter = RateLimiter(rate, rate)
@@ -111,6 +80,8 @@ class OutboxSender:
         self.rescan_every = rescan_every
         self.backoff = backoff
         self.on_unreachable = on_unreachable
+        self.on_fatal = on_fatal
+        self.refused = asyncio.Event()  # set once the channel refused the token
         self._queues: dict[str, list[tuple[int, Pending]]] = {}
         self._chat_limits: dict[str, RateLimiter] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -120,14 +91,28 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._rescan_due = False
         self._in_flight: set[asyncio.Future[None]] = set()
         self._answers: set[asyncio.Task[None]] = set()
         self.delivered = 0
 
     async def start(self) -> None:
         """Resume what is pending and start delivering."""
-        await self._rescan()
-        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+        try:
+            await self._rescan()
+        except Exception as e:
+            self._rescan_due = True  # the loop tries again after its back-off
+            self._idle.clear()
+            log.critical("outbox scan at start failed (%s: %s)", type(e).__name__, e, exc_info=e)
+        self._task = asyncio.create_task(
+            supervise("the outbox sender", self._run, self._refuse, first=self.backoff),
+            name="outbox-sender",
+        )
+
+    @property
+    def running(self) -> bool:
+        """Whether it was started and not stopped."""
+        return self._task is not None
 
     def submit(self, ids: Iterable[int]) -> None:
         """Deliver these freshly committed rows soon."""
@@ -157,28 +142,32 @@ class OutboxSender:
         self._workers.clear()
 
     async def _run(self) -> None:
+        if self._rescan_due:
+            await self._rescan()
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.rescan_every)
             except TimeoutError:
-                await self._guard(self._rescan())
+                await self._rescan()
                 continue
             self._wake.clear()
             ids, self._incoming = self._incoming, []
-            await self._guard(self._take(await self.store.get(ids)))
-
-    async def _guard(self, work: Awaitable[None]) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("outbox scan failed; retrying at the next scan")
+            try:
+                rows = await self.store.get(ids)
+            except Exception:
+                self._incoming[:0] = ids  # kept for the restarted loop
+                self._wake.set()
+                raise
+            self._take(rows)
 
     async def _rescan(self) -> None:
-        await self._take(await self.store.pending())
+        rows = await self.store.pending()
+        self._rescan_due = False
+        self._take(rows)
 
-    async def _take(self, rows: list[Pending]) -> None:
+    def _take(self, rows: list[Pending]) -> None:
         for row in rows:
-            if row.id in self._known:
+            if row.id in self._known or self.refused.is_set():
                 continue
             self._known.add(row.id)
             chat = row.message.chat_id
@@ -188,14 +177,17 @@ class OutboxSender:
                 answer = asyncio.create_task(self._answer(chat, row), name=f"answer-{row.id}")
                 self._answers.add(answer)
                 answer.add_done_callback(self._answers.discard)
+                answer.add_done_callback(watch)
                 continue
             heapq.heappush(self._queues.setdefault(chat, []), (row.id, row))
             if chat not in self._workers:
-                self._workers[chat] = asyncio.create_task(self._work(chat), name=f"chat-{chat}")
+                worker = asyncio.create_task(self._work(chat), name=f"chat-{chat}")
+                self._workers[chat] = worker
+                worker.add_done_callback(watch)
         self._update_idle()
 
     def _update_idle(self) -> None:
-        if not self._known and not self._incoming:
+        if not self._known and not self._incoming and not self._rescan_due:
             self._idle.set()
         else:
             self._idle.clear()
@@ -204,7 +196,7 @@ class OutboxSender:
         again: Pending | None = row
         try:
             while again is not None:
-                again = await self._attempt(chat, again)
+                again = await self._try(chat, again)
         finally:
             self._known.discard(row.id)
             self._update_idle()
@@ -214,7 +206,11 @@ class OutboxSender:
         try:
             while queue:
                 _, row = heapq.heappop(queue)
-                again = await self._attempt(chat, row)
+                try:
+                    again = await self._try(chat, row)
+                except BaseException:
+                    heapq.heappush(queue, (row.id, row))  # stays pending; a stop or a refusal
+                    raise
                 if again is None:
                     self._known.discard(row.id)
                 else:
@@ -223,7 +219,51 @@ class OutboxSender:
             self._workers.pop(chat, None)
             if not queue:
                 self._queues.pop(chat, None)
+            elif not self.refused.is_set():
+                # Ended by a stop, or by a fault in this code: let the next rescan take them.
+                self._known.difference_update(r.id for _, r in queue)
+                self._queues.pop(chat, None)
             self._update_idle()
+
+    async def _try(self, chat: str, row: Pending) -> Pending | None:
+        """One attempt at a row, whatever the storage does: a read that fails before the call
+        is made again after a back-off, the row keeping its place in the chat's order."""
+        return await self._persist(
+            f"outbox {row.id} to chat {chat}", partial(self._attempt, chat, row)
+        )
+
+    async def _persist(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A call that reads or writes the storage, made until it succeeds: a failure is logged
+        at CRITICAL and the call made again after a back-off. What records a delivery is made
+        this way on its own, so that a delivery is never made again because its record failed.
+        A refused token ends it."""
+        failures = 0
+        while True:
+            try:
+                return await call()
+            except Fatal as e:
+                self._refuse(e)
+                raise
+            except Exception as e:
+                failures += 1
+                wait = pause(failures, self.backoff, MAX_BACKOFF)
+                log.critical(
+                    "outbox: %s failed (%s: %s); trying again in %.1f s",
+                    what,
+                    type(e).__name__,
+                    e,
+                    wait,
+                    exc_info=e,
+                )
+                await asyncio.sleep(wait)
+
+    def _refuse(self, error: Fatal) -> None:
+        if self.refused.is_set():
+            return
+        self.refused.set()
+        log.critical("the channel refused the bot: %s; delivering nothing more", error)
+        if self.on_fatal is not None:
+            self.on_fatal(error)
 
     async def _attempt(self, chat: str, row: Pending) -> Pending | None:
         """Try one row once; None when it is finished, else the row to try again."""
@@ -235,11 +275,13 @@ class OutboxSender:
         if message.kind == Kind.EDIT and message.edit_key:
             edit_id = await self.store.message_id_of(chat, message.edit_key)
             if edit_id is None:
-                await self.store.failed(row.id, "nothing to edit", self.clock())
+                await self._failed(row, "nothing to edit")
                 return None
         if message.kind in (Kind.SEND, Kind.EDIT):
-            await self.limiter.acquire()
+            # The chat's own limit first: a token of the global one is spent only by a call
+            # that goes out at once.
             await self._chat_limit(chat).acquire()
+            await self.limiter.acquire()
         try:
             # Shielded: a stop must not cut a call Telegram may already have carried out, or the
             # row would stay pending and the next start would send the message again.
@@ -247,6 +289,8 @@ class OutboxSender:
             self._in_flight.add(call)
             call.add_done_callback(self._in_flight.discard)
             await asyncio.shield(call)
+        except Fatal:
+            raise
         except RetryLater as e:
             return await self._retry(row, e.after, str(e))
         except Unreachable as e:
@@ -254,15 +298,22 @@ class OutboxSender:
             return None
         except Rejected as e:
             log.warning("outbox %s to chat %s rejected: %s", row.id, chat, e)
-            await self.store.failed(row.id, str(e), self.clock(), message.forget_after)
+            await self._failed(row, str(e))
             return None
         except Exception as e:
             log.exception("outbox %s to chat %s failed unexpectedly", row.id, chat)
             if row.attempts + 1 >= MAX_UNEXPECTED:
-                await self.store.failed(row.id, repr(e), self.clock())
+                await self._failed(row, repr(e))
                 return None
             return await self._retry(row, None, repr(e))
         return None
+
+    async def _failed(self, row: Pending, reason: str) -> None:
+        """Give the row up, keeping it with its reason."""
+        await self._persist(
+            f"recording outbox {row.id} as failed",
+            lambda: self.store.failed(row.id, reason, self.clock()),
+        )
 
     async def _deliver(self, row: Pending, edit_id: int | None) -> None:
         """Make the call and record its success, as one piece that a stop lets finish; a new
@@ -288,7 +339,10 @@ class OutboxSender:
 
     async def _call_and_record(self, row: Pending, edit_id: int | None) -> None:
         message_id = await self.transport.deliver(row.message, edit_id)
-        await self.store.sent(row.id, message_id, self.clock(), row.message.forget_after)
+        await self._persist(
+            f"recording outbox {row.id} as sent",
+            lambda: self.store.sent(row.id, message_id, self.clock(), row.message.forget_after),
+        )
         self.delivered += 1
 
     def _chat_limit(self, chat: str) -> RateLimiter:
@@ -306,17 +360,26 @@ class OutboxSender:
                 0.8, 1.2
             )
         when = self.clock() + timedelta(seconds=after)
-        await self.store.retry_at(row.id, when, reason)
+        await self._persist(
+            f"recording a retry of outbox {row.id}",
+            lambda: self.store.retry_at(row.id, when, reason),
+        )
         return Pending(row.id, row.message, attempts, to_ms(when))
 
     async def _unreachable(self, chat: str, row: Pending, reason: str) -> None:
+        """Give up the chat's queued rows; tell who must know, once, when people of the chat
+        were reachable until now (later rows that fail so tell nobody again)."""
         log.info("chat %s is unreachable: %s", chat, reason)
-        await self.store.failed(row.id, reason, self.clock())
-        await self.store.unreachable(chat)
         queue = self._queues.get(chat, [])
-        for _, other in queue:
-            await self.store.failed(other.id, reason, self.clock())
-            self._known.discard(other.id)
-        queue.clear()
-        if self.on_unreachable is not None:
-            await self.on_unreachable(chat)
+        others = [r for _, r in queue]
+        queue.clear()  # what comes meanwhile is tried, and fails so, in its turn
+        for other in (row, *others):
+            await self._failed(other, reason)
+            if other is not row:
+                self._known.discard(other.id)
+        newly = await self._persist(
+            f"marking chat {chat} unreachable", lambda: self.store.unreachable(chat)
+        )
+        if newly and self.on_unreachable is not None:
+            callback = self.on_unreachable
+            await self._persist(f"telling who must know of chat {chat}", lambda: callback(chat))

@@ -1,14 +1,29 @@
-"""The Telegram channel: python-telegram-bot's Application wired to core and the outbox sender."""
+"""The Telegram channel: python-telegram-bot's Application wired to core and the outbox sender.
+
+Invariants (what a newcomer can break):
+- Start-up needs no network: until the Bot API answers, `run` tries again with a back-off and
+  logs one line per attempt (no traceback); a stop meanwhile ends it cleanly.
+- The token is never logged nor put into an exception: PTB's InvalidToken from `initialize`
+  carries it in its text, so it is replaced by TokenRefused without its context.
+- A Fatal failure of any background task (the poller's or the sender's 401) ends `run` the same
+  orderly way as a stop, and `run` then raises it: the process exits non-zero.
+- An update whose handling failed altogether (core apologises for every failure it can; only a
+  database refusing even that gets here) is logged at CRITICAL and its batch fetched again: the
+  poller does not confirm it.
+- Stopping: the poller first, then the application (which handles what was fetched), then the
+  confirmation of what was handled, then the sender with a grace period (see _finish_sending).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -19,6 +34,7 @@ from handlers.inbound import to_inbound
 from handlers.polling import ConfirmingPoller
 from handlers.processor import ChatOrderedProcessor
 from handlers.sender import OutboxSender
+from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
 from storage.outbox import OutboxStore
@@ -41,8 +57,9 @@ class SendLimits:
     chat_burst: float = 3.0
     backoff: float = 0.5
     stop_grace: float = 5.0
-    sends_in_flight: int = 1  # a crash repeats at most this many messages
+    sends_in_flight: int = 30  # chats with a new message out at once (a crash repeats one each)
     slow_send: float = 0.5  # a send slower than this lets the next one go
+    connect_backoff: float = 0.5  # the first pause when the Bot API cannot be reached at start
 
 
 class TelegramChannel:
@@ -60,6 +77,7 @@ class TelegramChannel:
     ) -> None:
         self.service = service
         self.db = db
+        self.api_url = api_url
         self.on_ready = on_ready
         self.limits = limits
         self.sender: OutboxSender | None = None
@@ -81,6 +99,8 @@ class TelegramChannel:
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+        self.poller: ConfirmingPoller | None = None
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inbound = to_inbound(update, self.app.bot.username)
@@ -90,8 +110,33 @@ class TelegramChannel:
         if self.sender is not None:
             self.sender.submit(ids)
 
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update that could not be handled at all (the database refused even the apology):
+        logged at CRITICAL; its batch is not confirmed, so it is fetched and handled again."""
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.critical(
+            "handling update %s failed (%s: %s); it is fetched again",
+            update_id,
+            type(error).__name__,
+            error,
+            exc_info=error,
+        )
+        if self.poller is not None and update_id is not None:
+            self.poller.unhandled()
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending."""
+        """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending.
+        Raises TokenRefused if the Bot API refuses the token, at start or later."""
+        if not await self._connect(stop):
+            return
+        failures: list[Fatal] = []
+        failed = asyncio.Event()
+
+        def on_fatal(error: Fatal) -> None:
+            failures.append(error)
+            failed.set()
+
         async with self.app:
             # Invitation deep links (t.me/<bot>?start=...) must name the bot that is running.
             district = self.service.district
@@ -109,20 +154,64 @@ class TelegramChannel:
                 slow_send=limits.slow_send,
                 clock=self.service.clock,  # the clock core stamped the rows' due times with
                 on_unreachable=self._unreachable,
+                on_fatal=on_fatal,
             )
             await self.sender.start()
-            poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25)
-            await self.app.start()
-            await poller.start()
-            if self.on_ready is not None:
-                await self.on_ready()
+            poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25, on_fatal=on_fatal)
+            self.poller = poller
+            ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(failed.wait())]
             try:
-                await stop.wait()
+                await self.app.start()
+                await poller.start()
+                if self.on_ready is not None:
+                    await self.on_ready()
+                await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+            except Fatal as e:  # e.g. the token refused as polling began
+                on_fatal(e)
             finally:
+                for end in ends:
+                    end.cancel()
                 await poller.stop()
-                await self.app.stop()  # handles what the poller has queued
-                await poller.confirm()
-                await self._finish_sending(self.sender)
+                if self.app.running:
+                    await self.app.stop()  # handles what the poller has queued
+                if not failures:
+                    await poller.confirm()
+                await self._finish_sending(self.sender, refused=bool(failures))
+        if failures:
+            raise failures[0]
+
+    async def _connect(self, stop: asyncio.Event) -> bool:
+        """Reach the Bot API and check the token, waiting for a network that is not there yet:
+        one log line per attempt, with a back-off. False if stop was set meanwhile."""
+        bot = self.app.bot
+        failures = 0
+        try:
+            while not stop.is_set():
+                try:
+                    await bot.initialize()
+                    return True
+                except InvalidToken:
+                    raise TokenRefused() from None  # PTB's text holds the token
+                except RetryAfter as e:
+                    wait = seconds(e.retry_after)
+                    reason = "asked to wait"
+                except NetworkError as e:  # includes TimedOut
+                    failures += 1
+                    wait = pause(failures, self.limits.connect_backoff)
+                    reason = e.message
+                log.warning(
+                    "cannot reach the Bot API at %s (%s); trying again in %.1f s",
+                    self.api_url,
+                    reason,
+                    wait,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+        except BaseException:
+            await bot.shutdown()
+            raise
+        await bot.shutdown()
+        return False
 
     async def _unreachable(self, chat_id: str) -> None:
         """A chat blocked the bot: core decides who must know (a member → the coordinators)."""
@@ -130,9 +219,13 @@ class TelegramChannel:
         if self.sender is not None:
             self.sender.submit(ids)
 
-    async def _finish_sending(self, sender: OutboxSender) -> None:
+    async def _finish_sending(self, sender: OutboxSender, refused: bool = False) -> None:
         """Let queued deliveries finish before stopping: cancelling a call Telegram has already
-        carried out leaves its row pending, and the next start would send the message again."""
+        carried out leaves its row pending, and the next start would send the message again.
+        After a refused token nothing can go out: no waiting."""
+        if refused:
+            await sender.stop()
+            return
         try:
             async with asyncio.timeout(self.limits.stop_grace):
                 await sender.drain()

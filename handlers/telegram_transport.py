@@ -17,10 +17,18 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from core.messages import Kind, Outbound
-from handlers.sender import Rejected, RetryLater, Unreachable
+from handlers.delivery import Rejected, RetryLater, Unreachable
+from handlers.supervision import TokenRefused
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -65,6 +73,8 @@ class TelegramTransport:
             return await self._call(message, edit_message_id)
         except RetryAfter as e:
             raise RetryLater(e.message, seconds(e.retry_after)) from e
+        except InvalidToken:
+            raise TokenRefused() from None  # its text may hold the token: never shown
         except Forbidden as e:
             raise Unreachable(e.message) from e
         except ChatMigrated as e:

@@ -1,4 +1,15 @@
-"""The outbox: messages decided inside a transaction, delivered after it commits."""
+"""The outbox: messages decided inside a transaction, delivered after it commits.
+
+Invariants (what a newcomer can break):
+- A row is written in the same transaction as the change that decided it, and only its status
+  moves on: pending → sent, or pending → failed with the reason. A failed row is never deleted
+  here (an operator lists it with `bot.py outbox --failed`); only a delivered row marked
+  forget_after is (a button's answer), and old rows go by the housekeeping's rules.
+- The sender's records are urgent writes of one statement each: until a delivery is recorded a
+  crash sends it again, so they must not wait behind long units of work.
+- A sent row keeps its message id: replies find their case through it (`case_of_message`), and
+  edits find the message they change by their key.
+"""
 
 from __future__ import annotations
 
@@ -111,10 +122,10 @@ class OutboxStore:
             row = await cursor.fetchone()
         return row[0] if row else None
 
-    async def _write(self, sql: str, params: tuple[object, ...]) -> None:
+    async def _write(self, sql: str, params: tuple[object, ...]) -> int:
         # Urgent: a delivery made but not yet recorded is sent again after a crash.
-        async with self.db.transaction(urgent=True) as conn:
-            await conn.execute(sql, params)
+        async with self.db.transaction(urgent=True) as conn, conn.execute(sql, params) as cursor:
+            return cursor.rowcount
 
     async def sent(
         self, row_id: int, message_id: int | None, now: datetime, forget: bool = False
@@ -129,11 +140,9 @@ class OutboxStore:
             (to_ms(now), message_id, row_id),
         )
 
-    async def failed(self, row_id: int, error: str, now: datetime, forget: bool = False) -> None:
-        """Give up on a row for good (the chat is gone or the message is invalid)."""
-        if forget:
-            await self._write("DELETE FROM outbox WHERE id = ?", (row_id,))
-            return
+    async def failed(self, row_id: int, error: str, now: datetime) -> None:
+        """Give up on a row for good (the chat is gone or the message is invalid), keeping it
+        with the reason: what was decided and never delivered must stay visible."""
         await self._write(
             "UPDATE outbox SET status = 'failed', sent_at = ?, attempts = attempts + 1,"
             " error = ? WHERE id = ?",
@@ -148,9 +157,10 @@ class OutboxStore:
             (to_ms(when), error[:500], row_id),
         )
 
-    async def unreachable(self, chat_id: str) -> None:
-        """Mark the people of a chat as unreachable (they blocked the bot)."""
-        await self._write(
-            "UPDATE people SET reachable = 0 WHERE channel = ? AND chat_id = ?",
+    async def unreachable(self, chat_id: str) -> int:
+        """Mark the people of a chat as unreachable (they blocked the bot); returns how many
+        were reachable until now."""
+        return await self._write(
+            "UPDATE people SET reachable = 0 WHERE channel = ? AND chat_id = ? AND reachable = 1",
             (self.channel, chat_id),
         )

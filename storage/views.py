@@ -121,6 +121,15 @@ class SqlViews:
         )
         return [MemberLoad(r[0], r[1], r[2], r[3], r[5], bool(r[4])) for r in rows]
 
+    async def undelivered(self, since: datetime, until: datetime) -> int:
+        """Messages decided in a period that could not be delivered (kept as failed)."""
+        rows = await self._rows(
+            "SELECT count(*) FROM outbox WHERE status = 'failed' AND kind = 'send'"
+            " AND created_at >= ? AND created_at < ?",
+            (to_ms(since), to_ms(until)),
+        )
+        return int(rows[0][0])
+
     async def stats(
         self, since: datetime | None, now: datetime, reply_hours: dict[str | None, float]
     ) -> Stats:

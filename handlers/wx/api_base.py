@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from handlers.sender import Rejected, RetryLater
+from handlers.delivery import Rejected, RetryLater
 from handlers.wx.api_errors import ACCOUNT_RETRY, StaleToken, raise_for_errcode, raise_for_status
 from handlers.wx.tokens import TokenCache
 

@@ -9,7 +9,7 @@ template message instead. Rejected: the message itself is invalid and never will
 
 from __future__ import annotations
 
-from handlers.sender import DeliveryError, Rejected, RetryLater, Unreachable
+from handlers.delivery import DeliveryError, Rejected, RetryLater, Unreachable
 
 STALE_TOKEN = frozenset({40001, 40014, 42001})  # refresh the access token and retry once
 BUSY = frozenset({-1, 45009, 45011, 45033})  # system busy, frequency and daily limits

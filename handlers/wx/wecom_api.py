@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from handlers.sender import Unreachable
+from handlers.delivery import Unreachable
 from handlers.wx.api_base import ApiClient, Media
 from handlers.wx.tokens import TokenCache
 

@@ -46,6 +46,7 @@ class Scenario:
     bot: str  # "minqing" | "echo"
     settings: dict[str, str] = field(default_factory=dict)
     hide_sniffio: bool = False
+    latency: float = 0.0  # added to every Bot API call (a round trip), in seconds
 
 
 @dataclass
@@ -139,7 +140,7 @@ async def run_scenario(scenario: Scenario, users: int, workdir: Path) -> Result:
     """Start a fake server and the bot, run the load, and measure."""
     result = Result(scenario, users)
     loop = asyncio.get_running_loop()
-    async with FakeBotAPI(token=TOKEN) as server:
+    async with FakeBotAPI(token=TOKEN, latency=scenario.latency) as server:
         stamps = StampedServer(server)
         log = workdir / f"{scenario.name}.log"
         if scenario.bot == "minqing":
@@ -235,6 +236,9 @@ async def run(report: Report, users: int, workdir: Path, quick: bool = False) ->
         )
         results.append(result)
     rows(report, results, users)
+    from tests.bench import pace
+
+    results.append(await pace.run(report, users, workdir))
     return results
 
 

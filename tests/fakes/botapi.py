@@ -2,7 +2,10 @@
 
 The bot is pointed at it with base_url=f"{server.api_url}/bot". Simulated users push updates that
 the bot receives by long polling; everything the bot calls is decoded, checked like Telegram checks
-it, answered with realistic objects and recorded for assertions. Faults can be injected at runtime.
+it, answered with realistic objects and recorded for assertions. Faults can be injected at runtime;
+`latency` adds a network's round trip to every call (half before it is handled, half after), and
+`revoke_token()` makes every later call fail with 401 Unauthorized, as Telegram does when the
+token is revoked in @BotFather.
 """
 
 from __future__ import annotations
@@ -47,8 +50,11 @@ class FakeBotAPI:
         token: str = "123:ABC",
         bot_username: str = "minqing_test_bot",
         bot_first_name: str = "Minqing Test",
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        self.latency = latency
+        self.revoked = False
         self.bot_username = bot_username
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: dict[str, Any] = {
@@ -80,15 +86,15 @@ class FakeBotAPI:
         self.last_seq += 1
         return self.last_seq
 
-    async def start(self) -> str:
-        """Listen on an OS-assigned port of 127.0.0.1; returns and sets api_url."""
+    async def start(self, port: int = 0) -> str:
+        """Listen on 127.0.0.1 (on an OS-assigned port unless given); returns and sets api_url."""
         app = web.Application(client_max_size=64 * 1024**2)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(
             app, access_log=None, handler_cancellation=True, shutdown_timeout=2.0
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        site = web.TCPSite(self._runner, "127.0.0.1", port, backlog=1024)
         await site.start()
         port = self._runner.addresses[0][1]
         self.api_url = f"http://127.0.0.1:{port}"
@@ -144,6 +150,12 @@ class FakeBotAPI:
             existing = FakeUser(self, user_id, first_name, last_name, username, language_code)
             self._users[user_id] = existing
         return existing
+
+    def revoke_token(self) -> None:
+        """Answer every later call with 401 Unauthorized, as for a token revoked in @BotFather;
+        a waiting poll is answered at once, so the next one meets the 401."""
+        self.revoked = True
+        self.queue.release()
 
     def push(self, fragment: dict[str, Any]) -> dict[str, Any]:
         """Queue an update such as {"message": {...}}; update_id is assigned when missing."""
@@ -222,8 +234,16 @@ class FakeBotAPI:
         token, _, name = request.match_info["tail"].partition("/")
         if not token.startswith("bot") or not name or "/" in name:
             return _json(404, ApiError(404, "Not Found").body())
-        if token[3:] != self.token:
+        if token[3:] != self.token or self.revoked:
             return _json(401, ApiError(401, "Unauthorized").body())
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)  # the request's way there
+        response = await self._answer(request, name)
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)  # and the answer's way back
+        return response
+
+    async def _answer(self, request: web.Request, name: str) -> web.StreamResponse:
         seq = self._next_seq()
         method = self._methods.get(name.lower(), name)
         try:
@@ -275,6 +295,9 @@ class FakeBotAPI:
         self, request: web.Request, call: Call, fault: Fault, files: Files
     ) -> web.StreamResponse:
         call.fault = fault.kind
+        if fault.kind == "401":
+            call.status = 401
+            return _json(401, ApiError(401, "Unauthorized").body())
         if fault.kind == "403":
             call.status = 403
             return _json(403, ApiError(403, "Forbidden: bot was blocked by the user").body())

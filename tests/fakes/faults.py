@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = frozenset({"429", "502", "timeout", "drop", "lost_response"})
+KINDS = frozenset({"401", "429", "502", "timeout", "drop", "lost_response"})
 SEND_METHODS = frozenset(
     {
         "sendMessage",
@@ -52,7 +52,8 @@ class _Scripted:
 class Faults:
     """Runtime-settable failures; the server asks pick() before running each call.
 
-    Kinds: "429" (Too Many Requests with retry_after), "502" (Bad Gateway), "timeout" (hold the
+    Kinds: "401" (Unauthorized, as for a revoked token), "429" (Too Many Requests with
+    retry_after), "502" (Bad Gateway), "timeout" (hold the
     request unanswered for hold_seconds, then close it), "drop" (close the connection at once),
     "lost_response" (the call takes effect, then the connection closes without an answer), and
     "403" for blocked chats. Only "lost_response" records anything as delivered.

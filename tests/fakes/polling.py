@@ -86,6 +86,10 @@ class UpdateQueue:
         """Forget every pending update (deleteWebhook with drop_pending_updates)."""
         self._pending.clear()
 
+    def release(self) -> None:
+        """Answer a waiting poll now, with what is pending (maybe nothing)."""
+        self._wake()
+
     def close(self) -> None:
         """Answer every waiting poll now, and every later one at once."""
         self.closed = True

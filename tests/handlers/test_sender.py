@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from core.messages import Kind, Outbound
-from handlers.sender import OutboxSender, RateLimiter, Rejected, RetryLater, Unreachable
-from storage.db import Database
+from handlers.delivery import RateLimiter, Rejected, RetryLater, Unreachable
+from handlers.sender import OutboxSender
+from storage.db import Database, to_ms
 from storage.outbox import OutboxStore
 from storage.unit_of_work import unit_factory
 from tests.support import Clock
@@ -45,14 +50,26 @@ async def statuses(db: Database) -> list[str]:
     return [r[0] for r in rows]
 
 
-def sender(db: Database, transport: ScriptedTransport, **kw: object) -> OutboxSender:
+def sender(
+    db: Database,
+    transport: ScriptedTransport,
+    clock: Clock,
+    store: OutboxStore | None = None,
+    **kw: object,
+) -> OutboxSender:
+    """A sender at test pace, on the clock the rows were stamped with."""
     fast = {"rate": 1000.0, "chat_rate": 1000.0, "chat_burst": 1000.0, "backoff": 0.01}
-    return OutboxSender(OutboxStore(db, "telegram"), transport, **(fast | kw))  # type: ignore[arg-type]
+    return OutboxSender(
+        store or OutboxStore(db, "telegram"),
+        transport,
+        clock=clock,
+        **(fast | kw),  # type: ignore[arg-type]
+    )
 
 
 async def test_delivers_in_order_per_chat_across_chats(db: Database, clock: Clock) -> None:
     transport = ScriptedTransport()
-    s = sender(db, transport)
+    s = sender(db, transport, clock)
     await s.start()
     ids = await queue(db, clock, [Outbound(chat_id=str(i % 3), text=f"m{i}") for i in range(30)])
     s.submit(ids)
@@ -68,7 +85,7 @@ async def test_retry_after_and_network_errors_lose_nothing(db: Database, clock: 
     transport = ScriptedTransport(
         {"1": [RetryLater("429", after=0.05), RetryLater("502"), RetryLater("dropped")]}
     )
-    s = sender(db, transport)
+    s = sender(db, transport, clock)
     await s.start()
     s.submit(
         await queue(db, clock, [Outbound(chat_id="1", text="a"), Outbound(chat_id="1", text="b")])
@@ -87,7 +104,7 @@ async def test_blocked_chat_is_marked_and_others_still_served(db: Database, cloc
         gone.append(chat)
 
     transport = ScriptedTransport({"9": [Unreachable("Forbidden: bot was blocked by the user")]})
-    s = sender(db, transport, on_unreachable=on_unreachable)
+    s = sender(db, transport, clock, on_unreachable=on_unreachable)
     await s.start()
     async with unit_factory(db)() as uow:
         from core.models import Person
@@ -115,7 +132,7 @@ async def test_blocked_chat_is_marked_and_others_still_served(db: Database, cloc
 
 async def test_rejected_message_does_not_block_the_chat(db: Database, clock: Clock) -> None:
     transport = ScriptedTransport({"1": [Rejected("Bad Request: message is too long")]})
-    s = sender(db, transport)
+    s = sender(db, transport, clock)
     await s.start()
     s.submit(
         await queue(
@@ -128,10 +145,33 @@ async def test_rejected_message_does_not_block_the_chat(db: Database, clock: Clo
     assert await statuses(db) == ["failed", "sent"]
 
 
+async def test_a_rejected_message_keeps_its_row_and_reason(
+    db: Database, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Even a button's answer, whose row is otherwise forgotten once delivered: what Telegram
+    # refused stays for `bot.py outbox --failed` and the coordinators' weekly digest.
+    transport = ScriptedTransport(
+        {"1": [Rejected("Bad Request: message is too long")], "2": [Rejected("query is too old")]}
+    )
+    s = sender(db, transport, clock)
+    await s.start()
+    answer = Outbound(chat_id="2", text="ok", kind=Kind.ANSWER, callback_id="q", forget_after=True)
+    s.submit(await queue(db, clock, [Outbound(chat_id="1", text="long"), answer]))
+    await asyncio.wait_for(s.drain(), 10)
+    await s.stop()
+    rows = await db.reader.execute_fetchall("SELECT status, error FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [
+        ("failed", "Bad Request: message is too long"),
+        ("failed", "query is too old"),
+    ]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("message is too long" in w for w in warnings), warnings
+
+
 async def test_a_new_sender_resumes_what_the_last_one_left(db: Database, clock: Clock) -> None:
     await queue(db, clock, [Outbound(chat_id="1", text="left behind")])
     transport = ScriptedTransport()
-    s = sender(db, transport)
+    s = sender(db, transport, clock)
     await s.start()
     await asyncio.wait_for(s.drain(), 10)
     await s.stop()
@@ -140,7 +180,7 @@ async def test_a_new_sender_resumes_what_the_last_one_left(db: Database, clock: 
 
 async def test_edits_find_the_message_sent_under_their_key(db: Database, clock: Clock) -> None:
     transport = ScriptedTransport()
-    s = sender(db, transport)
+    s = sender(db, transport, clock)
     await s.start()
     s.submit(
         await queue(
@@ -160,28 +200,31 @@ async def test_edits_find_the_message_sent_under_their_key(db: Database, clock: 
 
 
 class RecordChecking(ScriptedTransport):
-    """Before each new message, checks that every earlier one is already recorded as sent: a
-    crash at any moment then repeats at most the one message being sent."""
+    """Before each new message, counts the earlier ones delivered but not yet recorded as sent:
+    what a crash at that moment would send again, in all and in the message's own chat."""
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
         self.unrecorded_before: list[int] = []
+        self.unrecorded_in_chat: list[int] = []
 
     async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
         rows = await self.db.reader.execute_fetchall(
-            "SELECT json_extract(payload, '$.text') FROM outbox WHERE status = 'pending'"
+            "SELECT chat_id, json_extract(payload, '$.text') FROM outbox WHERE status = 'pending'"
         )
-        out = {text for _, text in self.delivered}
-        self.unrecorded_before.append(sum(1 for (text,) in rows if text in out))
+        out = set(self.delivered)
+        unrecorded = [chat for chat, text in rows if (chat, text) in out]
+        self.unrecorded_before.append(len(unrecorded))
+        self.unrecorded_in_chat.append(unrecorded.count(message.chat_id))
         for _ in range(3):
             await asyncio.sleep(0)  # a round trip: other chats' workers get to run
         return await super().deliver(message, edit_message_id)
 
 
-async def test_one_new_message_is_out_unrecorded_at_a_time(db: Database, clock: Clock) -> None:
+async def test_one_new_message_at_a_time_when_asked(db: Database, clock: Clock) -> None:
     transport = RecordChecking(db)
-    s = sender(db, transport)
+    s = sender(db, transport, clock, sends_in_flight=1)
     await s.start()
     ids = await queue(db, clock, [Outbound(chat_id=str(i % 5), text=f"m{i}") for i in range(20)])
     s.submit(ids)
@@ -189,6 +232,69 @@ async def test_one_new_message_is_out_unrecorded_at_a_time(db: Database, clock: 
     await s.stop()
     assert len(transport.delivered) == 20
     assert transport.unrecorded_before == [0] * 20
+
+
+class Overlapping(RecordChecking):
+    """Holds the first messages until `chats` calls are out at once: only a sender that lets
+    several chats' messages be in flight together gets past it."""
+
+    def __init__(self, db: Database, chats: int) -> None:
+        super().__init__(db)
+        self.chats = chats
+        self.out = 0
+        self.most = 0
+        self.together = asyncio.Event()
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        self.out += 1
+        self.most = max(self.most, self.out)
+        if self.out >= self.chats:
+            self.together.set()
+        try:
+            await self.together.wait()
+            return await super().deliver(message, edit_message_id)
+        finally:
+            self.out -= 1
+
+
+async def test_many_chats_in_flight_but_one_unrecorded_message_per_chat(
+    db: Database, clock: Clock
+) -> None:
+    # Against a Bot API 100 ms away, one send at a time caps the bot at ~7 messages a second.
+    transport = Overlapping(db, chats=5)
+    s = sender(db, transport, clock, slow_send=60.0)  # no hung call gives its turn up
+    await s.start()
+    ids = await queue(db, clock, [Outbound(chat_id=str(i % 5), text=f"m{i}") for i in range(20)])
+    s.submit(ids)
+    await asyncio.wait_for(s.drain(), 10)
+    await s.stop()
+    assert transport.most == 5
+    for chat in "01234":
+        assert [t for c, t in transport.delivered if c == chat] == [
+            f"m{i}" for i in range(20) if str(i % 5) == chat
+        ]
+    assert transport.unrecorded_in_chat == [0] * 20
+    assert await statuses(db) == ["sent"] * 20
+
+
+def test_the_sender_has_no_clock_of_its_own(db: Database) -> None:
+    # Its due times are the core's clock's: a clock of its own made the tests depend on the date.
+    with pytest.raises(TypeError, match="clock"):
+        OutboxSender(OutboxStore(db, "telegram"), ScriptedTransport())  # type: ignore[call-arg]
+
+
+async def test_the_sender_goes_by_the_clock_it_is_given(db: Database) -> None:
+    far = Clock(datetime(2100, 1, 1, tzinfo=UTC))  # due then, and not a moment before
+    transport = ScriptedTransport({"1": [RetryLater("429", after=0.01)]})
+    s = sender(db, transport, far)
+    await s.start()
+    s.submit(await queue(db, far, [Outbound(chat_id="1", text="a")]))
+    await asyncio.wait_for(s.drain(), 10)
+    await s.stop()
+    assert transport.delivered == [("1", "a")]
+    rows = await db.reader.execute_fetchall("SELECT next_attempt_at, sent_at FROM outbox")
+    retry_at = to_ms(far() + timedelta(seconds=0.01))
+    assert [tuple(r) for r in rows] == [(retry_at, to_ms(far()))]
 
 
 class Hanging(ScriptedTransport):
@@ -208,7 +314,7 @@ class Hanging(ScriptedTransport):
 
 async def test_a_hung_call_gives_its_turn_up(db: Database, clock: Clock) -> None:
     transport = Hanging()
-    s = sender(db, transport, slow_send=0.05)
+    s = sender(db, transport, clock, slow_send=0.05)
     await s.start()
     s.submit(await queue(db, clock, [Outbound(chat_id="slow", text="a")]))
     s.submit(await queue(db, clock, [Outbound(chat_id="fast", text="b")]))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.context import District
+from core.messages import Outbound
 from storage.db import Database
+from storage.outbox import OutboxStore
 from tests.core.test_casework import staff
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -56,3 +58,36 @@ async def test_the_weekly_digest_counts_cases_overdue_now_whenever_they_were_fil
     weekly = await fetch(await service.weekly_digest())
     assert [m.chat_id for m in weekly] == ["99"]
     assert "案件总数：0" in weekly[0].text and "超期：2" in weekly[0].text
+
+
+async def test_the_weekly_digest_counts_the_messages_that_could_not_be_delivered(
+    db: Database, district: District, classifier: RuleClassifier
+) -> None:
+    clock = Clock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))  # the Friday before
+    service = sqlite_service(db, district, classifier, clock)
+    fetch = sqlite_fetch(db)
+    await staff(service, fetch)
+    async with service.open_unit() as uow:
+        ids = [
+            await uow.outbox.add(Outbound(chat_id="501", text=text), clock())
+            for text in ("被拒收", "被屏蔽", "已送达")
+        ]
+        await uow.commit()
+    store = OutboxStore(db, "telegram")
+    await store.failed(ids[0], "Bad Request: message is too long", clock())
+    await store.failed(ids[1], "Forbidden: bot was blocked", clock())
+    await store.sent(ids[2], 7, clock())
+    clock.now = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 09:00 local
+    (weekly,) = await fetch(await service.weekly_digest())
+    assert "本周有 2 条消息未能送达" in weekly.text
+
+
+async def test_a_week_with_every_message_delivered_says_nothing_of_it(
+    db: Database, district: District, classifier: RuleClassifier
+) -> None:
+    clock = Clock(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))  # Monday 09:00 local
+    service = sqlite_service(db, district, classifier, clock)
+    fetch = sqlite_fetch(db)
+    await staff(service, fetch)
+    (weekly,) = await fetch(await service.weekly_digest())
+    assert "未能送达" not in weekly.text

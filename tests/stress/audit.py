@@ -28,7 +28,7 @@ class Delivery:
     answers_lost: int = 0  # button presses whose answer never arrived
     edits_pending: int = 0
     duplicate_chats: dict[str, int] = field(default_factory=dict)
-    repeats: list[int] = field(default_factory=list)  # the fake's seq of each repeated delivery
+    repeats: list[tuple[str, int]] = field(default_factory=list)  # (chat, the fake's seq)
     repeat_log: list[tuple[str, str, list[int]]] = field(default_factory=list)
 
 
@@ -92,7 +92,7 @@ def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> D
                 budget[text] -= 1
                 firsts.append(text)
             else:
-                result.repeats.append(seq)
+                result.repeats.append((chat, seq))
                 result.repeat_log.append((chat, text, [q for t, q in calls if t == text]))
         if firsts != [t for t in want if t in set(firsts)]:
             result.out_of_order_chats += 1

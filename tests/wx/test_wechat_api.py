@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from handlers.sender import Rejected, RetryLater, Unreachable
+from handlers.delivery import Rejected, RetryLater, Unreachable
 from handlers.wx.api_errors import WindowClosed
 from handlers.wx.tokens import TokenCache
 from handlers.wx.wechat_api import WeChatClient

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers.sender import Rejected, RetryLater, Unreachable
+from handlers.delivery import Rejected, RetryLater, Unreachable
 from handlers.wx.wecom_api import WeComClient
 from tests.fakes.wecom_api import FakeWeComAPI
 from tests.fakes.wx_platform import ManualClock
