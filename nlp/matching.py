@@ -47,12 +47,13 @@ def english_stems(word: str) -> Iterator[str]:
         yield word[:-2]
     if word.endswith("s") and not word.endswith("ss"):
         yield word[:-1]
-    if word.endswith("ed"):
-        yield word[:-2]
-        yield word[:-1]
-    if word.endswith("ing"):
-        yield word[:-3]
-        yield word[:-3] + "e"
+    for ending in ("ed", "ing"):
+        if word.endswith(ending):
+            base = word[: -len(ending)]
+            yield base
+            yield base + "e"  # owed -> owe, hiring -> hire
+            if len(base) > 2 and base[-1] == base[-2]:
+                yield base[:-1]  # scammed -> scam, robbed -> rob
 
 
 def analyse(index: KeywordIndex, token: str) -> Found | None:
