@@ -7,9 +7,11 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from config.tanks import DEFAULT_TANKS, ConfigError, load_tanks
+from nlp.calibrate import WRONG_COST, calibrate_threshold
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.crossval import cross_validate
 from nlp.dataset import DataError, read_examples, require_labels
@@ -19,6 +21,7 @@ from nlp.tokenizer import BACKENDS, Tokenizer, TokenizerError
 from nlp.tomlio import render
 
 _DEFAULTS = LearnOptions()
+CALIBRATION_FOLDS = 5
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,10 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-keywords", type=int, default=_DEFAULTS.max_keywords)
     p.add_argument("--min-df", type=int, default=_DEFAULTS.min_df)
     p.add_argument("--c", type=float, default=_DEFAULTS.c, help="inverse regularisation")
-    p.add_argument("--threshold", type=float, default=0.0, help="confidence to route")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="confidence to route (default: calibrated on 5 held-out folds)",
+    )
+    p.add_argument("--wrong-cost", type=float, default=WRONG_COST, help="a wrong tank, in triages")
+    p.add_argument("--workers", type=int, default=2, help="processes learning the folds")
     p = add("evaluate", "score a keywords file on a labelled CSV")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--keywords", type=Path, required=True)
+    p.add_argument("--threshold", type=float, default=None, help="instead of the file's")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p = add("classify", "classify one text and show the keywords that decided")
     p.add_argument("--keywords", type=Path, default=DEFAULT_TANKS)
@@ -61,23 +72,41 @@ def _learn(args: argparse.Namespace) -> int:
         raise DataError("--max-keywords and --min-df must be at least 1, --c above 0")
     tokenizer = Tokenizer((), args.backend)
     docs = [tokenizer.cut(e.text) for e in examples]
+    _check_threshold(args.threshold)
     options = LearnOptions(max_keywords=args.max_keywords, min_df=args.min_df, c=args.c)
-    learned = learn(docs, [e.label for e in examples], options)
-    text = render(learned, args.data.name, len(examples), args.threshold)
+    labels = [e.label for e in examples]
+    threshold, calibration = args.threshold, ""
+    if threshold is None:
+        folds = stratified_folds(labels, CALIBRATION_FOLDS)
+        cv = cross_validate(docs, labels, tokenizer, options, folds, args.workers)
+        chosen = calibrate_threshold(cv.outcomes, args.wrong_cost)
+        threshold = chosen.threshold
+        calibration = f"calibrated on {CALIBRATION_FOLDS} held-out folds: {chosen.describe()}"
+    learned = learn(docs, labels, options)
+    text = render(learned, args.data.name, len(examples), threshold, calibration)
     args.out.write_text(text, encoding="utf-8")
     kept = sum(len(lab.keywords) for lab in learned)
     print(f"{args.out}: {len(learned)} labels, {kept} keywords from {len(examples)} messages")
+    print(calibration or f"threshold {threshold:g} as given")
     return 0
 
 
-def _classifier(path: Path, backend: str) -> KeywordClassifier:
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise DataError(f"--threshold must be between 0 and 1, not {threshold:g}")
+
+
+def _classifier(path: Path, backend: str, threshold: float | None = None) -> KeywordClassifier:
     tanks = load_tanks(path)
+    if threshold is not None:
+        tanks = [replace(t, threshold=threshold) for t in tanks]
     return KeywordClassifier(tanks, Tokenizer(domain_words(tanks), backend))
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    _check_threshold(args.threshold)
     examples = read_examples(args.data)
-    classifier = _classifier(args.keywords, args.backend)
+    classifier = _classifier(args.keywords, args.backend, args.threshold)
     started = time.perf_counter()
     predicted = [classifier.classify(e.text).tank for e in examples]
     elapsed = time.perf_counter() - started

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from nlp.calibrate import Outcome
 from nlp.classifier import KeywordClassifier
 from nlp.evaluate import Report, score, stratified_folds
 from nlp.learn import LearnedLabel, LearnOptions, learn, to_tanks
@@ -16,11 +17,12 @@ from nlp.tokenizer import Tokenizer
 
 @dataclass(frozen=True, slots=True)
 class CrossValidation:
-    """Each fold's report, and the means."""
+    """Each fold's report, the held-out outcomes, and the means."""
 
     folds: list[Report]
     learn_seconds: float
     learned: list[list[LearnedLabel]]
+    outcomes: list[Outcome]  # every held-out concern: its best tank's confidence, and if right
 
     @property
     def macro_f1(self) -> float:
@@ -63,9 +65,12 @@ def cross_validate(
     else:
         learned = [_learn(*job) for job in jobs]
     seconds = time.perf_counter() - started
-    reports = []
+    reports, outcomes = [], []
     for test, labels_learned in zip(test_folds, learned, strict=True):
         classifier = KeywordClassifier(to_tanks(labels_learned), tokenizer)
-        predicted = [classifier.classify_tokens(docs[i]).tank for i in test]
-        reports.append(score([labels[i] for i in test], predicted))
-    return CrossValidation(reports, seconds, learned)
+        results = [classifier.classify_tokens(docs[i]) for i in test]
+        reports.append(score([labels[i] for i in test], [r.tank for r in results]))
+        outcomes += [
+            Outcome(r.confidence, r.best == labels[i]) for i, r in zip(test, results, strict=True)
+        ]
+    return CrossValidation(reports, seconds, learned, outcomes)

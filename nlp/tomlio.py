@@ -53,11 +53,16 @@ def number(value: float) -> str:
 
 
 def render(
-    labels: Sequence[LearnedLabel], source: str, messages: int, threshold: float = 0.0
+    labels: Sequence[LearnedLabel],
+    source: str,
+    messages: int,
+    threshold: float = 0.0,
+    calibration: str = "",
 ) -> str:
-    """The TOML text of a learned keywords file."""
+    """The TOML text of a learned keywords file; `calibration` says how the threshold was set."""
     lines = [HEADER.format(source=source, messages=messages, labels=len(labels))]
-    lines += ["[defaults]", f"threshold = {number(threshold)}", ""]
+    lines += ["[defaults]", *([f"# {calibration}"] if calibration else [])]
+    lines += [f"threshold = {number(threshold)}", ""]
     for learned in labels:
         table = f"tanks.{key(learned.label)}"
         lines += [
