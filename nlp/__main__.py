@@ -82,7 +82,7 @@ def _learn(args: argparse.Namespace) -> int:
         chosen = calibrate_threshold(cv.outcomes, args.wrong_cost)
         threshold = chosen.threshold
         calibration = f"calibrated on {CALIBRATION_FOLDS} held-out folds: {chosen.describe()}"
-    learned = learn(docs, labels, options)
+    learned = learn(docs, labels, options, tokenizer)
     text = render(learned, args.data.name, len(examples), threshold, calibration)
     args.out.write_text(text, encoding="utf-8")
     kept = sum(len(lab.keywords) for lab in learned)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -35,10 +36,20 @@ class CrossValidation:
         return sum(r.accuracy for r in self.folds) / len(self.folds)
 
 
+@functools.cache
+def _tokenizer(user_words: tuple[str, ...], backend: str) -> Tokenizer:
+    """One tokenizer per worker process, made on first use."""
+    return Tokenizer(user_words, backend)
+
+
 def _learn(
-    docs: Sequence[Sequence[str]], labels: Sequence[str], options: LearnOptions
+    docs: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    options: LearnOptions,
+    user_words: tuple[str, ...],
+    backend: str,
 ) -> list[LearnedLabel]:
-    return learn(docs, labels, options)
+    return learn(docs, labels, options, _tokenizer(user_words, backend))
 
 
 def cross_validate(
@@ -56,14 +67,22 @@ def cross_validate(
     for test in test_folds:
         held = set(test)
         train = [i for i in range(len(docs)) if i not in held]
-        jobs.append(([docs[i] for i in train], [labels[i] for i in train], opts))
+        jobs.append(
+            (
+                [docs[i] for i in train],
+                [labels[i] for i in train],
+                opts,
+                tokenizer.user_words,
+                tokenizer.backend,
+            )
+        )
     started = time.perf_counter()
     if workers > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             learned = list(pool.map(_learn, *zip(*jobs, strict=True)))
     else:
-        learned = [_learn(*job) for job in jobs]
+        learned = [learn(d, y, o, tokenizer) for d, y, o, *_ in jobs]
     seconds = time.perf_counter() - started
     reports, outcomes = [], []
     for test, labels_learned in zip(test_folds, learned, strict=True):
