@@ -24,9 +24,14 @@ class Keyword:
     tank: int
 
 
+# Phrases looked for around one of their words: (its position in the phrase, the phrase's words,
+# keyword ids). That word is the phrase's rarest, so that common words (了, 不) trigger no search.
+Phrases = tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Found:
-    """What one token counts for: keyword ids, the forms written differently, phrases it opens.
+    """What one token counts for: keyword ids, the forms written differently, phrases it anchors.
 
     Compared and hashed by identity: one object per token, counted as the token is.
     """
@@ -34,7 +39,7 @@ class Found:
     token: str = ""
     ids: tuple[int, ...] = ()
     written: tuple[tuple[int, str], ...] = ()  # (keyword id, the form in the text): typos
-    phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()  # (the rest, ids)
+    phrases: Phrases = ()
 
 
 UNSEEN = Found()  # what the memo answers for a token it has not seen
@@ -72,7 +77,7 @@ class KeywordIndex:
 
     keywords: tuple[Keyword, ...]
     single: dict[str, tuple[int, ...]]  # token -> keyword ids
-    phrases: dict[str, tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]]  # first token -> ...
+    phrases: dict[str, Phrases]  # the phrase's rarest token -> the phrases it is in
     inner_max: int  # the longest single-token keyword, 0 when none can sit inside a token
     one_char: dict[str, tuple[int, ...]]  # Chinese keywords of one character
     typos: dict[str, tuple[tuple[int, str], ...]]  # "?款" -> (keyword id, the character: 贷)
@@ -103,13 +108,15 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
                 by_form.setdefault(form, []).append(len(keywords))
             keywords.append(Keyword(text, float(weight), tank_no))
     single: dict[str, tuple[int, ...]] = {}
-    grouped: dict[str, list[tuple[tuple[str, ...], tuple[int, ...]]]] = {}
+    grouped: dict[str, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = {}
+    score = getattr(tokenizer, "log_probability", _zero)
     for form, ids in sorted(by_form.items()):
         if len(form) == 1:
             single[form[0]] = tuple(ids)
         else:
-            grouped.setdefault(form[0], []).append((form[1:], tuple(ids)))
-    phrases = {first: tuple(rest) for first, rest in grouped.items()}
+            at = min(range(len(form)), key=lambda i: (score(form[i]), i))
+            grouped.setdefault(form[at], []).append((at, form, tuple(ids)))
+    phrases = {anchor: tuple(found) for anchor, found in grouped.items()}
     inner_max = max((len(w) for w in single if len(w) >= MIN_INNER_WORD), default=0)
     one_char = {w: ids for w, ids in single.items() if len(w) == 1 and is_han(w)}
     return KeywordIndex(

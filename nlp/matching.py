@@ -177,22 +177,23 @@ def count_keywords(index: KeywordIndex, tokens: list[str]) -> dict[int, int]:
 
 def _phrases(
     tokens: list[str],
-    starts: list[Found],
+    anchors: list[Found],
     found: dict[int, int],
     lookup: Callable[[str], Found | None],
 ) -> None:
-    """Add the phrases found; the words they cover no longer count alone."""
+    """Add the phrases found around their anchors; the words they cover no longer count alone."""
     covered: set[int] = set()
-    for first in starts:
+    for anchor in anchors:
         at = -1
-        while (at := _find(tokens, first.token, at + 1)) >= 0:
-            for rest, ids in first.phrases:
-                end = at + 1 + len(rest)
-                if tuple(tokens[at + 1 : end]) != rest:
+        while (at := _find(tokens, anchor.token, at + 1)) >= 0:
+            for offset, words, ids in anchor.phrases:
+                start = at - offset
+                end = start + len(words)
+                if start < 0 or tuple(tokens[start:end]) != words:
                     continue
                 for kid in ids:
                     found[kid] = found.get(kid, 0) + 1
-                for position in range(at, end):
+                for position in range(start, end):
                     if position in covered:
                         continue
                     covered.add(position)
