@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from cli import CommandError
@@ -15,6 +16,7 @@ from cli.common import Subparsers
 from cli.progress import Progress, progress_for
 from config.settings import Settings
 from config.tanks import ConfigError, load_tanks
+from nlp.calibrate import WRONG_COST
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.dataset import DataError, Example, read_examples, require_labels
 from nlp.evaluate import format_report, score, stratified_folds
@@ -23,6 +25,7 @@ from nlp.tokenizer import BACKENDS, Tokenizer, TokenizerError
 
 _DEFAULTS = LearnOptions()
 _CHUNK = 64  # messages classified between progress reports
+CALIBRATION_FOLDS = 5
 
 
 def add_commands(sub: Subparsers) -> None:
@@ -59,12 +62,27 @@ def add_commands(sub: Subparsers) -> None:
         help=f"inverse regularisation (default {_DEFAULTS.c:g})",
     )
     p.add_argument(
-        "--threshold", type=float, default=0.0, help="confidence to route (default 0: always)"
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"confidence to route (default: calibrated on {CALIBRATION_FOLDS} held-out folds)",
+    )
+    p.add_argument(
+        "--wrong-cost",
+        type=float,
+        default=WRONG_COST,
+        help=f"what a wrong tank costs, in triages, when calibrating (default {WRONG_COST:g})",
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="folds learned at once when calibrating (default 2)"
     )
     p.set_defaults(handler=learn_command)
     p = add("evaluate", "score a keywords file on a labelled CSV")
     p.add_argument("--data", type=Path, required=True, help="UTF-8 CSV with text and label")
     p.add_argument("--keywords", type=Path, required=True, help="the keywords (tanks) TOML file")
+    p.add_argument(
+        "--threshold", type=float, default=None, help="route at this confidence, not the file's"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
     p.set_defaults(handler=evaluate_command)
     p = add("classify", "classify one text and show the keywords that decided")
@@ -101,28 +119,55 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
     require_labels(examples, args.data)
     if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0:
         raise DataError("--max-keywords and --min-df must be at least 1, --c above 0")
+    _check_threshold(args.threshold)
     progress = progress_for()
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
     options = LearnOptions(max_keywords=args.max_keywords, min_df=args.min_df, c=args.c)
+    labels = [e.label for e in examples]
+    threshold, calibration = args.threshold, ""
+    if threshold is None:
+        from nlp.calibrate import calibrate_threshold
+        from nlp.crossval import cross_validate
+
+        folds = stratified_folds(labels, CALIBRATION_FOLDS)
+        with progress.task("calibrating (folds learned)", len(folds)) as task:
+            cv = cross_validate(
+                docs, labels, tokenizer, options, folds, args.workers, progress=task.update
+            )
+        chosen = calibrate_threshold(cv.outcomes, args.wrong_cost)
+        threshold = chosen.threshold
+        calibration = f"calibrated on {CALIBRATION_FOLDS} held-out folds: {chosen.describe()}"
     with progress.task("learning (optimizer steps)", None) as task:
-        learned = learn(docs, [e.label for e in examples], options, task.update)
-    text = render(learned, args.data.name, len(examples), args.threshold)
+        learned = learn(docs, labels, options, tokenizer, progress=task.update)
+    text = render(learned, args.data.name, len(examples), threshold, calibration)
     args.out.write_text(text, encoding="utf-8")
     kept = sum(len(lab.keywords) for lab in learned)
-    print(f"{args.out}: {len(learned)} labels, {kept} keywords from {len(examples)} messages")
+    how = calibration or "as given"
+    print(
+        f"{args.out}: {len(learned)} labels, {kept} keywords from {len(examples)} messages;"
+        f" threshold {threshold:g} ({how})"
+    )
     return 0
 
 
-def _classifier(path: Path, backend: str) -> KeywordClassifier:
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise DataError(f"--threshold must be between 0 and 1, not {threshold:g}")
+
+
+def _classifier(path: Path, backend: str, threshold: float | None = None) -> KeywordClassifier:
     tanks = load_tanks(path)
+    if threshold is not None:
+        tanks = [replace(t, threshold=threshold) for t in tanks]
     return KeywordClassifier(tanks, Tokenizer(domain_words(tanks), backend))
 
 
 def evaluate_command(settings: Settings | None, args: argparse.Namespace) -> int:
     """Score a keywords file on labelled messages."""
+    _check_threshold(args.threshold)
     examples = read_examples(args.data)
-    classifier = _classifier(args.keywords, args.backend)
+    classifier = _classifier(args.keywords, args.backend, args.threshold)
     predicted: list[str | None] = []
     elapsed = 0.0
     with progress_for(silent=args.json).task("classifying", len(examples)) as task:

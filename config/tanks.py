@@ -55,11 +55,15 @@ def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkT
     for code, raw in tanks_raw.items():
         if not isinstance(raw, dict):
             raise ConfigError(f"{where}: tanks.{code} must be a table")
-        keywords = raw.get("keywords", {})
-        try:
-            weights = {str(k): float(v) for k, v in keywords.items()}
-        except (TypeError, ValueError, AttributeError) as e:
-            raise ConfigError(f"{where}: tanks.{code}.keywords must map words to numbers") from e
+        weights: dict[str, float] = {}
+        # `keywords` is the Chinese list; `keywords_en` (or any `keywords_<language>`) another
+        # language's. They are matched alike, so a tank takes them as one list.
+        for table in ("keywords", *sorted(k for k in raw if k.startswith("keywords_"))):
+            try:
+                for word, weight in raw[table].items() if table in raw else ():
+                    weights[str(word)] = weights.get(str(word), 0.0) + float(weight)
+            except (TypeError, ValueError, AttributeError) as e:
+                raise ConfigError(f"{where}: tanks.{code}.{table} must map words to numbers") from e
         tanks.append(
             ThinkTank(
                 code=str(code),

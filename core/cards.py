@@ -18,12 +18,24 @@ SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of w
 
 def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
     """The keyword hits stored in a draft."""
-    return tuple(KeywordHit(str(k), float(w), int(c)) for k, w, c in draft.get("hits", ()))
+    return tuple(
+        KeywordHit(str(h[0]), float(h[1]), int(h[2]), str(h[3]) if len(h) > 3 else "")
+        for h in draft.get("hits", ())
+    )
 
 
-def keyword_list(hits: tuple[KeywordHit, ...], limit: int = 6) -> str:
-    """The deciding keywords as residents read them: 欠薪、工资."""
-    return "、".join(h.keyword for h in hits[:limit])
+def hit_rows(hits: tuple[KeywordHit, ...]) -> list[list[Any]]:
+    """Keyword hits as a draft stores them: keyword, weight, count and, if differing, as written."""
+    return [[h.keyword, h.weight, h.count, *([h.written] if h.written else [])] for h in hits]
+
+
+def keyword_list(locale: str, hits: tuple[KeywordHit, ...], limit: int = 6) -> Markup:
+    """The deciding words as the resident wrote them, with their weights: 欠薪（3）、工资（0.8）."""
+    return Markup(
+        t(locale, "keyword_separator").join(
+            t(locale, "keyword_weight", word=h.shown, weight=f"{h.weight:g}") for h in hits[:limit]
+        )
+    )
 
 
 def _routing_line(locale: str, district: District, tank: str | None, confidence: float) -> Markup:
@@ -49,7 +61,9 @@ def draft_card(turn: Turn, draft: dict[str, Any]) -> str:
     loc, hits = turn.locale, hits_of(draft)
     chosen = bool(draft.get("tank_chosen"))
     keywords = (
-        m(loc, "card_keywords", keywords=keyword_list(hits)) if hits and not chosen else Markup("")
+        m(loc, "card_keywords", keywords=keyword_list(loc, hits))
+        if hits and not chosen
+        else Markup("")
     )
     return t(
         loc,
@@ -87,7 +101,7 @@ def member_notice(locale: str, district: District, case: Case) -> str:
         m(
             locale,
             "notice_keywords",
-            keywords=keyword_list(case.keywords),
+            keywords=keyword_list(locale, case.keywords),
             confidence=f"{case.confidence:.0%}",
         )
         if case.keywords

@@ -61,6 +61,8 @@ EN: dict[str, str] = {
     "card_route": "🏛 Goes to: the <b>{tank}</b> think tank (match {confidence})",
     "card_route_triage": "🏛 Goes to: the coordinators, who will route it (field unclear)",
     "card_keywords": "\n🔑 Because of: {keywords}",
+    "keyword_weight": "{word} ({weight})",
+    "keyword_separator": ", ",
     "card_contact_phone": "{phone}",
     "card_contact_none": "no phone",
     "card_contact_anonymous": "anonymous",

@@ -62,6 +62,8 @@ ZH: dict[str, str] = {
     "card_route": "🏛 将转交：<b>{tank}</b>智库（匹配度 {confidence}）",
     "card_route_triage": "🏛 将转交：协调员分派（未能确定所属领域）",
     "card_keywords": "\n🔑 依据关键词：{keywords}",
+    "keyword_weight": "{word}（{weight}）",
+    "keyword_separator": "、",
     "card_contact_phone": "{phone}",
     "card_contact_none": "不留电话",
     "card_contact_anonymous": "匿名",

@@ -284,7 +284,7 @@ def _classify(turn: Turn, draft: dict[str, Any]) -> None:
     verdict = turn.classifier.classify(draft["text"])
     draft["tank"] = verdict.tank
     draft["confidence"] = round(verdict.confidence, 4)
-    draft["hits"] = [[h.keyword, h.weight, h.count] for h in verdict.hits]
+    draft["hits"] = cards.hit_rows(verdict.hits)
 
 
 async def _show_card(turn: Turn, state: DialogState) -> None:

@@ -92,11 +92,21 @@ class ReferralBody:
 
 @dataclass(frozen=True, slots=True)
 class KeywordHit:
-    """One keyword that counted towards a tank, with its weight and how often it occurred."""
+    """One keyword that counted towards a tank, with its weight and how often it occurred.
+
+    `written` is the word as the resident wrote it when that differs from the keyword of the
+    list (a typo such as 代款 for 贷款, or wages for wage); empty when it is the same.
+    """
 
     keyword: str
     weight: float
     count: int = 1
+    written: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The word as the resident wrote it."""
+        return self.written or self.keyword
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ import math
 from collections.abc import Sequence
 
 from core.models import Classification, KeywordHit, ThinkTank
-from nlp.keywords import build_index, count_keywords
+from nlp.keywords import build_index
+from nlp.matching import match_keywords
 from nlp.tokenizer import Tokenizer
 
 # Longer messages are classified by their beginning: it keeps one message's cost bounded in the
@@ -35,6 +36,9 @@ class KeywordClassifier:
         self._index = build_index(self.tanks, tokenizer)
         self._codes = tuple(t.code for t in self.tanks)
         self._bias = tuple(float(t.bias) for t in self.tanks)
+        self._threshold = tuple(float(t.threshold) for t in self.tanks)
+        self._weight = tuple(k.weight for k in self._index.keywords)
+        self._tank_of = tuple(k.tank for k in self._index.keywords)
 
     def classify(self, text: str) -> Classification:
         """Classify one concern: the tank or None (triage), the confidence and the keywords.
@@ -46,30 +50,29 @@ class KeywordClassifier:
 
     def classify_tokens(self, tokens: list[str]) -> Classification:
         """Classify a concern already cut by this classifier's tokenizer."""
-        found = count_keywords(self._index, tokens)
+        found, typos = match_keywords(self._index, tokens)
         scores = list(self._bias)
         if not found:
             return Classification(
                 tank=None, confidence=0.0, scores=dict(zip(self._codes, scores, strict=True))
             )
-        contributions: list[tuple[float, int, int]] = []
-        for kid in sorted(found):
-            keyword = self._index.keywords[kid]
-            value = keyword.weight * repeat_value(found[kid])
-            scores[keyword.tank] += value
-            contributions.append((value, kid, found[kid]))
-        best = max(range(len(scores)), key=scores.__getitem__)
-        confidence = softmax(scores)[best]
-        hits = tuple(
-            KeywordHit(self._index.keywords[kid].text, self._index.keywords[kid].weight, n)
-            for value, kid, n in sorted(
-                contributions, key=lambda c: (-c[0], self._index.keywords[c[1]].text)
-            )
-            if self._index.keywords[kid].tank == best
+        weight, tank_of = self._weight, self._tank_of
+        for kid, n in found.items():
+            scores[tank_of[kid]] += weight[kid] if n == 1 else weight[kid] * repeat_value(n)
+        top = max(scores)
+        best = scores.index(top)
+        confidence = 1.0 / sum([math.exp(s - top) for s in scores])  # the softmax's best
+        keywords = self._index.keywords
+        mine = sorted(
+            (-weight[kid] * repeat_value(found[kid]), keywords[kid].text, kid)
+            for kid in found
+            if tank_of[kid] == best
         )
-        threshold = self.tanks[best].threshold
+        hits = tuple(
+            KeywordHit(text, weight[kid], found[kid], typos.get(kid, "")) for _, text, kid in mine
+        )
         return Classification(
-            tank=self._codes[best] if confidence >= threshold else None,
+            tank=self._codes[best] if confidence >= self._threshold[best] else None,
             confidence=confidence,
             hits=hits,
             best=self._codes[best],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from nlp.calibrate import Outcome
 from nlp.classifier import KeywordClassifier
 from nlp.evaluate import Report, score, stratified_folds
 from nlp.learn import LearnedLabel, LearnOptions, learn, to_tanks
@@ -16,11 +18,12 @@ from nlp.tokenizer import Tokenizer
 
 @dataclass(frozen=True, slots=True)
 class CrossValidation:
-    """Each fold's report, and the means."""
+    """Each fold's report, the held-out outcomes, and the means."""
 
     folds: list[Report]
     learn_seconds: float
     learned: list[list[LearnedLabel]]
+    outcomes: list[Outcome]  # every held-out concern: its best tank's confidence, and if right
 
     @property
     def macro_f1(self) -> float:
@@ -33,10 +36,20 @@ class CrossValidation:
         return sum(r.accuracy for r in self.folds) / len(self.folds)
 
 
+@functools.cache
+def _tokenizer(user_words: tuple[str, ...], backend: str) -> Tokenizer:
+    """One tokenizer per worker process, made on first use."""
+    return Tokenizer(user_words, backend)
+
+
 def _learn(
-    docs: Sequence[Sequence[str]], labels: Sequence[str], options: LearnOptions
+    docs: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    options: LearnOptions,
+    user_words: tuple[str, ...],
+    backend: str,
 ) -> list[LearnedLabel]:
-    return learn(docs, labels, options)
+    return learn(docs, labels, options, _tokenizer(user_words, backend))
 
 
 def cross_validate(
@@ -56,7 +69,15 @@ def cross_validate(
     for test in test_folds:
         held = set(test)
         train = [i for i in range(len(docs)) if i not in held]
-        jobs.append(([docs[i] for i in train], [labels[i] for i in train], opts))
+        jobs.append(
+            (
+                [docs[i] for i in train],
+                [labels[i] for i in train],
+                opts,
+                tokenizer.user_words,
+                tokenizer.backend,
+            )
+        )
     started = time.perf_counter()
     if workers > 1:
         context = multiprocessing.get_context("spawn")
@@ -68,14 +89,17 @@ def cross_validate(
             learned = [f.result() for f in futures]
     else:
         learned = []
-        for job in jobs:
-            learned.append(_learn(*job))
+        for d, y, o, *_ in jobs:
+            learned.append(learn(d, y, o, tokenizer))
             if progress is not None:
                 progress(len(learned))
     seconds = time.perf_counter() - started
-    reports = []
+    reports, outcomes = [], []
     for test, labels_learned in zip(test_folds, learned, strict=True):
         classifier = KeywordClassifier(to_tanks(labels_learned), tokenizer)
-        predicted = [classifier.classify_tokens(docs[i]).tank for i in test]
-        reports.append(score([labels[i] for i in test], predicted))
-    return CrossValidation(reports, seconds, learned)
+        results = [classifier.classify_tokens(docs[i]) for i in test]
+        reports.append(score([labels[i] for i in test], [r.tank for r in results]))
+        outcomes += [
+            Outcome(r.confidence, r.best == labels[i]) for i, r in zip(test, results, strict=True)
+        ]
+    return CrossValidation(reports, seconds, learned, outcomes)

@@ -39,6 +39,10 @@ class Report:
     triage_share: float
     messages: int
     messages_per_second: float = 0.0
+    # Of the concerns labelled with a tank, the share given to another tank; of those labelled
+    # triage (another field's), the share given to a tank. 0 when there are none.
+    wrong_tank_share: float = 0.0
+    other_to_tank_share: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data."""
@@ -48,6 +52,8 @@ class Report:
             "per_label": {k: asdict(v) for k, v in self.per_label.items()},
             "confusion": self.confusion,
             "triage_share": self.triage_share,
+            "wrong_tank_share": self.wrong_tank_share,
+            "other_to_tank_share": self.other_to_tank_share,
             "messages_per_second": self.messages_per_second,
             "messages": self.messages,
         }
@@ -77,6 +83,9 @@ def score(truth: Sequence[str], predicted: Sequence[str | None], speed: float = 
         per_label[label] = LabelScore(p, r, f1, support)
     confusion = {t: {c: pairs[(t, c)] for c in columns} for t in labels}
     correct = sum(n for (t, g), n in pairs.items() if t == g)
+    of_tanks = sum(n for (t, _), n in pairs.items() if t != TRIAGE)
+    wrong = sum(n for (t, g), n in pairs.items() if TRIAGE not in (t, g) and t != g)
+    other = sum(n for (t, g), n in pairs.items() if t == TRIAGE and g != TRIAGE)
     return Report(
         labels=labels,
         per_label=per_label,
@@ -86,7 +95,14 @@ def score(truth: Sequence[str], predicted: Sequence[str | None], speed: float = 
         triage_share=_ratio(said[TRIAGE], len(truth)),
         messages=len(truth),
         messages_per_second=speed,
+        wrong_tank_share=_ratio(wrong, of_tanks),
+        other_to_tank_share=_ratio(other, support_of(truth, TRIAGE)),
     )
+
+
+def support_of(truth: Sequence[str], label: str) -> int:
+    """How many concerns carry the label."""
+    return sum(1 for t in truth if t == label)
 
 
 def format_report(report: Report) -> str:
@@ -102,6 +118,12 @@ def format_report(report: Report) -> str:
         f"macro-F1 {report.macro_f1:.4f}   accuracy {report.accuracy:.4f}   "
         f"triage {report.triage_share:.1%}   messages {report.messages}   "
         f"{report.messages_per_second:,.0f} messages/s",
+        f"wrong tank {report.wrong_tank_share:.1%} of the tanks' concerns"
+        + (
+            f"   another field's sent to a tank {report.other_to_tank_share:.1%}"
+            if TRIAGE in report.per_label
+            else ""
+        ),
         "",
         "confusion (rows: true label, columns: predicted):",
     ]

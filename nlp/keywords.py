@@ -1,18 +1,18 @@
-"""Keywords compiled to the token sequences they match, with their tank and weight."""
+"""Keywords compiled to what they match, with their tank and weight (nlp.matching finds them)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from core.models import ThinkTank
-from nlp.features import MAX_INNER_TOKEN, MIN_INNER_WORD, inner_words
+from nlp.features import MIN_INNER_WORD
+from nlp.pinyin import PinyinUnavailable, readings
 from nlp.tokenizer import Tokenizer, normalize
 
-# Tokens already looked up, with the keywords they count for. Words recur (Zipf), so after a few
-# messages nearly every token is one dictionary lookup. Bounded, so odd input cannot grow it.
-MEMO_LIMIT = 200_000
+# A typo is looked for in keywords of this many characters: shorter ones have too many
+# homophones that are real words, longer ones are rarely typed wrong in one place only.
+TYPO_LENGTHS = range(2, 7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +24,32 @@ class Keyword:
     tank: int
 
 
+# Phrases looked for around one of their words: (its position in the phrase, the phrase's words,
+# keyword ids). That word is the phrase's rarest, so that common words (了, 不) trigger no search.
+Phrases = tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Found:
+    """What one token counts for: keyword ids, the forms written differently, phrases it anchors.
+
+    Compared and hashed by identity: one object per token, counted as the token is.
+    """
+
+    token: str = ""
+    ids: tuple[int, ...] = ()
+    written: tuple[tuple[int, str], ...] = ()  # (keyword id, the form in the text): typos
+    phrases: Phrases = ()
+
+
+UNSEEN = Found()  # what the memo answers for a token it has not seen
+
+
 def keyword_forms(keyword: str, tokenizer: Tokenizer) -> set[tuple[str, ...]]:
     """The token sequences a keyword matches: itself as one token, or its words in a row.
 
     A keyword with spaces is a phrase of exactly those words ("拖欠 工资"). A keyword without
-    spaces matches a token equal to it (or, see `count_keywords`, inside a longer token), and
+    spaces matches a token equal to it (or, see nlp.matching, inside a longer token), and
     also the words the tokenizer cuts it into, in a row, so "拖欠工资" matches whether or not
     jieba keeps it whole in a given sentence.
     """
@@ -45,16 +66,26 @@ def keyword_forms(keyword: str, tokenizer: Tokenizer) -> set[tuple[str, ...]]:
     return forms
 
 
+def is_han(text: str) -> bool:
+    """True for a text of Chinese characters only."""
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 @dataclass(frozen=True, slots=True)
 class KeywordIndex:
     """Lookup tables from tokens to keywords, built once per classifier."""
 
     keywords: tuple[Keyword, ...]
     single: dict[str, tuple[int, ...]]  # token -> keyword ids
-    phrases: dict[str, tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]]  # first token -> ...
+    phrases: dict[str, Phrases]  # the phrase's rarest token -> the phrases it is in
     inner_max: int  # the longest single-token keyword, 0 when none can sit inside a token
-    memo: dict[str, tuple[int, ...]] = field(default_factory=dict)  # token -> keyword ids
-    matching: dict[str, tuple[int, ...]] = field(default_factory=dict)  # the memo's non-empty
+    one_char: dict[str, tuple[int, ...]]  # Chinese keywords of one character
+    typos: dict[str, tuple[tuple[int, str], ...]]  # "?款" -> (keyword id, the character: 贷)
+    has_dictionary: bool  # the tokenizer lets Python read its dictionary (jieba does)
+    known: Callable[[str], bool]  # a word of the tokenizer's dictionary
+    score: Callable[[str], float]  # its log probability, as jieba scores a cut
+    # token -> what it counts for, None for nothing
+    memo: dict[str, Found | None] = field(default_factory=dict)
 
 
 def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordIndex:
@@ -77,59 +108,54 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
                 by_form.setdefault(form, []).append(len(keywords))
             keywords.append(Keyword(text, float(weight), tank_no))
     single: dict[str, tuple[int, ...]] = {}
-    grouped: dict[str, list[tuple[tuple[str, ...], tuple[int, ...]]]] = {}
+    grouped: dict[str, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = {}
+    score = getattr(tokenizer, "log_probability", _zero)
     for form, ids in sorted(by_form.items()):
         if len(form) == 1:
             single[form[0]] = tuple(ids)
         else:
-            grouped.setdefault(form[0], []).append((form[1:], tuple(ids)))
-    phrases = {first: tuple(rest) for first, rest in grouped.items()}
+            at = min(range(len(form)), key=lambda i: (score(form[i]), i))
+            grouped.setdefault(form[at], []).append((at, form, tuple(ids)))
+    phrases = {anchor: tuple(found) for anchor, found in grouped.items()}
     inner_max = max((len(w) for w in single if len(w) >= MIN_INNER_WORD), default=0)
-    return KeywordIndex(tuple(keywords), single, phrases, inner_max)
+    one_char = {w: ids for w, ids in single.items() if len(w) == 1 and is_han(w)}
+    return KeywordIndex(
+        tuple(keywords),
+        single,
+        phrases,
+        inner_max,
+        one_char,
+        _typo_patterns(single, tokenizer),
+        getattr(tokenizer, "frequencies", None) is not None,
+        getattr(tokenizer, "is_known", _always),
+        getattr(tokenizer, "log_probability", _zero),
+    )
 
 
-def _token_keywords(index: KeywordIndex, token: str) -> tuple[int, ...]:
-    """The keywords one token counts for: itself, and the words inside it."""
-    ids = index.single.get(token, ())
-    if index.inner_max and MIN_INNER_WORD < len(token) <= MAX_INNER_TOKEN:
-        for word in inner_words(token, index.single, index.inner_max):
-            ids += index.single[word]
-    return ids
+def _always(word: str) -> bool:
+    return True
 
 
-def count_keywords(index: KeywordIndex, tokens: list[str]) -> dict[int, int]:
-    """How often each keyword occurs in a list of tokens, by keyword id."""
-    found: dict[int, int] = {}
-    counts = Counter(tokens)
-    memo, matching = index.memo, index.matching
-    # Set arithmetic in C, each over the message's words only (a set minus a dict looks each of
-    # the set's items up; a dict view minus a dict view would walk the whole memo).
-    for token in set(counts).difference(memo):
-        ids = _token_keywords(index, token)
-        if len(memo) < MEMO_LIMIT:
-            memo[token] = ids
-            if ids:
-                matching[token] = ids
-        elif ids:
-            for kid in ids:
-                found[kid] = found.get(kid, 0) + counts[token]
-    for token in counts.keys() & matching.keys():
-        n = counts[token]
-        for kid in matching[token]:
-            found[kid] = found.get(kid, 0) + n
-    if index.phrases:
-        for first in counts.keys() & index.phrases.keys():
-            at = -1
-            while (at := _find(tokens, first, at + 1)) >= 0:
-                for rest, ids in index.phrases[first]:
-                    if tuple(tokens[at + 1 : at + 1 + len(rest)]) == rest:
-                        for kid in ids:
-                            found[kid] = found.get(kid, 0) + 1
-    return found
+def _zero(word: str) -> float:
+    return 0.0
 
 
-def _find(tokens: list[str], token: str, start: int) -> int:
+def _typo_patterns(
+    single: dict[str, tuple[int, ...]], tokenizer: Tokenizer
+) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Each Chinese keyword with one character left out, where a homophone may stand."""
+    if getattr(tokenizer, "frequencies", None) is None:
+        return {}  # no dictionary to tell a typo from a real word
     try:
-        return tokens.index(token, start)
-    except ValueError:
-        return -1
+        table = readings()
+    except PinyinUnavailable:
+        return {}
+    patterns: dict[str, list[tuple[int, str]]] = {}
+    for word, ids in single.items():
+        if len(word) not in TYPO_LENGTHS or not is_han(word):
+            continue
+        for at, ch in enumerate(word):
+            if ch in table:
+                pattern = f"{word[:at]}?{word[at + 1 :]}"
+                patterns.setdefault(pattern, []).extend((kid, ch) for kid in ids)
+    return {p: tuple(v) for p, v in patterns.items()}

@@ -12,6 +12,10 @@
    makes the confidence closer to a probability; biases stay 0.
 The fits stop after `max_iter` steps: on the citizen messages that early stop did better in
 cross-validation than fitting to convergence (it regularises).
+
+Given the tokenizer the lists will be used with, the refits on chosen words count them as the
+classifier will (nlp.matching: a longer keyword covers the shorter ones inside it, glued
+one-character words, typos by sound), so the weights are fitted to what the lists will see.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from dataclasses import dataclass, field
 
 from core.models import ThinkTank
 from nlp.features import feature_counts, is_word
+from nlp.keywords import build_index
+from nlp.matching import count_keywords
 from nlp.optimize import Problem, fit
+from nlp.tokenizer import Tokenizer
 
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as long work goes on."""
@@ -65,10 +72,23 @@ def _rows(
     return rows
 
 
+def as_matched(
+    documents: Sequence[Sequence[str]], words: Sequence[str], tokenizer: Tokenizer
+) -> list[Counter[str]]:
+    """Each document's counts of `words`, found the way the classifier finds keywords."""
+    index = build_index([ThinkTank("words", "", "", keywords=dict.fromkeys(words, 1.0))], tokenizer)
+    texts = [k.text for k in index.keywords]
+    return [
+        Counter({texts[kid]: n for kid, n in count_keywords(index, list(doc)).items()})
+        for doc in documents
+    ]
+
+
 def learn(
     documents: Sequence[Sequence[str]],
     labels: Sequence[str],
     options: LearnOptions | None = None,
+    tokenizer: Tokenizer | None = None,
     progress: Progress | None = None,
 ) -> list[LearnedLabel]:
     """Learn keywords for each label from tokenized documents; labels come out sorted.
@@ -99,6 +119,8 @@ def learn(
         active_words = sorted({w for ws in chosen for w in ws})
         active = {w: i for i, w in enumerate(active_words)}
         idf = [idf_by_word[w] for w in active_words]
+        if keep is not None and tokenizer is not None:
+            counts = as_matched(documents, active_words, tokenizer)
         problem = Problem(
             rows=_rows(counts, active, idf),
             classes=classes,

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from core.models import Correction, ThinkTank
 from nlp.classifier import MAX_CHARS, KeywordClassifier, repeat_value, softmax
 from nlp.features import is_word
-from nlp.keywords import KeywordIndex, build_index, count_keywords
+from nlp.keywords import KeywordIndex, build_index
+from nlp.matching import count_keywords
 from nlp.tankfile import number
 from nlp.tokenizer import Tokenizer, normalize
 

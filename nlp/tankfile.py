@@ -53,15 +53,21 @@ def quote(text: str) -> str:
 
 
 def render(
-    labels: Sequence[LearnedLabel], source: str, messages: int, threshold: float = 0.0
+    labels: Sequence[LearnedLabel],
+    source: str,
+    messages: int,
+    threshold: float = 0.0,
+    calibration: str = "",
 ) -> str:
-    """The TOML text of a learned keywords file."""
+    """The TOML text of a learned keywords file; `calibration` says how the threshold was set."""
     doc = tomlkit.document()
     header = HEADER.format(source=source, messages=messages, labels=len(labels))
     for line in header.splitlines():
         doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
     defaults = tomlkit.table()
+    if calibration:
+        defaults.add(tomlkit.comment(calibration))
     defaults.add("threshold", _weight(threshold))
     doc.add("defaults", defaults)
     tanks = tomlkit.table(is_super_table=True)

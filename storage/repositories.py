@@ -155,7 +155,7 @@ def case_of(row: aiosqlite.Row) -> Case:
         anonymous=bool(row["anonymous"]),
         tank=row["tank"],
         confidence=row["confidence"],
-        keywords=tuple(KeywordHit(k, w, c) for k, w, c in json.loads(row["keywords"])),
+        keywords=tuple(KeywordHit(*hit) for hit in json.loads(row["keywords"])),
         status=CaseStatus(row["status"]),
         assignee_id=row["assignee_id"],
         created_at=from_ms(row["created_at"]),  # type: ignore[arg-type]
@@ -198,7 +198,13 @@ def case_values(c: Case) -> tuple[Any, ...]:
         int(c.anonymous),
         c.tank,
         c.confidence,
-        json.dumps([[h.keyword, h.weight, h.count] for h in c.keywords], ensure_ascii=False),
+        json.dumps(
+            [
+                [h.keyword, h.weight, h.count, *([h.written] if h.written else [])]
+                for h in c.keywords
+            ],
+            ensure_ascii=False,
+        ),
         c.status.value,
         c.assignee_id,
         to_ms(c.created_at),

@@ -69,11 +69,12 @@ def classifier_rows(report: Report, data: Path) -> None:
     if importlib.util.find_spec("tests.bench.classifier") is None:
         report.note("classification: skipped, tests/bench/classifier.py is not there yet")
         return
+    from tests.bench import nlp_rows
+
+    nlp_rows.add_district(report)
     if not data.exists():
         report.note(f"classification: skipped, no data at {data} (give --data PATH)")
         return
-    from tests.bench import nlp_rows
-
     nlp_rows.add(report, data)
 
 

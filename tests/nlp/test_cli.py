@@ -120,7 +120,9 @@ def test_learn_off_a_terminal_reports_progress_in_plain_lines_on_stderr(
     lines = captured.err.splitlines()
     assert lines[0] == "cutting messages: 0/6 (0%)"
     assert lines[1].startswith("cutting messages: 6/6 done in ")
-    assert lines[2] == "learning (optimizer steps): 0"
+    assert lines[2] == "calibrating (folds learned): 0/5 (0%)"  # the threshold, on held-out folds
+    assert re.fullmatch(r"calibrating \(folds learned\): 5/5 done in \d+\.\d s", lines[3])
+    assert lines[4] == "learning (optimizer steps): 0"
     assert re.fullmatch(r"learning \(optimizer steps\): (\d+)/\1 done in \d+\.\d s", lines[-1])
 
 

@@ -84,12 +84,16 @@ def test_words_of_other_fields_need_company(district: KeywordClassifier) -> None
 # The held-out sets and their floors: each set's accuracy when it was first scored, before any
 # list was tuned on it, less about three points (config/think_tanks.toml records the figures).
 # district_holdout.csv: 0.932; district_holdout2.csv: 0.743 (both were later tuned on);
-# district_holdout3.csv: 0.780, never tuned on. Raise a floor when the lists honestly improve on a
-# set they were not tuned on; never tune the lists on these sets' misses to pass.
+# district_holdout3.csv: 0.780, never tuned on, 0.890 with the lists that matched typos and glued
+# words and learned colloquial words; district_holdout4.csv (written before those lists were
+# scored on it, with dialect, typos, English and other fields' concerns): 0.923, never tuned on.
+# Raise a floor when the lists honestly improve on a set they were not tuned on; never tune the
+# lists on these sets' misses to pass.
 HELD_OUT_FLOORS = {
     "district_holdout.csv": 0.90,
     "district_holdout2.csv": 0.72,
-    "district_holdout3.csv": 0.75,
+    "district_holdout3.csv": 0.86,
+    "district_holdout4.csv": 0.89,
 }
 
 

@@ -55,3 +55,13 @@ def test_folds_are_stratified_disjoint_and_fixed() -> None:
     assert sorted(i for f in folds for i in f) == list(range(15))
     assert all(sum(labels[i] == "y" for i in f) == 1 for f in folds)
     assert folds == stratified_folds(labels, k=5, seed=1)
+
+
+def test_wrong_tank_and_other_field_to_a_tank_are_told_apart() -> None:
+    truth = ["a", "a", "b", "b", "triage", "triage", "triage", "triage"]
+    guess = ["a", "b", None, "b", "a", None, None, None]
+    report = score(truth, guess)
+    assert report.wrong_tank_share == pytest.approx(1 / 4)  # a -> b; b -> triage is no tank
+    assert report.other_to_tank_share == pytest.approx(1 / 4)  # one triage concern -> a
+    assert "wrong tank 25.0%" in format_report(report)
+    assert "another field's sent to a tank 25.0%" in format_report(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from config.tanks import load_tanks
 from nlp.__main__ import main
 from nlp.classifier import KeywordClassifier
-from nlp.learn import LearnOptions, learn
+from nlp.learn import LearnOptions, as_matched, learn
 from nlp.optimize import Problem, fit
 from nlp.tankfile import quote
 from nlp.tokenizer import Tokenizer
@@ -122,3 +123,9 @@ def _learn_again(data: Path, tmp_path: Path) -> str:
 @pytest.mark.parametrize("text", ['a"b', "back\\slash", "tab\there", "nl\nx", "\x00\x7f", "中文"])
 def test_quote_survives_tomllib(text: str) -> None:
     assert tomllib.loads(f"k = {quote(text)}")["k"] == text
+
+
+def test_refits_count_words_as_the_classifier_finds_them(tokenizer: Tokenizer) -> None:
+    docs = [["担保人", "跑", "了"], ["代款", "利息"]]
+    counts = as_matched(docs, ["担保", "担保人", "贷款", "利息"], tokenizer)
+    assert counts == [Counter({"担保人": 1}), Counter({"贷款": 1, "利息": 1})]

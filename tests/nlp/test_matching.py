@@ -1,0 +1,93 @@
+"""What a keyword matches: the longer word wins, glued one-character words, typos, English."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import KeywordHit, ThinkTank
+from nlp.classifier import KeywordClassifier
+from nlp.tokenizer import Tokenizer
+
+
+def tank(code: str, keywords: dict[str, float]) -> ThinkTank:
+    """A tank with only what the classifier reads."""
+    return ThinkTank(code, code, code, keywords=keywords)
+
+
+@pytest.fixture
+def lists(tokenizer: Tokenizer) -> KeywordClassifier:
+    tanks = [
+        tank(
+            "law",
+            {"担保": 1.5, "担保人": 2.5, "官司": 3.0, "打官司": 3.0, "工资": 0.8, "拖欠 工资": 2.0},
+        ),
+        tank("economy", {"担保公司": 3.0, "贷款": 2.5, "公司": 0.6}),
+        tank("agri", {"种": 1.0, "地": 0.8, "化肥": 3.0, "农药": 3.0}),
+        tank("say", {"告": 1.5, "公证": 2.5}),
+    ]
+    return KeywordClassifier(tanks, tokenizer)
+
+
+def test_a_shorter_keyword_is_not_counted_inside_a_longer_one_that_matched(
+    lists: KeywordClassifier,
+) -> None:
+    guarantor = lists.classify("给人当担保人，现在他跑了")
+    assert guarantor.hits == (KeywordHit("担保人", 2.5),)
+    assert guarantor.scores["law"] == 2.5
+    lawsuit = lists.classify("打官司要多少钱")
+    assert lawsuit.hits == (KeywordHit("打官司", 3.0),)
+    # The longer word of another tank wins too: 担保公司 is economy's, its 担保 is not law's.
+    company = lists.classify("担保公司收的费太高")
+    assert company.tank == "economy" and company.scores["law"] == 0.0
+    assert company.hits == (KeywordHit("担保公司", 3.0),)
+    # A phrase covers its words: 工资 inside 拖欠 工资 counts once, the 工资 alone once more.
+    owed = lists.classify("拖欠 工资，工资")
+    assert {h.keyword: h.count for h in owed.hits} == {"拖欠 工资": 1, "工资": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "tank_code", "written"),
+    [
+        ("地没人种了", "agri", "种"),  # jieba: 地|没|人种|了
+        ("俺家的地来种吧", "agri", "种"),  # jieba: 地来种
+        ("俺想告他", "say", "告"),  # jieba: 想告
+        ("把人告了", "say", "告"),  # jieba: 人告
+    ],
+)
+def test_a_one_character_keyword_matches_where_jieba_glued_it(
+    lists: KeywordClassifier, text: str, tank_code: str, written: str
+) -> None:
+    result = lists.classify(text)
+    assert result.best == tank_code, result
+    assert written in [h.keyword for h in result.hits]
+
+
+@pytest.mark.parametrize("text", ["各种问题都有", "在这种情况下", "告诉他一声", "广告太多"])
+def test_a_one_character_keyword_stays_out_of_real_words(
+    lists: KeywordClassifier, text: str
+) -> None:
+    assert lists.classify(text).hits == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "written"),
+    [
+        ("想申请代款，利息太高", "贷款", "代款"),
+        ("农要打了不管用", "农药", "农要"),
+        ("化废涨得太厉害", "化肥", "化废"),
+    ],
+)
+def test_a_typo_of_a_keyword_matches_and_is_shown_as_written(
+    lists: KeywordClassifier, text: str, keyword: str, written: str
+) -> None:
+    result = lists.classify(text)
+    assert result.hits, text
+    hit = result.hits[0]
+    assert (hit.keyword, hit.written) == (keyword, written)
+
+
+@pytest.mark.parametrize("text", ["这样分不公正", "花费太大了", "他是公私不分"])
+def test_a_real_word_that_sounds_like_a_keyword_is_no_typo(
+    lists: KeywordClassifier, text: str
+) -> None:
+    assert lists.classify(text).hits == (), text
