@@ -94,7 +94,9 @@ def cluster_concerns(
 ) -> list[Cluster]:
     """Group concerns (oldest first) into clusters, keeping previous clusters' ids and members.
 
-    index: an empty SimilarityIndex (its featurizer, places and threshold are used);
+    index: an empty SimilarityIndex (its featurizer, places and threshold are used). The
+    concerns of established residents are added to it first, so the IDF is theirs: a flood
+    of new accounts can join a cluster but not change how the others are compared;
     previous: cluster id -> its case ids, as the last run returned them.
     """
     ordered = sorted(concerns, key=lambda c: (c.created_at, c.case_id))
@@ -111,14 +113,20 @@ def cluster_concerns(
             members[cluster_id] = kept
             tank_of[cluster_id] = by_id[kept[0]].tank
             cluster_of.update(dict.fromkeys(kept, cluster_id))
-    for c in ordered:  # the kept members first, so new concerns can join them
-        if c.case_id in cluster_of:
+    for c in ordered:  # the window's concerns of established residents give the IDF
+        if c.established:
             index.add_terms(c.case_id, terms[c.case_id].weights, c.tank, c.station, c.location)
     for c in ordered:
         if c.case_id in cluster_of:
             continue
         near = index.similar_terms(
-            terms[c.case_id], c.tank, c.station, c.location, NEIGHBOURS, explained=False
+            terms[c.case_id],
+            c.tank,
+            c.station,
+            c.location,
+            NEIGHBOURS,
+            explained=False,
+            only=cluster_of,  # only concerns placed already count
         )
         linkage: dict[int, float] = {}
         for match in near:
@@ -136,7 +144,6 @@ def cluster_concerns(
             tank_of[cluster_id] = c.tank
         members[cluster_id].append(c.case_id)
         cluster_of[c.case_id] = cluster_id
-        index.add_terms(c.case_id, terms[c.case_id].weights, c.tank, c.station, c.location)
     return [
         _cluster(cid, [by_id[i] for i in ids], [terms[i] for i in ids], index)
         for cid, ids in sorted(members.items())

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 from similar.place import Location, Places, valid_location
@@ -271,8 +271,10 @@ class SimilarityIndex:
         exclude: Iterable[int] = (),
         threshold: float | None = None,
         explained: bool = True,
+        only: Container[int] | None = None,
     ) -> list[Match]:
-        """similar() for terms already made; explained=False leaves shared_words empty."""
+        """similar() for terms already made; explained=False leaves shared_words empty, and
+        only, when given, holds the cases that may be returned."""
         if k <= 0 or not query.weights:
             return []
         floor = self.threshold if threshold is None else threshold
@@ -300,7 +302,8 @@ class SimilarityIndex:
                     dots[case_id] = get(case_id, 0.0) + scale * w
         skip = set(exclude)
         cases = self._cases
-        ranked = sorted(dots, key=lambda c: -dots[c] / (cases[c].norm or 1.0))
+        pool = dots if only is None else [c for c in dots if c in only]
+        ranked = sorted(pool, key=lambda c: -dots[c] / (cases[c].norm or 1.0))
         found: list[tuple[float, int]] = []
         for case_id in ranked[: CANDIDATES + len(skip)]:
             if case_id in skip:

@@ -133,7 +133,6 @@ class Featurizer:
     chars: bool = True
     place_weight: float = PLACE_WEIGHT
     pair_weight: float = PAIR_WEIGHT
-    place_names: frozenset[str] = frozenset()
 
     def terms(self, text: str, *, written: bool = True) -> Terms:
         """The text's terms; written=False skips the words as written (to index, not to explain)."""
