@@ -123,14 +123,29 @@ def fuzzy(cut: Cut, how: str) -> PairScore:
 
 
 def measures(cut: Cut, background: Sequence[str]) -> dict[str, PairScore]:
-    """Every measure compared, by name."""
-    words = Featurizer(cut, words=True, grams=False)
-    grams = Featurizer(None, words=False, grams=True)
-    both = Featurizer(cut)
+    """Every measure compared, by name (places weigh as much as anything else here)."""
+
+    def terms(words: bool, pairs: bool, chars: bool) -> Featurizer:
+        return Featurizer(
+            cut if words else None,
+            words=words,
+            grams=pairs,
+            chars=chars,
+            place_weight=1.0,
+            pair_weight=1.0,
+        )
+
+    words, pairs, both = (
+        terms(True, False, False),
+        terms(False, True, False),
+        terms(True, True, False),
+    )
     return {
-        "TF-IDF cosine, character pairs": tfidf(grams, background),
+        "TF-IDF cosine, character pairs": tfidf(pairs, background),
         "TF-IDF cosine, jieba words": tfidf(words, background),
         "TF-IDF cosine, words + character pairs": tfidf(both, background),
+        "TF-IDF cosine, single characters": tfidf(terms(False, False, True), background),
+        "TF-IDF cosine, characters + pairs": tfidf(terms(False, True, True), background),
         "weighted Jaccard (IDF), jieba words": weighted_jaccard(words, background),
         "weighted Jaccard (IDF), words + pairs": weighted_jaccard(both, background),
         "MinHash 128, character 3-shingles": minhash(3),
