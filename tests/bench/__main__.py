@@ -2,8 +2,8 @@
 
 Runs the real bot as a subprocess against the fake Bot API under load (and the echo bot beside it
 as the floor), times start-up and memory, times the database paths on a million generated cases,
-and the classifier's bench when it is there; prints one Markdown table at the end. Benchmarks
-print: they never fail.
+the classifier's bench when it is there, and the office files (ledger, report, summary, charts);
+prints one Markdown table at the end. Benchmarks print: they never fail.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "citizen_messages_train.csv"
-SECTIONS = ("load", "database", "classifier")
+SECTIONS = ("load", "database", "classifier", "documents")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -60,6 +60,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             task.advance()
         if "classifier" in only:
             classifier_rows(report, args.data)
+            task.advance()
+        if "documents" in only:
+            from tests.bench import office
+
+            await asyncio.to_thread(office.run, report, args.quick)
             task.advance()
     return report
 
