@@ -61,7 +61,7 @@ def build_report_docx(report: Report, locale: str = "zh") -> bytes:
     issuer = checked("issuer", report.issuer, ISSUER_LIMIT)
     document = page.new_document()
     masthead = "report_masthead_special" if report.special else "report_masthead"
-    page.paragraph(
+    top = page.paragraph(
         document,
         label(masthead, locale),
         page.TITLE,
@@ -70,6 +70,7 @@ def build_report_docx(report: Report, locale: str = "zh") -> bytes:
         line_pt=page.MASTHEAD_PT * 1.5,
         color=page.RED,
     )
+    page.off_grid(top)
     page.paragraph(document, label("report_number", locale, number=report.number), align="center")
     issued = _date(report, locale)
     line = page.paragraph(document, f"{issuer}\t{issued}")

@@ -14,6 +14,7 @@ def test_importing_the_bot_and_every_documents_module_loads_none_of_their_librar
     script = (
         "import sys, bot\n"
         "import documents.charts, documents.fonts, documents.gbt9704, documents.ledger_xlsx\n"
+        "import documents.font_table\n"
         "import documents.report_docx, documents.summary, documents.workdays, documents.workers\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )

@@ -74,7 +74,9 @@ def test_title_body_and_headings_have_the_standards_fonts_and_sizes() -> None:
     assert east_asian(title.runs[0]) == "方正小标宋简体"
     assert title.runs[0].font.size == Pt(22)
     assert title.alignment == 1  # centred
+    assert 'w:snapToGrid w:val="0"' in title._p.xml  # its two lines one pitch apart
     heading = by_text["一、基本情况"]
+    assert heading.paragraph_format.keep_with_next  # never alone at the foot of a page
     assert east_asian(heading.runs[0]) == "黑体"
     assert heading.runs[0].font.size == Pt(16)
     body = by_text["近期，黄各庄镇多名群众反映大棚区道路坑洼不平。"]
