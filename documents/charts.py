@@ -63,7 +63,7 @@ def cases_by_tank_figure(data: CasesByTank, locale: str = "zh") -> Figure:
     axes.set_title(label("chart_cases_title", locale), fontproperties=cjk_font(TITLE_PT))
     axes.set_ylim(0, max([*bottoms, 1]) * 1.15)
     if data.states and tanks:
-        axes.legend(prop=font, loc="upper right")
+        axes.legend(prop=font, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     else:
         _no_data(axes, locale)
     _finish(figure, axes)
