@@ -4,7 +4,6 @@ package, registered with matplotlib by its path, so no system font is needed or 
 from __future__ import annotations
 
 import functools
-import threading
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -14,8 +13,6 @@ if TYPE_CHECKING:
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FONT_FILE = "NotoSansSC-Regular.otf"
 FAMILY = "Noto Sans SC"
-_registering = threading.Lock()
-_registered: set[str] = set()
 
 
 class FontMissing(RuntimeError):
@@ -38,15 +35,20 @@ def cjk_font_path() -> str:
 
 def cjk_font(size: float | None = None) -> FontProperties:
     """The font's properties (at size points, or matplotlib's default), registered with
-    matplotlib's font manager once (so its family name resolves to this file)."""
+    matplotlib's font manager first (so its family name resolves to this file)."""
     from matplotlib import font_manager
 
     path = cjk_font_path()
-    with _registering:
-        if path not in _registered:
-            font_manager.fontManager.addfont(path)
-            _registered.add(path)
+    _register(path)
     return font_manager.FontProperties(fname=path, size=size)
+
+
+@functools.cache
+def _register(path: str) -> None:
+    """Add the font to matplotlib's font manager, once (a second add would only repeat it)."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(path)
 
 
 @functools.cache
