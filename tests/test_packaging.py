@@ -48,6 +48,7 @@ def test_the_wheel_has_the_command_and_the_package_data(wheel: Path) -> None:
         "cli/main.py",
         "config/think_tanks.toml",
         "config/stations.toml",
+        "documents/report_docx.py",
         "storage/migrations/0001_initial.sql",
         "storage/migrations/0002_tallies.sql",
     } <= names

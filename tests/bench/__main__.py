@@ -2,9 +2,9 @@
 
 Runs the real bot as a subprocess against the fake Bot API under load (and the echo bot beside it
 as the floor), times start-up and memory, times the database paths on a million generated cases,
-the classifier's bench when it is there, and the similar-concerns engine (suggestion latency
-at 100,000 open cases, precision and recall, hot-topic purity); prints one Markdown table at
-the end. Benchmarks print: they never fail.
+the classifier's bench when it is there, the similar-concerns engine (suggestion latency at
+100,000 open cases, precision and recall, hot-topic purity), and the office files (ledger,
+report, summary, charts); prints one Markdown table at the end. Benchmarks print: they never fail.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "citizen_messages_train.csv"
-SECTIONS = ("load", "database", "classifier", "similar")
+SECTIONS = ("load", "database", "classifier", "similar", "documents")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,6 +66,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             from tests.bench import similar_rows
 
             similar_rows.add(report, args.data)
+            task.advance()
+        if "documents" in only:
+            from tests.bench import office
+
+            await asyncio.to_thread(office.run, report, args.quick)
             task.advance()
     return report
 

@@ -1,0 +1,73 @@
+"""Working days as China counts them: weekends and public holidays off, the weekend days made
+working days in exchange (调休) on; from the chinese-calendar package's data.
+
+Deadlines "in N working days" are counted in the district's zone: the moment's local time on the
+Nth working day after its local date (a moment on a day off counts from that day too, so Saturday
+10:00 + 1 is Monday 10:00, as Friday 10:00 + 1 is). A day outside the package's data raises
+BeyondCalendarData, never a guess: a new year's schedule comes with a new release of the package.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from documents.errors import BeyondCalendarData, DocumentInputError
+
+ONE_DAY = timedelta(days=1)
+
+
+@functools.cache
+def calendar_span() -> tuple[date, date]:
+    """The first and last day the holiday data covers."""
+    from chinese_calendar import constants
+
+    years = [day.year for day in constants.holidays]
+    return date(min(years), 1, 1), date(max(years), 12, 31)
+
+
+def is_working_day(day: date) -> bool:
+    """Whether people work that day: a weekday that is no public holiday, or a make-up day."""
+    import chinese_calendar
+
+    if isinstance(day, datetime):
+        raise DocumentInputError("is_working_day takes a date; give moment.astimezone(zone)")
+    first, last = calendar_span()
+    if not first <= day <= last:
+        raise BeyondCalendarData(day, first, last)
+    return bool(chinese_calendar.is_workday(day))
+
+
+def add_working_days(moment: datetime, days: int, zone: tzinfo) -> datetime:
+    """The moment days working days later, counted in zone, in UTC."""
+    if days < 0:
+        raise DocumentInputError(f"working days to add cannot be negative ({days})")
+    local = _local(moment, zone)
+    day = local.date()
+    for _ in range(days):
+        day += ONE_DAY
+        while not is_working_day(day):
+            day += ONE_DAY
+    due = datetime.combine(day, local.time().replace(fold=0), tzinfo=zone)
+    return due.astimezone(UTC)
+
+
+def working_days_between(start: datetime, end: datetime, zone: tzinfo) -> int:
+    """How many working days lie after start's local date up to end's local date, in zone
+    (negative when end is before start): add_working_days(start, n) is n after start."""
+    first, last = _local(start, zone).date(), _local(end, zone).date()
+    sign = 1
+    if last < first:
+        first, last, sign = last, first, -1
+    count = 0
+    day = first + ONE_DAY
+    while day <= last:
+        count += is_working_day(day)
+        day += ONE_DAY
+    return sign * count
+
+
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise DocumentInputError(f"a moment carries its zone; {moment.isoformat()} has none")
+    return moment.astimezone(zone)
