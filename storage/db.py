@@ -166,7 +166,12 @@ class Database:
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
+            try:
+                await self.conn.execute("COMMIT")
+            except Exception:
+                if self.conn.in_transaction:  # a COMMIT that fails leaves it open
+                    await self.conn.execute("ROLLBACK")
+                raise
         finally:
             self.lock.release()
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from core.messages import OUTBOUND, Outbound
 from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
+from storage.group_commit import GroupCommit
 
 
 class SqlOutbox:
@@ -79,6 +80,9 @@ class OutboxStore:
     def __init__(self, db: Database, channel: str) -> None:
         self.db = db
         self.channel = channel
+        # Urgent: a delivery made but not yet recorded is sent again after a crash. The records
+        # of deliveries made meanwhile share one turn on the writer.
+        self._records = GroupCommit(db, urgent=True)
 
     async def pending(self, after_id: int = 0, limit: int = 1000) -> list[Pending]:
         """Undelivered rows of this channel with id above after_id, oldest first."""
@@ -112,9 +116,7 @@ class OutboxStore:
         return row[0] if row else None
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        # Urgent: a delivery made but not yet recorded is sent again after a crash.
-        async with self.db.transaction(urgent=True) as conn:
-            await conn.execute(sql, params)
+        await self._records.write(sql, params)
 
     async def sent(
         self, row_id: int, message_id: int | None, now: datetime, forget: bool = False
