@@ -1,49 +1,57 @@
-"""A unit of work's connection that holds back plain writes and sends them in batches.
+"""A unit of work's connection: held-back writes, and one round trip to SQLite's thread per read.
 
-Inserts and updates whose result nobody reads (a timeline event, an outbox row, a changed case)
-are queued and sent with `executemany`, grouped by statement, in their original order, before
-any read and at commit. Within the transaction nothing can tell the difference; the sweep, which
-writes thousands of rows, makes a few round trips to SQLite's thread instead of thousands.
+aiosqlite runs each statement on the connection's own thread: a round trip there and back to the
+event loop for every statement. A unit of work holds the writer while it makes them, and under
+load the round trips, not the statements, were most of the time it held it (each one waits for
+the thread, then for the loop to come back to the task: 0.1 ms when idle, milliseconds when busy).
+So a unit's connection sends as little as it can, as late as it can, all in one go:
+
+- BEGIN IMMEDIATE is not sent when the unit opens, but with the unit's first statement; a unit
+  that never touches the database never begins. BEGIN goes first, and if it fails nothing else
+  of that round trip runs.
+- Inserts and updates whose result nobody reads (a timeline event, an outbox row, a changed case)
+  are queued, and sent grouped by statement (`executemany`), in their original order, in the
+  same round trip as the next statement whose result is needed (a read, an insert whose id is
+  needed), or as COMMIT. Within the transaction nothing can tell the difference.
+- Reads registered with `peek` (small ones nearly every unit makes) ride along with the first
+  round trip.
+
+Invariants: statements run in the order they were made; a round trip stops at the first
+statement that fails and raises its error, leaving what came before inside the transaction, for
+the unit of work to roll back; COMMIT runs only after every held-back write succeeded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import groupby
-from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 Params = tuple[Any, ...] | list[Any]
+T = TypeVar("T")
 
 
-class _Statement:
-    """A statement run after the queue is flushed; awaitable, or usable with `async with`."""
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a write reports: rows changed, and the id of the row it inserted."""
 
-    def __init__(self, conn: BufferedConnection, sql: str, params: Params) -> None:
-        self.conn, self.sql, self.params = conn, sql, params
-        self.cursor: aiosqlite.Cursor | None = None
+    rowcount: int
+    lastrowid: int | None
 
-    async def _run(self) -> aiosqlite.Cursor:
-        await self.conn.flush()
-        return await self.conn.raw.execute(self.sql, self.params)
 
-    def __await__(self) -> Generator[Any, None, aiosqlite.Cursor]:
-        return self._run().__await__()
+async def on_thread(raw: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run work with the sqlite3 connection, on the connection's own thread, as one round trip.
 
-    async def __aenter__(self) -> aiosqlite.Cursor:
-        self.cursor = await self._run()
-        return self.cursor
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self.cursor is not None:
-            await self.cursor.close()
+    aiosqlite has no public call for this: `_execute` (queue a function for the thread) and
+    `_conn` (the sqlite3 connection, on that thread) are its own, unchanged since 0.17; the
+    storage tests run every statement through here.
+    """
+    result: T = await raw._execute(lambda: work(raw._conn))
+    return result
 
 
 class BufferedConnection:
@@ -52,37 +60,76 @@ class BufferedConnection:
     def __init__(self, raw: aiosqlite.Connection) -> None:
         self.raw = raw
         self._queue: list[tuple[str, Params]] = []
+        self._begin = False
+        self._peeks: dict[str, tuple[str, Params]] = {}
+        self.peeked: dict[str, list[sqlite3.Row]] = {}
+
+    def begin(self) -> None:
+        """Open the transaction (BEGIN IMMEDIATE) with the first statement sent."""
+        self._begin = True
+
+    def peek(self, name: str, sql: str, params: Params = ()) -> None:
+        """Make a read with the first round trip; its rows land in `peeked[name]`."""
+        self._peeks[name] = (sql, params)
 
     def queue(self, sql: str, params: Params) -> None:
         """Hold back a write whose result is not needed."""
         self._queue.append((sql, params))
 
-    async def flush(self) -> None:
-        """Send every held-back write, in order."""
-        if not self._queue:
-            return
-        queued, self._queue = self._queue, []
-        for sql, group in groupby(queued, key=lambda item: item[0]):
-            params = [p for _, p in group]
-            if len(params) == 1:
-                await self.raw.execute(sql, params[0])
-            else:
-                await self.raw.executemany(sql, params)
-
     def discard(self) -> None:
         """Forget what is held back (the transaction is rolled back)."""
         self._queue.clear()
 
-    def execute(self, sql: str, params: Params = ()) -> _Statement:
-        """Run a statement after the held-back writes."""
-        return _Statement(self, sql, params)
+    async def flush(self) -> None:
+        """Send every held-back write, in order."""
+        if self._queue:
+            await self._round_trip(lambda db: None)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of a query (one round trip), after the held-back writes."""
-        rows = list(await self.execute_fetchall(sql, params))
-        return rows[0] if rows else None
+    async def execute(self, sql: str, params: Params = ()) -> Outcome:
+        """Run a statement after the held-back writes; returns what it changed."""
 
-    async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
+        def run(db: sqlite3.Connection) -> Outcome:
+            cursor = db.execute(sql, params)
+            return Outcome(cursor.rowcount, cursor.lastrowid)
+
+        return await self._round_trip(run)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row of a query, after the held-back writes."""
+        row: sqlite3.Row | None = await self._round_trip(
+            lambda db: db.execute(sql, params).fetchone()
+        )
+        return row
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[sqlite3.Row]:
         """Run a query after the held-back writes and return its rows."""
-        await self.flush()
-        return await self.raw.execute_fetchall(sql, params)
+        rows: list[sqlite3.Row] = await self._round_trip(
+            lambda db: db.execute(sql, params).fetchall()
+        )
+        return rows
+
+    async def commit(self) -> None:
+        """Send the held-back writes and COMMIT, in one round trip (nothing if nothing began)."""
+        if self._queue or self.raw.in_transaction:
+            await self._round_trip(lambda db: db.execute("COMMIT"))
+
+    async def _round_trip(self, last: Callable[[sqlite3.Connection], T]) -> T:
+        begin, self._begin = self._begin, False
+        queued, self._queue = self._queue, []
+        peeks, self._peeks = self._peeks, {}
+
+        def run(db: sqlite3.Connection) -> tuple[dict[str, list[sqlite3.Row]], T]:
+            if begin:
+                db.execute("BEGIN IMMEDIATE")
+            peeked = {name: db.execute(sql, p).fetchall() for name, (sql, p) in peeks.items()}
+            for sql, group in groupby(queued, key=lambda item: item[0]):
+                params = [p for _, p in group]
+                if len(params) == 1:
+                    db.execute(sql, params[0])
+                else:
+                    db.executemany(sql, params)
+            return peeked, last(db)
+
+        peeked, result = await on_thread(self.raw, run)
+        self.peeked.update(peeked)
+        return result

@@ -4,7 +4,7 @@ The sender records every delivery (sent, failed, retry) in a write of its own. M
 each write is a turn on the writer: BEGIN, the statement and COMMIT (an fsync), three round
 trips to SQLite's thread while every unit of work waits. Under load those turns, not the writes,
 were most of the time the writer was held. Here the writes that come while a batch is being
-committed wait for it to end and then go together, in one transaction.
+committed wait for it to end and then go together, in one transaction, one round trip.
 
 Invariants:
 - `write` returns once its statement is committed, and raises if it was not.
@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from functools import partial
 from itertools import groupby
 from typing import Any
 
+from storage.buffer import on_thread
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -78,13 +81,31 @@ class GroupCommit:
             _settle(done, None)
 
     async def _transaction(self, batch: list[Write]) -> None:
-        async with self.db.transaction(urgent=self.urgent) as conn:
-            for sql, same in groupby(batch, key=lambda write: write[0]):
-                params = [write[1] for write in same]
-                if len(params) == 1:
-                    await conn.execute(sql, params[0])
-                else:
-                    await conn.executemany(sql, params)
+        statements = [
+            (sql, [write[1] for write in same])
+            for sql, same in groupby(batch, key=lambda write: write[0])
+        ]
+        await self.db.lock.acquire(urgent=self.urgent)
+        try:
+            await on_thread(self.db.conn, partial(_apply, statements))
+        finally:
+            self.db.lock.release()
+
+
+def _apply(statements: list[tuple[str, list[Params]]], db: sqlite3.Connection) -> None:
+    """One transaction, on SQLite's thread: one round trip for the whole batch."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            if len(params) == 1:
+                db.execute(sql, params[0])
+            else:
+                db.executemany(sql, params)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:

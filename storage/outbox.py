@@ -10,6 +10,9 @@ from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
 from storage.group_commit import GroupCommit
 
+LAST_ID = "outbox.last_id"
+LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+
 
 class SqlOutbox:
     """Core's side of the outbox: queue messages, find a delivered message's case."""
@@ -17,16 +20,15 @@ class SqlOutbox:
     def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
         self._next_id: int | None = None
+        conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues a message: read it on the way
 
     async def add(self, message: Outbound, now: datetime) -> int:
         """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
         ids can be handed out here and the rows written in one batch."""
         if self._next_id is None:
-            rows = list(
-                await self.conn.execute_fetchall(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
-                )
-            )
+            rows = self.conn.peeked.get(LAST_ID)
+            if rows is None:
+                rows = list(await self.conn.execute_fetchall(LAST_ID_SQL))
             self._next_id = (int(rows[0][0]) if rows else 0) + 1
         row_id, self._next_id = self._next_id, self._next_id + 1
         self.conn.queue(

@@ -14,7 +14,8 @@ from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, Sql
 
 
 class SqliteUnitOfWork:
-    """A write transaction (BEGIN IMMEDIATE) holding the database's writer lock."""
+    """A write transaction (BEGIN IMMEDIATE, sent with its first statement) holding the
+    database's writer lock."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -34,11 +35,7 @@ class SqliteUnitOfWork:
 
     async def __aenter__(self) -> SqliteUnitOfWork:
         await self.db.lock.acquire()
-        try:
-            await self.db.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.db.lock.release()
-            raise
+        self.conn.begin()  # sent with the first statement
         return self
 
     async def __aexit__(
@@ -50,15 +47,15 @@ class SqliteUnitOfWork:
         try:
             if not self._done:
                 self.conn.discard()
-                await self.db.conn.execute("ROLLBACK")
+                if self.db.conn.in_transaction:
+                    await self.db.conn.execute("ROLLBACK")
                 self.queued.clear()
         finally:
             self.db.lock.release()
 
     async def commit(self) -> None:
-        """Make every change of this unit durable (held-back writes first)."""
-        await self.conn.flush()
-        await self.db.conn.execute("COMMIT")
+        """Make every change of this unit durable (held-back writes first, in one round trip)."""
+        await self.conn.commit()
         self._done = True
 
 

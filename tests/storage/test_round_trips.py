@@ -1,0 +1,74 @@
+"""A unit of work's statements go to SQLite's thread in as few round trips as they can."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from core.messages import Outbound
+from core.models import DialogState
+from storage import buffer
+from storage.db import Database
+from storage.unit_of_work import unit_factory
+from tests.support import Clock
+
+
+async def _traced(db: Database) -> list[str]:
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    return statements
+
+
+async def test_a_unit_that_touches_nothing_begins_nothing(db: Database) -> None:
+    statements = await _traced(db)
+    async with unit_factory(db)() as uow:
+        await uow.commit()
+    async with unit_factory(db)():
+        pass
+    assert statements == []
+
+
+async def test_a_turn_is_two_round_trips_and_its_writes_go_with_the_commit(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips: list[int] = []
+    real = buffer.on_thread
+
+    async def counted(raw: Any, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        trips.append(1)
+        return await real(raw, work)
+
+    monkeypatch.setattr(buffer, "on_thread", counted)
+    statements = await _traced(db)
+    now: datetime = clock()
+    async with unit_factory(db)() as uow:
+        await uow.dialogs.get("telegram", "42")  # 1: BEGIN, the outbox's last id, the read
+        await uow.outbox.add(Outbound(chat_id="42", text="a"), now)
+        await uow.outbox.add(Outbound(chat_id="42", text="b"), now)
+        await uow.dialogs.save(DialogState("telegram", "42", "intake.describe", {"id": "x"}), now)
+        await uow.commit()  # 2: both messages, the dialog, COMMIT
+    assert len(trips) == 2
+    assert statements[0] == "BEGIN IMMEDIATE"
+    assert statements[-1] == "COMMIT"
+    assert sum("INSERT INTO outbox" in s for s in statements) == 2
+
+
+async def test_a_write_that_fails_at_commit_undoes_the_whole_unit(
+    db: Database, clock: Clock
+) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with unit_factory(db)() as uow:
+            await uow.outbox.add(Outbound(chat_id="42", text="a"), clock())
+            uow.conn.queue("INSERT INTO case_events (case_id, kind, at) VALUES (NULL, 'x', 0)", ())
+            await uow.commit()
+    assert not db.conn.in_transaction
+    assert list(await db.reader.execute_fetchall("SELECT * FROM outbox")) == []
+    async with unit_factory(db)() as uow:
+        await uow.outbox.add(Outbound(chat_id="42", text="b"), clock())
+        await uow.commit()
+    rows = list(await db.reader.execute_fetchall("SELECT id FROM outbox"))
+    assert len(rows) == 1
