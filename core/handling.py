@@ -14,7 +14,7 @@ from core.context import Deferred, Turn, notify
 from core.lifecycle import Refused
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import DialogState, Person, Role
-from core.ports import UnitOfWork
+from core.ports import Lookahead, UnitOfWork
 from core.texts import locale_of
 from core.throttle import Verdict
 
@@ -154,6 +154,8 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
         return []
     try:
         async with service.open_unit() as uow:
+            if isinstance(uow, Lookahead):
+                uow.expect_turn(inbound.channel, inbound.user_id, inbound.chat_id)
             if inbound.update_id is not None and not await uow.updates.first_time(
                 inbound.channel, inbound.update_id, now
             ):

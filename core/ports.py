@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.messages import Outbound
 from core.models import (
@@ -221,6 +221,16 @@ class UnitOfWork(Protocol):
 
     async def commit(self) -> None:
         """Make every change of this unit durable."""
+        ...
+
+
+@runtime_checkable
+class Lookahead(Protocol):
+    """A unit of work that can fetch what a turn reads first (the sender, the chat's
+    conversation) together with the turn's first statement, one trip to the store for all."""
+
+    def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
+        """Say what the turn will read first; reading it still goes through the repositories."""
         ...
 
 

@@ -13,8 +13,9 @@ So a unit's connection sends as little as it can, as late as it can, all in one 
   are queued, and sent grouped by statement (`executemany`), in their original order, in the
   same round trip as the next statement whose result is needed (a read, an insert whose id is
   needed), or as COMMIT. Within the transaction nothing can tell the difference.
-- Reads registered with `peek` (small ones nearly every unit makes) ride along with the first
-  round trip.
+- Reads registered with `peek` (what nearly every turn reads first: its sender, the chat's
+  conversation, the outbox's last id) ride along with the next round trip; `take` hands their
+  rows out once, and a repository that writes what one read drops it (`drop`).
 
 Invariants: statements run in the order they were made; a round trip stops at the first
 statement that fails and raises its error, leaving what came before inside the transaction, for
@@ -71,6 +72,17 @@ class BufferedConnection:
     def peek(self, name: str, sql: str, params: Params = ()) -> None:
         """Make a read with the first round trip; its rows land in `peeked[name]`."""
         self._peeks[name] = (sql, params)
+
+    def take(self, name: str) -> list[sqlite3.Row] | None:
+        """The rows a peek brought back, once; None if it has not (it is then not made)."""
+        self._peeks.pop(name, None)
+        return self.peeked.pop(name, None)
+
+    def drop(self, prefix: str) -> None:
+        """Forget the peeks whose name starts with prefix: what they read has changed."""
+        for names in (self._peeks, self.peeked):
+            for name in [n for n in names if n.startswith(prefix)]:
+                del names[name]
 
     def queue(self, sql: str, params: Params) -> None:
         """Hold back a write whose result is not needed."""

@@ -26,7 +26,7 @@ class SqlOutbox:
         """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
         ids can be handed out here and the rows written in one batch."""
         if self._next_id is None:
-            rows = self.conn.peeked.get(LAST_ID)
+            rows = self.conn.take(LAST_ID)
             if rows is None:
                 rows = list(await self.conn.execute_fetchall(LAST_ID_SQL))
             self._next_id = (int(rows[0][0]) if rows else 0) + 1

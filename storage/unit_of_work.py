@@ -33,6 +33,11 @@ class SqliteUnitOfWork:
         self.queued: list[int] = []
         self._done = False
 
+    def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
+        """Read the sender and the chat's conversation with the turn's first round trip."""
+        self.people.expect(channel, user_id)
+        self.dialogs.expect(channel, chat_id)
+
     async def __aenter__(self) -> SqliteUnitOfWork:
         await self.db.lock.acquire()
         self.conn.begin()  # sent with the first statement

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
+from core.context import District
 from core.messages import Outbound
 from core.models import DialogState
 from storage import buffer
 from storage.db import Database
 from storage.unit_of_work import unit_factory
-from tests.support import Clock
+from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
 
 
 async def _traced(db: Database) -> list[str]:
@@ -32,9 +33,7 @@ async def test_a_unit_that_touches_nothing_begins_nothing(db: Database) -> None:
     assert statements == []
 
 
-async def test_a_turn_is_two_round_trips_and_its_writes_go_with_the_commit(
-    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     trips: list[int] = []
     real = buffer.on_thread
 
@@ -43,6 +42,30 @@ async def test_a_turn_is_two_round_trips_and_its_writes_go_with_the_commit(
         return await real(raw, work)
 
     monkeypatch.setattr(buffer, "on_thread", counted)
+    return trips
+
+
+async def test_an_ordinary_turn_is_two_round_trips(
+    db: Database,
+    district: District,
+    classifier: RuleClassifier,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Record the update, read the sender and the conversation (one trip); queue the answer and
+    # the next question, save the conversation, commit (the other).
+    resident = Chat(sqlite_service(db, district, classifier, clock), sqlite_fetch(db), "42")
+    await resident.text("老板拖欠工资三个月了")
+    trips = _count_trips(monkeypatch)
+    out = await resident.press("跳过")
+    assert "电话" in out[-1].text
+    assert len(trips) == 2
+
+
+async def test_held_back_writes_go_with_the_commit(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = _count_trips(monkeypatch)
     statements = await _traced(db)
     now: datetime = clock()
     async with unit_factory(db)() as uow:
