@@ -15,6 +15,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.group_commit import GroupCommit
+
 log = logging.getLogger(__name__)
 
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -108,6 +110,9 @@ class Database:
         self.views = views or reader
         self.path = path
         self.lock = WriterLock()
+        # Short writes (the sender's records of deliveries) committed together, or with the
+        # unit of work that commits while they wait.
+        self.records = GroupCommit(self, urgent=True)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:

@@ -6,12 +6,17 @@ trips to SQLite's thread while every unit of work waits. Under load those turns,
 were most of the time the writer was held. Here the writes that come while a batch is being
 committed wait for it to end and then go together, in one transaction, one round trip.
 
+Better still, a unit of work that commits while writes wait takes them into its own COMMIT
+(`board`): they ride with it, and the writer gives no turn to them at all. The task that commits
+them alone does so only when no unit was there to take them.
+
 Invariants:
 - `write` returns once its statement is committed, and raises if it was not.
 - Writes are applied in the order they were made.
 - A batch takes the writer as an urgent turn (before the units of work waiting), if so made.
 - A batch that fails is rolled back and its writes are made again one by one, each in its own
-  transaction, so that one bad write fails its own caller only.
+  transaction, so that one bad write fails its own caller only; writes that rode with a unit
+  whose commit failed wait for the next turn.
 - A caller that is cancelled does not take its write back: the write is still made.
 - The task that commits ends when nothing is waiting; whatever it meets is handed to the
   callers it was committing for, so nothing fails unseen.
@@ -24,10 +29,12 @@ import logging
 import sqlite3
 from functools import partial
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.buffer import on_thread
-from storage.db import Database
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -43,28 +50,63 @@ class GroupCommit:
         self.urgent = urgent
         self._waiting: list[Write] = []
         self._committer: asyncio.Task[None] | None = None
+        self._standing_by = False  # the committer waits for a turn, holding nothing yet
+        self._stood_down = False
 
     async def write(self, sql: str, params: Params) -> None:
         """Make one write, with whatever others are waiting; returns once it is committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((sql, params, done))
-        if self._committer is None:
-            self._committer = asyncio.create_task(self._commit_all(), name="group-commit")
+        self._wake()
         await done
+
+    def board(self) -> list[Write]:
+        """Take every waiting write into the turn of the unit of work calling, which holds the
+        writer and is about to commit: it commits them with its own changes, then says whether
+        they landed (`landed`) or not (`missed`)."""
+        writes, self._waiting = self._waiting, []
+        if writes and self._committer is not None and self._standing_by:
+            self._stood_down = True
+            self._committer.cancel()
+        return writes
+
+    def landed(self, writes: list[Write]) -> None:
+        """The writes a unit took are committed."""
+        for _, _, done in writes:
+            _settle(done, None)
+
+    def missed(self, writes: list[Write]) -> None:
+        """The writes a unit took were rolled back with it: they go first in the next turn."""
+        self._waiting[:0] = writes
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._committer is None and self._waiting:
+            self._committer = asyncio.create_task(self._commit_all(), name="group-commit")
 
     async def _commit_all(self) -> None:
         try:
             while self._waiting:
-                batch, self._waiting = self._waiting, []
-                await self._commit(batch)
+                self._standing_by = True
+                await self.db.lock.acquire(urgent=self.urgent)
+                self._standing_by = False
+                try:
+                    batch, self._waiting = self._waiting, []
+                    await self._commit(batch)
+                finally:
+                    self.db.lock.release()
+        except asyncio.CancelledError:
+            if not self._stood_down:  # the loop is closing
+                for _, _, done in self._waiting:
+                    done.cancel()
+                raise
         finally:
-            self._committer = None
-            for _, _, done in self._waiting:  # only when cancelled: the loop is closing
-                done.cancel()
+            self._committer, self._standing_by, self._stood_down = None, False, False
+        self._wake()  # stood down, and more came meanwhile
 
     async def _commit(self, batch: list[Write]) -> None:
         try:
-            await self._transaction(batch)
+            await _transaction(self.db, batch)
         except asyncio.CancelledError:
             for _, _, done in batch:
                 done.cancel()
@@ -77,19 +119,16 @@ class GroupCommit:
             for write in batch:
                 await self._commit([write])
             return
-        for _, _, done in batch:
-            _settle(done, None)
+        self.landed(batch)
 
-    async def _transaction(self, batch: list[Write]) -> None:
-        statements = [
-            (sql, [write[1] for write in same])
-            for sql, same in groupby(batch, key=lambda write: write[0])
-        ]
-        await self.db.lock.acquire(urgent=self.urgent)
-        try:
-            await on_thread(self.db.conn, partial(_apply, statements))
-        finally:
-            self.db.lock.release()
+
+async def _transaction(db: Database, batch: list[Write]) -> None:
+    """The batch as one transaction, on the writer the caller holds."""
+    statements = [
+        (sql, [write[1] for write in same])
+        for sql, same in groupby(batch, key=lambda write: write[0])
+    ]
+    await on_thread(db.conn, partial(_apply, statements))
 
 
 def _apply(statements: list[tuple[str, list[Params]]], db: sqlite3.Connection) -> None:

@@ -8,7 +8,6 @@ from datetime import datetime
 from core.messages import OUTBOUND, Outbound
 from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
-from storage.group_commit import GroupCommit
 
 LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
@@ -82,9 +81,6 @@ class OutboxStore:
     def __init__(self, db: Database, channel: str) -> None:
         self.db = db
         self.channel = channel
-        # Urgent: a delivery made but not yet recorded is sent again after a crash. The records
-        # of deliveries made meanwhile share one turn on the writer.
-        self._records = GroupCommit(db, urgent=True)
 
     async def pending(self, after_id: int = 0, limit: int = 1000) -> list[Pending]:
         """Undelivered rows of this channel with id above after_id, oldest first."""
@@ -118,7 +114,9 @@ class OutboxStore:
         return row[0] if row else None
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        await self._records.write(sql, params)
+        # Urgent (db.records): a delivery made but not yet recorded is sent again after a
+        # crash. Records made meanwhile share one turn, or ride with a unit's commit.
+        await self.db.records.write(sql, params)
 
     async def sent(
         self, row_id: int, message_id: int | None, now: datetime, forget: bool = False

@@ -59,9 +59,18 @@ class SqliteUnitOfWork:
             self.db.lock.release()
 
     async def commit(self) -> None:
-        """Make every change of this unit durable (held-back writes first, in one round trip)."""
-        await self.conn.commit()
+        """Make every change of this unit durable (held-back writes first, in one round trip),
+        and the delivery records waiting for the writer with them."""
+        riding = self.db.records.board()
+        for sql, params, _ in riding:
+            self.conn.queue(sql, params)
+        try:
+            await self.conn.commit()
+        except BaseException:
+            self.db.records.missed(riding)
+            raise
         self._done = True
+        self.db.records.landed(riding)
 
 
 def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:

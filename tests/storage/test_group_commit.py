@@ -47,15 +47,49 @@ async def test_deliveries_recorded_while_the_writer_is_busy_take_one_turn(
     ids = await _rows(db, clock, 20)
     store = OutboxStore(db, "telegram")
     lock = db.lock = CountingLock()
-    async with unit_factory(db)() as uow:
+    async with unit_factory(db)():  # holds the writer, and commits nothing
         records = [asyncio.create_task(store.sent(i, 100 + i, clock())) for i in ids]
         await asyncio.wait_for(lock.someone_waits.wait(), 10)
         before = lock.turns
-        await uow.commit()
     await asyncio.wait_for(asyncio.gather(*records), 10)
     assert lock.turns - before == 1
     rows = await db.reader.execute_fetchall("SELECT status, message_id FROM outbox ORDER BY id")
     assert [tuple(r) for r in rows] == [("sent", 100 + i) for i in ids]
+
+
+async def test_deliveries_recorded_during_a_turn_ride_with_its_commit(
+    db: Database, clock: Clock
+) -> None:
+    ids = await _rows(db, clock, 5)
+    store = OutboxStore(db, "telegram")
+    lock = db.lock = CountingLock()
+    async with unit_factory(db)() as uow:
+        records = [asyncio.create_task(store.sent(i, 100 + i, clock())) for i in ids]
+        await asyncio.wait_for(lock.someone_waits.wait(), 10)
+        before = lock.turns
+        await uow.outbox.add(Outbound(chat_id="9", text="the turn's own"), clock())
+        await uow.commit()
+    await asyncio.wait_for(asyncio.gather(*records), 10)
+    assert lock.turns == before  # no turn of their own
+    rows = await db.reader.execute_fetchall("SELECT status FROM outbox ORDER BY id")
+    assert [r[0] for r in rows] == ["sent"] * 5 + ["pending"]
+
+
+async def test_records_that_rode_with_a_failed_commit_are_made_after_it(
+    db: Database, clock: Clock
+) -> None:
+    (row,) = await _rows(db, clock, 1)
+    store = OutboxStore(db, "telegram")
+    lock = db.lock = CountingLock()
+    with pytest.raises(sqlite3.IntegrityError):
+        async with unit_factory(db)() as uow:
+            record = asyncio.create_task(store.sent(row, 7, clock()))
+            await asyncio.wait_for(lock.someone_waits.wait(), 10)
+            uow.conn.queue("INSERT INTO case_events (case_id, kind, at) VALUES (NULL, 'x', 0)", ())
+            await uow.commit()
+    await asyncio.wait_for(record, 10)
+    rows = list(await db.reader.execute_fetchall("SELECT status, message_id FROM outbox"))
+    assert tuple(rows[0]) == ("sent", 7)
 
 
 async def test_a_write_that_fails_fails_its_own_caller_only(db: Database, clock: Clock) -> None:
