@@ -1,10 +1,12 @@
-"""A unit of work's connection: held-back writes, and one round trip to SQLite's thread per read.
+"""A unit of work's connection: held-back writes, and one round trip per read, BEGIN and COMMIT
+included.
 
 aiosqlite runs each statement on the connection's own thread: a round trip there and back to the
 event loop for every statement. A unit of work holds the writer while it makes them, and under
 load the round trips, not the statements, were most of the time it held it (each one waits for
-the thread, then for the loop to come back to the task: 0.1 ms when idle, milliseconds when busy).
-So a unit's connection sends as little as it can, as late as it can, all in one go:
+the thread and for the GIL, then for the loop to come back to the task: 0.1 ms when idle,
+milliseconds when busy, and the thread switches cost more CPU than the statements). So a unit's
+connection sends as little as it can, as late as it can, all in one go:
 
 - BEGIN IMMEDIATE is not sent when the unit opens, but with the unit's first statement; a unit
   that never touches the database never begins. BEGIN goes first, and if it fails nothing else
@@ -17,9 +19,18 @@ So a unit's connection sends as little as it can, as late as it can, all in one 
   conversation, the outbox's last id) ride along with the next round trip; `take` hands their
   rows out once, and a repository that writes what one read drops it (`drop`).
 
+A conversation's turn (a unit told `expect_turn`) does not even send them to the thread: its
+round trips are a few statements on its own chat's rows, some tens of microseconds of SQLite, and
+run right here on the event loop (`Trips`), COMMIT's fsync included. Everything else (the sweep,
+digests, erasure, a round trip of more than MAX_HERE held-back writes) goes to the thread.
+
 Invariants: statements run in the order they were made; a round trip stops at the first
 statement that fails and raises its error, leaving what came before inside the transaction, for
-the unit of work to roll back; COMMIT runs only after every held-back write succeeded.
+the unit of work to roll back; COMMIT runs only after every held-back write succeeded. The writer
+connection is used by whoever holds the writer lock, and by one thread at a time: a round trip
+runs here only while none is queued on or running in aiosqlite's thread. A round trip here never
+waits for another process's lock: a BEGIN that finds the file locked goes to the thread, which
+waits for it (busy_timeout) without holding up the event loop.
 """
 
 from __future__ import annotations
@@ -34,6 +45,8 @@ import aiosqlite
 
 Params = tuple[Any, ...] | list[Any]
 T = TypeVar("T")
+MAX_HERE = 200  # held-back writes a round trip may carry and still run on the event loop
+BUSY_TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +68,49 @@ async def on_thread(raw: aiosqlite.Connection, work: Callable[[sqlite3.Connectio
     return result
 
 
+class Trips:
+    """The way to one sqlite3 connection: on aiosqlite's thread, or here on the event loop."""
+
+    def __init__(self, raw: aiosqlite.Connection, here: bool = True) -> None:
+        self.raw = raw
+        self.here = here  # the connection allows use from the event loop's thread
+        self._on_thread = 0  # round trips handed to the thread and not yet done there
+
+    async def run(self, work: Callable[[sqlite3.Connection], T], here: bool = False) -> T:
+        """Run work as one round trip; here on the event loop if asked and safe."""
+        if here and self.here and self._on_thread == 0:
+            db = self.raw._conn
+            db.execute("PRAGMA busy_timeout = 0")
+            try:
+                return work(db)
+            except sqlite3.OperationalError as e:
+                if db.in_transaction or not _locked(e):
+                    raise
+            finally:
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._on_thread += 1
+
+        def counted(db: sqlite3.Connection) -> T:
+            try:
+                return work(db)
+            finally:
+                self._on_thread -= 1
+
+        return await on_thread(self.raw, counted)
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    """Whether BEGIN found the file locked by another process (nothing ran)."""
+    return "locked" in str(error) or "busy" in str(error)
+
+
 class BufferedConnection:
     """The writer connection as a unit of work's repositories see it."""
 
-    def __init__(self, raw: aiosqlite.Connection) -> None:
-        self.raw = raw
+    def __init__(self, trips: Trips) -> None:
+        self.trips = trips
+        self.raw = trips.raw
+        self.here = False  # round trips on the event loop (a conversation's turn)
         self._queue: list[tuple[str, Params]] = []
         self._begin = False
         self._peeks: dict[str, tuple[str, Params]] = {}
@@ -125,6 +176,13 @@ class BufferedConnection:
         if self._queue or self.raw.in_transaction:
             await self._round_trip(lambda db: db.execute("COMMIT"))
 
+    async def rollback(self) -> None:
+        """Forget what is held back and roll back what was sent, if anything was."""
+        self.discard()
+        self._begin = False
+        if self.raw.in_transaction:
+            await self.trips.run(lambda db: db.execute("ROLLBACK"), self.here)
+
     async def _round_trip(self, last: Callable[[sqlite3.Connection], T]) -> T:
         begin, self._begin = self._begin, False
         queued, self._queue = self._queue, []
@@ -142,6 +200,7 @@ class BufferedConnection:
                     db.executemany(sql, params)
             return peeked, last(db)
 
-        peeked, result = await on_thread(self.raw, run)
+        here = self.here and len(queued) <= MAX_HERE
+        peeked, result = await self.trips.run(run, here)
         self.peeked.update(peeked)
         return result

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.buffer import BUSY_TIMEOUT_MS, Trips
 from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,10 @@ class Database:
         self.views = views or reader
         self.path = path
         self.lock = WriterLock()
+        # The writer's round trips: on aiosqlite's thread, or for small turns on the event loop
+        # (storage/buffer.py); a file's writer connection allows that, :memory:'s (also the
+        # reader) does not.
+        self.trips = Trips(conn, here=reader is not conn)
         # Short writes (the sender's records of deliveries) committed together, or with the
         # unit of work that commits while they wait.
         self.records = GroupCommit(self, urgent=True)
@@ -120,15 +125,17 @@ class Database:
         target = str(path)
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        conn = await _connect(target)
+        memory = target == ":memory:"
+        conn = await _connect(target, any_thread=not memory)
         db = cls(conn, conn, target)
         try:
             await _pragma(conn, "PRAGMA journal_mode = WAL")
             await _pragma(conn, "PRAGMA synchronous = FULL")
             await db.migrate()
-            if target != ":memory:":
+            if not memory:
                 db.reader = await _read_only(target)
                 db.views = await _read_only(target)
+                db.trips = Trips(conn, here=True)
         except BaseException:
             await db.close()
             raise
@@ -255,13 +262,15 @@ async def _read_only(target: str) -> aiosqlite.Connection:
     return conn
 
 
-async def _connect(target: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(target, isolation_level=None)
+async def _connect(target: str, any_thread: bool = False) -> aiosqlite.Connection:
+    # The writer's connection may be used from the event loop's thread as well as aiosqlite's,
+    # one at a time (storage/buffer.py, Trips).
+    conn = await aiosqlite.connect(target, isolation_level=None, check_same_thread=not any_thread)
     conn.row_factory = aiosqlite.Row
     await _pragma(conn, "PRAGMA foreign_keys = ON")
     # Deleted and overwritten content is zeroed, not left in free space: what /forgetme and
     # purge erase is gone from the file once checkpointed. SQLite's own default is off (some
     # distributions build it on), so erasure must not depend on the build.
     await _pragma(conn, "PRAGMA secure_delete = ON")
-    await _pragma(conn, "PRAGMA busy_timeout = 10000")
+    await _pragma(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn

@@ -31,7 +31,7 @@ from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from storage.buffer import on_thread
+from storage.buffer import MAX_HERE
 
 if TYPE_CHECKING:
     from storage.db import Database
@@ -128,7 +128,8 @@ async def _transaction(db: Database, batch: list[Write]) -> None:
         (sql, [write[1] for write in same])
         for sql, same in groupby(batch, key=lambda write: write[0])
     ]
-    await on_thread(db.conn, partial(_apply, statements))
+    # A batch of records is a few UPDATEs: here on the event loop when it is small.
+    await db.trips.run(partial(_apply, statements), here=len(batch) <= MAX_HERE)
 
 
 def _apply(statements: list[tuple[str, list[Params]]], db: sqlite3.Connection) -> None:

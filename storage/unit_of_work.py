@@ -19,7 +19,7 @@ class SqliteUnitOfWork:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.conn = conn = BufferedConnection(db.conn)
+        self.conn = conn = BufferedConnection(db.trips)
         self.people = SqlPeople(conn)
         self.cases = SqlCases(conn)
         self.events = SqlEvents(conn)
@@ -34,7 +34,9 @@ class SqliteUnitOfWork:
         self._done = False
 
     def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
-        """Read the sender and the chat's conversation with the turn's first round trip."""
+        """Read the sender and the chat's conversation with the turn's first round trip; a
+        turn's round trips are small, and run on the event loop (storage/buffer.py)."""
+        self.conn.here = True
         self.people.expect(channel, user_id)
         self.dialogs.expect(channel, chat_id)
 
@@ -51,10 +53,8 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._done:
-                self.conn.discard()
-                if self.db.conn.in_transaction:
-                    await self.db.conn.execute("ROLLBACK")
                 self.queued.clear()
+                await self.conn.rollback()
         finally:
             self.db.lock.release()
 

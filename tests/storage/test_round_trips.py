@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -33,16 +34,30 @@ async def test_a_unit_that_touches_nothing_begins_nothing(db: Database) -> None:
     assert statements == []
 
 
-def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    trips: list[int] = []
-    real = buffer.on_thread
+def _count_trips(
+    monkeypatch: pytest.MonkeyPatch, sent: asyncio.Event | None = None
+) -> tuple[list[bool], list[int]]:
+    """Every round trip (whether asked to run on the event loop), and those sent to the
+    thread (setting `sent`)."""
+    trips: list[bool] = []
+    threaded: list[int] = []
+    run, on_thread = buffer.Trips.run, buffer.on_thread
 
-    async def counted(raw: Any, work: Callable[[sqlite3.Connection], Any]) -> Any:
-        trips.append(1)
-        return await real(raw, work)
+    async def counted(
+        self: buffer.Trips, work: Callable[[sqlite3.Connection], Any], here: bool = False
+    ) -> Any:
+        trips.append(here)
+        return await run(self, work, here)
 
-    monkeypatch.setattr(buffer, "on_thread", counted)
-    return trips
+    async def counted_thread(raw: Any, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        threaded.append(1)
+        if sent is not None:
+            sent.set()
+        return await on_thread(raw, work)
+
+    monkeypatch.setattr(buffer.Trips, "run", counted)
+    monkeypatch.setattr(buffer, "on_thread", counted_thread)
+    return trips, threaded
 
 
 async def test_an_ordinary_turn_is_two_round_trips(
@@ -53,19 +68,52 @@ async def test_an_ordinary_turn_is_two_round_trips(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Record the update, read the sender and the conversation (one trip); queue the answer and
-    # the next question, save the conversation, commit (the other).
+    # the next question, save the conversation, commit (the other). Both run on the event loop:
+    # a few statements cost less than the thread switches there and back.
     resident = Chat(sqlite_service(db, district, classifier, clock), sqlite_fetch(db), "42")
     await resident.text("老板拖欠工资三个月了")
-    trips = _count_trips(monkeypatch)
+    trips, threaded = _count_trips(monkeypatch)
     out = await resident.press("跳过")
     assert "电话" in out[-1].text
-    assert len(trips) == 2
+    assert trips == [True, True]
+    assert threaded == []
+
+
+async def test_other_units_of_work_go_to_the_thread(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips, threaded = _count_trips(monkeypatch)
+    async with unit_factory(db)() as uow:  # the sweep, a digest: not a conversation's turn
+        await uow.outbox.add(Outbound(chat_id="42", text="a"), clock())
+        await uow.commit()
+    assert trips == [False, False] and len(threaded) == 2
+
+
+async def test_a_turn_that_finds_the_file_locked_waits_on_the_thread(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process (here another connection) writing: BEGIN on the event loop would block
+    # everything; it goes to the thread, which waits for the lock.
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    sent = asyncio.Event()
+    trips, threaded = _count_trips(monkeypatch, sent)
+    turn = unit_factory(db)()
+    async with turn as uow:
+        turn.expect_turn("telegram", "42", "42")
+        reading = asyncio.create_task(uow.dialogs.get("telegram", "42"))
+        await asyncio.wait_for(sent.wait(), 10)
+        other.execute("COMMIT")
+        state = await asyncio.wait_for(reading, 10)
+    other.close()
+    assert state.state == "idle"
+    assert trips[0] is True and threaded
 
 
 async def test_held_back_writes_go_with_the_commit(
     db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trips = _count_trips(monkeypatch)
+    trips, _ = _count_trips(monkeypatch)
     statements = await _traced(db)
     now: datetime = clock()
     async with unit_factory(db)() as uow:
