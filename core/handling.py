@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import callbacks, casework, intake, membership, menus, privacy
+from core import callbacks, casework, intake, membership, menus, prejudge, privacy
 from core.callbacks import Callback
 from core.commands import HANDLERS
 from core.context import Deferred, Turn, notify
@@ -153,6 +153,10 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
     if verdict is Verdict.DROP:
         return []
     try:
+        judged = await prejudge.judge_ahead(
+            inbound, service.dialogs, service.classifier, service.offload
+        )
+        classifier = prejudge.Prejudged(service.classifier, judged)
         async with service.open_unit() as uow:
             if isinstance(uow, Lookahead):
                 uow.expect_turn(inbound.channel, inbound.user_id, inbound.chat_id)
@@ -161,7 +165,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
             ):
                 return []
             person = await identify(uow, inbound, now)
-            turn = Turn(uow, service.district, service.classifier, now, person, inbound)
+            turn = Turn(uow, service.district, classifier, now, person, inbound)
             if verdict is Verdict.WARN:
                 await turn.answer(turn.t("slow_down"), alert=True)
                 if inbound.callback_id is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from storage.buffer import BufferedConnection
+from storage.buffer import BufferedConnection, Trips
 from storage.db import Database
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutbox
@@ -76,3 +76,9 @@ class SqliteUnitOfWork:
 def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
     """A factory of units of work on a database."""
     return lambda: SqliteUnitOfWork(db)
+
+
+def committed_dialogs(db: Database) -> SqlDialogs:
+    """The chats' conversations as last committed, read on the reader connection, outside any
+    unit of work (core/prejudge.py)."""
+    return SqlDialogs(BufferedConnection(Trips(db.reader, here=False)))
