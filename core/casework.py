@@ -4,7 +4,7 @@ resident's rating. Buttons and commands both end up here; every step is checked 
 
 from __future__ import annotations
 
-from core import access, callbacks, cards, lifecycle, notices
+from core import access, callbacks, cards, lifecycle, notices, timelines
 from core.callbacks import Callback
 from core.context import Turn
 from core.lifecycle import Refused
@@ -58,19 +58,9 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
 
 
 async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
-    """Show the case's timeline as the caller may see it."""
+    """Show the case's timeline as the caller may see it (read after the turn)."""
     await turn.answer()
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
-    contact = access.sees_contact(turn.person, case)
-    text = cards.case_timeline(turn.locale, turn.district, case, events, contact)
-    buttons = (
-        notices.assignee_buttons(turn.locale, case)
-        if lifecycle.is_assignee(turn.person, case)
-        else []
-    )
-    await turn.reply(text, buttons=buttons, case_id=case.id)
+    timelines.show(turn, case, actions=True)
 
 
 async def start_message(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:

@@ -183,7 +183,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
             await uow.commit()
             queued = list(uow.queued)
         if turn.deferred is not None:
-            queued += await _run_deferred(turn.deferred, person, service, now)
+            queued += await _run_deferred(turn.deferred, person, service, now, turn.deferred_case)
         return queued
     except Exception:
         log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
@@ -191,14 +191,14 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
 
 
 async def _run_deferred(
-    work: Deferred, person: Person, service: Service, now: datetime
+    work: Deferred, person: Person, service: Service, now: datetime, case_id: int | None = None
 ) -> list[int]:
     """Read-side work of a committed turn, its answer queued in a second short transaction."""
     replies = await work(service.views)
     async with service.open_unit() as uow:
         for text, buttons in replies:
             rows = tuple(tuple(row) for row in buttons)
-            await notify(uow, person, text, now, buttons=rows)
+            await notify(uow, person, text, now, buttons=rows, case_id=case_id)
         await uow.commit()
         return list(uow.queued)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake, membership
+from core import access, cards, intake, membership, timelines
 from core.context import Turn
 from core.menus import help_text
 from core.models import Case, DialogState
@@ -83,12 +83,8 @@ async def load_visible_case(turn: Turn, text: str) -> Case | None:
 
 
 async def show_case(turn: Turn, state: DialogState) -> None:
-    """Show one case with its timeline, to whoever may see it."""
+    """Show one case with its timeline, to whoever may see it (read after the turn)."""
     case = await load_visible_case(turn, turn.inbound.args)
     if case is None:
         return
-    events = await turn.uow.events.for_case(case.id)
-    if not access.sees_internal(turn.person, case):
-        events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
-    contact = access.sees_contact(turn.person, case)
-    await turn.reply(cards.case_timeline(turn.locale, turn.district, case, events, contact))
+    timelines.show(turn, case)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from core.models import CaseStatus, Deadlines
+from core.models import Case, CaseEvent, CaseStatus, Deadlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,10 @@ class CaseViews(Protocol):
 
     async def member_loads(self) -> list[MemberLoad]:
         """Every active member with their open load."""
+        ...
+
+    async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
+        """A case and every event of its timeline, oldest first; None if there is none."""
         ...
 
 

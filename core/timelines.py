@@ -1,0 +1,35 @@
+"""A case's timeline shown to whoever asked: read after the turn commits, on the read side.
+
+A case's timeline grows with every message both ways; read inside the turn, it held the writer
+(and every other chat) for as long as it took: 1.4 s for 20,000 events. The turn only checks
+that the caller may see the case; the timeline is read once the turn has committed, outside any
+unit of work (Turn.defer), and checked again against the case as it then is.
+"""
+
+from __future__ import annotations
+
+from core import access, cards, lifecycle, notices
+from core.context import Reply, Turn
+from core.models import Case
+from core.texts import t
+from core.views import CaseViews
+
+
+def show(turn: Turn, case: Case, actions: bool = False) -> None:
+    """Show the case's timeline as the caller may see it; with actions, the holder's buttons
+    when the caller holds it."""
+    person, district, case_id = turn.person, turn.district, case.id
+
+    async def read(views: CaseViews) -> list[Reply]:
+        found = await views.timeline(case_id)
+        if found is None or not access.can_view(person, found[0]):
+            return [(t(person.locale, "case_not_found", ref=f"#{case_id}"), ())]
+        case, events = found
+        if not access.sees_internal(person, case):
+            events = [e for e in events if e.kind not in access.INTERNAL_EVENTS]
+        contact = access.sees_contact(person, case)
+        text = cards.case_timeline(person.locale, district, case, events, contact)
+        holder = actions and lifecycle.is_assignee(person, case)
+        return [(text, notices.assignee_buttons(person.locale, case) if holder else ())]
+
+    turn.defer(read, case_id)
