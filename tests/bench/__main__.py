@@ -54,6 +54,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
 
         users = args.users or (50 if args.quick else 200)
         await sidebyside.run(report, users, workdir, args.rounds or (2 if args.quick else 3))
+        from tests.bench import writerheld
+
+        await writerheld.run(report, workdir)
     if "database" in only:
         from tests.bench import dbscale
 
