@@ -5,9 +5,9 @@ second for 3,000 characters of unusual text: inside a turn that holds the databa
 the event loop, every chat would wait. So before a turn opens its unit of work, the service
 reads the chat's conversation as last committed (a chat's updates are handled one after
 another, so it is what the turn will find), asks the conversation which texts the turn may have
-to classify, and has the classifier judge them away from the event loop (`Service.offload`).
-The turn then finds the verdicts ready; a text nobody foresaw is judged during the turn, as
-before, so a wrong guess costs time, never a wrong verdict.
+to classify, and has the classifier judge them: a short text right here, a long one away from
+the event loop (`Service.offload`). The turn then finds the verdicts ready; a text nobody foresaw
+is judged during the turn, as before, so a wrong guess costs time, never a wrong verdict.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from core.models import Classification
 from core.ports import Classifier, DialogReader, Offload
 
 log = logging.getLogger(__name__)
+
+# A text this short is classified right here, before the turn, in well under a millisecond:
+# handing it to a thread and back would cost the event loop more than that.
+CLASSIFY_HERE = 200
 
 
 class Prejudged:
@@ -51,5 +55,8 @@ async def judge_ahead(
     state = await dialogs.get(inbound.channel, inbound.chat_id)
     verdicts = {}
     for text in intake.texts_ahead(state, inbound):
-        verdicts[text] = await offload(partial(classifier.classify, text))
+        if len(text) <= CLASSIFY_HERE:
+            verdicts[text] = classifier.classify(text)
+        else:
+            verdicts[text] = await offload(partial(classifier.classify, text))
     return verdicts

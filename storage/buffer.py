@@ -71,15 +71,18 @@ async def on_thread(raw: aiosqlite.Connection, work: Callable[[sqlite3.Connectio
 class Trips:
     """The way to one sqlite3 connection: on aiosqlite's thread, or here on the event loop."""
 
-    def __init__(self, raw: aiosqlite.Connection, here: bool = True) -> None:
+    def __init__(self, raw: aiosqlite.Connection, here: bool = True, writes: bool = True) -> None:
         self.raw = raw
         self.here = here  # the connection allows use from the event loop's thread
+        self.writes = writes  # BEGIN IMMEDIATE may wait for another process's lock
         self._on_thread = 0  # round trips handed to the thread and not yet done there
 
     async def run(self, work: Callable[[sqlite3.Connection], T], here: bool = False) -> T:
         """Run work as one round trip; here on the event loop if asked and safe."""
         if here and self.here and self._on_thread == 0:
             db = self.raw._conn
+            if not self.writes:
+                return work(db)  # reads of committed data in WAL mode do not wait
             db.execute("PRAGMA busy_timeout = 0")
             try:
                 return work(db)

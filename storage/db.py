@@ -109,6 +109,10 @@ class Database:
         self.conn = conn
         self.reader = reader
         self.views = views or reader
+        # Point reads of committed data made right here on the event loop, a few tens of
+        # microseconds each (the chat's conversation before a turn): a connection of their own,
+        # never used from a thread.
+        self.glance = Trips(reader, here=False, writes=False)
         self.path = path
         self.lock = WriterLock()
         # The writer's round trips: on aiosqlite's thread, or for small turns on the event loop
@@ -135,6 +139,7 @@ class Database:
             if not memory:
                 db.reader = await _read_only(target)
                 db.views = await _read_only(target)
+                db.glance = Trips(await _read_only(target, any_thread=True), writes=False)
                 db.trips = Trips(conn, here=True)
         except BaseException:
             await db.close()
@@ -226,6 +231,8 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections."""
+        if self.glance.raw not in (self.reader, self.conn):
+            await self.glance.raw.close()
         if self.views is not self.reader and self.views is not self.conn:
             await self.views.close()
         if self.reader is not self.conn:
@@ -256,8 +263,8 @@ def _remove_journal(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-async def _read_only(target: str) -> aiosqlite.Connection:
-    conn = await _connect(target)
+async def _read_only(target: str, any_thread: bool = False) -> aiosqlite.Connection:
+    conn = await _connect(target, any_thread)
     await _pragma(conn, "PRAGMA query_only = ON")
     return conn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from storage.buffer import BufferedConnection, Trips
+from storage.buffer import BufferedConnection
 from storage.db import Database
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutbox
@@ -79,6 +79,8 @@ def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
 
 
 def committed_dialogs(db: Database) -> SqlDialogs:
-    """The chats' conversations as last committed, read on the reader connection, outside any
-    unit of work (core/prejudge.py)."""
-    return SqlDialogs(BufferedConnection(Trips(db.reader, here=False)))
+    """The chats' conversations as last committed, read outside any unit of work, right here
+    on the event loop (a point read: core/prejudge.py)."""
+    conn = BufferedConnection(db.glance)
+    conn.here = True
+    return SqlDialogs(conn)
