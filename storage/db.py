@@ -110,8 +110,8 @@ class Database:
         self.reader = reader
         self.views = views or reader
         # Point reads of committed data made right here on the event loop, a few tens of
-        # microseconds each (the chat's conversation before a turn): a connection of their own,
-        # never used from a thread.
+        # microseconds each (the chat's conversation before a turn, the rows the sender was
+        # just handed): a connection of their own, never used from a thread.
         self.glance = Trips(reader, here=False, writes=False)
         self.path = path
         self.lock = WriterLock()

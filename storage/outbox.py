@@ -96,22 +96,24 @@ class OutboxStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = await self.db.reader.execute_fetchall(
+        sql = (
             "SELECT id, payload, attempts, next_attempt_at FROM outbox"
-            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id",
-            ids,
+            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id"
         )
+        # A few rows by id, just committed: read right here on the event loop, not by a round
+        # trip to the reader's thread (storage/buffer.py).
+        rows = await self.db.glance.run(lambda db: db.execute(sql, ids).fetchall(), here=True)
         return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
 
     async def message_id_of(self, chat_id: str, key: str) -> int | None:
         """The message id of the latest delivered message sent under key to chat."""
-        async with self.db.reader.execute(
+        sql = (
             "SELECT message_id FROM outbox WHERE channel = ? AND chat_id = ? AND key = ?"
-            " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (self.channel, chat_id, key),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+            " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        params = (self.channel, chat_id, key)
+        row = await self.db.glance.run(lambda db: db.execute(sql, params).fetchone(), here=True)
+        return int(row[0]) if row else None
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
         # Urgent (db.records): a delivery made but not yet recorded is sent again after a

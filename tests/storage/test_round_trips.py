@@ -37,8 +37,8 @@ async def test_a_unit_that_touches_nothing_begins_nothing(db: Database) -> None:
 def _count_trips(
     monkeypatch: pytest.MonkeyPatch, sent: asyncio.Event | None = None
 ) -> tuple[list[bool], list[int]]:
-    """Every round trip (whether asked to run on the event loop), and those sent to the
-    thread (setting `sent`)."""
+    """Every round trip on the writer (whether asked to run on the event loop), and those sent
+    to a thread (setting `sent`)."""
     trips: list[bool] = []
     threaded: list[int] = []
     run, on_thread = buffer.Trips.run, buffer.on_thread
@@ -46,7 +46,8 @@ def _count_trips(
     async def counted(
         self: buffer.Trips, work: Callable[[sqlite3.Connection], Any], here: bool = False
     ) -> Any:
-        trips.append(here)
+        if self.writes:
+            trips.append(here)
         return await run(self, work, here)
 
     async def counted_thread(raw: Any, work: Callable[[sqlite3.Connection], Any]) -> Any:
