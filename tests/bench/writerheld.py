@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from tests.bench.report import Report, Row, below
 
 DRAFT_CHARS = 2990
 EVENTS = 20_000
+REPEAT = 5  # each turn; the median is shown
 TARGET_MS = 20.0
 
 
@@ -82,7 +85,7 @@ def random_cjk(count: int) -> str:
     return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(count))
 
 
-async def _timed(lock: TimedLock, turn: asyncio.Future[list[Outbound]]) -> tuple[float, float]:
+async def _timed(lock: TimedLock, turn: Awaitable[list[Outbound]]) -> tuple[float, float]:
     """The longest hold of the writer during a turn, and the turn's time, in seconds."""
     lock.held.clear()
     started = time.perf_counter()
@@ -107,18 +110,25 @@ async def measure(
         started = time.perf_counter()
         classifier.classify(draft)
         figures["classify_s"] = time.perf_counter() - started
-        resident = Resident(service, db, "42")
-        await resident.press(await resident.send(text=draft), "跳过")
-        card = asyncio.ensure_future(resident.send(text="不留电话"))
-        figures["card_writer_s"], figures["card_turn_s"] = await _timed(lock, card)
+        cards: list[tuple[float, float]] = []
+        for n in range(REPEAT):
+            resident = Resident(service, db, str(42 + n))
+            await resident.press(await resident.send(text=draft + str(n)), "跳过")
+            card = asyncio.ensure_future(resident.send(text="不留电话"))
+            cards.append(await _timed(lock, card))
         await resident.press(card.result(), "确认提交")
         async with unit_factory(db)() as uow:
             for n in range(events):
                 event = CaseEvent(1, "message", datetime.now(UTC), 1, {"text": f"第{n}条留言"})
                 await uow.events.add(event)
             await uow.commit()
-        shown = asyncio.ensure_future(resident.send(command="case", args="1"))
-        figures["case_writer_s"], figures["case_turn_s"] = await _timed(lock, shown)
+        shown = []
+        for _ in range(REPEAT):
+            shown.append(await _timed(lock, resident.send(command="case", args="1")))
+        for key, timed in (("card", cards), ("case", shown)):
+            figures[f"{key}_writer_s"] = statistics.median(held for held, _ in timed)
+            figures[f"{key}_writer_max_s"] = max(held for held, _ in timed)
+            figures[f"{key}_turn_s"] = statistics.median(took for _, took in timed)
         return figures
     finally:
         await db.close()
@@ -142,12 +152,14 @@ async def run(
         ),
     ):
         held = figures[f"{key}_writer_s"] * 1000
+        worst = figures[f"{key}_writer_max_s"] * 1000
+        turn = figures[f"{key}_turn_s"] * 1000
         met, margin = below(held, TARGET_MS)
         report.add(
             Row(
                 "writer",
-                what,
-                f"{held:.1f} ms ({detail}; the turn took {figures[f'{key}_turn_s'] * 1000:.0f} ms)",
+                what + f" (median of {REPEAT})",
+                f"{held:.1f} ms, at most {worst:.1f} ms ({detail}; the turn took {turn:.0f} ms)",
                 f"< {TARGET_MS:.0f} ms",
                 met,
                 margin,
