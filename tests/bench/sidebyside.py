@@ -13,7 +13,7 @@ The echo bot is python-telegram-bot as its examples run it: its defaults, which 
 update at a time over httpx. (The older echo row runs it with concurrent_updates=256 and 256
 connections: httpcore's pool then costs it three times the CPU per reply and a tail of several
 seconds, and its users make eight round trips, not four; that made Minqing look 3-5 times faster
-than a bare echo bot when, measured alike, it was 2-3 times slower.) Minqing runs with Telegram's
+than a bare echo bot when, measured alike, it was 9-14 times slower.) Minqing runs with Telegram's
 limits lifted: its pace in all and per chat, and the number of new messages in flight.
 """
 
