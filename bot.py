@@ -11,10 +11,11 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
@@ -22,16 +23,17 @@ from config.tanks import ConfigError, check_codes, load_defaults, load_stations,
 from core import membership
 from core.context import District
 from core.models import ThinkTank
-from core.ports import Classifier
+from core.ports import Classifier, Offload
 from core.service import Service
 from storage.db import Database
-from storage.unit_of_work import unit_factory
+from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews
 
 if TYPE_CHECKING:
     from nlp.tokenizer import Tokenizer
 
 log = logging.getLogger("minqing")
+T = TypeVar("T")
 STARTED = time.perf_counter()
 
 
@@ -88,6 +90,32 @@ def build_classifier(district: District, backend: str) -> Classifier:
     return KeywordClassifier(district.tanks, build_tokenizer(district.tanks, backend))
 
 
+def build_service(
+    db: Database,
+    district: District,
+    classifier: Classifier,
+    clock: Callable[[], datetime],
+    offload: Offload,
+) -> Service:
+    """Core on a database: turns on the writer; lists, figures and the conversations as
+    committed on read-only connections; the classifier run by offload."""
+    views, dialogs = SqlViews(db), committed_dialogs(db)
+    return Service(
+        unit_factory(db), district, classifier, clock, views, dialogs=dialogs, offload=offload
+    )
+
+
+def classifier_thread() -> Offload:
+    """One worker thread for the classifier: jieba holds the GIL while it cuts, so more
+    threads would only take more of the event loop's time, not cut faster."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classifier")
+
+    async def offload(work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(worker, work)
+
+    return offload
+
+
 async def open_service(
     settings: Settings, database: Path | None = None
 ) -> tuple[Database, Service]:
@@ -95,7 +123,7 @@ async def open_service(
     district = load_district(settings)
     classifier = build_classifier(district, settings.tokenizer)
     db = await Database.open(database or settings.database)
-    service = Service(unit_factory(db), district, classifier, utcnow, SqlViews(db))
+    service = build_service(db, district, classifier, utcnow, classifier_thread())
     # The dictionaries (jieba's is hundreds of thousands of objects) live as long as the process:
     # take them out of the garbage collector's scans, which otherwise walk them again and again.
     gc.freeze()

@@ -4,7 +4,7 @@ resident's rating. Buttons and commands both end up here; every step is checked 
 
 from __future__ import annotations
 
-from core import access, callbacks, cards, lifecycle, notices
+from core import access, callbacks, cards, lifecycle, notices, timelines
 from core.callbacks import Callback
 from core.context import Buttons, Turn
 from core.lifecycle import Refused
@@ -62,13 +62,9 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
 
 
 async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
-    """Show the case's timeline as the caller may see it."""
+    """Show the case's timeline as the caller may see it (read after the turn)."""
     await turn.answer()
-    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
-    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
-    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
-    buttons = notices.holder_actions(turn.person, case)
-    await turn.reply(text, buttons=buttons, case_id=case.id)
+    timelines.show(turn, case)
 
 
 async def start_message(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:

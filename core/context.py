@@ -153,6 +153,7 @@ class Turn:
     inbound: Inbound
     answered: bool = False
     deferred: Deferred | None = None
+    deferred_case: int | None = None
 
     @property
     def locale(self) -> str:
@@ -191,9 +192,10 @@ class Turn:
         rows = tuple(tuple(row) for row in buttons)
         await notify(self.uow, person, text, self.now, kind=Kind.EDIT, edit_key=key, buttons=rows)
 
-    def defer(self, work: Deferred) -> None:
-        """Answer with read-side work done after this turn commits, outside the write lock."""
-        self.deferred = work
+    def defer(self, work: Deferred, case_id: int | None = None) -> None:
+        """Answer with read-side work done after this turn commits, outside the write lock
+        (its replies about case_id, when given: a reply to them reaches the case)."""
+        self.deferred, self.deferred_case = work, case_id
 
     async def answer(self, text: str = "", alert: bool = False) -> None:
         """Answer the button press that caused this turn (once)."""

@@ -15,6 +15,7 @@ from core import (
     invitations,
     membership,
     menus,
+    prejudge,
     privacy,
     referral,
 )
@@ -24,7 +25,7 @@ from core.context import Deferred, Turn, notify, queue
 from core.lifecycle import Refused
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import DialogState, Person, Role
-from core.ports import UnitOfWork
+from core.ports import Lookahead, UnitOfWork
 from core.texts import locale_of
 from core.throttle import Verdict
 
@@ -174,13 +175,19 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
     if verdict is Verdict.DROP:
         return []
     try:
+        judged = await prejudge.judge_ahead(
+            inbound, service.dialogs, service.classifier, service.offload
+        )
+        classifier = prejudge.Prejudged(service.classifier, judged)
         async with service.open_unit() as uow:
+            if isinstance(uow, Lookahead):
+                uow.expect_turn(inbound.channel, inbound.user_id, inbound.chat_id)
             if inbound.update_id is not None and not await uow.updates.first_time(
                 inbound.channel, inbound.update_id, now
             ):
                 return []
             person = await identify(uow, inbound, now)
-            turn = Turn(uow, service.district, service.classifier, now, person, inbound)
+            turn = Turn(uow, service.district, classifier, now, person, inbound)
             if verdict is Verdict.WARN:
                 await turn.answer(turn.t("slow_down"), alert=True)
                 if inbound.callback_id is None:
@@ -198,7 +205,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
             await uow.commit()
             queued = list(uow.queued)
         if turn.deferred is not None:
-            queued += await _run_deferred(turn.deferred, person, service, now)
+            queued += await _run_deferred(turn.deferred, person, service, now, turn.deferred_case)
         return queued
     except Exception:
         log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
@@ -206,14 +213,14 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
 
 
 async def _run_deferred(
-    work: Deferred, person: Person, service: Service, now: datetime
+    work: Deferred, person: Person, service: Service, now: datetime, case_id: int | None = None
 ) -> list[int]:
     """Read-side work of a committed turn, its answer queued in a second short transaction."""
     replies = await work(service.views)
     async with service.open_unit() as uow:
         for text, buttons in replies:
             rows = tuple(tuple(row) for row in buttons)
-            await notify(uow, person, text, now, buttons=rows)
+            await notify(uow, person, text, now, buttons=rows, case_id=case_id)
         await uow.commit()
         return list(uow.queued)
 

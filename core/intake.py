@@ -6,6 +6,7 @@ carries the draft's id; a button of an older or finished draft is refused polite
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -14,7 +15,7 @@ from typing import Any
 from core import callbacks, cards, labels, lifecycle, notices
 from core.callbacks import Callback
 from core.context import Turn
-from core.messages import Button, KeyButton
+from core.messages import Button, Inbound, KeyButton
 from core.models import Case, CaseEvent, DialogState
 
 MAX_TEXT = 3000
@@ -278,13 +279,32 @@ async def _ask_contact(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("ask_contact"), keyboard=keyboard)
 
 
+def texts_ahead(state: DialogState, inbound: Inbound) -> list[str]:
+    """The draft texts this input may have classified (for the card), so that the service can
+    classify them before the turn, off the event loop (core/prejudge.py); a text not foreseen
+    here is classified during the turn."""
+    if state.state not in (STATION, CONTACT, CONFIRM) or state.data.get("tank_chosen"):
+        return []
+    text = state.data.get("text", "")
+    ahead = [text] if text and state.data.get("judged") != _digest(text) else []
+    typed = (inbound.text or "").strip()
+    if typed and state.state == CONFIRM:
+        ahead.append(_joined(text, typed))
+    return ahead
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
 def _classify(turn: Turn, draft: dict[str, Any]) -> None:
-    if draft.get("tank_chosen"):
+    if draft.get("tank_chosen") or draft.get("judged") == _digest(draft["text"]):
         return
     verdict = turn.classifier.classify(draft["text"])
     draft["tank"] = verdict.tank
     draft["confidence"] = round(verdict.confidence, 4)
     draft["hits"] = cards.hit_rows(verdict.hits)
+    draft["judged"] = _digest(draft["text"])
 
 
 async def _show_card(turn: Turn, state: DialogState) -> None:

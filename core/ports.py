@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, TypeVar, runtime_checkable
 
 from core.messages import Outbound
 from core.models import (
@@ -17,13 +18,30 @@ from core.models import (
     Person,
 )
 
+T = TypeVar("T")
+
 
 class Classifier(Protocol):
-    """Decides which think tank a concern belongs to, and says why."""
+    """Decides which think tank a concern belongs to, and says why. Called from a worker thread
+    as well as the event loop's (it must be thread-safe)."""
 
     def classify(self, text: str) -> Classification:
         """Classify one concern."""
         ...
+
+
+class Offload(Protocol):
+    """Runs blocking work (the classifier cutting words) away from the event loop; the
+    composition root chooses where (a worker thread)."""
+
+    def __call__(self, work: Callable[[], T], /) -> Awaitable[T]:
+        """Run work; its result when done."""
+        ...
+
+
+async def run_here(work: Callable[[], T]) -> T:
+    """The Offload that runs the work at once, where it is (core tests, the console)."""
+    return work()
 
 
 class PeopleRepository(Protocol):
@@ -100,6 +118,14 @@ class EventRepository(Protocol):
 
     async def for_case(self, case_id: int) -> list[CaseEvent]:
         """A case's timeline, oldest first."""
+        ...
+
+
+class DialogReader(Protocol):
+    """Conversation state per chat, as last committed: read outside any unit of work."""
+
+    async def get(self, channel: str, chat_id: str) -> DialogState:
+        """The chat's state; idle when there is none."""
         ...
 
 
@@ -234,6 +260,16 @@ class UnitOfWork(Protocol):
 
     async def commit(self) -> None:
         """Make every change of this unit durable."""
+        ...
+
+
+@runtime_checkable
+class Lookahead(Protocol):
+    """A unit of work that can fetch what a turn reads first (the sender, the chat's
+    conversation) together with the turn's first statement, one trip to the store for all."""
+
+    def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
+        """Say what the turn will read first; reading it still goes through the repositories."""
         ...
 
 

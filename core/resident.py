@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake, membership, notices
+from core import access, cards, intake, membership, timelines
 from core.callbacks import parse_id
 from core.context import Turn
 from core.menus import help_text
@@ -80,12 +80,8 @@ async def load_visible_case(turn: Turn, text: str) -> Case | None:
 
 
 async def show_case(turn: Turn, state: DialogState) -> None:
-    """Show one case with its timeline, to whoever may see it."""
+    """Show one case with its timeline, to whoever may see it (read after the turn)."""
     case = await load_visible_case(turn, turn.inbound.args)
     if case is None:
         return
-    events = access.visible_events(turn.person, case, await turn.uow.events.for_case(case.id))
-    contact, place = access.sees_contact(turn.person, case), access.sees_location(turn.person, case)
-    text = cards.case_timeline(turn.locale, turn.district, case, events, contact, place)
-    buttons = notices.holder_actions(turn.person, case)
-    await turn.reply(text, buttons=buttons, case_id=case.id)
+    timelines.show(turn, case)

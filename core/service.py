@@ -9,7 +9,7 @@ from datetime import datetime
 from core import digests, membership, sweep
 from core.context import District
 from core.messages import Inbound
-from core.ports import Classifier, UnitOfWorkFactory
+from core.ports import Classifier, DialogReader, Offload, UnitOfWorkFactory, run_here
 from core.throttle import Throttle
 from core.views import CaseViews
 
@@ -24,6 +24,10 @@ class Service:
     clock: Callable[[], datetime]
     views: CaseViews
     throttle: Throttle = field(default_factory=Throttle)
+    # The chats' conversations as committed, read before a turn to foresee what it will
+    # classify; and where the classifier then runs. Without them, it runs during the turn.
+    dialogs: DialogReader | None = None
+    offload: Offload = run_here
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""

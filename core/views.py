@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from core.models import CaseStatus, Deadlines
+from core.models import Case, CaseEvent, CaseStatus, Deadlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,10 @@ class CaseViews(Protocol):
 
     async def undelivered(self, since: datetime, until: datetime) -> int:
         """Messages decided in a period that could not be delivered (kept as failed)."""
+        ...
+
+    async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
+        """A case and every event of its timeline, oldest first; None if there is none."""
         ...
 
 

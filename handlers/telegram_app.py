@@ -25,11 +25,11 @@ from dataclasses import dataclass, replace
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from core import menus
 from core.models import Role
 from core.service import Service
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.inbound import to_inbound
 from handlers.polling import ConfirmingPoller
 from handlers.processor import ChatOrderedProcessor
@@ -81,19 +81,17 @@ class TelegramChannel:
         self.on_ready = on_ready
         self.limits = limits
         self.sender: OutboxSender | None = None
-        # One HTTP connection per concurrently processed chat, so the pool never starves. More
-        # is slower, not faster: handling waits on the one SQLite writer anyway, while
-        # httpcore's pool work grows with its connections and waiters (make bench, 200
-        # residents at once, limits lifted, sniffio installed: p99 2.8-3.4 s at 256 against
-        # 1.8-1.9 s at 32 in two of three alternating rounds, at the same throughput).
-        request = HTTPXRequest(connection_pool_size=concurrency + 8, pool_timeout=30.0)
+        # One HTTP connection per concurrently processed chat, so the pool never starves. The
+        # calls go through aiohttp, not PTB's httpx: a tenth of the CPU per call, whatever the
+        # number in flight (handlers/aiohttp_request.py).
+        request = AiohttpRequest(connection_pool_size=concurrency + 8, pool_timeout=30.0)
         self.app: Application = (
             ApplicationBuilder()
             .token(token)
             .base_url(f"{api_url}/bot")
             .base_file_url(f"{api_url}/file/bot")
             .request(request)
-            .get_updates_request(HTTPXRequest(connection_pool_size=2))
+            .get_updates_request(AiohttpRequest(connection_pool_size=2))
             .concurrent_updates(ChatOrderedProcessor(concurrency))
             .updater(None)  # ConfirmingPoller instead: it confirms a batch once it is handled
             .build()

@@ -1,22 +1,16 @@
-"""Outbox messages to Bot API calls, and the Bot API's errors to the sender's terms."""
+"""Outbox messages to Bot API calls, and the Bot API's errors to the sender's terms.
+
+The calls go out as plain JSON through the bot's aiohttp request (`AiohttpRequest.call`), and
+their answers come back as plain JSON: the sender needs a message id and nothing else, and PTB's
+objects for the parameters and for each answer cost more CPU than the HTTP call itself.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputMediaPhoto,
-    KeyboardButton,
-    LinkPreviewOptions,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -27,32 +21,33 @@ from telegram.error import (
 )
 
 from core.messages import Kind, Outbound
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.delivery import Rejected, RetryLater, Unreachable
 from handlers.supervision import TokenRefused
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NO_PREVIEW = {"is_disabled": True}
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "have no rights")
 
 
-def reply_markup(message: Outbound) -> Markup:
-    """The Telegram keyboard of a message, if it has one."""
+def reply_markup(message: Outbound) -> dict[str, Any] | None:
+    """The Telegram keyboard of a message, if it has one, as the Bot API's JSON."""
     if message.buttons:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
-                for row in message.buttons
+        return {
+            "inline_keyboard": [
+                [{"text": b.text, "callback_data": b.data} for b in row] for row in message.buttons
             ]
-        )
+        }
     if message.keyboard:
         rows = [
-            [KeyboardButton(b.text, request_contact=b.request_contact or None) for b in row]
+            [
+                {"text": b.text, "request_contact": True} if b.request_contact else {"text": b.text}
+                for b in row
+            ]
             for row in message.keyboard
         ]
-        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+        return {"keyboard": rows, "resize_keyboard": True, "one_time_keyboard": True}
     if message.remove_keyboard:
-        return ReplyKeyboardRemove()
+        return {"remove_keyboard": True}
     return None
 
 
@@ -62,10 +57,15 @@ def seconds(value: int | timedelta) -> float:
 
 
 class TelegramTransport:
-    """Delivers outbox messages through a python-telegram-bot `Bot`."""
+    """Delivers outbox messages through the Bot API of a python-telegram-bot `Bot` whose
+    request is an `AiohttpRequest`."""
 
     def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+        request = bot.request
+        if not isinstance(request, AiohttpRequest):
+            raise TypeError("the transport needs a bot whose request is an AiohttpRequest")
+        self.request = request
+        self.base_url = bot.base_url
 
     async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
         """Make the one Bot API call the message stands for."""
@@ -89,56 +89,69 @@ class TelegramTransport:
         except NetworkError as e:  # includes TimedOut
             raise RetryLater(e.message) from e
 
+    async def _api(self, method: str, **params: Any) -> Any:
+        return await self.request.call(f"{self.base_url}/{method}", params)
+
     async def _call(self, message: Outbound, edit_message_id: int | None) -> int | None:
         chat = int(message.chat_id)
         if message.kind == Kind.ANSWER:
-            await self.bot.answer_callback_query(
-                message.callback_id or "", text=message.text[:200] or None, show_alert=message.alert
+            await self._api(
+                "answerCallbackQuery",
+                callback_query_id=message.callback_id or "",
+                text=message.text[:200] or None,
+                show_alert=message.alert,
             )
             return None
         if message.kind == Kind.COMMANDS:
-            commands = [BotCommand(name, desc[:256]) for name, desc in message.commands]
-            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat))
+            commands = [
+                {"command": name, "description": desc[:256]} for name, desc in message.commands
+            ]
+            scope = {"type": "chat", "chat_id": chat}
+            await self._api("setMyCommands", commands=commands, scope=scope)
             return None
-        if message.kind == Kind.EDIT and not message.text:
+        if message.kind == Kind.EDIT and not message.text:  # the buttons alone, taken off
             markup = reply_markup(message)
-            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
-            await self.bot.edit_message_reply_markup(chat, edit_message_id, reply_markup=inline)
+            await self._api(
+                "editMessageReplyMarkup",
+                chat_id=chat,
+                message_id=edit_message_id,
+                reply_markup=markup if markup and "inline_keyboard" in markup else None,
+            )
             return edit_message_id
         if message.kind == Kind.EDIT:
             markup = reply_markup(message)
-            edited = await self.bot.edit_message_text(
-                message.text,
+            edited = await self._api(
+                "editMessageText",
                 chat_id=chat,
                 message_id=edit_message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+                text=message.text,
+                parse_mode="HTML",
+                reply_markup=markup if markup and "inline_keyboard" in markup else None,
                 link_preview_options=NO_PREVIEW,
             )
-            return edit_message_id if isinstance(edited, bool) else edited.message_id
+            return edit_message_id if isinstance(edited, bool) else int(edited["message_id"])
         if message.location is not None:
             latitude, longitude = message.location
-            pin = await self.bot.send_location(chat, latitude=latitude, longitude=longitude)
-            return pin.message_id
-        caption = message.text or None
-        mode = ParseMode.HTML if caption else None
-        if message.photos and len(message.photos) == 1:
-            sent = await self.bot.send_photo(
-                chat, message.photos[0], caption=caption, parse_mode=mode
+            pin = await self._api(
+                "sendLocation", chat_id=chat, latitude=latitude, longitude=longitude
             )
-            return sent.message_id
+            return int(pin["message_id"])
+        caption = {"caption": message.text, "parse_mode": "HTML"} if message.text else {}
+        if message.photos and len(message.photos) == 1:
+            sent = await self._api("sendPhoto", chat_id=chat, photo=message.photos[0], **caption)
+            return int(sent["message_id"])
         if message.photos:
             first, *rest = message.photos[:10]
-            media = [InputMediaPhoto(first, caption=caption, parse_mode=mode)]
-            group = await self.bot.send_media_group(
-                chat, media + [InputMediaPhoto(p) for p in rest]
-            )
-            return group[-1].message_id
-        sent = await self.bot.send_message(
-            chat,
-            message.text,
-            parse_mode=ParseMode.HTML,
+            media = [{"type": "photo", "media": first, **caption}]
+            media += [{"type": "photo", "media": photo} for photo in rest]
+            group = await self._api("sendMediaGroup", chat_id=chat, media=media)
+            return int(group[-1]["message_id"])
+        sent = await self._api(
+            "sendMessage",
+            chat_id=chat,
+            text=message.text,
+            parse_mode="HTML",
             reply_markup=reply_markup(message),
             link_preview_options=NO_PREVIEW,
         )
-        return sent.message_id
+        return int(sent["message_id"])

@@ -17,6 +17,8 @@ from pathlib import Path
 import aiosqlite
 
 from storage.backup import PageProgress, RestoreError, backup_to, restore_from
+from storage.buffer import BUSY_TIMEOUT_MS, Trips
+from storage.group_commit import GroupCommit
 
 __all__ = ["Database", "PageProgress", "RestoreError", "from_ms", "migrations", "to_ms"]
 
@@ -111,8 +113,19 @@ class Database:
         self.conn = conn
         self.reader = reader
         self.views = views or reader
+        # Point reads of committed data made right here on the event loop, a few tens of
+        # microseconds each (the chat's conversation before a turn, the rows the sender was
+        # just handed): a connection of their own, never used from a thread.
+        self.glance = Trips(reader, here=False, writes=False)
         self.path = path
         self.lock = WriterLock()
+        # The writer's round trips: on aiosqlite's thread, or for small turns on the event loop
+        # (storage/buffer.py); a file's writer connection allows that, :memory:'s (also the
+        # reader) does not.
+        self.trips = Trips(conn, here=reader is not conn)
+        # Short writes (the sender's records of deliveries) committed together, or with the
+        # unit of work that commits while they wait.
+        self.records = GroupCommit(self, urgent=True)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -120,15 +133,18 @@ class Database:
         target = str(path)
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        conn = await _connect(target)
+        memory = target == ":memory:"
+        conn = await _connect(target, any_thread=not memory)
         db = cls(conn, conn, target)
         try:
             await _pragma(conn, "PRAGMA journal_mode = WAL")
             await _pragma(conn, "PRAGMA synchronous = FULL")
             await db.migrate()
-            if target != ":memory:":
+            if not memory:
                 db.reader = await _read_only(target)
                 db.views = await _read_only(target)
+                db.glance = Trips(await _read_only(target, any_thread=True), writes=False)
+                db.trips = Trips(conn, here=True)
         except BaseException:
             await db.close()
             raise
@@ -186,7 +202,12 @@ class Database:
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
+            try:
+                await self.conn.execute("COMMIT")
+            except Exception:
+                if self.conn.in_transaction:  # a COMMIT that fails leaves it open
+                    await self.conn.execute("ROLLBACK")
+                raise
         finally:
             self.lock.release()
 
@@ -218,6 +239,8 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections."""
+        if self.glance.raw not in (self.reader, self.conn):
+            await self.glance.raw.close()
         if self.views is not self.reader and self.views is not self.conn:
             await self.views.close()
         if self.reader is not self.conn:
@@ -231,19 +254,21 @@ async def _pragma(conn: aiosqlite.Connection, sql: str) -> None:
         pass
 
 
-async def _read_only(target: str) -> aiosqlite.Connection:
-    conn = await _connect(target)
+async def _read_only(target: str, any_thread: bool = False) -> aiosqlite.Connection:
+    conn = await _connect(target, any_thread)
     await _pragma(conn, "PRAGMA query_only = ON")
     return conn
 
 
-async def _connect(target: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(target, isolation_level=None)
+async def _connect(target: str, any_thread: bool = False) -> aiosqlite.Connection:
+    # The writer's connection may be used from the event loop's thread as well as aiosqlite's,
+    # one at a time (storage/buffer.py, Trips).
+    conn = await aiosqlite.connect(target, isolation_level=None, check_same_thread=not any_thread)
     conn.row_factory = aiosqlite.Row
     await _pragma(conn, "PRAGMA foreign_keys = ON")
     # Deleted and overwritten content is zeroed, not left in free space: what /forgetme and
     # purge erase is gone from the file once checkpointed. SQLite's own default is off (some
     # distributions build it on), so erasure must not depend on the build.
     await _pragma(conn, "PRAGMA secure_delete = ON")
-    await _pragma(conn, "PRAGMA busy_timeout = 10000")
+    await _pragma(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn

@@ -20,6 +20,9 @@ from core.messages import OUTBOUND, Outbound
 from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
 
+LAST_ID = "outbox.last_id"
+LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+
 
 class SqlOutbox:
     """Core's side of the outbox: queue messages, find a delivered message's case."""
@@ -27,16 +30,15 @@ class SqlOutbox:
     def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
         self._next_id: int | None = None
+        conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues a message: read it on the way
 
     async def add(self, message: Outbound, now: datetime) -> int:
         """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
         ids can be handed out here and the rows written in one batch."""
         if self._next_id is None:
-            rows = list(
-                await self.conn.execute_fetchall(
-                    "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
-                )
-            )
+            rows = self.conn.take(LAST_ID)
+            if rows is None:
+                rows = list(await self.conn.execute_fetchall(LAST_ID_SQL))
             self._next_id = (int(rows[0][0]) if rows else 0) + 1
         row_id, self._next_id = self._next_id, self._next_id + 1
         self.conn.queue(
@@ -105,27 +107,29 @@ class OutboxStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = await self.db.reader.execute_fetchall(
+        sql = (
             "SELECT id, payload, attempts, next_attempt_at FROM outbox"
-            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id",
-            ids,
+            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id"
         )
+        # A few rows by id, just committed: read right here on the event loop, not by a round
+        # trip to the reader's thread (storage/buffer.py).
+        rows = await self.db.glance.run(lambda db: db.execute(sql, ids).fetchall(), here=True)
         return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
 
     async def message_id_of(self, chat_id: str, key: str) -> int | None:
         """The message id of the latest delivered message sent under key to chat."""
-        async with self.db.reader.execute(
+        sql = (
             "SELECT message_id FROM outbox WHERE channel = ? AND chat_id = ? AND key = ?"
-            " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (self.channel, chat_id, key),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+            " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        params = (self.channel, chat_id, key)
+        row = await self.db.glance.run(lambda db: db.execute(sql, params).fetchone(), here=True)
+        return int(row[0]) if row else None
 
-    async def _write(self, sql: str, params: tuple[object, ...]) -> int:
-        # Urgent: a delivery made but not yet recorded is sent again after a crash.
-        async with self.db.transaction(urgent=True) as conn, conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+    async def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        # Urgent (db.records): a delivery made but not yet recorded is sent again after a
+        # crash. Records made meanwhile share one turn, or ride with a unit's commit.
+        await self.db.records.write(sql, params)
 
     async def sent(
         self, row_id: int, message_id: int | None, now: datetime, forget: bool = False
@@ -160,7 +164,8 @@ class OutboxStore:
     async def unreachable(self, chat_id: str) -> int:
         """Mark the people of a chat as unreachable (they blocked the bot); returns how many
         were reachable until now."""
-        return await self._write(
-            "UPDATE people SET reachable = 0 WHERE channel = ? AND chat_id = ? AND reachable = 1",
-            (self.channel, chat_id),
-        )
+        sql = "UPDATE people SET reachable = 0 WHERE channel = ? AND chat_id = ? AND reachable = 1"
+        params = (self.channel, chat_id)
+        # Rare, and its count matters: a transaction of its own rather than the shared batch.
+        async with self.db.transaction(urgent=True) as conn, conn.execute(sql, params) as cursor:
+            return cursor.rowcount

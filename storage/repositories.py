@@ -17,6 +17,7 @@ PERSON_COLUMNS = (
     "id, channel, external_id, chat_id, name, username, locale, role, tank, station, "
     "active, reachable, phone"
 )
+BY_EXTERNAL = f"SELECT {PERSON_COLUMNS} FROM people WHERE channel = ? AND external_id = ?"
 
 
 def person_of(row: aiosqlite.Row) -> Person:
@@ -63,9 +64,16 @@ class SqlPeople:
             self._by_id[person_id] = await self._one("id = ?", (person_id,))
         return copy.copy(self._by_id[person_id])
 
+    def expect(self, channel: str, external_id: str) -> None:
+        """Read this person with the next round trip (by_external takes it from there)."""
+        self.conn.peek(f"person:{channel}:{external_id}", BY_EXTERNAL, (channel, external_id))
+
     async def by_external(self, channel: str, external_id: str) -> Person | None:
         """The person known by this channel's user id, if any."""
-        return await self._one("channel = ? AND external_id = ?", (channel, external_id))
+        rows = self.conn.take(f"person:{channel}:{external_id}")
+        if rows is None:
+            rows = list(await self.conn.execute_fetchall(BY_EXTERNAL, (channel, external_id)))
+        return person_of(rows[0]) if rows else None
 
     async def add(self, person: Person, now: datetime) -> Person:
         """Store a new person; returns it with its id."""
@@ -90,9 +98,10 @@ class SqlPeople:
         )
 
     def _forget(self) -> None:
-        """Drop what was remembered: a person changed."""
+        """Drop what was remembered or read ahead: a person changed."""
         self._lists.clear()
         self._by_id.clear()
+        self.conn.drop("person:")
 
     @staticmethod
     def _values(p: Person) -> tuple[Any, ...]:
@@ -342,23 +351,31 @@ class SqlEvents:
         ]
 
 
+DIALOG = "SELECT state, data FROM dialogs WHERE channel = ? AND chat_id = ?"
+
+
 class SqlDialogs:
     """Conversation state per chat in SQLite."""
 
     def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
 
+    def expect(self, channel: str, chat_id: str) -> None:
+        """Read this chat's state with the next round trip (get takes it from there)."""
+        self.conn.peek(f"dialog:{channel}:{chat_id}", DIALOG, (channel, chat_id))
+
     async def get(self, channel: str, chat_id: str) -> DialogState:
         """The chat's state; idle when there is none."""
-        row = await self.conn.fetchone(
-            "SELECT state, data FROM dialogs WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-        )
-        if row is None:
+        rows = self.conn.take(f"dialog:{channel}:{chat_id}")
+        if rows is None:
+            rows = list(await self.conn.execute_fetchall(DIALOG, (channel, chat_id)))
+        if not rows:
             return DialogState(channel, chat_id)
-        return DialogState(channel, chat_id, row["state"], json.loads(row["data"]))
+        return DialogState(channel, chat_id, rows[0]["state"], json.loads(rows[0]["data"]))
 
     async def save(self, state: DialogState, now: datetime) -> None:
         """Store the chat's state; an idle state with no data is removed."""
+        self.conn.drop("dialog:")
         if state.state == "idle" and not state.data:
             self.conn.queue(
                 "DELETE FROM dialogs WHERE channel = ? AND chat_id = ?",

@@ -14,11 +14,12 @@ from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, Sql
 
 
 class SqliteUnitOfWork:
-    """A write transaction (BEGIN IMMEDIATE) holding the database's writer lock."""
+    """A write transaction (BEGIN IMMEDIATE, sent with its first statement) holding the
+    database's writer lock."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.conn = conn = BufferedConnection(db.conn)
+        self.conn = conn = BufferedConnection(db.trips)
         self.people = SqlPeople(conn)
         self.cases = SqlCases(conn)
         self.events = SqlEvents(conn)
@@ -32,13 +33,16 @@ class SqliteUnitOfWork:
         self.queued: list[int] = []
         self._done = False
 
+    def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
+        """Read the sender and the chat's conversation with the turn's first round trip; a
+        turn's round trips are small, and run on the event loop (storage/buffer.py)."""
+        self.conn.here = True
+        self.people.expect(channel, user_id)
+        self.dialogs.expect(channel, chat_id)
+
     async def __aenter__(self) -> SqliteUnitOfWork:
         await self.db.lock.acquire()
-        try:
-            await self.db.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.db.lock.release()
-            raise
+        self.conn.begin()  # sent with the first statement
         return self
 
     async def __aexit__(
@@ -49,19 +53,34 @@ class SqliteUnitOfWork:
     ) -> None:
         try:
             if not self._done:
-                self.conn.discard()
-                await self.db.conn.execute("ROLLBACK")
                 self.queued.clear()
+                await self.conn.rollback()
         finally:
             self.db.lock.release()
 
     async def commit(self) -> None:
-        """Make every change of this unit durable (held-back writes first)."""
-        await self.conn.flush()
-        await self.db.conn.execute("COMMIT")
+        """Make every change of this unit durable (held-back writes first, in one round trip),
+        and the delivery records waiting for the writer with them."""
+        riding = self.db.records.board()
+        for sql, params, _ in riding:
+            self.conn.queue(sql, params)
+        try:
+            await self.conn.commit()
+        except BaseException:
+            self.db.records.missed(riding)
+            raise
         self._done = True
+        self.db.records.landed(riding)
 
 
 def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
     """A factory of units of work on a database."""
     return lambda: SqliteUnitOfWork(db)
+
+
+def committed_dialogs(db: Database) -> SqlDialogs:
+    """The chats' conversations as last committed, read outside any unit of work, right here
+    on the event loop (a point read: core/prejudge.py)."""
+    conn = BufferedConnection(db.glance)
+    conn.here = True
+    return SqlDialogs(conn)

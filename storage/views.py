@@ -7,9 +7,11 @@ from typing import Any
 
 import aiosqlite
 
-from core.models import CaseStatus
+from core.models import Case, CaseEvent, CaseStatus
 from core.views import CaseBrief, MemberLoad, Stats
+from storage.buffer import BufferedConnection, Trips
 from storage.db import Database, from_ms, to_ms
+from storage.repositories import SqlCases, SqlEvents
 from storage.stats import StatsQueries
 
 OPEN = ("triage", "open", "claimed")
@@ -129,6 +131,14 @@ class SqlViews:
             (to_ms(since), to_ms(until)),
         )
         return int(rows[0][0])
+
+    async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
+        """A case and every event of its timeline, oldest first; None if there is none."""
+        conn = BufferedConnection(Trips(self.db.views, here=False))
+        case = await SqlCases(conn).get(case_id)
+        if case is None:
+            return None
+        return case, await SqlEvents(conn).for_case(case_id)
 
     async def stats(
         self, since: datetime | None, now: datetime, reply_hours: dict[str | None, float]

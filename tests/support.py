@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import bot
 from core.context import District
 from core.messages import Inbound, Kind, Outbound
 from core.models import Classification, KeywordHit
@@ -16,8 +18,6 @@ from core.service import Service
 from core.throttle import Throttle
 from storage.db import Database
 from storage.outbox import OutboxStore
-from storage.unit_of_work import unit_factory
-from storage.views import SqlViews
 
 
 class Clock:
@@ -120,8 +120,11 @@ UNLIMITED = Throttle(burst=1e9)
 def sqlite_service(
     db: Database, district: District, classifier: Classifier, clock: Clock
 ) -> Service:
-    """Core over a real SQLite database (flood control out of the way)."""
-    return Service(unit_factory(db), district, classifier, clock, SqlViews(db), UNLIMITED)
+    """Core over a real SQLite database, wired as bot.py wires it, the classifier in a worker
+    thread (flood control out of the way)."""
+    service = bot.build_service(db, district, classifier, clock, asyncio.to_thread)
+    service.throttle = UNLIMITED
+    return service
 
 
 def sqlite_fetch(db: Database) -> Fetch:

@@ -23,7 +23,7 @@ from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "citizen_messages_train.csv"
-SECTIONS = ("load", "database", "classifier", "similar", "documents")
+SECTIONS = ("load", "intake", "database", "classifier", "similar", "documents")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--users", type=int, help="simulated residents (default 200, quick 50)")
     p.add_argument("--cases", type=int, help="generated cases (default 1,000,000, quick 100,000)")
     p.add_argument("--runs", type=int, help="runs per database figure (default 5, quick 3)")
+    p.add_argument("--rounds", type=int, help="intake side by side: pairs (default 3, quick 2)")
     p.add_argument("--workdir", type=Path, help="where to keep the files (default: a temp dir)")
     return p
 
@@ -51,6 +52,15 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
 
             users = args.users or (50 if args.quick else 200)
             await load.run(report, users, workdir, args.quick)
+            task.advance()
+        if "intake" in only:
+            from tests.bench import sidebyside
+
+            users = args.users or (50 if args.quick else 200)
+            await sidebyside.run(report, users, workdir, args.rounds or (2 if args.quick else 3))
+            from tests.bench import writerheld
+
+            await writerheld.run(report, workdir)
             task.advance()
         if "database" in only:
             from tests.bench import dbscale

@@ -113,11 +113,15 @@ async def spawn_minqing(
 
 
 async def spawn_echo(
-    api_url: str, log: Path, pool_size: int = 256, hide_sniffio: bool = False
+    api_url: str,
+    log: Path,
+    pool_size: int = 256,
+    hide_sniffio: bool = False,
+    concurrent_updates: int = 256,
 ) -> BotProcess:
     """The minimal PTB echo bot (tests/fakes/echo_bot.py) against the fake Bot API."""
     argv = [sys.executable, "-m", "tests.fakes.echo_bot", "--api-url", api_url, "--token", TOKEN]
-    argv += ["--pool-size", str(pool_size)]
+    argv += ["--pool-size", str(pool_size), "--concurrent-updates", str(concurrent_updates)]
     return await _spawn(argv, _env({}, hide_sniffio), log)
 
 

@@ -1,7 +1,9 @@
 """Simulated people under load: Minqing's residents filing a concern, and the echo bot's users.
 
 Every reply is timed from the moment the update that caused it was pushed to the fake (when the
-bot's waiting getUpdates is woken) to the moment the bot's call carrying it reached the fake.
+bot's waiting getUpdates is woken) to the moment the bot's call carrying it reached the fake; and
+every step (one update and all the replies it brings, which the person waits for before going on)
+from that moment to its last reply.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     error: str | None = None
     case: int | None = None
+    steps: list[float] = field(default_factory=list)  # until each step's last reply
 
 
 class Driver:
@@ -81,6 +84,7 @@ class Driver:
         self.stamps, self.user = stamps, user
         self.loop = asyncio.get_running_loop()
         self.outcome = Outcome()
+        self._step_from = 0
 
     async def message(self, what: Callable[[SentMessage], bool], since: float, label: str) -> Any:
         """Wait for the next bot message, which must satisfy `what`; time it from `since`."""
@@ -101,6 +105,12 @@ class Driver:
         at = await self.user.chat.signal.wait_until(probe, WAIT, lambda: f"answer {query_id}")
         self.outcome.latencies.append(at - since)
 
+    def end_step(self) -> None:
+        """Note the step just done: its latency is that of its last reply."""
+        replies = self.outcome.latencies[self._step_from :]
+        self.outcome.steps.append(max(replies))
+        self._step_from = len(self.outcome.latencies)
+
 
 def text_of(message: SentMessage) -> str:
     """A message's text or caption."""
@@ -114,10 +124,12 @@ async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -
     try:
         await user.send_text(CONCERNS[n % len(CONCERNS)])
         await d.message(lambda m: "哪个镇" in text_of(m), d.loop.time(), "the station question")
+        d.end_step()
         pressed = await user.press(STATIONS[n % len(STATIONS)])
         since = d.loop.time()
         await d.answer(pressed, since)
         await d.message(lambda m: "电话" in text_of(m), since, "the contact question")
+        d.end_step()
         if phone:
             await user.send_contact(f"138{n:08d}", own=True)
         else:
@@ -125,10 +137,12 @@ async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -
         since = d.loop.time()
         await d.message(lambda m: m.reply_markup == {"remove_keyboard": True}, since, "noted")
         await d.message(lambda m: "请确认您的反映" in text_of(m), since, "the draft card")
+        d.end_step()
         pressed = await user.press("✅ 确认提交")
         since = d.loop.time()
         await d.answer(pressed, since)
         ack = await d.message(lambda m: "已受理" in text_of(m), since, "the acknowledgement")
+        d.end_step()
         number = re.search(r"#(\d+)", text_of(ack))
         d.outcome.case = int(number[1]) if number else None
         if d.outcome.case is None:
@@ -139,6 +153,7 @@ async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -
 
 
 REPLIES_PER_RESIDENT = 8  # six messages and two answers to button presses
+STEPS_PER_RESIDENT = 4  # the concern, the station, the contact, the confirmation
 
 
 def echoes(text: str) -> Callable[[SentMessage], bool]:
@@ -154,6 +169,7 @@ async def echo_user(stamps: StampedServer, user: FakeUser, n: int, count: int) -
             text = f"回声 {n}-{i}"
             await user.send_text(text)
             await d.message(echoes(text), d.loop.time(), f"the echo of {text}")
+            d.end_step()
     except Exception as e:
         d.outcome.error = f"{type(e).__name__}: {e}"[:300]
     return d.outcome

@@ -19,18 +19,20 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_echo_app(
-    api_url: str, token: str, pool_size: int = 256
+    api_url: str, token: str, pool_size: int = 256, concurrent_updates: int = 256
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """An Application echoing every text message, talking to the Bot API at api_url."""
-    app = (
+    """An Application echoing every text message, talking to the Bot API at api_url; with
+    concurrent_updates 0, PTB's default: one update at a time, as the examples run."""
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url}/bot")
-        .concurrent_updates(True)
         .connection_pool_size(pool_size)
         .pool_timeout(10.0)
-        .build()
     )
+    if concurrent_updates:
+        builder = builder.concurrent_updates(concurrent_updates)
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
@@ -42,11 +44,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", required=True)
     parser.add_argument("--poll-timeout", type=int, default=10)
     parser.add_argument("--pool-size", type=int, default=256)
+    parser.add_argument(
+        "--concurrent-updates", type=int, default=256, help="0: one at a time (PTB's default)"
+    )
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # retry_after as timedelta, without warnings
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
-    app = build_echo_app(args.api_url, args.token, args.pool_size)
+    app = build_echo_app(args.api_url, args.token, args.pool_size, args.concurrent_updates)
     app.run_polling(poll_interval=0.0, timeout=args.poll_timeout, close_loop=True)
 
 

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from core.limits import fit
 from core.messages import Button, Outbound
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.telegram_transport import TelegramTransport
 from tests.fakes import FakeBotAPI, fake_bot_api
 
@@ -25,7 +25,7 @@ async def server() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def transport(server: FakeBotAPI) -> AsyncIterator[TelegramTransport]:
-    request = HTTPXRequest(read_timeout=5)
+    request = AiohttpRequest(read_timeout=5.0)
     async with Bot(TOKEN, base_url=server.base_url, request=request) as bot:
         yield TelegramTransport(bot)
 

@@ -12,7 +12,7 @@ import pytest
 from core.context import District
 from core.messages import Outbound
 from core.service import Service
-from storage.db import Database, migrations
+from storage.db import Database, WriterLock, migrations
 from storage.outbox import OutboxStore
 from storage.unit_of_work import unit_factory
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -134,6 +134,22 @@ async def test_uncommitted_outbox_rows_are_invisible_to_the_sender(
     assert await store.pending() == []
 
 
+class UrgentWatch(WriterLock):
+    """The writer lock, telling when an urgent turn starts waiting, and noting whose turn each
+    one it gives is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urgent_waits = asyncio.Event()
+        self.given: list[str] = []
+
+    async def acquire(self, urgent: bool = False) -> None:
+        if urgent and self.locked():
+            self.urgent_waits.set()
+        await super().acquire(urgent)
+        self.given.append("urgent" if urgent else "ordinary")
+
+
 async def test_recording_a_delivery_goes_before_the_units_of_work_waiting(
     db: Database, clock: Clock
 ) -> None:
@@ -142,25 +158,21 @@ async def test_recording_a_delivery_goes_before_the_units_of_work_waiting(
     async with unit_factory(db)() as uow:
         row = await uow.outbox.add(Outbound(chat_id="1", text="hi"), clock())
         await uow.commit()
-    order: list[str] = []
+    lock = db.lock = UrgentWatch()
     holder = unit_factory(db)()
     await holder.__aenter__()
 
-    async def unit(name: str) -> None:
-        async with unit_factory(db)():
-            order.append(name)
+    async def unit() -> None:
+        async with unit_factory(db)() as uow:
+            await uow.outbox.case_of_message("telegram", "1", 1)
 
-    async def record() -> None:
-        await OutboxStore(db, "telegram").sent(row, 7, clock())
-        order.append("sent")
-
-    waiting = [asyncio.create_task(unit(f"unit{i}")) for i in range(3)]
+    waiting = [asyncio.create_task(unit()) for _ in range(3)]
     await asyncio.sleep(0)
-    recording = asyncio.create_task(record())
-    await asyncio.sleep(0)
+    recording = asyncio.create_task(OutboxStore(db, "telegram").sent(row, 7, clock()))
+    await asyncio.wait_for(lock.urgent_waits.wait(), 10)
     await holder.__aexit__(None, None, None)
     await asyncio.gather(*waiting, recording)
-    assert order == ["sent", "unit0", "unit1", "unit2"]
+    assert lock.given == ["ordinary", "urgent", "ordinary", "ordinary", "ordinary"]
 
 
 async def test_a_cancelled_wait_for_the_writer_passes_the_turn_on(db: Database) -> None:
