@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, TypeVar
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
-from core import membership
 from core.context import District
 from core.models import ThinkTank
 from core.ports import Classifier, Offload
 from core.service import Service
+from core.staff import membership
 from storage.db import Database
 from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews

@@ -9,8 +9,8 @@ from dataclasses import replace
 import bot
 from cli.common import Subparsers
 from config.settings import Settings
-from core import membership
 from core.models import Person, Role
+from core.staff import membership
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 

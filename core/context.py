@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core import limits
+from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
@@ -109,8 +109,9 @@ def message_to(person: Person, text: str, **fields: Any) -> Outbound:
 
 
 async def queue(uow: UnitOfWork, message: Outbound, now: datetime, locale: str) -> None:
-    """Queue a message in the unit of work, as messages its channel accepts (see core.limits):
-    the one way into the outbox, so that no message is too long to be delivered."""
+    """Queue a message in the unit of work, as messages its channel accepts (see
+    core.channels.limits): the one way into the outbox, so that no message is too long to be
+    delivered."""
     for part in limits.fit(message, locale):
         uow.queued.append(await uow.outbox.add(part, now))
 

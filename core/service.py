@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core import digests, membership, sweep
+from core.cases import sweep
 from core.context import District
 from core.messages import Inbound
 from core.ports import Classifier, DialogReader, Offload, UnitOfWorkFactory, run_here
+from core.staff import digests, membership
 from core.throttle import Throttle
 from core.views import CaseViews
 
@@ -31,9 +32,9 @@ class Service:
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""
-        from core import handling
+        from core.conversation import dispatch
 
-        return await handling.handle(inbound, self)
+        return await dispatch.handle(inbound, self)
 
     async def sweep(self) -> list[int]:
         """Reminders, escalations, wider notices and closures that are due now."""

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any, TextIO
 
-from core import membership
 from core.messages import Inbound, Kind, Outbound
 from core.service import Service
+from core.staff import membership
 from handlers.sender import OutboxSender
 from storage.db import Database
 from storage.outbox import OutboxStore

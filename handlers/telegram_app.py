@@ -26,7 +26,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from core import menus
+from core.conversation import menus
 from core.models import Role
 from core.service import Service
 from handlers.aiohttp_request import AiohttpRequest

@@ -80,7 +80,7 @@ def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
 
 def committed_dialogs(db: Database) -> SqlDialogs:
     """The chats' conversations as last committed, read outside any unit of work, right here
-    on the event loop (a point read: core/prejudge.py)."""
+    on the event loop (a point read: core/conversation/prejudge.py)."""
     conn = BufferedConnection(db.glance)
     conn.here = True
     return SqlDialogs(conn)

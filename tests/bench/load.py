@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import membership
+from core.staff import membership
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 from tests.bench.dbscale import district

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core import membership
 from core.messages import Kind, Outbound
 from core.models import CaseStatus
 from core.service import Service
+from core.staff import membership
 from tests.core.memory import MemoryState
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, Fetch

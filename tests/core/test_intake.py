@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core import membership
 from core.context import District
 from core.messages import Kind
 from core.models import CaseStatus
 from core.service import Service
+from core.staff import membership
 from tests.core.conftest import NoViews
 from tests.core.memory import MemoryState, MemoryUnitOfWork
 from tests.support import Chat, Clock, Fetch, RuleClassifier

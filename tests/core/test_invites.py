@@ -7,10 +7,11 @@ import dataclasses
 
 import pytest
 
-from core import membership, menus
 from core.context import District
+from core.conversation import menus
 from core.models import Role
 from core.service import Service
+from core.staff import membership
 from tests.core.memory import MemoryState
 from tests.core.test_casework import staff
 from tests.support import Chat, Clock, Fetch

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from core import membership
 from core.context import District
 from core.models import Person
 from core.ports import Classifier
 from core.service import Service
+from core.staff import membership
 from handlers.telegram_app import SendLimits, TelegramChannel
 from storage.db import Database
 from tests.fakes import CallbackAnswer, FakeBotAPI, FakeUser, SentMessage, fake_bot_api

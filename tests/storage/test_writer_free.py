@@ -9,10 +9,10 @@ import random
 import threading
 from typing import Any
 
-from core import membership
 from core.context import District
 from core.models import CaseEvent, Classification
 from core.service import Service
+from core.staff import membership
 from core.views import CaseViews
 from storage.db import Database
 from storage.outbox import OutboxStore

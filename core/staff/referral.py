@@ -7,10 +7,11 @@ is checked in referral_rules.
 
 from __future__ import annotations
 
-from core import callbacks, casework, notices, referral_rules
+from core import callbacks
 from core.callbacks import Callback
+from core.cases import casework, notices, referral_rules
+from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.lifecycle import Refused
 from core.messages import Button
 from core.models import Case, DialogState, ReferralBody
 from core.texts import Markup, m, t

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from functools import partial
 
-from core import intake
+from core.conversation import intake
 from core.messages import Inbound
 from core.models import Classification
 from core.ports import Classifier, DialogReader, Offload

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core import coordination, invitations, privacy, referral, resident
+from core.cases import privacy
 from core.context import Turn
+from core.conversation import everyone
 from core.models import DialogState
+from core.staff import coordination, invitations, referral
 
 CommandFn = Callable[[Turn, DialogState], Awaitable[None]]
 
 HANDLERS: dict[str, CommandFn] = {
-    "start": resident.start,
-    "help": resident.show_help,
-    "new": resident.new_concern,
-    "cancel": resident.cancel,
-    "my": resident.my_cases,
-    "case": resident.show_case,
+    "start": everyone.start,
+    "help": everyone.show_help,
+    "new": everyone.new_concern,
+    "cancel": everyone.cancel,
+    "my": everyone.my_cases,
+    "case": everyone.show_case,
     "reply": coordination.reply,
     "pending": coordination.pending,
     "mine": coordination.mine,

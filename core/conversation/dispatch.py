@@ -7,25 +7,17 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import (
-    callbacks,
-    casework,
-    followups,
-    intake,
-    invitations,
-    membership,
-    menus,
-    prejudge,
-    privacy,
-    referral,
-)
+from core import callbacks
 from core.callbacks import Callback
-from core.commands import HANDLERS
+from core.cases import casework, privacy
+from core.cases.lifecycle import Refused
 from core.context import Deferred, Turn, notify, queue
-from core.lifecycle import Refused
+from core.conversation import followups, intake, menus, prejudge
+from core.conversation.commands import HANDLERS
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import DialogState, Person, Role
 from core.ports import Lookahead, UnitOfWork
+from core.staff import invitations, membership, referral
 from core.texts import locale_of
 from core.throttle import Verdict
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from core.cases.notices import open_buttons, triage_buttons
 from core.context import District, Reply
 from core.models import CaseStatus, Person
-from core.notices import open_buttons, triage_buttons
 from core.texts import Markup, esc, shorten, t
 from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
 

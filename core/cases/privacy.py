@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from core import callbacks
 from core.callbacks import Callback
+from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.lifecycle import Refused
 from core.messages import Button
 from core.models import DialogState, Role
 from core.ports import UnitOfWorkFactory

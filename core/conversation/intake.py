@@ -12,9 +12,11 @@ import secrets
 import unicodedata
 from typing import Any
 
-from core import callbacks, cards, labels, lifecycle, notices
+from core import callbacks
 from core.callbacks import Callback
+from core.cases import cards, lifecycle, notices
 from core.context import Turn
+from core.conversation import labels
 from core.messages import Button, Inbound, KeyButton
 from core.models import Case, CaseEvent, DialogState
 
@@ -281,8 +283,8 @@ async def _ask_contact(turn: Turn, state: DialogState) -> None:
 
 def texts_ahead(state: DialogState, inbound: Inbound) -> list[str]:
     """The draft texts this input may have classified (for the card), so that the service can
-    classify them before the turn, off the event loop (core/prejudge.py); a text not foreseen
-    here is classified during the turn."""
+    classify them before the turn, off the event loop (core/conversation/prejudge.py); a text
+    not foreseen here is classified during the turn."""
     if state.state not in (STATION, CONTACT, CONFIRM) or state.data.get("tank_chosen"):
         return []
     text = state.data.get("text", "")

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core import access, callbacks, casework, intake, lifecycle, notices
+from core import callbacks
 from core.callbacks import Callback
+from core.cases import access, casework, lifecycle, notices
+from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
-from core.lifecycle import Refused
+from core.conversation import intake
 from core.messages import Button
 from core.models import Case, DialogState
 from core.texts import shorten

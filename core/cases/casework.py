@@ -4,13 +4,14 @@ resident's rating. Buttons and commands both end up here; every step is checked 
 
 from __future__ import annotations
 
-from core import access, callbacks, cards, lifecycle, notices, timelines
+from core import callbacks
 from core.callbacks import Callback
+from core.cases import access, cards, lifecycle, notices, timelines
+from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
-from core.lifecycle import Refused
+from core.conversation.everyone import parse_case_number
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
-from core.resident import parse_case_number
 from core.texts import t
 
 COMPOSE = "compose"
@@ -152,7 +153,7 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
     if rating == "poor":
         who = assignee.name if assignee else "-"
         await notices.tell_coordinators(uow, case, now, "coordinator_reopened", member=who)
-    # The comment prompt lasts for one plain text soon after (see core/followups.py).
+    # The comment prompt lasts for one plain text soon after (see core/conversation/followups.py).
     state.state, state.data = COMMENT_PROMPT, {"case": case.id, "since": now.isoformat()}
     key = "rated_reopened" if rating == "poor" else "rated_thanks"
     skip = Button(text=turn.t("skip"), data=callbacks.pack("fu", "skip"))

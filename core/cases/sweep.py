@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from core import callbacks, cards, lifecycle, notices
+from core import callbacks
+from core.cases import cards, lifecycle, notices
 from core.context import District, notify
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Person

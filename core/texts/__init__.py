@@ -1,4 +1,4 @@
-"""The catalogue of user-facing texts, Chinese first, English where the user's language is English.
+"""Every user-facing text, in catalogues (Chinese first, English where the user's language is English), and t(), which renders one; imports nothing else of core.
 
 Texts are Telegram HTML. `t()` escapes every argument unless it is wrapped in `Markup`, so a user's
 words can never become markup; an argument that is a `Localized` (a function of the locale, such
@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from core.catalogue_en import EN as EN_RESIDENT
-from core.catalogue_en_staff import EN_STAFF
-from core.catalogue_zh import ZH as ZH_RESIDENT
-from core.catalogue_zh_staff import ZH_STAFF
+from core.texts.catalogue_en import EN as EN_RESIDENT
+from core.texts.catalogue_en_staff import EN_STAFF
+from core.texts.catalogue_zh import ZH as ZH_RESIDENT
+from core.texts.catalogue_zh_staff import ZH_STAFF
 
 ZH = ZH_RESIDENT | ZH_STAFF
 EN = EN_RESIDENT | EN_STAFF

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.access import is_staff_of
+from core.cases.access import is_staff_of
 from core.models import Case, CaseEvent, CaseStatus, Deadlines, Person
 
 RATING_WINDOW = timedelta(days=7)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.lifecycle import RATING_WINDOW, RATINGS, Refused, set_due
+from core.cases.lifecycle import RATING_WINDOW, RATINGS, Refused, set_due
 from core.models import Case, CaseEvent, CaseStatus, Person, ReferralBody
 
 

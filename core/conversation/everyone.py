@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from core import access, cards, intake, membership, timelines
 from core.callbacks import parse_id
+from core.cases import access, cards, timelines
 from core.context import Turn
-from core.menus import help_text
+from core.conversation import intake
+from core.conversation.menus import help_text
 from core.models import Case, DialogState
+from core.staff import membership
 
 MY_LIMIT = 20
 

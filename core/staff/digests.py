@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core import lists
 from core.context import District, notify
 from core.models import CaseStatus, Person
 from core.ports import UnitOfWorkFactory
+from core.staff import lists
 from core.texts import t
 from core.views import CaseBrief, CaseViews
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from core import callbacks
 from core.callbacks import Callback
+from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.lifecycle import Refused
 from core.messages import Button
 from core.models import DialogState, Invite, Person
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from core import callbacks, cards, casework, lifecycle, lists, membership, notices, referral
+from core import callbacks
+from core.cases import cards, casework, lifecycle, notices
+from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.lifecycle import Refused
 from core.models import CaseStatus, DialogState, Invite, Role
+from core.staff import lists, membership, referral
 from core.texts import Markup, t
 from core.views import CaseViews
 

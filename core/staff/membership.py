@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from core import menus
 from core.context import District, message_to, notify, queue
+from core.conversation import menus
 from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import splitting
+from core.channels import splitting
 from core.messages import Kind, Outbound
 from core.texts import t
 

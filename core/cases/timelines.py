@@ -8,7 +8,7 @@ unit of work (Turn.defer), and checked again against the case as it then is.
 
 from __future__ import annotations
 
-from core import access, cards, notices
+from core.cases import access, cards, notices
 from core.context import Reply, Turn
 from core.models import Case
 from core.texts import t

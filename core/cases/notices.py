@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core import callbacks, cards, lifecycle
+from core import callbacks
+from core.cases import cards, lifecycle
 from core.context import ACTIONS, District, notify, queue
 from core.messages import Button, Kind, Outbound
 from core.models import Case, CaseStatus, Person
