@@ -5,11 +5,10 @@ resident's rating. Buttons and commands both end up here; every step is checked 
 from __future__ import annotations
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, parse_id
 from core.cases import access, cards, lifecycle, notices, timelines
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
-from core.conversation.everyone import parse_case_number
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
 from core.texts import t
@@ -302,6 +301,12 @@ async def comment(turn: Turn, case: Case, text: str, buttons: Buttons = ()) -> N
         await turn.send_to(assignee, body, case_id=case.id)
     key = "comment_thanks" if assignee is not None else "comment_kept"
     await turn.reply(turn.t(key, ref=case.ref), buttons=buttons)
+
+
+def parse_case_number(text: str) -> int | None:
+    """A case number as people type it: 12, #12 or ＃12; None if it is not one."""
+    token = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+    return parse_id(token.lstrip("#＃№"))
 
 
 def split_number(args: str) -> tuple[int | None, str]:

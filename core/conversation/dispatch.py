@@ -5,26 +5,47 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from core import callbacks
 from core.callbacks import Callback
 from core.cases import casework, privacy
 from core.cases.lifecycle import Refused
-from core.context import Deferred, Turn, notify, queue
+from core.context import Deferred, District, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
 from core.conversation.commands import HANDLERS
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import DialogState, Person, Role
-from core.ports import Lookahead, UnitOfWork
-from core.staff import invitations, membership, referral
+from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
+from core.staff import invitations, referral
 from core.texts import locale_of
-from core.throttle import Verdict
-
-if TYPE_CHECKING:
-    from core.service import Service
+from core.throttle import Throttle, Verdict
+from core.views import CaseViews
 
 log = logging.getLogger(__name__)
+
+
+class Wiring(Protocol):
+    """What a turn is handled with, chosen once in bot.py: core.service.Service is the one in
+    use (it sits above this part, and hands itself in)."""
+
+    @property
+    def open_unit(self) -> UnitOfWorkFactory: ...
+    @property
+    def district(self) -> District: ...
+    @property
+    def classifier(self) -> Classifier: ...
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+    @property
+    def views(self) -> CaseViews: ...
+    @property
+    def throttle(self) -> Throttle: ...
+    @property
+    def dialogs(self) -> DialogReader | None: ...
+    @property
+    def offload(self) -> Offload: ...
+
 
 ButtonFn = Callable[[Turn, DialogState, Callback], Awaitable[None]]
 InputFn = Callable[[Turn, DialogState], Awaitable[None]]
@@ -75,7 +96,7 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
         person.chat_id, person.name, person.username, person.locale, person.reachable = fresh
         await uow.people.update(person)
         if old[3] != fresh[3] and person.role != Role.RESIDENT:
-            await membership.set_menu(uow, person, now)
+            await menus.set_menu(uow, person, now)
     return person
 
 
@@ -158,7 +179,7 @@ async def _idle_input(turn: Turn, state: DialogState) -> None:
         await turn.reply(turn.t("need_words"))
 
 
-async def handle(inbound: Inbound, service: Service) -> list[int]:
+async def handle(inbound: Inbound, service: Wiring) -> list[int]:
     """Handle one inbound event; returns the ids of the outbox messages it queued."""
     if inbound.text is not None and len(inbound.text) > MAX_TEXT:
         inbound = inbound.model_copy(update={"text": inbound.text[:MAX_TEXT]})
@@ -179,7 +200,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
             ):
                 return []
             person = await identify(uow, inbound, now)
-            turn = Turn(uow, service.district, classifier, now, person, inbound)
+            turn = Turn(uow, service.district, classifier, now, person, inbound, menus)
             if verdict is Verdict.WARN:
                 await turn.answer(turn.t("slow_down"), alert=True)
                 if inbound.callback_id is None:
@@ -205,7 +226,7 @@ async def handle(inbound: Inbound, service: Service) -> list[int]:
 
 
 async def _run_deferred(
-    work: Deferred, person: Person, service: Service, now: datetime, case_id: int | None = None
+    work: Deferred, person: Person, service: Wiring, now: datetime, case_id: int | None = None
 ) -> list[int]:
     """Read-side work of a committed turn, its answer queued in a second short transaction."""
     replies = await work(service.views)
@@ -217,13 +238,13 @@ async def _run_deferred(
         return list(uow.queued)
 
 
-async def _apologise(inbound: Inbound, service: Service, now: datetime) -> list[int]:
+async def _apologise(inbound: Inbound, service: Wiring, now: datetime) -> list[int]:
     """After a failure: record the update as handled and say sorry, changing nothing else."""
     async with service.open_unit() as uow:
         if inbound.update_id is not None:
             await uow.updates.first_time(inbound.channel, inbound.update_id, now)
         person = await identify(uow, inbound, now)
-        turn = Turn(uow, service.district, service.classifier, now, person, inbound)
+        turn = Turn(uow, service.district, service.classifier, now, person, inbound, menus)
         await turn.answer(turn.t("internal_error"), alert=True)
         if inbound.callback_id is None:
             await turn.reply(turn.t("internal_error"))

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from core.callbacks import parse_id
 from core.cases import access, cards, timelines
+from core.cases.casework import parse_case_number
 from core.context import Turn
 from core.conversation import intake
-from core.conversation.menus import help_text
 from core.models import Case, DialogState
-from core.staff import membership
+from core.staff import invitations
 
 MY_LIMIT = 20
-
-
-def parse_case_number(text: str) -> int | None:
-    """A case number as people type it: 12, #12 or ＃12; None if it is not one."""
-    token = text.strip().split(maxsplit=1)[0] if text.strip() else ""
-    return parse_id(token.lstrip("#＃№"))
 
 
 async def start(turn: Turn, state: DialogState) -> None:
     """Greet and say what to do; a deep-link code is an invitation to join a tank."""
     code = turn.inbound.args.strip()
     if code:
-        outcome = await membership.join(turn.uow, turn.person, code, turn.now)
+        outcome = await invitations.accept(turn.uow, turn.person, code, turn.now)
+        if outcome == "invite_welcome":
+            await turn.send_menu(turn.person)
         tank = turn.district.tank_name(turn.person.tank, turn.locale)
         await turn.reply(turn.t(outcome, tank=tank))
     key = f"start_{turn.person.role.value}"
@@ -37,7 +32,7 @@ async def start(turn: Turn, state: DialogState) -> None:
 
 async def show_help(turn: Turn, state: DialogState) -> None:
     """List the caller's commands."""
-    await turn.reply(help_text(turn.person.role, turn.locale))
+    await turn.reply(turn.menus.help_text(turn.person.role, turn.locale))
 
 
 async def new_concern(turn: Turn, state: DialogState) -> None:

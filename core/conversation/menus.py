@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from core.models import Role
+from datetime import datetime
+
+from core.context import message_to, queue
+from core.messages import Kind
+from core.models import Person, Role
+from core.ports import UnitOfWork
 from core.texts import esc, t
 
 R, M, C = Role.RESIDENT, Role.MEMBER, Role.COORDINATOR
@@ -62,3 +67,10 @@ def help_text(role: Role, locale: str) -> str:
     """The /help answer for a role."""
     lines = [f"/{name} — {esc(desc)}" for name, desc in menu(role, locale)]
     return t(locale, f"help_{role.value}") + "\n\n" + "\n".join(lines)
+
+
+async def set_menu(uow: UnitOfWork, person: Person, now: datetime) -> None:
+    """Queue the person's role menu for their chat."""
+    commands = menu(person.role, person.locale)
+    message = message_to(person, "", kind=Kind.COMMANDS, commands=commands)
+    await queue(uow, message, now, person.locale)

@@ -10,7 +10,7 @@ from core.cases import cards, casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.models import CaseStatus, DialogState, Invite, Role
-from core.staff import lists, membership, referral
+from core.staff import lists, referral
 from core.texts import Markup, t
 from core.views import CaseViews
 
@@ -195,7 +195,7 @@ async def remove_member(turn: Turn, state: DialogState) -> None:
         raise Refused("removemember_usage")
     member.active, member.role = False, Role.RESIDENT
     await turn.uow.people.update(member)
-    await membership.set_menu(turn.uow, member, turn.now)
+    await turn.send_menu(member)
     returned, uow, now = 0, turn.uow, turn.now
     for case in await uow.cases.held_by(member.id):
         deadlines = turn.district.deadlines(case.tank)

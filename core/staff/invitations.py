@@ -1,18 +1,22 @@
-"""Coordinators' view of the membership invitations: list the usable ones, revoke one.
+"""Membership invitations: coordinators list the usable ones and revoke one; whoever opens one
+accepts it and becomes a member of its tank.
 
 /invite (coordination) makes an invitation; it lasts the district's invite_days and dies with
-its creator's coordinator role (membership.join checks both). Revoking works by /revoke <code>
-or by the button each listed invitation carries.
+its creator's coordinator role (accept checks both). Revoking works by /revoke <code> or by the
+button each listed invitation carries.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from core import callbacks
 from core.callbacks import Callback
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
-from core.models import DialogState, Invite, Person
+from core.models import DialogState, Invite, Person, Role
+from core.ports import UnitOfWork
 
 LIST_LIMIT = 30
 
@@ -79,3 +83,26 @@ async def _alive(turn: Turn) -> list[tuple[Invite, Person]]:
         if creator is not None and creator.is_coordinator:
             alive.append((invite, creator))
     return alive
+
+
+async def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str:
+    """Accept an invitation; returns the catalogue key of the outcome. On "invite_welcome" the
+    person is a member now, and their menu is the caller's to send (Turn.send_menu)."""
+    invite = await uow.invites.get(code[:64])
+    if invite is None or not invite.usable(now):
+        return "invite_invalid"
+    creator = await uow.people.get(invite.created_by) if invite.created_by else None
+    if creator is None or not creator.is_coordinator:
+        return "invite_invalid"  # an invitation dies with its coordinator's role
+    if person.is_coordinator:
+        return "invite_coordinator"
+    if not await uow.invites.use(invite.code, person.id, now):
+        return "invite_invalid"
+    person.role, person.tank, person.station, person.active = (
+        Role.MEMBER,
+        invite.tank,
+        invite.station,
+        True,
+    )
+    await uow.people.update(person)
+    return "invite_welcome"

@@ -9,10 +9,10 @@ import random
 import threading
 from typing import Any
 
+from core import roster
 from core.context import District
 from core.models import CaseEvent, Classification
 from core.service import Service
-from core.staff import membership
 from core.views import CaseViews
 from storage.db import Database
 from storage.outbox import OutboxStore
@@ -185,7 +185,7 @@ async def test_a_members_detail_button_reads_the_timeline_outside_the_writer(
 ) -> None:
     service = sqlite_service(db, district, classifier, clock)
     async with service.open_unit() as uow:
-        await membership.add_member(uow, district, "telegram", "900", "law", clock())
+        await roster.add_member(uow, district, "telegram", "900", "law", clock())
         await uow.commit()
     member = chat(service, db, "900")
     case_id = await _case_with_events(db, chat(service, db, "42"), clock, 3)

@@ -1,13 +1,19 @@
-"""Who is a member of which tank and who coordinates; each role change updates the person's menu."""
+"""Who serves, as named from outside a conversation: members from the command line, coordinators
+from the settings, each given the menu of their role; and the coordinators told when a member's
+or a coordinator's chat can no longer be reached.
+
+Here, above the conversation part, because a role's menu comes from the command table, which
+names handlers from every part (core.conversation.menus); roles changed during a conversation
+(an invitation accepted, a member retired) send the menu through the turn (Turn.send_menu).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from core.context import District, message_to, notify, queue
+from core.context import District, notify
 from core.conversation import menus
-from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork
 from core.texts import t
@@ -15,13 +21,6 @@ from core.texts import t
 
 class MembershipError(ValueError):
     """A membership change that cannot be made, with the reason."""
-
-
-async def set_menu(uow: UnitOfWork, person: Person, now: datetime) -> None:
-    """Queue the person's role menu for their chat."""
-    commands = menus.menu(person.role, person.locale)
-    message = message_to(person, "", kind=Kind.COMMANDS, commands=commands)
-    await queue(uow, message, now, person.locale)
 
 
 async def _person(uow: UnitOfWork, channel: str, external_id: str, now: datetime) -> Person:
@@ -56,7 +55,7 @@ async def add_member(
     if name:
         person.name = name
     await uow.people.update(person)
-    await set_menu(uow, person, now)
+    await menus.set_menu(uow, person, now)
     return person
 
 
@@ -77,31 +76,8 @@ async def sync_coordinators(
             changed.append(person)
     for person in changed:
         await uow.people.update(person)
-        await set_menu(uow, person, now)
+        await menus.set_menu(uow, person, now)
     return changed
-
-
-async def join(uow: UnitOfWork, person: Person, code: str, now: datetime) -> str:
-    """Accept an invitation; returns the catalogue key of the outcome."""
-    invite = await uow.invites.get(code[:64])
-    if invite is None or not invite.usable(now):
-        return "invite_invalid"
-    creator = await uow.people.get(invite.created_by) if invite.created_by else None
-    if creator is None or not creator.is_coordinator:
-        return "invite_invalid"  # an invitation dies with its coordinator's role
-    if person.is_coordinator:
-        return "invite_coordinator"
-    if not await uow.invites.use(invite.code, person.id, now):
-        return "invite_invalid"
-    person.role, person.tank, person.station, person.active = (
-        Role.MEMBER,
-        invite.tank,
-        invite.station,
-        True,
-    )
-    await uow.people.update(person)
-    await set_menu(uow, person, now)
-    return "invite_welcome"
 
 
 async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime) -> None:
