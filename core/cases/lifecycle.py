@@ -147,7 +147,7 @@ def resident_message(case: Case, resident: Person, text: str, now: datetime) -> 
     if case.resident_id != resident.id:
         raise Refused("case_not_found", ref=case.ref)
     if case.status == CaseStatus.CLOSED:
-        raise Refused("case_closed")
+        raise Refused("case_closed", ref=case.ref)
     if case.status == CaseStatus.REFERRED:
         raise Refused("case_referred", ref=case.ref)
     resume(case, now)
