@@ -21,7 +21,7 @@ from core.messages import Inbound, Kind, Outbound
 from core.service import Service
 from handlers.sender import OutboxSender
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 
 CHANNEL = "console"
 RESIDENT = "resident"
@@ -150,7 +150,7 @@ class Console:
     async def run(self) -> None:
         """Read lines until end of input or :quit, delivering everything each line causes."""
         await self.seed()
-        store = OutboxStore(self.db, CHANNEL)
+        store = OutboxDeliveries(self.db, CHANNEL)
         sender = OutboxSender(
             store,
             ConsoleTransport(self),

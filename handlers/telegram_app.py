@@ -37,7 +37,7 @@ from handlers.sender import OutboxSender
 from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class TelegramChannel:
             await self._default_menus(self.app)
             limits = self.limits
             self.sender = OutboxSender(
-                OutboxStore(self.db, CHANNEL),
+                OutboxDeliveries(self.db, CHANNEL),
                 TelegramTransport(self.app.bot),
                 rate=limits.rate,
                 chat_rate=limits.chat_rate,

@@ -121,7 +121,7 @@ async def start_resolve(turn: Turn, state: DialogState, case: Case, cb: Callback
     await turn.reply(turn.t("resolve_summary", ref=case.ref))
 
 
-async def route(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def route_by_coordinator(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
     """A coordinator sends a case out of triage (or to another tank)."""
     if not turn.person.is_coordinator:
         raise Refused("not_allowed_case")
@@ -173,7 +173,7 @@ BUTTONS = {
     "transfer": start_transfer,
     "xfer": choose_transfer,
     "resolve": start_resolve,
-    "route": route,
+    "route": route_by_coordinator,
     "rate": rate,
 }
 
@@ -313,3 +313,13 @@ def split_number(args: str) -> tuple[int | None, str]:
     """'12 some text' -> (12, 'some text')."""
     head, _, rest = args.strip().partition(" ")
     return parse_case_number(head) if head else None, rest.strip()
+
+
+def tank_code(turn: Turn, word: str) -> str | None:
+    """A tank code from its code or either of its names; 'triage' for triage."""
+    if word.lower() in ("triage", turn.t("triage_name")):
+        return "triage"
+    for tank in turn.district.tanks:
+        if word in (tank.code, tank.name_zh, tank.name_en) or word.lower() == tank.name_en.lower():
+            return tank.code
+    return None

@@ -8,7 +8,7 @@ from core.cases import privacy
 from core.context import Turn
 from core.conversation import everyone
 from core.models import DialogState
-from core.staff import coordination, invitations, referral
+from core.staff import coordinator_commands, invitations, member_commands, referral
 
 CommandFn = Callable[[Turn, DialogState], Awaitable[None]]
 
@@ -19,24 +19,24 @@ HANDLERS: dict[str, CommandFn] = {
     "cancel": everyone.cancel,
     "my": everyone.my_cases,
     "case": everyone.show_case,
-    "reply": coordination.reply,
-    "pending": coordination.pending,
-    "mine": coordination.mine,
-    "note": coordination.note,
-    "resolve": coordination.resolve,
-    "transfer": coordination.transfer,
-    "stats": coordination.stats,
-    "overdue": coordination.overdue,
-    "triage": coordination.triage,
-    "assign": coordination.assign,
-    "find": coordination.find,
-    "invite": coordination.invite,
+    "reply": everyone.reply,
+    "pending": member_commands.pending,
+    "mine": member_commands.mine,
+    "note": member_commands.note,
+    "resolve": member_commands.resolve,
+    "transfer": member_commands.transfer,
+    "stats": coordinator_commands.stats,
+    "overdue": coordinator_commands.overdue,
+    "triage": coordinator_commands.triage,
+    "assign": coordinator_commands.assign,
+    "find": coordinator_commands.find,
+    "invite": invitations.invite,
     "invites": invitations.list_invites,
     "revoke": invitations.revoke,
-    "members": coordination.members,
-    "removemember": coordination.remove_member,
-    "extend": coordination.extend,
-    "deadlines": coordination.deadlines,
-    "refer": referral.command,
+    "members": coordinator_commands.members,
+    "removemember": coordinator_commands.remove_member,
+    "extend": member_commands.extend,
+    "deadlines": coordinator_commands.deadlines,
+    "refer": referral.refer_command,
     "forgetme": privacy.forget_me,
 }

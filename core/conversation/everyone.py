@@ -1,13 +1,15 @@
-"""What everyone can ask for: the greeting, help, their own cases and one case's timeline."""
+"""Commands every role has: the greeting, help, a new concern, cancelling a step, one's own cases,
+a case's timeline, and /reply to the other side of a case."""
 
 from __future__ import annotations
 
-from core.cases import access, cards, timelines
+from core.cases import access, cards, casework, timelines
 from core.cases.casework import parse_case_number
+from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.conversation import intake
-from core.models import Case, DialogState
-from core.staff import invitations
+from core.models import Case, CaseStatus, DialogState
+from core.staff import invitations, referral
 
 MY_LIMIT = 20
 
@@ -82,3 +84,22 @@ async def show_case(turn: Turn, state: DialogState) -> None:
     if case is None:
         return
     timelines.show(turn, case)
+
+
+async def reply(turn: Turn, state: DialogState) -> None:
+    """/reply <number> <text>: a message to the other side of a case."""
+    number, text = casework.split_number(turn.inbound.args)
+    if number is None:
+        raise Refused("reply_usage")
+    case = await casework.load(turn, number)
+    if turn.person.is_coordinator and case.status == CaseStatus.TRIAGE:
+        await referral.reply_in_triage(turn, state, case, text)
+        return
+    if not text:
+        state.state, state.data = (
+            f"{casework.COMPOSE}.message",
+            {"case": case.id, "question": False},
+        )
+        await turn.reply(turn.t("compose_message", ref=case.ref))
+        return
+    await casework.send_message(turn, case, text[: casework.MAX_MESSAGE])

@@ -1,17 +1,19 @@
 """Membership invitations: coordinators list the usable ones and revoke one; whoever opens one
 accepts it and becomes a member of its tank.
 
-/invite (coordination) makes an invitation; it lasts the district's invite_days and dies with
+/invite makes an invitation; it lasts the district's invite_days and dies with
 its creator's coordinator role (accept checks both). Revoking works by /revoke <code> or by the
 button each listed invitation carries.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from core import callbacks
 from core.callbacks import Callback
+from core.cases import casework
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
@@ -19,6 +21,22 @@ from core.models import DialogState, Invite, Person, Role
 from core.ports import UnitOfWork
 
 LIST_LIMIT = 30
+
+
+async def invite(turn: Turn, state: DialogState) -> None:
+    """/invite <tank> [station]: a one-time link that makes its opener a member."""
+    parts = turn.inbound.args.split()
+    tank = casework.tank_code(turn, parts[0]) if parts else None
+    station = parts[1] if len(parts) > 1 else None
+    if tank is None or tank == "triage" or (station and turn.district.station(station) is None):
+        raise Refused("invite_usage")
+    code = secrets.token_urlsafe(12)
+    days = turn.district.invite_days
+    expires = turn.now + timedelta(days=days)
+    await turn.uow.invites.add(Invite(code, tank, station, turn.person.id, turn.now, expires))
+    link = f"https://t.me/{turn.district.bot_username}?start={code}"
+    name = turn.district.tank_name(tank, turn.locale)
+    await turn.reply(turn.t("invite_link", tank=name, link=link, days=f"{days:g}", code=code))
 
 
 async def list_invites(turn: Turn, state: DialogState) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from core.cases.notices import open_buttons, triage_buttons
-from core.context import District, Reply
+from core.context import District, Reply, Turn
 from core.models import CaseStatus, Person
 from core.texts import Markup, esc, shorten, t
 from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
@@ -18,6 +18,16 @@ from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
 Render = Callable[..., Awaitable[list[Reply]]]
 LIST_LIMIT = 30
 WINDOWS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+
+
+def defer(turn: Turn, render: Render, *extra: object) -> None:
+    """Answer the turn with a list rendered once it has committed, on the read side."""
+    person, district, now = turn.person, turn.district, turn.now
+
+    async def work(views: CaseViews) -> list[Reply]:
+        return await render(views, person, district, now, *extra)
+
+    turn.defer(work)
 
 
 def duration(locale: str, seconds: float | None) -> str:

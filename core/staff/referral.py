@@ -140,7 +140,7 @@ async def rate(turn: Turn, case: Case, rating: str) -> None:
     await turn.reply(turn.t("referral_rated", ref=case.ref))
 
 
-async def command(turn: Turn, state: DialogState) -> None:
+async def refer_command(turn: Turn, state: DialogState) -> None:
     """/refer <number> <body> [text]: close a case as referred; without a text, ask for it."""
     number, rest = casework.split_number(turn.inbound.args)
     word, _, text = rest.partition(" ")

@@ -15,13 +15,15 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from core.texts.catalogue_en import EN as EN_RESIDENT
-from core.texts.catalogue_en_staff import EN_STAFF
-from core.texts.catalogue_zh import ZH as ZH_RESIDENT
-from core.texts.catalogue_zh_staff import ZH_STAFF
+from core.texts.residents_en import EN_RESIDENTS
+from core.texts.residents_zh import ZH_RESIDENTS
+from core.texts.staff_en import EN_STAFF
+from core.texts.staff_zh import ZH_STAFF
 
-ZH = ZH_RESIDENT | ZH_STAFF
-EN = EN_RESIDENT | EN_STAFF
+# By who reads them: a text a resident may read is in residents_*, one only members and
+# coordinators read in staff_* (tests/core/test_catalogues.py keeps them apart).
+ZH = ZH_RESIDENTS | ZH_STAFF
+EN = EN_RESIDENTS | EN_STAFF
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 STRICT = "MINQING_STRICT_TEXTS"
 Localized = Callable[[str], str]
