@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.context import District, Turn
 from core.models import Case, CaseEvent, KeywordHit
+from core.states import Draft
 from core.texts import CATALOGUES, Markup, esc, m, shorten, t
 
 CARD_TEXT = 900
@@ -14,19 +13,6 @@ EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
 RATINGS = ("good", "fair", "poor")
 SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
-
-
-def hits_of(draft: dict[str, Any]) -> tuple[KeywordHit, ...]:
-    """The keyword hits stored in a draft."""
-    return tuple(
-        KeywordHit(str(h[0]), float(h[1]), int(h[2]), str(h[3]) if len(h) > 3 else "")
-        for h in draft.get("hits", ())
-    )
-
-
-def hit_rows(hits: tuple[KeywordHit, ...]) -> list[list[Any]]:
-    """Keyword hits as a draft stores them: keyword, weight, count and, if differing, as written."""
-    return [[h.keyword, h.weight, h.count, *([h.written] if h.written else [])] for h in hits]
 
 
 def keyword_list(locale: str, hits: tuple[KeywordHit, ...], limit: int = 6) -> Markup:
@@ -45,21 +31,21 @@ def _routing_line(locale: str, district: District, tank: str | None, confidence:
     return m(locale, "card_route", tank=name, confidence=f"{confidence:.0%}")
 
 
-def _contact_line(locale: str, draft: dict[str, Any]) -> Markup:
-    kind = draft.get("contact")
+def _contact_line(locale: str, draft: Draft) -> Markup:
+    kind = draft.contact
     if kind == "phone":
-        line = m(locale, "card_contact_phone", phone=draft.get("phone", ""))
+        line = m(locale, "card_contact_phone", phone=draft.phone or "")
     else:
         line = m(locale, "card_contact_anonymous" if kind == "anonymous" else "card_contact_none")
-    if draft.get("location"):
+    if draft.location:
         line = Markup(line + "\n" + m(locale, "card_location"))
     return line
 
 
-def draft_card(turn: Turn, draft: dict[str, Any]) -> str:
+def draft_card(turn: Turn, draft: Draft) -> str:
     """The confirmation card a resident checks before submitting."""
-    loc, hits = turn.locale, hits_of(draft)
-    chosen = bool(draft.get("tank_chosen"))
+    loc, hits = turn.locale, draft.hits
+    chosen = draft.tank_chosen
     keywords = (
         m(loc, "card_keywords", keywords=keyword_list(loc, hits))
         if hits and not chosen
@@ -68,11 +54,11 @@ def draft_card(turn: Turn, draft: dict[str, Any]) -> str:
     return t(
         loc,
         "draft_card",
-        text=shorten(draft["text"], CARD_TEXT),
-        photos=len(draft.get("photos", ())),
-        station=turn.district.station_name(draft.get("station"), loc),
+        text=shorten(draft.text, CARD_TEXT),
+        photos=len(draft.photos),
+        station=turn.district.station_name(draft.station, loc),
         contact=_contact_line(loc, draft),
-        route=_routing_line(loc, turn.district, draft.get("tank"), draft.get("confidence", 0.0)),
+        route=_routing_line(loc, turn.district, draft.tank, draft.confidence),
         keywords=keywords,
     )
 

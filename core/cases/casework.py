@@ -10,11 +10,10 @@ from core.cases import access, cards, lifecycle, notices, timelines
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
 from core.messages import Button
-from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState
+from core.models import Case, CaseEvent, CaseStatus, Correction
+from core.states import CaseText, CommentPrompt, Conversation, Message, Step, Transfer
 from core.texts import t
 
-COMPOSE = "compose"
-COMMENT_PROMPT = "followup.comment"
 MAX_MESSAGE = 3000
 
 
@@ -32,7 +31,7 @@ async def record(turn: Turn, case: Case, event: CaseEvent) -> None:
     await turn.uow.events.add(event)
 
 
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """A press on a case button."""
     case = await load(turn, cb.int_arg(0))
     action = BUTTONS.get(cb.action)
@@ -43,7 +42,7 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
     await action(turn, state, case, cb)
 
 
-async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def claim(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """Take the case; the first claim wins, the other notices say who took it."""
     member, now = turn.person, turn.now
     await record(turn, case, lifecycle.claim(case, member, now, turn.district.deadlines(case.tank)))
@@ -61,13 +60,13 @@ async def claim(turn: Turn, state: DialogState, case: Case, cb: Callback) -> Non
     await turn.reply(detail, buttons=notices.assignee_buttons(turn.locale, case), case_id=case.id)
 
 
-async def detail(turn: Turn, state: DialogState, case: Case, cb: Callback | None = None) -> None:
+async def detail(turn: Turn, state: Conversation, case: Case, cb: Callback | None = None) -> None:
     """Show the case's timeline as the caller may see it (read after the turn)."""
     await turn.answer()
     timelines.show(turn, case)
 
 
-async def start_message(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def start_message(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """Begin writing to the other side of the case (the resident, or the member)."""
     question = cb.action == "ask"
     if access.is_resident_of(turn.person, case):
@@ -75,11 +74,11 @@ async def start_message(turn: Turn, state: DialogState, case: Case, cb: Callback
     elif not lifecycle.is_assignee(turn.person, case):
         raise Refused("not_assignee")
     await turn.answer()
-    state.state, state.data = f"{COMPOSE}.message", {"case": case.id, "question": question}
+    state.begin(Step.WRITE_MESSAGE, Message(case=case.id, question=question))
     await turn.reply(turn.t("compose_question" if question else "compose_message", ref=case.ref))
 
 
-async def start_transfer(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def start_transfer(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """Offer the tanks (and triage) a misrouted case can go to."""
     if not lifecycle.may_transfer(turn.person, case):
         raise Refused("not_allowed_case")
@@ -99,29 +98,29 @@ async def start_transfer(turn: Turn, state: DialogState, case: Case, cb: Callbac
     await turn.reply(turn.t("transfer_choose", ref=case.ref), buttons=rows)
 
 
-async def choose_transfer(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def choose_transfer(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """A target was chosen: ask for the reason."""
     target = cb.arg(1)
-    if target != "triage" and turn.district.tank(target) is None:
+    if target is None or (target != "triage" and turn.district.tank(target) is None):
         raise Refused("button_stale")
     if not lifecycle.may_transfer(turn.person, case):
         raise Refused("not_allowed_case")
     await turn.answer()
-    state.state, state.data = f"{COMPOSE}.transfer", {"case": case.id, "to": target}
+    state.begin(Step.WRITE_TRANSFER, Transfer(case=case.id, to=target))
     name = turn.district.tank_name(None if target == "triage" else target, turn.locale)
     await turn.reply(turn.t("transfer_reason", ref=case.ref, tank=name))
 
 
-async def start_resolve(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def start_resolve(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """Ask the assignee what was done."""
     if not lifecycle.is_assignee(turn.person, case):
         raise Refused("not_assignee")
     await turn.answer()
-    state.state, state.data = f"{COMPOSE}.resolve", {"case": case.id}
+    state.begin(Step.WRITE_RESOLUTION, CaseText(case=case.id))
     await turn.reply(turn.t("resolve_summary", ref=case.ref))
 
 
-async def route_by_coordinator(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def route_by_coordinator(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """A coordinator sends a case out of triage (or to another tank)."""
     if not turn.person.is_coordinator:
         raise Refused("not_allowed_case")
@@ -132,7 +131,7 @@ async def route_by_coordinator(turn: Turn, state: DialogState, case: Case, cb: C
     await turn.answer(turn.t("routed_toast", ref=case.ref))
 
 
-async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None:
+async def rate(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """The resident rates the result; 不满意 reopens it and tells the coordinators."""
     rating, now, uow = cb.arg(1) or "", turn.now, turn.uow
     event = lifecycle.rate(case, turn.person, rating, now, turn.district.deadlines(case.tank))
@@ -153,7 +152,7 @@ async def rate(turn: Turn, state: DialogState, case: Case, cb: Callback) -> None
         who = assignee.name if assignee else "-"
         await notices.tell_coordinators(uow, case, now, "coordinator_reopened", member=who)
     # The comment prompt lasts for one plain text soon after (see core/conversation/followups.py).
-    state.state, state.data = COMMENT_PROMPT, {"case": case.id, "since": now.isoformat()}
+    state.begin(Step.COMMENT, CommentPrompt(case=case.id, since=now))
     key = "rated_reopened" if rating == "poor" else "rated_thanks"
     skip = Button(text=turn.t("skip"), data=callbacks.pack("fu", "skip"))
     text = turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt")
@@ -203,26 +202,23 @@ def correction(turn: Turn, case: Case, old: str | None, new: str | None, reason:
     return Correction(case.id, case.text, old, new, turn.person.id, reason, turn.now)
 
 
-async def on_compose(turn: Turn, state: DialogState) -> None:
+async def on_compose(turn: Turn, state: Conversation) -> None:
     """The text a compose step was waiting for."""
     text = (turn.inbound.text or "").strip()
     if not text:
         await turn.reply(turn.t("compose_need_text"))
         return
-    what, case_id = state.state.partition(".")[2], state.data.get("case")
-    data = dict(state.data)
-    state.state, state.data = "idle", {}
-    case = await load(turn, case_id)
+    step, held = state.step, state.holding(CaseText)
+    state.end()
+    case = await load(turn, held.case)
     text = text[:MAX_MESSAGE]
-    if what == "message":
-        await send_message(turn, case, text, bool(data.get("question")))
-    elif what == "transfer":
-        await transfer(turn, case, data.get("to"), text)
+    if isinstance(held, Message):
+        await send_message(turn, case, text, held.question)
+    elif isinstance(held, Transfer):
+        await transfer(turn, case, held.to, text)
         await turn.reply(turn.t("transferred_done", ref=case.ref))
-    elif what == "resolve":
+    elif step is Step.WRITE_RESOLUTION:
         await resolve(turn, case, text)
-    elif what == "comment":
-        await comment(turn, case, text)
 
 
 async def send_message(

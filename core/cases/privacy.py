@@ -9,11 +9,12 @@ from core.callbacks import Callback
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
-from core.models import DialogState, Role
+from core.models import Role
 from core.ports import UnitOfWorkFactory
+from core.states import Conversation
 
 
-async def forget_me(turn: Turn, state: DialogState) -> None:
+async def forget_me(turn: Turn, state: Conversation) -> None:
     """/forgetme: explain what will be erased and ask to confirm."""
     if turn.person.role != Role.RESIDENT:
         raise Refused("forget_staff")
@@ -26,7 +27,7 @@ async def forget_me(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("forget_explain"), buttons=buttons)
 
 
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """The answer to /forgetme."""
     if cb.action == "keep":
         await turn.answer(turn.t("cancelled_toast"))
@@ -34,7 +35,7 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
     if cb.action != "forget" or turn.person.role != Role.RESIDENT:
         raise Refused("button_stale")
     count = await turn.uow.erasure.forget(turn.person.id, turn.now)
-    state.state, state.data = "idle", {}
+    state.end()
     # The farewell rows are deleted once delivered, so the chat id does not outlive them.
     await turn.answer()
     await turn.reply(turn.t("forget_done", count=count), remove_keyboard=True, forget_after=True)

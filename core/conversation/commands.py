@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from core.cases import privacy
 from core.context import Turn
 from core.conversation import everyone
-from core.models import DialogState
 from core.staff import coordinator_commands, invitations, member_commands, referral
+from core.states import Conversation
 
-CommandFn = Callable[[Turn, DialogState], Awaitable[None]]
+CommandFn = Callable[[Turn, Conversation], Awaitable[None]]
 
 HANDLERS: dict[str, CommandFn] = {
     "start": everyone.start,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, assert_never
 
-from core import callbacks
+from core import callbacks, states
 from core.callbacks import Callback
 from core.cases import casework, privacy
 from core.cases.lifecycle import Refused
@@ -15,9 +15,10 @@ from core.context import Deferred, District, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
 from core.conversation.commands import HANDLERS
 from core.messages import MAX_TEXT, Inbound, Outbound
-from core.models import DialogState, Person, Role
+from core.models import Person, Role
 from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
 from core.staff import invitations, referral
+from core.states import Conversation, Talk
 from core.texts import locale_of
 from core.throttle import Throttle, Verdict
 from core.views import CaseViews
@@ -47,8 +48,7 @@ class Wiring(Protocol):
     def offload(self) -> Offload: ...
 
 
-ButtonFn = Callable[[Turn, DialogState, Callback], Awaitable[None]]
-InputFn = Callable[[Turn, DialogState], Awaitable[None]]
+ButtonFn = Callable[[Turn, Conversation, Callback], Awaitable[None]]
 
 BUTTONS: dict[str, ButtonFn] = {
     "in": intake.on_button,
@@ -57,11 +57,6 @@ BUTTONS: dict[str, ButtonFn] = {
     "inv": invitations.on_button,
     "fu": followups.on_button,
     "refer": referral.on_button,
-}
-DIALOGS: dict[str, InputFn] = {
-    "intake": intake.on_input,
-    "compose": casework.on_compose,
-    "refer": referral.on_input,
 }
 
 
@@ -100,9 +95,17 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
     return person
 
 
-async def dispatch(turn: Turn, state: DialogState) -> None:
+async def dispatch(turn: Turn, state: Conversation) -> None:
     """Route the event to the command, button or conversation it belongs to; a refused step
     is answered with its reason and changes nothing more."""
+    if state.lost is not None:
+        log.warning(
+            "chat %s was at %r, which this version cannot continue: it starts over",
+            turn.inbound.chat_id,
+            state.lost[:40],
+        )
+        state.lost = None
+        await turn.reply(turn.t("conversation_lost"), remove_keyboard=True)
     try:
         await _route(turn, state)
     except Refused as refusal:
@@ -113,7 +116,7 @@ async def dispatch(turn: Turn, state: DialogState) -> None:
             await turn.reply(text)
 
 
-async def _route(turn: Turn, state: DialogState) -> None:
+async def _route(turn: Turn, state: Conversation) -> None:
     inbound = turn.inbound
     followups.end_unless_continued(turn, state)
     if inbound.callback_data is not None or inbound.callback_id is not None:
@@ -130,13 +133,26 @@ async def _route(turn: Turn, state: DialogState) -> None:
         await turn.reply(turn.t("unsupported", what=what))
     elif await _reply_to_case(turn) or await followups.take(turn, state):
         return
-    elif state.state != "idle":
-        await DIALOGS[state.state.partition(".")[0]](turn, state)
     else:
-        await _idle_input(turn, state)
+        await _continue(turn, state)
 
 
-async def _command(turn: Turn, state: DialogState, command: str) -> None:
+async def _continue(turn: Turn, state: Conversation) -> None:
+    """Input for the conversation going on, or for none."""
+    match state.step.conversation:
+        case Talk.INTAKE:
+            await intake.on_input(turn, state)
+        case Talk.COMPOSE:
+            await casework.on_compose(turn, state)
+        case Talk.REFER:
+            await referral.on_input(turn, state)
+        case Talk.IDLE | Talk.FOLLOWUP:  # a follow-up left unanswered by followups.take ended
+            await _idle_input(turn, state)
+        case unknown:
+            assert_never(unknown)
+
+
+async def _command(turn: Turn, state: Conversation, command: str) -> None:
     handler = HANDLERS.get(command)
     if handler is None:
         await turn.reply(turn.t("unknown_command", command=f"/{command[:32]}"))
@@ -164,7 +180,7 @@ async def _reply_to_case(turn: Turn) -> bool:
     return True
 
 
-async def _idle_input(turn: Turn, state: DialogState) -> None:
+async def _idle_input(turn: Turn, state: Conversation) -> None:
     inbound = turn.inbound
     text = (inbound.text or "").strip()
     if inbound.photos:
@@ -206,10 +222,11 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
                 if inbound.callback_id is None:
                     await turn.reply(turn.t("slow_down"))
             elif inbound.private:
-                state = await uow.dialogs.get(inbound.channel, inbound.chat_id)
+                stored = await uow.dialogs.get(inbound.channel, inbound.chat_id)
+                state = states.load(stored)
                 await dispatch(turn, state)
                 await turn.answer()
-                await uow.dialogs.save(state, now)
+                await uow.dialogs.save(states.dump(state, inbound.channel, inbound.chat_id), now)
             elif inbound.command is not None:
                 pointer = Outbound(
                     channel=inbound.channel, chat_id=inbound.chat_id, text=turn.t("private_only")

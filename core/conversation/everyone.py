@@ -8,13 +8,14 @@ from core.cases.casework import parse_case_number
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.conversation import intake
-from core.models import Case, CaseStatus, DialogState
+from core.models import Case, CaseStatus
 from core.staff import invitations, referral
+from core.states import Conversation, Message, Step, Talk
 
 MY_LIMIT = 20
 
 
-async def start(turn: Turn, state: DialogState) -> None:
+async def start(turn: Turn, state: Conversation) -> None:
     """Greet and say what to do; a deep-link code is an invitation to join a tank."""
     code = turn.inbound.args.strip()
     if code:
@@ -28,34 +29,34 @@ async def start(turn: Turn, state: DialogState) -> None:
     await turn.reply(
         turn.t(key, name=(f" {name}" if turn.locale == "en" else name) if name else "")
     )
-    if state.state.startswith("intake."):
+    if state.step.conversation is Talk.INTAKE:
         await turn.reply(turn.t("draft_open"))
 
 
-async def show_help(turn: Turn, state: DialogState) -> None:
+async def show_help(turn: Turn, state: Conversation) -> None:
     """List the caller's commands."""
     await turn.reply(turn.menus.help_text(turn.person.role, turn.locale))
 
 
-async def new_concern(turn: Turn, state: DialogState) -> None:
+async def new_concern(turn: Turn, state: Conversation) -> None:
     """Start a new concern, dropping an unsent draft."""
-    if state.state.startswith("intake.") and state.data.get("text"):
+    if state.step.conversation is Talk.INTAKE and state.draft.text:
         await turn.reply(turn.t("draft_dropped"))
     await intake.begin(turn, state, turn.inbound.args.strip())
 
 
-async def cancel(turn: Turn, state: DialogState) -> None:
+async def cancel(turn: Turn, state: Conversation) -> None:
     """Leave whatever conversation is going on."""
-    if state.state == "idle":
+    if state.idle:
         await turn.reply(turn.t("nothing_to_cancel"), remove_keyboard=True)
-    elif state.state.startswith("intake."):
+    elif state.step.conversation is Talk.INTAKE:
         await intake.cancel(turn, state)
     else:
-        state.state, state.data = "idle", {}
+        state.end()
         await turn.reply(turn.t("step_cancelled"), remove_keyboard=True)
 
 
-async def my_cases(turn: Turn, state: DialogState) -> None:
+async def my_cases(turn: Turn, state: Conversation) -> None:
     """List the caller's own cases, newest first."""
     cases = await turn.uow.cases.for_resident(turn.person.id, MY_LIMIT)
     if not cases:
@@ -78,7 +79,7 @@ async def load_visible_case(turn: Turn, text: str) -> Case | None:
     return case
 
 
-async def show_case(turn: Turn, state: DialogState) -> None:
+async def show_case(turn: Turn, state: Conversation) -> None:
     """Show one case with its timeline, to whoever may see it (read after the turn)."""
     case = await load_visible_case(turn, turn.inbound.args)
     if case is None:
@@ -86,7 +87,7 @@ async def show_case(turn: Turn, state: DialogState) -> None:
     timelines.show(turn, case)
 
 
-async def reply(turn: Turn, state: DialogState) -> None:
+async def reply(turn: Turn, state: Conversation) -> None:
     """/reply <number> <text>: a message to the other side of a case."""
     number, text = casework.split_number(turn.inbound.args)
     if number is None:
@@ -96,10 +97,7 @@ async def reply(turn: Turn, state: DialogState) -> None:
         await referral.reply_in_triage(turn, state, case, text)
         return
     if not text:
-        state.state, state.data = (
-            f"{casework.COMPOSE}.message",
-            {"case": case.id, "question": False},
-        )
+        state.begin(Step.WRITE_MESSAGE, Message(case=case.id))
         await turn.reply(turn.t("compose_message", ref=case.ref))
         return
     await casework.send_message(turn, case, text[: casework.MAX_MESSAGE])

@@ -22,11 +22,12 @@ from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
 from core.conversation import intake
 from core.messages import Button
-from core.models import Case, DialogState
+from core.models import Case
+from core.states import CommentPrompt, Conversation, HeldText, Step, Talk
 from core.texts import shorten
 
 SCOPE = "fu"
-COMMENT, PICK = casework.COMMENT_PROMPT, "followup.pick"
+COMMENT, PICK = Step.COMMENT, Step.PICK_CASE
 COMMENT_WINDOW = timedelta(hours=1)
 MAX_QUESTIONS = 8
 
@@ -39,41 +40,37 @@ def plain_text(turn: Turn) -> str:
     return "" if inbound.callback_id else (inbound.text or "").strip()
 
 
-def end_unless_continued(turn: Turn, state: DialogState) -> None:
+def end_unless_continued(turn: Turn, state: Conversation) -> None:
     """A follow-up prompt lasts for one plain text or a press of its own buttons; anything else
     the resident does ends it."""
-    if not state.state.startswith("followup."):
+    if state.step.conversation is not Talk.FOLLOWUP:
         return
     inbound = turn.inbound
     if (inbound.callback_data or "").startswith(f"{SCOPE}:"):
         return
     if plain_text(turn) and inbound.reply_to_message_id is None:
         return
-    state.state, state.data = "idle", {}
+    state.end()
 
 
-async def take(turn: Turn, state: DialogState) -> bool:
+async def take(turn: Turn, state: Conversation) -> bool:
     """Plain text that follows up on a case: the comment a prompt asked for, or an answer to
     the resident's open questions; True if it was taken here."""
     text = plain_text(turn)
-    if state.state == COMMENT:
-        data = state.data
-        state.state, state.data = "idle", {}
-        since = data.get("since")
-        fresh = (
-            isinstance(since, str) and turn.now - datetime.fromisoformat(since) <= COMMENT_WINDOW
-        )
-        if text and fresh:
-            case = await casework.load(turn, data.get("case"))
+    if state.step == COMMENT:
+        prompt = state.holding(CommentPrompt)
+        state.end()
+        if text and turn.now - prompt.since <= COMMENT_WINDOW:
+            case = await casework.load(turn, prompt.case)
             stamp = _stamp(turn.now)
             words = text[: casework.MAX_MESSAGE]
             await casework.comment(turn, case, words, _as_new(turn, case, stamp))
             return True
-    if not text or state.state not in ("idle", PICK):
+    if not text or (not state.idle and state.step != PICK):
         return False
     questions = await turn.uow.cases.open_questions(turn.person.id, MAX_QUESTIONS)
-    if state.state == PICK:
-        text = f"{state.data.get('text', '')}\n{text}"[: casework.MAX_MESSAGE]
+    if state.step == PICK:
+        text = f"{state.holding(HeldText).text}\n{text}"[: casework.MAX_MESSAGE]
         if not questions:  # answered meanwhile: the words make a concern of their own
             await intake.begin(turn, state, text)
             return True
@@ -82,27 +79,27 @@ async def take(turn: Turn, state: DialogState) -> bool:
     elif len(questions) == 1:
         await _answer(turn, questions[0], text)
         return True
-    state.state, state.data = PICK, {"text": text}
+    state.begin(PICK, HeldText(text=text))
     await _ask_which(turn, questions)
     return True
 
 
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """A press on a follow-up button: skip the comment, pick the case, or file as new."""
     if cb.action == "skip":
-        if state.state == COMMENT:
-            state.state, state.data = "idle", {}
+        if state.step == COMMENT:
+            state.end()
         await turn.answer(turn.t("skipped_toast"))
-    elif cb.action == "to" and state.state == PICK:
+    elif cb.action == "to" and state.step == PICK:
         case = await casework.load(turn, cb.int_arg(0))
         if not access.is_resident_of(turn.person, case):
             raise Refused("case_not_found", ref=case.ref)
         await turn.answer()
-        await _answer(turn, case, str(state.data.get("text", "")))
-        state.state, state.data = "idle", {}  # kept until it went: a refusal loses nothing
-    elif cb.action == "new" and state.state == PICK:
+        await _answer(turn, case, state.holding(HeldText).text)
+        state.end()  # kept until it went: a refusal loses nothing
+    elif cb.action == "new" and state.step == PICK:
         await turn.answer()
-        await intake.begin(turn, state, str(state.data.get("text", "")))
+        await intake.begin(turn, state, state.holding(HeldText).text)
     elif cb.action == "asnew":
         await _file_as_new(turn, state, cb)
     else:
@@ -130,7 +127,7 @@ async def _ask_which(turn: Turn, questions: list[Case]) -> None:
     await turn.reply(turn.t("answer_which", count=len(questions)), buttons=rows)
 
 
-async def _file_as_new(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def _file_as_new(turn: Turn, state: Conversation, cb: Callback) -> None:
     """The resident's words on a case become a new concern instead; the holder is told."""
     case = await casework.load(turn, cb.int_arg(0))
     stamp = _ms_arg(cb.arg(1))
@@ -153,7 +150,7 @@ async def _file_as_new(turn: Turn, state: DialogState, cb: Callback) -> None:
         note = casework.case_text(holder.locale, "member_withdrawn", case, text=notices.quote(text))
         await turn.send_to(holder, note, case_id=case.id)
     await turn.answer()
-    if state.state.startswith("intake.") and state.data.get("text"):
+    if state.step.conversation is Talk.INTAKE and state.draft.text:
         await turn.reply(turn.t("draft_dropped"))
     await intake.begin(turn, state, text)
 

@@ -10,7 +10,6 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from typing import Any
 
 from core import callbacks
 from core.callbacks import Callback
@@ -18,7 +17,8 @@ from core.cases import cards, lifecycle, notices
 from core.context import Turn
 from core.conversation import labels
 from core.messages import Button, Inbound, KeyButton
-from core.models import Case, CaseEvent, DialogState
+from core.models import Case, CaseEvent
+from core.states import Conversation, Draft, Step, Talk
 
 MAX_TEXT = 3000
 MAX_PHOTOS = 10
@@ -28,11 +28,11 @@ CONTACT_KINDS = ("none", "anonymous")  # the contact step's typed choices: conta
 GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
 
 DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
-    "intake.describe",
-    "intake.station",
-    "intake.contact",
-    "intake.confirm",
-    "intake.tank",
+    Step.DESCRIBE,
+    Step.STATION,
+    Step.CONTACT,
+    Step.CONFIRM,
+    Step.TANK,
 )
 
 
@@ -47,29 +47,29 @@ def is_greeting(text: str) -> bool:
 
 
 async def begin(
-    turn: Turn, state: DialogState, text: str = "", photos: tuple[str, ...] = ()
+    turn: Turn, state: Conversation, text: str = "", photos: tuple[str, ...] = ()
 ) -> None:
     """Start a new draft; with text, go straight to the next question."""
-    state.state = DESCRIBE
-    state.data = {"id": secrets.token_hex(4), "text": "", "photos": list(photos[:MAX_PHOTOS])}
-    state.data["album"] = turn.inbound.album
+    draft = Draft(id=secrets.token_hex(4), photos=list(photos[:MAX_PHOTOS]))
+    draft.album = turn.inbound.album
+    state.begin(DESCRIBE, draft)
     if text:
         await _take_text(turn, state, text)
     else:
         text = turn.t("ask_describe")
         if photos:
-            added = turn.t("photo_added", count=len(state.data["photos"]), limit=MAX_PHOTOS)
+            added = turn.t("photo_added", count=len(draft.photos), limit=MAX_PHOTOS)
             text = added + "\n" + turn.t("ask_describe_with_photo")
         await turn.reply(text, remove_keyboard=True)
 
 
-async def on_input(turn: Turn, state: DialogState) -> None:
+async def on_input(turn: Turn, state: Conversation) -> None:
     """Handle text, photos, contact or location while a draft is open."""
-    inbound, draft = turn.inbound, state.data
+    inbound, draft = turn.inbound, state.draft
     if inbound.photos:
         await _add_photos(turn, state)
     if inbound.location is not None:
-        draft["location"] = list(inbound.location)
+        draft.location = inbound.location
         await turn.reply(turn.t("location_saved"))
     if inbound.contact_phone is not None:
         await _take_contact(turn, state)
@@ -77,15 +77,15 @@ async def on_input(turn: Turn, state: DialogState) -> None:
     text = (inbound.text or "").strip()
     if not text:
         return
-    if state.state == DESCRIBE:
+    if state.step == DESCRIBE:
         await _take_text(turn, state, text)
     elif not await _typed_button(turn, state, text):
         await _at_button_step(turn, state, text)
 
 
-async def _typed_button(turn: Turn, state: DialogState, text: str) -> bool:
+async def _typed_button(turn: Turn, state: Conversation, text: str) -> bool:
     """A button's label typed at the step that shows it acts as the press; True if it did."""
-    step, district = state.state, turn.district
+    step, district = state.step, turn.district
     if step == STATION:
         stations = [(s.code, (s.name_zh, s.name_en, s.code)) for s in district.stations]
         choice = labels.chosen(text, [*stations, ("", labels.in_every_locale("skip"))])
@@ -95,7 +95,7 @@ async def _typed_button(turn: Turn, state: DialogState, text: str) -> bool:
         kinds = [(kind, labels.in_every_locale(f"contact_{kind}")) for kind in CONTACT_KINDS]
         choice = labels.chosen(text, kinds)
         if choice is not None:
-            state.data["contact"] = choice
+            state.draft.contact = "anonymous" if choice == "anonymous" else "none"
             await _show_card(turn, state)
     elif step == CONFIRM:
         actions = {"ok": "btn_confirm", "tanks": "btn_change_tank", "cancel": "btn_cancel"}
@@ -116,14 +116,14 @@ async def _typed_button(turn: Turn, state: DialogState, text: str) -> bool:
     return choice is not None
 
 
-async def _at_button_step(turn: Turn, state: DialogState, text: str) -> None:
+async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
     """Other text where buttons are expected: a phone number is the contact where one may be
     given; a sentence is added to the concern, saying so; anything else is told what the step
     expects and added nowhere."""
-    expects = turn.t(f"expect_{state.state.partition('.')[2]}")
+    expects = turn.t(f"expect_{state.step.name_in_texts}")
     phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
-    if phone and state.state in (CONTACT, CONFIRM):
-        state.data["contact"], state.data["phone"] = "phone", text
+    if phone and state.step in (CONTACT, CONFIRM):
+        state.draft.contact, state.draft.phone = "phone", text
         await _show_card(turn, state)
     elif not phone and meaningful(text) >= MIN_CONCERN_CHARS:
         await _append_text(turn, state, text, expects)
@@ -131,24 +131,24 @@ async def _at_button_step(turn: Turn, state: DialogState, text: str) -> None:
         await turn.reply(expects)
 
 
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """Handle a press on one of the draft's buttons."""
-    if not state.state.startswith("intake.") or cb.arg(0) != state.data.get("id"):
+    if state.step.conversation is not Talk.INTAKE or cb.arg(0) != state.draft.id:
         await turn.answer(turn.t("button_stale"), alert=True)
         return
-    if cb.action == "st" and turn.district.station(cb.arg(1)) and state.state == STATION:
+    if cb.action == "st" and turn.district.station(cb.arg(1)) and state.step == STATION:
         await turn.answer(turn.district.station_name(cb.arg(1), turn.locale))
         await _choose_station(turn, state, cb.arg(1))
-    elif cb.action == "stskip" and state.state == STATION:
+    elif cb.action == "stskip" and state.step == STATION:
         await turn.answer()
         await _choose_station(turn, state, None)
-    elif cb.action == "ok" and state.state == CONFIRM:
+    elif cb.action == "ok" and state.step == CONFIRM:
         await turn.answer(turn.t("submitted_toast"))
         await _submit(turn, state)
-    elif cb.action == "tanks" and state.state in (CONFIRM, TANK):
+    elif cb.action == "tanks" and state.step in (CONFIRM, TANK):
         await turn.answer()
         await _open_tanks(turn, state)
-    elif cb.action == "tank" and state.state == TANK and _valid_tank_choice(turn, cb.arg(1)):
+    elif cb.action == "tank" and state.step == TANK and _valid_tank_choice(turn, cb.arg(1)):
         await turn.answer()
         await _choose_tank(turn, state, cb.arg(1) or "triage")
     elif cb.action == "cancel":
@@ -157,52 +157,53 @@ async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
         await turn.answer(turn.t("button_stale"), alert=True)
 
 
-async def cancel(turn: Turn, state: DialogState) -> None:
+async def cancel(turn: Turn, state: Conversation) -> None:
     """Drop the draft."""
     await turn.answer(turn.t("cancelled_toast"))
-    state.state, state.data = "idle", {}
+    state.end()
     await turn.reply(turn.t("cancelled"), remove_keyboard=True)
 
 
-async def _take_text(turn: Turn, state: DialogState, text: str) -> None:
+async def _take_text(turn: Turn, state: Conversation, text: str) -> None:
     if meaningful(text) < 2:
         await turn.reply(turn.t("need_words"))
         return
-    state.data["text"] = _joined(state.data.get("text", ""), text)
-    if meaningful(state.data["text"]) < MIN_CONCERN_CHARS:
+    draft = state.draft
+    draft.text = _joined(draft.text, text)
+    if meaningful(draft.text) < MIN_CONCERN_CHARS:
         await turn.reply(turn.t("need_more_detail"))
         return
     if turn.district.stations:
-        state.state = STATION
-        await turn.reply(turn.t("ask_station"), buttons=_station_buttons(turn, state.data["id"]))
+        state.begin(STATION)
+        await turn.reply(turn.t("ask_station"), buttons=_station_buttons(turn, draft.id))
     else:
         await _ask_contact(turn, state)
 
 
-async def _choose_station(turn: Turn, state: DialogState, code: str | None) -> None:
+async def _choose_station(turn: Turn, state: Conversation, code: str | None) -> None:
     if code:
-        state.data["station"] = code
+        state.draft.station = code
     await _ask_contact(turn, state)
 
 
-async def _open_tanks(turn: Turn, state: DialogState) -> None:
-    state.state = TANK
-    await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, state.data["id"]))
+async def _open_tanks(turn: Turn, state: Conversation) -> None:
+    state.begin(TANK)
+    await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, state.draft.id))
 
 
-async def _choose_tank(turn: Turn, state: DialogState, code: str) -> None:
-    state.data["tank"] = None if code == "triage" else code
-    state.data["tank_chosen"] = True
+async def _choose_tank(turn: Turn, state: Conversation, code: str) -> None:
+    state.draft.tank = None if code == "triage" else code
+    state.draft.tank_chosen = True
     await _show_card(turn, state)
 
 
-async def _append_text(turn: Turn, state: DialogState, text: str, expects: str) -> None:
-    draft = state.data
-    if len(draft["text"]) + len(text) + 1 > MAX_TEXT:
+async def _append_text(turn: Turn, state: Conversation, text: str, expects: str) -> None:
+    draft = state.draft
+    if len(draft.text) + len(text) + 1 > MAX_TEXT:
         await turn.reply(turn.t("text_too_long", limit=MAX_TEXT) + "\n" + expects)
         return
-    draft["text"] = _joined(draft["text"], text)
-    if state.state == CONFIRM:
+    draft.text = _joined(draft.text, text)
+    if state.step == CONFIRM:
         await _show_card(turn, state)
     else:
         await turn.reply(turn.t("text_appended") + "\n" + expects)
@@ -213,31 +214,31 @@ def _joined(old: str, new: str) -> str:
     return combined[:MAX_TEXT]
 
 
-async def _add_photos(turn: Turn, state: DialogState) -> None:
+async def _add_photos(turn: Turn, state: Conversation) -> None:
     """Attach photos; an album is acknowledged once, not once per photo."""
-    draft, album = state.data, turn.inbound.album
-    photos: list[str] = draft.setdefault("photos", [])
+    draft, album = state.draft, turn.inbound.album
+    photos = draft.photos
     room = MAX_PHOTOS - len(photos)
     photos.extend(turn.inbound.photos[: max(room, 0)])
-    if album is not None and draft.get("album") == album and room > 0:
+    if album is not None and draft.album == album and room > 0:
         return
-    draft["album"] = album
+    draft.album = album
     key = "photo_added" if room > 0 else "photo_limit"
     text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
-    if state.state == DESCRIBE and not draft.get("text") and not turn.inbound.text:
+    if state.step == DESCRIBE and not draft.text and not turn.inbound.text:
         text += "\n" + turn.t("ask_describe_with_photo")
     await turn.reply(text)
 
 
-async def _take_contact(turn: Turn, state: DialogState) -> None:
+async def _take_contact(turn: Turn, state: Conversation) -> None:
     inbound = turn.inbound
     if inbound.contact_user_id != inbound.user_id:
         await turn.reply(turn.t("contact_not_own"))
         return
-    state.data["contact"], state.data["phone"] = "phone", inbound.contact_phone
+    state.draft.contact, state.draft.phone = "phone", inbound.contact_phone
     turn.person.phone = inbound.contact_phone
     await turn.uow.people.update(turn.person)
-    if state.state in (STATION, CONTACT, CONFIRM):
+    if state.step in (STATION, CONTACT, CONFIRM):
         await _show_card(turn, state)
     else:
         await turn.reply(turn.t("contact_saved"))
@@ -272,8 +273,8 @@ def _valid_tank_choice(turn: Turn, code: str | None) -> bool:
     return code == "triage" or turn.district.tank(code) is not None
 
 
-async def _ask_contact(turn: Turn, state: DialogState) -> None:
-    state.state = CONTACT
+async def _ask_contact(turn: Turn, state: Conversation) -> None:
+    state.begin(CONTACT)
     keyboard = [
         [KeyButton(text=turn.t("contact_share"), request_contact=True)],
         [KeyButton(text=turn.t("contact_none")), KeyButton(text=turn.t("contact_anonymous"))],
@@ -281,16 +282,16 @@ async def _ask_contact(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("ask_contact"), keyboard=keyboard)
 
 
-def texts_ahead(state: DialogState, inbound: Inbound) -> list[str]:
+def texts_ahead(state: Conversation, inbound: Inbound) -> list[str]:
     """The draft texts this input may have classified (for the card), so that the service can
     classify them before the turn, off the event loop (core/conversation/prejudge.py); a text
     not foreseen here is classified during the turn."""
-    if state.state not in (STATION, CONTACT, CONFIRM) or state.data.get("tank_chosen"):
+    if state.step not in (STATION, CONTACT, CONFIRM) or state.draft.tank_chosen:
         return []
-    text = state.data.get("text", "")
-    ahead = [text] if text and state.data.get("judged") != _digest(text) else []
+    text = state.draft.text
+    ahead = [text] if text and state.draft.judged != _digest(text) else []
     typed = (inbound.text or "").strip()
-    if typed and state.state == CONFIRM:
+    if typed and state.step == CONFIRM:
         ahead.append(_joined(text, typed))
     return ahead
 
@@ -299,23 +300,23 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def _classify(turn: Turn, draft: dict[str, Any]) -> None:
-    if draft.get("tank_chosen") or draft.get("judged") == _digest(draft["text"]):
+def _classify(turn: Turn, draft: Draft) -> None:
+    if draft.tank_chosen or draft.judged == _digest(draft.text):
         return
-    verdict = turn.classifier.classify(draft["text"])
-    draft["tank"] = verdict.tank
-    draft["confidence"] = round(verdict.confidence, 4)
-    draft["hits"] = cards.hit_rows(verdict.hits)
-    draft["judged"] = _digest(draft["text"])
+    verdict = turn.classifier.classify(draft.text)
+    draft.tank = verdict.tank
+    draft.confidence = round(verdict.confidence, 4)
+    draft.hits = verdict.hits
+    draft.judged = _digest(draft.text)
 
 
-async def _show_card(turn: Turn, state: DialogState) -> None:
-    first_card = state.state != CONFIRM and state.state != TANK
-    state.state = CONFIRM
-    _classify(turn, state.data)
+async def _show_card(turn: Turn, state: Conversation) -> None:
+    first_card = state.step != CONFIRM and state.step != TANK
+    state.begin(CONFIRM)
+    _classify(turn, state.draft)
     if first_card:
         await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
-    draft_id = state.data["id"]
+    draft_id = state.draft.id
     buttons = [
         [
             Button(text=turn.t("btn_confirm"), data=callbacks.pack("in", "ok", draft_id)),
@@ -323,41 +324,36 @@ async def _show_card(turn: Turn, state: DialogState) -> None:
         ],
         [Button(text=turn.t("btn_cancel"), data=callbacks.pack("in", "cancel", draft_id))],
     ]
-    await turn.reply(cards.draft_card(turn, state.data), buttons=buttons)
+    await turn.reply(cards.draft_card(turn, state.draft), buttons=buttons)
 
 
-async def _submit(turn: Turn, state: DialogState) -> None:
-    draft, person, now, uow = state.data, turn.person, turn.now, turn.uow
-    anonymous = draft.get("contact") == "anonymous"
+async def _submit(turn: Turn, state: Conversation) -> None:
+    draft, person, now, uow = state.draft, turn.person, turn.now, turn.uow
+    anonymous = draft.contact == "anonymous"
     case = Case(
         id=0,
         resident_id=person.id,
         channel=person.channel,
-        text=draft["text"],
+        text=draft.text,
         created_at=now,
         updated_at=now,
-        photos=tuple(draft.get("photos", ())),
-        station=draft.get("station"),
-        location=_location(draft),
+        photos=tuple(draft.photos),
+        station=draft.station,
+        location=draft.location,
         contact_name=None if anonymous else (person.name or None),
-        contact_phone=None if anonymous else draft.get("phone"),
+        contact_phone=None if anonymous else draft.phone,
         anonymous=anonymous,
-        confidence=float(draft.get("confidence", 0.0)),
-        keywords=cards.hits_of(draft),
+        confidence=draft.confidence,
+        keywords=draft.hits,
     )
-    tank = draft.get("tank")
+    tank = draft.tank
     lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
     audience = await notices.audience_for(uow, turn.district, case, now)
     case = await uow.cases.add(case)
-    via = "resident" if draft.get("tank_chosen") else "classifier"
+    via = "resident" if draft.tank_chosen else "classifier"
     await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
-    state.state, state.data = "idle", {}
+    state.end()
     tank_name = turn.district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
     await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
     await notices.announce(uow, turn.district, case, now, audience)
-
-
-def _location(draft: dict[str, Any]) -> tuple[float, float] | None:
-    value = draft.get("location")
-    return (float(value[0]), float(value[1])) if value else None

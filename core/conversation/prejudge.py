@@ -16,6 +16,7 @@ import logging
 from collections.abc import Mapping
 from functools import partial
 
+from core import states
 from core.conversation import intake
 from core.messages import Inbound
 from core.models import Classification
@@ -54,7 +55,7 @@ async def judge_ahead(
         return {}
     state = await dialogs.get(inbound.channel, inbound.chat_id)
     verdicts = {}
-    for text in intake.texts_ahead(state, inbound):
+    for text in intake.texts_ahead(states.load(state), inbound):
         if len(text) <= CLASSIFY_HERE:
             verdicts[text] = classifier.classify(text)
         else:

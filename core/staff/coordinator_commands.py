@@ -7,27 +7,28 @@ from core import callbacks
 from core.cases import cards, casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.models import CaseStatus, DialogState, Role
+from core.models import CaseStatus, Role
 from core.staff import lists
+from core.states import Conversation
 from core.texts import Markup, t
 
 
-async def overdue(turn: Turn, state: DialogState) -> None:
+async def overdue(turn: Turn, state: Conversation) -> None:
     """/overdue: open cases past a deadline."""
     lists.defer(turn, lists.overdue)
 
 
-async def triage(turn: Turn, state: DialogState) -> None:
+async def triage(turn: Turn, state: Conversation) -> None:
     """/triage: cases no tank fits."""
     lists.defer(turn, lists.triage)
 
 
-async def members(turn: Turn, state: DialogState) -> None:
+async def members(turn: Turn, state: Conversation) -> None:
     """/members: members per tank with their load."""
     lists.defer(turn, lists.members)
 
 
-async def stats(turn: Turn, state: DialogState) -> None:
+async def stats(turn: Turn, state: Conversation) -> None:
     """/stats [7d|30d|all]."""
     window = turn.inbound.args.strip().lower() or "30d"
     if window not in lists.WINDOWS:
@@ -35,7 +36,7 @@ async def stats(turn: Turn, state: DialogState) -> None:
     lists.defer(turn, lists.stats, window)
 
 
-async def find(turn: Turn, state: DialogState) -> None:
+async def find(turn: Turn, state: Conversation) -> None:
     """/find <words>: cases with every word in their concern, conversation or resident's name."""
     words = [w[:30] for w in turn.inbound.args.split()][:5]
     if not words:
@@ -43,7 +44,7 @@ async def find(turn: Turn, state: DialogState) -> None:
     lists.defer(turn, lists.find, words)
 
 
-async def assign(turn: Turn, state: DialogState) -> None:
+async def assign(turn: Turn, state: Conversation) -> None:
     """/assign <number> <tank|member id>: route a case to a tank, or give it to a member."""
     number, target = casework.split_number(turn.inbound.args)
     if number is None or not target:
@@ -88,7 +89,7 @@ async def assign(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("assigned_member", ref=case.ref, member=member.name))
 
 
-async def remove_member(turn: Turn, state: DialogState) -> None:
+async def remove_member(turn: Turn, state: Conversation) -> None:
     """/removemember <id>: retire a member; their open cases go back to the tank."""
     member_id = callbacks.parse_id(turn.inbound.args.strip())
     member = await turn.uow.people.get(member_id) if member_id else None
@@ -111,7 +112,7 @@ async def remove_member(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("member_removed", name=member.name or member.id, count=returned))
 
 
-async def deadlines(turn: Turn, state: DialogState) -> None:
+async def deadlines(turn: Turn, state: Conversation) -> None:
     """/deadlines: each tank's deadlines, the quiet hours and when reminders go out."""
     loc, district = turn.locale, turn.district
     rows = [

@@ -17,13 +17,14 @@ from core.cases import casework
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
-from core.models import DialogState, Invite, Person, Role
+from core.models import Invite, Person, Role
 from core.ports import UnitOfWork
+from core.states import Conversation
 
 LIST_LIMIT = 30
 
 
-async def invite(turn: Turn, state: DialogState) -> None:
+async def invite(turn: Turn, state: Conversation) -> None:
     """/invite <tank> [station]: a one-time link that makes its opener a member."""
     parts = turn.inbound.args.split()
     tank = casework.tank_code(turn, parts[0]) if parts else None
@@ -39,7 +40,7 @@ async def invite(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("invite_link", tank=name, link=link, days=f"{days:g}", code=code))
 
 
-async def list_invites(turn: Turn, state: DialogState) -> None:
+async def list_invites(turn: Turn, state: Conversation) -> None:
     """/invites: the usable invitations, each with a button that revokes it."""
     live = await _alive(turn)
     if not live:
@@ -62,7 +63,7 @@ async def list_invites(turn: Turn, state: DialogState) -> None:
     await turn.reply("\n".join(lines), buttons=rows)
 
 
-async def revoke(turn: Turn, state: DialogState) -> None:
+async def revoke(turn: Turn, state: Conversation) -> None:
     """/revoke <code>: the invitation can no longer be used."""
     code = turn.inbound.args.strip()
     if not code:
@@ -70,7 +71,7 @@ async def revoke(turn: Turn, state: DialogState) -> None:
     await _revoke(turn, code)
 
 
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """A press on an invitation's revoke button."""
     code = cb.arg(0)
     if not turn.person.is_coordinator:

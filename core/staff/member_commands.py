@@ -8,21 +8,21 @@ from core import callbacks
 from core.cases import casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Turn
-from core.models import DialogState
 from core.staff import lists
+from core.states import Conversation
 
 
-async def pending(turn: Turn, state: DialogState) -> None:
+async def pending(turn: Turn, state: Conversation) -> None:
     """/pending: the tank's unclaimed cases and mine awaiting a reply."""
     lists.defer(turn, lists.pending)
 
 
-async def mine(turn: Turn, state: DialogState) -> None:
+async def mine(turn: Turn, state: Conversation) -> None:
     """/mine: my open cases."""
     lists.defer(turn, lists.mine)
 
 
-async def note(turn: Turn, state: DialogState) -> None:
+async def note(turn: Turn, state: Conversation) -> None:
     """/note <number> <text>: an internal note residents never see."""
     number, text = casework.split_number(turn.inbound.args)
     if number is None or not text:
@@ -34,7 +34,7 @@ async def note(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("note_saved", ref=case.ref))
 
 
-async def resolve(turn: Turn, state: DialogState) -> None:
+async def resolve(turn: Turn, state: Conversation) -> None:
     """/resolve <number> <summary>."""
     number, text = casework.split_number(turn.inbound.args)
     if number is None or not text:
@@ -42,7 +42,7 @@ async def resolve(turn: Turn, state: DialogState) -> None:
     await casework.resolve(turn, await casework.load(turn, number), text[: casework.MAX_MESSAGE])
 
 
-async def transfer(turn: Turn, state: DialogState) -> None:
+async def transfer(turn: Turn, state: Conversation) -> None:
     """/transfer <number> <tank|triage> <reason>."""
     number, rest = casework.split_number(turn.inbound.args)
     target, _, reason = rest.partition(" ")
@@ -54,7 +54,7 @@ async def transfer(turn: Turn, state: DialogState) -> None:
     await turn.reply(turn.t("transferred_done", ref=case.ref))
 
 
-async def extend(turn: Turn, state: DialogState) -> None:
+async def extend(turn: Turn, state: Conversation) -> None:
     """/extend <number> <days> <reason>: the assignee's one extension of a case's deadline."""
     number, rest = casework.split_number(turn.inbound.args)
     days_text, _, reason = rest.partition(" ")

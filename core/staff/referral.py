@@ -1,8 +1,8 @@
 """Coordinators' way out for a concern no think tank can take: answer the resident of a case in
 triage, and close a case as referred (转办) to a body outside the tanks with a text that tells the
 resident where to turn and why; the resident rates that answer. Buttons (`refer:*`), the
-/refer command and the compose steps (`refer.answer`, `refer.text`) all end up here; every step
-is checked in referral_rules.
+/refer command and the writing steps (Step.WRITE_ANSWER, Step.WRITE_REFERRAL) all end up here;
+every step is checked in referral_rules.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from core.cases import casework, notices, referral_rules
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
-from core.models import Case, DialogState, ReferralBody
+from core.models import Case, ReferralBody
+from core.states import CaseText, Conversation, Referral, Step
 from core.texts import Markup, m, t
 
-COMPOSE = "refer"
 
-
-async def on_button(turn: Turn, state: DialogState, cb: Callback) -> None:
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """A press on a referral button: answer, pick a body, a body picked, a rating."""
     case = await casework.load(turn, cb.int_arg(0))
     if cb.action == "answer":
@@ -41,12 +40,12 @@ def _body(turn: Turn, code: str | None) -> ReferralBody:
     return body
 
 
-async def start_answer(turn: Turn, state: DialogState, case: Case) -> None:
+async def start_answer(turn: Turn, state: Conversation, case: Case) -> None:
     """Ask the coordinator for the words to send the resident."""
     if not referral_rules.may_answer(turn.person, case):
         raise Refused("answer_not_triage", ref=case.ref)
     await turn.answer()
-    state.state, state.data = f"{COMPOSE}.answer", {"case": case.id}
+    state.begin(Step.WRITE_ANSWER, CaseText(case=case.id))
     await turn.reply(turn.t("compose_answer", ref=case.ref))
 
 
@@ -62,29 +61,29 @@ async def pick_body(turn: Turn, case: Case) -> None:
     await turn.reply(turn.t("refer_choose", ref=case.ref), buttons=rows)
 
 
-async def start_text(turn: Turn, state: DialogState, case: Case, body: ReferralBody) -> None:
+async def start_text(turn: Turn, state: Conversation, case: Case, body: ReferralBody) -> None:
     """A body was chosen: ask for the text the resident will get."""
     if not referral_rules.may_refer(turn.person, case):
         raise Refused("refer_not_open", ref=case.ref)
     await turn.answer()
-    state.state, state.data = f"{COMPOSE}.text", {"case": case.id, "body": body.code}
+    state.begin(Step.WRITE_REFERRAL, Referral(case=case.id, body=body.code))
     await turn.reply(turn.t("compose_referral", ref=case.ref, body=body.name(turn.locale)))
 
 
-async def on_input(turn: Turn, state: DialogState) -> None:
+async def on_input(turn: Turn, state: Conversation) -> None:
     """The text a referral step was waiting for."""
     text = (turn.inbound.text or "").strip()
     if not text:
         await turn.reply(turn.t("compose_need_text"))
         return
-    what, data = state.state.partition(".")[2], dict(state.data)
-    state.state, state.data = "idle", {}
-    case = await casework.load(turn, data.get("case"))
+    held = state.holding(CaseText)
+    state.end()
+    case = await casework.load(turn, held.case)
     text = text[: casework.MAX_MESSAGE]
-    if what == "answer":
+    if isinstance(held, Referral):
+        await refer(turn, case, _body(turn, held.body), text)
+    else:
         await answer(turn, case, text)
-    elif what == "text":
-        await refer(turn, case, _body(turn, str(data.get("body"))), text)
 
 
 async def answer(turn: Turn, case: Case, text: str) -> None:
@@ -140,7 +139,7 @@ async def rate(turn: Turn, case: Case, rating: str) -> None:
     await turn.reply(turn.t("referral_rated", ref=case.ref))
 
 
-async def refer_command(turn: Turn, state: DialogState) -> None:
+async def refer_command(turn: Turn, state: Conversation) -> None:
     """/refer <number> <body> [text]: close a case as referred; without a text, ask for it."""
     number, rest = casework.split_number(turn.inbound.args)
     word, _, text = rest.partition(" ")
@@ -170,7 +169,7 @@ def body_list(turn: Turn) -> str:
     )
 
 
-async def reply_in_triage(turn: Turn, state: DialogState, case: Case, text: str) -> None:
+async def reply_in_triage(turn: Turn, state: Conversation, case: Case, text: str) -> None:
     """A coordinator's /reply on a case in triage: an answer to the resident (asked for when
     no text came with it)."""
     if not text:

@@ -189,6 +189,7 @@ EN_RESIDENTS: dict[str, str] = {
     "private_only": "Please write to me in a private chat.",
     "slow_down": "You are sending too fast; please wait a moment. What you sent before is safe.",
     "internal_error": "Sorry, something went wrong. Please try again; what you submitted is safe.",
+    "conversation_lost": "Sorry, what you were in the middle of cannot be carried on (the bot was updated). Please start again.",
     "case_closed": "Case {ref} is closed. For a new concern, just write it.",
     "rating_closed": "This case needs no rating now.",
     "reply_usage": "Usage: /reply number text",

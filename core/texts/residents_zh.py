@@ -190,6 +190,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "private_only": "请在与我的私聊中反映问题。",
     "slow_down": "您发送得太快了，请稍等片刻再继续。已收到的内容不会丢失。",
     "internal_error": "抱歉，处理时出了点问题，请稍后再试。您已提交的内容不会丢失。",
+    "conversation_lost": "抱歉，您之前未完成的操作已无法继续（机器人已更新），请重新开始。",
     "case_closed": "案件 {ref} 已关闭。如有新问题，请直接发送文字反映。",
     "rating_closed": "该案件当前无需评价。",
     "reply_usage": "用法：/reply 编号 内容",
