@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from core.callbacks import Scope
 from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
@@ -140,7 +141,7 @@ def actions_key(fields: dict[str, Any]) -> str | None:
     buttons, case_id = fields.get("buttons") or (), fields.get("case_id")
     if fields.get("key") or not case_id or fields.get("kind", Kind.SEND) != Kind.SEND:
         return fields.get("key")
-    if not any(b.data.startswith("case:") for row in buttons for b in row):
+    if not any(b.data.startswith(f"{Scope.CASE}:") for row in buttons for b in row):
         return None
     return f"{ACTIONS}:{case_id}:{secrets.token_hex(4)}"
 

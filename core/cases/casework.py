@@ -5,7 +5,7 @@ resident's rating. Buttons and commands both end up here; every step is checked 
 from __future__ import annotations
 
 from core import callbacks
-from core.callbacks import Callback, parse_id
+from core.callbacks import Callback, Scope, parse_id
 from core.cases import access, cards, lifecycle, notices, timelines
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
@@ -86,14 +86,20 @@ async def start_transfer(turn: Turn, state: Conversation, case: Case, cb: Callba
     rows = [
         [
             Button(
-                text=tank.name(turn.locale), data=callbacks.pack("case", "xfer", case.id, tank.code)
+                text=tank.name(turn.locale),
+                data=callbacks.pack(Scope.CASE, "xfer", case.id, tank.code),
             )
         ]
         for tank in turn.district.tanks
         if tank.code != case.tank
     ]
     rows.append(
-        [Button(text=turn.t("triage_name"), data=callbacks.pack("case", "xfer", case.id, "triage"))]
+        [
+            Button(
+                text=turn.t("triage_name"),
+                data=callbacks.pack(Scope.CASE, "xfer", case.id, "triage"),
+            )
+        ]
     )
     await turn.reply(turn.t("transfer_choose", ref=case.ref), buttons=rows)
 
@@ -154,7 +160,7 @@ async def rate(turn: Turn, state: Conversation, case: Case, cb: Callback) -> Non
     # The comment prompt lasts for one plain text soon after (see core/conversation/followups.py).
     state.begin(Step.COMMENT, CommentPrompt(case=case.id, since=now))
     key = "rated_reopened" if rating == "poor" else "rated_thanks"
-    skip = Button(text=turn.t("skip"), data=callbacks.pack("fu", "skip"))
+    skip = Button(text=turn.t("skip"), data=callbacks.pack(Scope.FOLLOWUP, "skip"))
     text = turn.t(key, ref=case.ref) + "\n" + turn.t("comment_prompt")
     await turn.reply(text, buttons=[[skip]])
 
@@ -247,7 +253,7 @@ async def send_message(
         body = case_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
         reply = Button(
             text=case_text(assignee.locale, "btn_reply", case),
-            data=callbacks.pack("case", "reply", case.id),
+            data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
         await turn.reply(turn.t(sent_key, ref=case.ref), buttons=sent_buttons)
@@ -265,7 +271,7 @@ async def send_message(
         )
         reply = Button(
             text=case_text(resident.locale, "btn_reply", case),
-            data=callbacks.pack("case", "reply", case.id),
+            data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)
     await turn.reply(turn.t("message_sent", ref=case.ref))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks
+from core.callbacks import Scope
 from core.cases import cards, lifecycle
 from core.context import ACTIONS, District, notify, queue
 from core.messages import Button, Kind, Outbound
@@ -24,11 +25,13 @@ def notice_buttons(locale: str, case: Case) -> list[list[Button]]:
     """The buttons of a new-case notice: claim, transfer, details."""
     return [
         [
-            Button(text=t(locale, "btn_claim"), data=callbacks.pack("case", "claim", case.id)),
+            Button(text=t(locale, "btn_claim"), data=callbacks.pack(Scope.CASE, "claim", case.id)),
             Button(
-                text=t(locale, "btn_transfer"), data=callbacks.pack("case", "transfer", case.id)
+                text=t(locale, "btn_transfer"), data=callbacks.pack(Scope.CASE, "transfer", case.id)
             ),
-            Button(text=t(locale, "btn_detail"), data=callbacks.pack("case", "detail", case.id)),
+            Button(
+                text=t(locale, "btn_detail"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+            ),
         ]
     ]
 
@@ -39,14 +42,19 @@ def triage_buttons(
     """One button per tank, for a coordinator routing a case out of triage; then the way out
     for a concern no tank can take: answer the resident (a case in triage only) and refer."""
     buttons = [
-        Button(text=tank.name(locale), data=callbacks.pack("case", "route", case_id, tank.code))
+        Button(text=tank.name(locale), data=callbacks.pack(Scope.CASE, "route", case_id, tank.code))
         for tank in district.tanks
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    way_out = [Button(text=t(locale, "btn_refer"), data=callbacks.pack("refer", "pick", case_id))]
+    way_out = [
+        Button(text=t(locale, "btn_refer"), data=callbacks.pack(Scope.REFER, "pick", case_id))
+    ]
     if answer:
         way_out.insert(
-            0, Button(text=t(locale, "btn_answer"), data=callbacks.pack("refer", "answer", case_id))
+            0,
+            Button(
+                text=t(locale, "btn_answer"), data=callbacks.pack(Scope.REFER, "answer", case_id)
+            ),
         )
     return [*rows, way_out]
 
@@ -56,13 +64,13 @@ def assignee_buttons(locale: str, case: Case) -> list[list[Button]]:
     pack = callbacks.pack
     return [
         [
-            Button(text=t(locale, "btn_reply"), data=pack("case", "reply", case.id)),
-            Button(text=t(locale, "btn_ask"), data=pack("case", "ask", case.id)),
+            Button(text=t(locale, "btn_reply"), data=pack(Scope.CASE, "reply", case.id)),
+            Button(text=t(locale, "btn_ask"), data=pack(Scope.CASE, "ask", case.id)),
         ],
         [
-            Button(text=t(locale, "btn_resolve"), data=pack("case", "resolve", case.id)),
-            Button(text=t(locale, "btn_transfer"), data=pack("case", "transfer", case.id)),
-            Button(text=t(locale, "btn_detail"), data=pack("case", "detail", case.id)),
+            Button(text=t(locale, "btn_resolve"), data=pack(Scope.CASE, "resolve", case.id)),
+            Button(text=t(locale, "btn_transfer"), data=pack(Scope.CASE, "transfer", case.id)),
+            Button(text=t(locale, "btn_detail"), data=pack(Scope.CASE, "detail", case.id)),
         ],
     ]
 
@@ -78,7 +86,7 @@ def holder_actions(person: Person, case: Case) -> list[list[Button]]:
 def open_buttons(refs: list[tuple[int, str]], per_row: int = 4) -> list[list[Button]]:
     """One button per case of a list that opens its card: (case id, reference) pairs."""
     buttons = [
-        Button(text=f"📄 {ref}", data=callbacks.pack("case", "detail", case_id))
+        Button(text=f"📄 {ref}", data=callbacks.pack(Scope.CASE, "detail", case_id))
         for case_id, ref in refs
     ]
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -203,7 +211,7 @@ async def tell_coordinators(
     for person in await uow.people.coordinators():
         text = t(person.locale, key, ref=case.ref, **kw)
         detail = Button(
-            text=t(person.locale, "btn_detail"), data=callbacks.pack("case", "detail", case.id)
+            text=t(person.locale, "btn_detail"), data=callbacks.pack(Scope.CASE, "detail", case.id)
         )
         await notify(uow, person, text, now, buttons=((detail,),), case_id=case.id)
 
@@ -217,7 +225,9 @@ def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
     """满意 / 基本满意 / 不满意."""
     return [
         [
-            Button(text=t(locale, f"rating_{r}"), data=callbacks.pack("case", "rate", case.id, r))
+            Button(
+                text=t(locale, f"rating_{r}"), data=callbacks.pack(Scope.CASE, "rate", case.id, r)
+            )
             for r in ("good", "fair", "poor")
         ]
     ]
@@ -233,7 +243,9 @@ async def tell_coordinators_resident_wrote(
         named = not case.anonymous and case.contact_name
         who = case.contact_name if named else t(loc, "anonymous_resident")
         body = t(loc, "to_member", ref=case.ref, who=who, text=quote(text))
-        detail = Button(text=t(loc, "btn_detail"), data=callbacks.pack("case", "detail", case.id))
+        detail = Button(
+            text=t(loc, "btn_detail"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+        )
         buttons = [*triage_buttons(loc, district, case.id), [detail]]
         await notify(
             uow, person, body, now, buttons=tuple(tuple(r) for r in buttons), case_id=case.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
@@ -20,8 +20,8 @@ async def forget_me(turn: Turn, state: Conversation) -> None:
         raise Refused("forget_staff")
     buttons = [
         [
-            Button(text=turn.t("btn_forget_confirm"), data=callbacks.pack("me", "forget")),
-            Button(text=turn.t("btn_cancel"), data=callbacks.pack("me", "keep")),
+            Button(text=turn.t("btn_forget_confirm"), data=callbacks.pack(Scope.PRIVACY, "forget")),
+            Button(text=turn.t("btn_cancel"), data=callbacks.pack(Scope.PRIVACY, "keep")),
         ]
     ]
     await turn.reply(turn.t("forget_explain"), buttons=buttons)

@@ -18,6 +18,7 @@ import logging
 from datetime import datetime
 
 from core import callbacks
+from core.callbacks import Scope
 from core.cases import cards, lifecycle, notices
 from core.context import District, notify
 from core.messages import Button
@@ -156,7 +157,9 @@ async def _escalate(uow: UnitOfWork, district: District, case: Case, now: dateti
         )
         answer = case.status == CaseStatus.TRIAGE
         buttons = notices.triage_buttons(loc, district, case.id, answer) if holder is None else []
-        detail = Button(text=t(loc, "btn_detail"), data=callbacks.pack("case", "detail", case.id))
+        detail = Button(
+            text=t(loc, "btn_detail"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+        )
         await notify(uow, person, text, now, buttons=[*buttons, [detail]], case_id=case.id)
     await uow.events.add(
         CaseEvent(

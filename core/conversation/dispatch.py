@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, assert_never
 
 from core import callbacks, states
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases import casework, privacy
 from core.cases.lifecycle import Refused
 from core.context import Deferred, District, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
-from core.conversation.commands import HANDLERS
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import Person, Role
 from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
@@ -46,18 +45,6 @@ class Wiring(Protocol):
     def dialogs(self) -> DialogReader | None: ...
     @property
     def offload(self) -> Offload: ...
-
-
-ButtonFn = Callable[[Turn, Conversation, Callback], Awaitable[None]]
-
-BUTTONS: dict[str, ButtonFn] = {
-    "in": intake.on_button,
-    "case": casework.on_button,
-    "me": privacy.on_button,
-    "inv": invitations.on_button,
-    "fu": followups.on_button,
-    "refer": referral.on_button,
-}
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
@@ -120,12 +107,7 @@ async def _route(turn: Turn, state: Conversation) -> None:
     inbound = turn.inbound
     followups.end_unless_continued(turn, state)
     if inbound.callback_data is not None or inbound.callback_id is not None:
-        cb = callbacks.parse(inbound.callback_data)
-        handler = BUTTONS.get(cb.scope) if cb else None
-        if cb is None or handler is None:
-            await turn.answer(turn.t("button_stale"), alert=True)
-            return
-        await handler(turn, state, cb)
+        await _press(turn, state, callbacks.parse(inbound.callback_data))
     elif inbound.command is not None:
         await _command(turn, state, inbound.command)
     elif inbound.unsupported is not None:
@@ -152,14 +134,38 @@ async def _continue(turn: Turn, state: Conversation) -> None:
             assert_never(unknown)
 
 
-async def _command(turn: Turn, state: Conversation, command: str) -> None:
-    handler = HANDLERS.get(command)
-    if handler is None:
-        await turn.reply(turn.t("unknown_command", command=f"/{command[:32]}"))
-    elif not menus.allowed(command, turn.person.role):
+async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
+    """A button press, to the part whose scope its data names; data that does not parse, or
+    names no scope, is refused."""
+    scope = next((s for s in Scope if cb is not None and s.value == cb.scope), None)
+    if cb is None or scope is None:
+        await turn.answer(turn.t("button_stale"), alert=True)
+        return
+    match scope:
+        case Scope.INTAKE:
+            await intake.on_button(turn, state, cb)
+        case Scope.CASE:
+            await casework.on_button(turn, state, cb)
+        case Scope.FOLLOWUP:
+            await followups.on_button(turn, state, cb)
+        case Scope.REFER:
+            await referral.on_button(turn, state, cb)
+        case Scope.INVITE:
+            await invitations.on_button(turn, state, cb)
+        case Scope.PRIVACY:
+            await privacy.on_button(turn, state, cb)
+        case unknown:
+            assert_never(unknown)
+
+
+async def _command(turn: Turn, state: Conversation, name: str) -> None:
+    command = menus.command(name)
+    if command is None:
+        await turn.reply(turn.t("unknown_command", command=f"/{name[:32]}"))
+    elif turn.person.role not in command.roles:
         await turn.reply(turn.t("not_allowed"))
     else:
-        await handler(turn, state)
+        await command.handler(turn, state)
 
 
 async def _reply_to_case(turn: Turn) -> bool:

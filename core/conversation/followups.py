@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases import access, casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
@@ -26,7 +26,6 @@ from core.models import Case
 from core.states import CommentPrompt, Conversation, HeldText, Step, Talk
 from core.texts import shorten
 
-SCOPE = "fu"
 COMMENT, PICK = Step.COMMENT, Step.PICK_CASE
 COMMENT_WINDOW = timedelta(hours=1)
 MAX_QUESTIONS = 8
@@ -46,7 +45,7 @@ def end_unless_continued(turn: Turn, state: Conversation) -> None:
     if state.step.conversation is not Talk.FOLLOWUP:
         return
     inbound = turn.inbound
-    if (inbound.callback_data or "").startswith(f"{SCOPE}:"):
+    if (inbound.callback_data or "").startswith(f"{Scope.FOLLOWUP}:"):
         return
     if plain_text(turn) and inbound.reply_to_message_id is None:
         return
@@ -118,12 +117,12 @@ async def _ask_which(turn: Turn, questions: list[Case]) -> None:
         [
             Button(
                 text=f"{case.ref} · {shorten(case.text, 16)}",
-                data=callbacks.pack(SCOPE, "to", case.id),
+                data=callbacks.pack(Scope.FOLLOWUP, "to", case.id),
             )
         ]
         for case in questions
     ]
-    rows.append([Button(text=turn.t("btn_as_new"), data=callbacks.pack(SCOPE, "new"))])
+    rows.append([Button(text=turn.t("btn_as_new"), data=callbacks.pack(Scope.FOLLOWUP, "new"))])
     await turn.reply(turn.t("answer_which", count=len(questions)), buttons=rows)
 
 
@@ -156,7 +155,7 @@ async def _file_as_new(turn: Turn, state: Conversation, cb: Callback) -> None:
 
 
 def _as_new(turn: Turn, case: Case, stamp: int) -> Buttons:
-    data = callbacks.pack(SCOPE, "asnew", case.id, stamp)
+    data = callbacks.pack(Scope.FOLLOWUP, "asnew", case.id, stamp)
     return [[Button(text=turn.t("btn_as_new"), data=data)]]
 
 

@@ -12,7 +12,7 @@ import secrets
 import unicodedata
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases import cards, lifecycle, notices
 from core.context import Turn
 from core.conversation import labels
@@ -246,11 +246,13 @@ async def _take_contact(turn: Turn, state: Conversation) -> None:
 
 def _station_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
     buttons = [
-        Button(text=s.name(turn.locale), data=callbacks.pack("in", "st", draft_id, s.code))
+        Button(text=s.name(turn.locale), data=callbacks.pack(Scope.INTAKE, "st", draft_id, s.code))
         for s in turn.district.stations
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([Button(text=turn.t("skip"), data=callbacks.pack("in", "stskip", draft_id))])
+    rows.append(
+        [Button(text=turn.t("skip"), data=callbacks.pack(Scope.INTAKE, "stskip", draft_id))]
+    )
     return rows
 
 
@@ -258,13 +260,19 @@ def _tank_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
     rows = [
         [
             Button(
-                text=tank.name(turn.locale), data=callbacks.pack("in", "tank", draft_id, tank.code)
+                text=tank.name(turn.locale),
+                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, tank.code),
             )
         ]
         for tank in turn.district.tanks
     ]
     rows.append(
-        [Button(text=turn.t("tank_unsure"), data=callbacks.pack("in", "tank", draft_id, "triage"))]
+        [
+            Button(
+                text=turn.t("tank_unsure"),
+                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, "triage"),
+            )
+        ]
     )
     return rows
 
@@ -319,10 +327,12 @@ async def _show_card(turn: Turn, state: Conversation) -> None:
     draft_id = state.draft.id
     buttons = [
         [
-            Button(text=turn.t("btn_confirm"), data=callbacks.pack("in", "ok", draft_id)),
-            Button(text=turn.t("btn_change_tank"), data=callbacks.pack("in", "tanks", draft_id)),
+            Button(text=turn.t("btn_confirm"), data=callbacks.pack(Scope.INTAKE, "ok", draft_id)),
+            Button(
+                text=turn.t("btn_change_tank"), data=callbacks.pack(Scope.INTAKE, "tanks", draft_id)
+            ),
         ],
-        [Button(text=turn.t("btn_cancel"), data=callbacks.pack("in", "cancel", draft_id))],
+        [Button(text=turn.t("btn_cancel"), data=callbacks.pack(Scope.INTAKE, "cancel", draft_id))],
     ]
     await turn.reply(cards.draft_card(turn, state.draft), buttons=buttons)
 

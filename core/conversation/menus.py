@@ -1,66 +1,30 @@
-"""Each role's commands: what its menu shows and what /help lists."""
+"""Each role's commands as the command table gives them: the menu Telegram shows (sent again
+when a role or a language changes), /help, and the command a name stands for.
+
+This module is the one implementation of core.context.Menus: a turn carries it, so that the
+parts below the command table (which names their handlers) can send a menu or show /help.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from core.context import message_to, queue
+from core.context import Menu, message_to, queue
+from core.conversation.commands import COMMANDS, Command
 from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork
 from core.texts import esc, t
 
-R, M, C = Role.RESIDENT, Role.MEMBER, Role.COORDINATOR
-EVERYONE = frozenset({R, M, C})
-STAFF = frozenset({M, C})
-COORDINATORS = frozenset({C})
 
-# (command, who may use it); the description is the catalogue text "cmd_<command>".
-MEMBERS = frozenset({M})
-COMMANDS: tuple[tuple[str, frozenset[Role]], ...] = (
-    ("start", EVERYONE),
-    ("pending", MEMBERS),
-    ("mine", MEMBERS),
-    ("stats", COORDINATORS),
-    ("overdue", COORDINATORS),
-    ("triage", COORDINATORS),
-    ("new", EVERYONE),
-    ("my", EVERYONE),
-    ("case", EVERYONE),
-    ("reply", EVERYONE),
-    ("note", STAFF),
-    ("resolve", MEMBERS),
-    ("transfer", STAFF),
-    ("extend", MEMBERS),
-    ("deadlines", COORDINATORS),
-    ("assign", COORDINATORS),
-    ("refer", COORDINATORS),
-    ("find", COORDINATORS),
-    ("members", COORDINATORS),
-    ("invite", COORDINATORS),
-    ("invites", COORDINATORS),
-    ("revoke", COORDINATORS),
-    ("removemember", COORDINATORS),
-    ("cancel", EVERYONE),
-    ("forgetme", frozenset({R})),
-    ("help", EVERYONE),
-)
-
-HIDDEN_FROM_MENU = frozenset({"start"})
+def command(name: str) -> Command | None:
+    """The command of this name, if there is one."""
+    return next((c for c in COMMANDS if c.name == name), None)
 
 
-def allowed(command: str, role: Role) -> bool:
-    """True if the role may use the command."""
-    return any(name == command and role in roles for name, roles in COMMANDS)
-
-
-def menu(role: Role, locale: str) -> tuple[tuple[str, str], ...]:
-    """The (command, description) pairs of a role's menu."""
-    return tuple(
-        (name, t(locale, f"cmd_{name}"))
-        for name, roles in COMMANDS
-        if role in roles and name not in HIDDEN_FROM_MENU
-    )
+def menu(role: Role, locale: str) -> Menu:
+    """The (command, description) pairs of a role's menu, in the table's order."""
+    return tuple((c.name, t(locale, c.text_key)) for c in COMMANDS if role in c.roles and c.in_menu)
 
 
 def help_text(role: Role, locale: str) -> str:

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases import casework
 from core.cases.lifecycle import Refused
 from core.context import Turn
@@ -58,7 +58,7 @@ async def list_invites(turn: Turn, state: Conversation) -> None:
                 until=turn.district.show_time(invite.expires_at),
             )
         )
-        data = callbacks.pack("inv", "revoke", invite.code)
+        data = callbacks.pack(Scope.INVITE, "revoke", invite.code)
         rows.append([Button(text=turn.t("btn_revoke", code=invite.code[:8]), data=data)])
     await turn.reply("\n".join(lines), buttons=rows)
 

@@ -8,7 +8,7 @@ every step is checked in referral_rules.
 from __future__ import annotations
 
 from core import callbacks
-from core.callbacks import Callback
+from core.callbacks import Callback, Scope
 from core.cases import casework, notices, referral_rules
 from core.cases.lifecycle import Refused
 from core.context import Turn
@@ -55,7 +55,7 @@ async def pick_body(turn: Turn, case: Case) -> None:
         raise Refused("refer_not_open", ref=case.ref)
     await turn.answer()
     rows = [
-        [Button(text=b.name(turn.locale), data=callbacks.pack("refer", "to", case.id, b.code))]
+        [Button(text=b.name(turn.locale), data=callbacks.pack(Scope.REFER, "to", case.id, b.code))]
         for b in turn.district.referral_bodies
     ]
     await turn.reply(turn.t("refer_choose", ref=case.ref), buttons=rows)
@@ -93,7 +93,7 @@ async def answer(turn: Turn, case: Case, text: str) -> None:
     if resident is not None:
         loc = resident.locale
         body = t(loc, "to_resident_coordinator", ref=case.ref, text=notices.quote(text))
-        reply = Button(text=t(loc, "btn_reply"), data=callbacks.pack("case", "reply", case.id))
+        reply = Button(text=t(loc, "btn_reply"), data=callbacks.pack(Scope.CASE, "reply", case.id))
         await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)
     await turn.reply(turn.t("message_sent", ref=case.ref))
 
@@ -123,7 +123,9 @@ def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
     """满意 / 基本满意 / 不满意, for the answer a referral gave."""
     return [
         [
-            Button(text=t(locale, f"rating_{r}"), data=callbacks.pack("refer", "rate", case.id, r))
+            Button(
+                text=t(locale, f"rating_{r}"), data=callbacks.pack(Scope.REFER, "rate", case.id, r)
+            )
             for r in ("good", "fair", "poor")
         ]
     ]
