@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from core.cases import access
 from core.context import District, notify
 from core.conversation import menus
 from core.models import Person, Role
@@ -49,7 +50,7 @@ async def add_member(
     if station is not None and district.station(station) is None:
         raise MembershipError(f"unknown station {station!r}")
     person = await _person(uow, channel, external_id, now)
-    if person.is_coordinator:
+    if access.coordinates(person):
         raise MembershipError(f"{external_id} is a coordinator")
     person.role, person.tank, person.station, person.active = Role.MEMBER, tank, station, True
     if name:
@@ -71,7 +72,7 @@ async def sync_coordinators(
             changed.append(person)
     for external_id in sorted(wanted):
         person = await _person(uow, channel, external_id, now)
-        if person.role != Role.COORDINATOR:
+        if not access.coordinates(person):
             person.role, person.tank, person.active = Role.COORDINATOR, None, True
             changed.append(person)
     for person in changed:
@@ -87,7 +88,7 @@ async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime
     for person in [*await uow.people.members(), *coordinators]:
         if person.channel != channel or person.chat_id != chat_id:
             continue
-        key = "coordinator_unreachable" if person.is_coordinator else "member_unreachable"
+        key = "coordinator_unreachable" if access.coordinates(person) else "member_unreachable"
         for coordinator in coordinators:
             if coordinator.id == person.id:
                 continue

@@ -163,3 +163,40 @@ def test_each_part_says_in_one_line_what_lives_there_and_what_it_may_import(init
     docstring = ast.get_docstring(ast.parse(init.read_text())) or ""
     first = docstring.split("\n", 1)[0]
     assert first and first.endswith(".") and "import" in first, first
+
+
+# Every role check goes through these (models.py defines the properties they use).
+ROLE_RULES = {"core.cases.access", "core.cases.lifecycle", "core.models"}
+
+
+def is_role(node: ast.expr) -> bool:
+    """True for a person's role (x.role) or one of the roles (Role.X)."""
+    if not isinstance(node, ast.Attribute):
+        return False
+    return node.attr == "role" or (isinstance(node.value, ast.Name) and node.value.id == "Role")
+
+
+def checks_role(node: ast.expr) -> bool:
+    """True for reading is_member or is_coordinator, or comparing a role."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("is_member", "is_coordinator")
+    if isinstance(node, ast.Compare):
+        return any(is_role(part) for part in (node.left, *node.comparators))
+    return False
+
+
+def role_checks(path: Path) -> Iterator[int]:
+    """Lines where a module checks a role itself (person.is_member, person.role == Role.X)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.expr) and checks_role(node):
+            yield node.lineno
+
+
+def test_every_role_check_goes_through_access_or_lifecycle() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for name, path in core_modules().items()
+        if name not in ROLE_RULES
+        for line in role_checks(path)
+    ]
+    assert found == [], "role checks outside core.cases.access and lifecycle:\n" + "\n".join(found)

@@ -1,12 +1,68 @@
-"""Who may see and do what with a case; decided here for every command and every button."""
+"""Who may see and do what; decided here (and, for a case's steps, in lifecycle) for every
+command and every button: no other module checks a role itself (tests/test_layering.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
-from core.models import Case, CaseEvent, Person
+from core.models import Case, CaseEvent, CaseStatus, Person, Role
 
 INTERNAL_EVENTS = frozenset({"note", "reminder", "escalated", "notice", "extended_request"})
+
+
+REFERABLE = frozenset({CaseStatus.TRIAGE, CaseStatus.OPEN})
+
+
+def may_use(person: Person, roles: Collection[Role]) -> bool:
+    """True when the person's role is one of a command's roles."""
+    return person.role in roles
+
+
+def is_resident(person: Person) -> bool:
+    """True for someone with no role but a resident's (their menu is the default one)."""
+    return person.role == Role.RESIDENT
+
+
+def may_forget(person: Person) -> bool:
+    """True for who may have their personal data erased by /forgetme: residents (a member or
+    a coordinator asks a coordinator)."""
+    return is_resident(person)
+
+
+def coordinates(person: Person) -> bool:
+    """True for a coordinator: triage, routing, referral, invitations and members are theirs."""
+    return person.is_coordinator
+
+
+def serves_in_tank(person: Person) -> bool:
+    """True for an active member of a tank: who may hold cases and hear of them."""
+    return person.is_member
+
+
+def is_staff(person: Person) -> bool:
+    """True for a member or a coordinator: who may still hear about a case's notices."""
+    return person.is_member or person.is_coordinator
+
+
+def may_be_retired(person: Person) -> bool:
+    """True for an active member, whom a coordinator may retire."""
+    return person.role == Role.MEMBER and person.active
+
+
+def may_answer_in_triage(person: Person, case: Case) -> bool:
+    """True for a coordinator and a case in triage: nobody else owes the resident an answer."""
+    return person.is_coordinator and case.status == CaseStatus.TRIAGE
+
+
+def may_refer(person: Person, case: Case) -> bool:
+    """True for a coordinator and a case no member holds yet."""
+    return person.is_coordinator and case.status in REFERABLE
+
+
+def sees_names(person: Person) -> bool:
+    """True for who may find cases by the resident's name: coordinators."""
+    return person.is_coordinator
 
 
 def is_resident_of(person: Person, case: Case) -> bool:

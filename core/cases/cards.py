@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.cases import measures
 from core.context import District, Turn
 from core.models import Case, CaseEvent, KeywordHit
 from core.states import Draft
@@ -11,7 +12,6 @@ CARD_TEXT = 900
 LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
-RATINGS = ("good", "fair", "poor")
 SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 
@@ -126,7 +126,7 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     if "name_zh" in data:  # a body outside the tanks, named in both languages when recorded
         data["name"] = data["name_zh"] if locale == "zh" else data.get("name_en", data["name_zh"])
     rating = data.get("rating")
-    data["rating_label"] = t(locale, f"rating_{rating}") if rating in RATINGS else ""
+    data["rating_label"] = t(locale, f"rating_{rating}") if rating in measures.RATINGS else ""
     key = f"event_{event.kind}"
     label = t(locale, key, **data) if key in CATALOGUES["zh"] else esc(event.kind)
     return f"{esc(district.show_time(event.at))}  {label}"

@@ -128,7 +128,7 @@ async def start_resolve(turn: Turn, state: Conversation, case: Case, cb: Callbac
 
 async def route_by_coordinator(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
     """A coordinator sends a case out of triage (or to another tank)."""
-    if not turn.person.is_coordinator:
+    if not access.coordinates(turn.person):
         raise Refused("not_allowed_case")
     target = cb.arg(1)
     if turn.district.tank(target) is None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.cases import measures
 from core.cases.access import is_staff_of
 from core.models import Case, CaseEvent, CaseStatus, Deadlines, Person
 
 RATING_WINDOW = timedelta(days=7)
 REMIND_AT = 0.75  # the first reminder, as a share of the time to the deadline
 ESCALATE_AFTER = 0.25  # escalation after the deadline, as a share of the same time
-RATINGS = ("good", "fair", "poor")  # 满意, 基本满意, 不满意
 
 
 class Refused(Exception):
@@ -250,7 +250,7 @@ def rate(
     """The resident rates the result; 不满意 reopens the case to the same member."""
     if case.resident_id != resident.id:
         raise Refused("case_not_found", ref=case.ref)
-    if case.status != CaseStatus.RESOLVED or rating not in RATINGS:
+    if case.status != CaseStatus.RESOLVED or rating not in measures.RATINGS:
         raise Refused("rating_closed")
     case.rating = rating
     if rating == "poor" and case.assignee_id is None:

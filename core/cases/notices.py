@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from core import callbacks
 from core.callbacks import Scope
-from core.cases import cards, lifecycle
+from core.cases import access, cards, lifecycle, measures
 from core.context import ACTIONS, District, notify, queue
 from core.messages import Button, Kind, Outbound
 from core.models import Case, CaseStatus, Person
@@ -128,7 +128,7 @@ async def announce(
         text = cards.member_notice(person.locale, district, case)
         buttons = (
             triage_buttons(person.locale, district, case.id, case.status == CaseStatus.TRIAGE)
-            if person.is_coordinator
+            if access.coordinates(person)
             else notice_buttons(person.locale, case)
         )
         await notify(
@@ -154,7 +154,7 @@ async def close_notices(
     for channel, chat_id, notice in await uow.outbox.keyed(case.id, f"{NOTICE}:{case.id}:"):
         person_id = int(notice.rsplit(":", 1)[1])
         person = await uow.people.get(person_id)
-        if person is None or not (person.is_member or person.is_coordinator):
+        if person is None or not access.is_staff(person):
             continue  # they no longer hold the role: nothing more about the case reaches them
         locale = person.locale
         text = cards.member_notice(locale, district, case) + "\n\n" + t(locale, key, **kw)
@@ -177,7 +177,7 @@ async def holder(uow: UnitOfWork, case: Case) -> Person | None:
     if case.assignee_id is None:
         return None
     person = await uow.people.get(case.assignee_id)
-    return person if person is not None and person.is_member else None
+    return person if person is not None and access.serves_in_tank(person) else None
 
 
 async def send_pin(uow: UnitOfWork, person: Person, case: Case, now: datetime) -> None:
@@ -228,7 +228,7 @@ def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
             Button(
                 text=t(locale, f"rating_{r}"), data=callbacks.pack(Scope.CASE, "rate", case.id, r)
             )
-            for r in ("good", "fair", "poor")
+            for r in measures.RATINGS
         ]
     ]
 

@@ -6,17 +6,17 @@ from datetime import datetime, timedelta
 
 from core import callbacks
 from core.callbacks import Callback, Scope
+from core.cases import access
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
-from core.models import Role
 from core.ports import UnitOfWorkFactory
 from core.states import Conversation
 
 
 async def forget_me(turn: Turn, state: Conversation) -> None:
     """/forgetme: explain what will be erased and ask to confirm."""
-    if turn.person.role != Role.RESIDENT:
+    if not access.may_forget(turn.person):
         raise Refused("forget_staff")
     buttons = [
         [
@@ -32,7 +32,7 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     if cb.action == "keep":
         await turn.answer(turn.t("cancelled_toast"))
         return
-    if cb.action != "forget" or turn.person.role != Role.RESIDENT:
+    if cb.action != "forget" or not access.may_forget(turn.person):
         raise Refused("button_stale")
     count = await turn.uow.erasure.forget(turn.person.id, turn.now)
     state.end()

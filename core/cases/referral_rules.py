@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.cases.lifecycle import RATING_WINDOW, RATINGS, Refused, set_due
+from core.cases import access, measures
+from core.cases.lifecycle import RATING_WINDOW, Refused, set_due
 from core.models import Case, CaseEvent, CaseStatus, Person, ReferralBody
 
 
@@ -19,24 +20,11 @@ def _event(case: Case, kind: str, actor: Person, now: datetime, **data: Any) -> 
     return CaseEvent(case.id, kind, now, actor.id, data)
 
 
-REFERABLE = frozenset({CaseStatus.TRIAGE, CaseStatus.OPEN})
-
-
-def may_answer(person: Person, case: Case) -> bool:
-    """True for a coordinator and a case in triage: nobody else owes the resident an answer."""
-    return person.is_coordinator and case.status == CaseStatus.TRIAGE
-
-
-def may_refer(person: Person, case: Case) -> bool:
-    """True for a coordinator and a case no member holds yet."""
-    return person.is_coordinator and case.status in REFERABLE
-
-
 def answer(case: Case, coordinator: Person, text: str, now: datetime) -> CaseEvent:
     """A coordinator writes to the resident of a case in triage; its deadline runs on."""
-    if not coordinator.is_coordinator:
+    if not access.coordinates(coordinator):
         raise Refused("not_allowed_case")
-    if not may_answer(coordinator, case):
+    if not access.may_answer_in_triage(coordinator, case):
         raise Refused("answer_not_triage", ref=case.ref)
     return _event(case, "answered", coordinator, now, text=text)
 
@@ -47,9 +35,9 @@ def refer(
     """A coordinator closes a case no tank can take as referred (转办) to a body outside the
     tanks, with the text that tells the resident where to turn and why. That is the answer the
     resident gets: nothing more is owed, and the sweep stops looking at the case."""
-    if not coordinator.is_coordinator:
+    if not access.coordinates(coordinator):
         raise Refused("not_allowed_case")
-    if not may_refer(coordinator, case):
+    if not access.may_refer(coordinator, case):
         raise Refused("refer_not_open", ref=case.ref)
     case.status, case.closed_at, case.referred_to = CaseStatus.REFERRED, now, body.code
     case.wider_notice_at, case.awaiting_member = None, False
@@ -75,7 +63,7 @@ def rate_referral(case: Case, resident: Person, rating: str, now: datetime) -> C
     if (
         case.status != CaseStatus.REFERRED
         or case.rating is not None
-        or rating not in RATINGS
+        or rating not in measures.RATINGS
         or case.closed_at is None
         or now > case.closed_at + RATING_WINDOW
     ):

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from core import callbacks
 from core.callbacks import Scope
-from core.cases import cards, lifecycle, notices
+from core.cases import access, cards, lifecycle, measures, notices
 from core.context import District, notify
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Person
@@ -61,7 +61,7 @@ async def sweep(open_unit: UnitOfWorkFactory, district: District, now: datetime)
 def reached(case: Case, now: datetime) -> int:
     """How many rungs of its ladder a case's deadline has reached at now (0-3)."""
     steps = lifecycle.ladder(case)
-    return sum(1 for moment in steps if moment <= now) if steps else 0
+    return sum(1 for moment in steps if measures.reached(moment, now)) if steps else 0
 
 
 async def check(
@@ -69,7 +69,7 @@ async def check(
 ) -> None:
     """Do what is due for one case and plan its next check."""
     if case.status == CaseStatus.RESOLVED:
-        if case.due_at is not None and case.due_at <= now:
+        if case.due_at is not None and measures.reached(case.due_at, now):
             await _close_unrated(uow, case, now)
         lifecycle.plan_check(case)
         return
@@ -140,7 +140,7 @@ def _owed_text(locale: str, district: District, case: Case, key: str) -> str:
 def _act_buttons(person: Person, case: Case) -> list[list[Button]]:
     if lifecycle.is_assignee(person, case):
         return notices.assignee_buttons(person.locale, case)
-    if person.is_member and case.status == CaseStatus.OPEN:
+    if access.serves_in_tank(person) and case.status == CaseStatus.OPEN:
         return notices.notice_buttons(person.locale, case)
     return []
 

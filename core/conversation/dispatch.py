@@ -9,12 +9,12 @@ from typing import Protocol, assert_never
 
 from core import callbacks, states
 from core.callbacks import Callback, Scope
-from core.cases import casework, privacy
+from core.cases import access, casework, privacy
 from core.cases.lifecycle import Refused
 from core.context import Deferred, District, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
 from core.messages import MAX_TEXT, Inbound, Outbound
-from core.models import Person, Role
+from core.models import Person
 from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
 from core.staff import invitations, referral
 from core.states import Conversation, Talk
@@ -77,7 +77,7 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
     if old != fresh:
         person.chat_id, person.name, person.username, person.locale, person.reachable = fresh
         await uow.people.update(person)
-        if old[3] != fresh[3] and person.role != Role.RESIDENT:
+        if old[3] != fresh[3] and not access.is_resident(person):
             await menus.set_menu(uow, person, now)
     return person
 
@@ -162,7 +162,7 @@ async def _command(turn: Turn, state: Conversation, name: str) -> None:
     command = menus.command(name)
     if command is None:
         await turn.reply(turn.t("unknown_command", command=f"/{name[:32]}"))
-    elif turn.person.role not in command.roles:
+    elif not access.may_use(turn.person, command.roles):
         await turn.reply(turn.t("not_allowed"))
     else:
         await command.handler(turn, state)

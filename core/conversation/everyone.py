@@ -8,7 +8,7 @@ from core.cases.casework import parse_case_number
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.conversation import intake
-from core.models import Case, CaseStatus
+from core.models import Case
 from core.staff import invitations, referral
 from core.states import Conversation, Message, Step, Talk
 
@@ -93,7 +93,7 @@ async def reply(turn: Turn, state: Conversation) -> None:
     if number is None:
         raise Refused("reply_usage")
     case = await casework.load(turn, number)
-    if turn.person.is_coordinator and case.status == CaseStatus.TRIAGE:
+    if access.may_answer_in_triage(turn.person, case):
         await referral.reply_in_triage(turn, state, case, text)
         return
     if not text:

@@ -4,7 +4,7 @@ in force."""
 from __future__ import annotations
 
 from core import callbacks
-from core.cases import cards, casework, lifecycle, notices
+from core.cases import access, cards, casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.models import CaseStatus, Role
@@ -59,7 +59,7 @@ async def assign(turn: Turn, state: Conversation) -> None:
         return
     member_id = callbacks.parse_id(target)
     member = await turn.uow.people.get(member_id) if member_id else None
-    if member is None or not member.is_member:
+    if member is None or not access.serves_in_tank(member):
         raise Refused("assign_usage")
     old_tank, now = case.tank, turn.now
     # Decided first: a refusal must leave every notice as it was.
@@ -93,7 +93,7 @@ async def remove_member(turn: Turn, state: Conversation) -> None:
     """/removemember <id>: retire a member; their open cases go back to the tank."""
     member_id = callbacks.parse_id(turn.inbound.args.strip())
     member = await turn.uow.people.get(member_id) if member_id else None
-    if member is None or member.role != Role.MEMBER or not member.active:
+    if member is None or not access.may_be_retired(member):
         raise Refused("removemember_usage")
     member.active, member.role = False, Role.RESIDENT
     await turn.uow.people.update(member)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import casework
+from core.cases import access, casework
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
@@ -74,7 +74,7 @@ async def revoke(turn: Turn, state: Conversation) -> None:
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     """A press on an invitation's revoke button."""
     code = cb.arg(0)
-    if not turn.person.is_coordinator:
+    if not access.coordinates(turn.person):
         raise Refused("not_allowed")
     if cb.action != "revoke" or code is None:
         raise Refused("button_stale")
@@ -99,7 +99,7 @@ async def _alive(turn: Turn) -> list[tuple[Invite, Person]]:
         if invite.created_by not in creators:
             creators[invite.created_by] = await turn.uow.people.get(invite.created_by)
         creator = creators[invite.created_by]
-        if creator is not None and creator.is_coordinator:
+        if creator is not None and access.coordinates(creator):
             alive.append((invite, creator))
     return alive
 
@@ -111,9 +111,9 @@ async def accept(uow: UnitOfWork, person: Person, code: str, now: datetime) -> s
     if invite is None or not invite.usable(now):
         return "invite_invalid"
     creator = await uow.people.get(invite.created_by) if invite.created_by else None
-    if creator is None or not creator.is_coordinator:
+    if creator is None or not access.coordinates(creator):
         return "invite_invalid"  # an invitation dies with its coordinator's role
-    if person.is_coordinator:
+    if access.coordinates(person):
         return "invite_coordinator"
     if not await uow.invites.use(invite.code, person.id, now):
         return "invite_invalid"

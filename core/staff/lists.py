@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from core.cases import access, measures
 from core.cases.notices import open_buttons, triage_buttons
 from core.context import District, Reply, Turn
 from core.models import CaseStatus, Person
@@ -61,7 +62,8 @@ def brief_line(locale: str, district: District, brief: CaseBrief, now: datetime)
     """One case in a list, with what is owed and by when."""
     due = ""
     if brief.due_at is not None and brief.due_kind:
-        key = "due_overdue" if brief.due_at < now else "due_by"
+        late = measures.overdue(brief.status, brief.due_at, brief.waiting, now)
+        key = "due_overdue" if late else "due_by"
         due = t(
             locale,
             key,
@@ -122,7 +124,7 @@ async def find(
 ) -> list[Reply]:
     """Cases with every word in their concern or conversation, or in the resident's name for
     those who may see names (coordinators; an anonymous resident's name never matches)."""
-    briefs = await views.find(words, 20, names=person.is_coordinator)
+    briefs = await views.find(words, 20, names=access.sees_names(person))
     header = t(person.locale, "find_header", words=" ".join(words))
     return [(_listing(person.locale, district, header, briefs, now), ())]
 

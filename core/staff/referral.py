@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import casework, notices, referral_rules
+from core.cases import access, casework, measures, notices, referral_rules
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.messages import Button
@@ -42,7 +42,7 @@ def _body(turn: Turn, code: str | None) -> ReferralBody:
 
 async def start_answer(turn: Turn, state: Conversation, case: Case) -> None:
     """Ask the coordinator for the words to send the resident."""
-    if not referral_rules.may_answer(turn.person, case):
+    if not access.may_answer_in_triage(turn.person, case):
         raise Refused("answer_not_triage", ref=case.ref)
     await turn.answer()
     state.begin(Step.WRITE_ANSWER, CaseText(case=case.id))
@@ -51,7 +51,7 @@ async def start_answer(turn: Turn, state: Conversation, case: Case) -> None:
 
 async def pick_body(turn: Turn, case: Case) -> None:
     """Offer the bodies the case can be referred to, one button each."""
-    if not referral_rules.may_refer(turn.person, case):
+    if not access.may_refer(turn.person, case):
         raise Refused("refer_not_open", ref=case.ref)
     await turn.answer()
     rows = [
@@ -63,7 +63,7 @@ async def pick_body(turn: Turn, case: Case) -> None:
 
 async def start_text(turn: Turn, state: Conversation, case: Case, body: ReferralBody) -> None:
     """A body was chosen: ask for the text the resident will get."""
-    if not referral_rules.may_refer(turn.person, case):
+    if not access.may_refer(turn.person, case):
         raise Refused("refer_not_open", ref=case.ref)
     await turn.answer()
     state.begin(Step.WRITE_REFERRAL, Referral(case=case.id, body=body.code))
@@ -126,7 +126,7 @@ def rating_buttons(locale: str, case: Case) -> list[list[Button]]:
             Button(
                 text=t(locale, f"rating_{r}"), data=callbacks.pack(Scope.REFER, "rate", case.id, r)
             )
-            for r in ("good", "fair", "poor")
+            for r in measures.RATINGS
         ]
     ]
 
