@@ -4,7 +4,6 @@ a case's timeline, and /reply to the other side of a case."""
 from __future__ import annotations
 
 from core.cases import access, cards, casework, timelines
-from core.cases.casework import parse_case_number
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.conversation import intake
@@ -68,7 +67,7 @@ async def my_cases(turn: Turn, state: Conversation) -> None:
 
 async def load_visible_case(turn: Turn, text: str) -> Case | None:
     """The case a caller names, if it exists and they may see it; otherwise they are told."""
-    number = parse_case_number(text)
+    number = casework.parse_case_number(text)
     if number is None:
         await turn.reply(turn.t("case_usage"))
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core import callbacks
-from core.conversation.everyone import parse_case_number
+from core.cases.casework import parse_case_number
 from core.models import CaseStatus
 from core.service import Service
 from tests.core.memory import MemoryState
