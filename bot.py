@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
-from core import membership
+from core import roster
 from core.context import District
 from core.models import ThinkTank
 from core.ports import Classifier, Offload
@@ -134,7 +134,7 @@ async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
     """Make the configured Telegram users the coordinators; returns outbox ids to deliver."""
     async with service.open_unit() as uow:
         ids = [str(i) for i in settings.coordinators]
-        await membership.sync_coordinators(uow, "telegram", ids, service.clock())
+        await roster.sync_coordinators(uow, "telegram", ids, service.clock())
         await uow.commit()
         return uow.queued
 

@@ -105,7 +105,7 @@ def purge_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _purge(settings: Settings, days: int) -> int:
-    from core import privacy
+    from core.cases import privacy
 
     db = await Database.open(settings.database)
     try:

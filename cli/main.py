@@ -12,7 +12,7 @@ from cli import CommandError, data, keywords, members, nlp, outbox, service
 from cli.logs import configure
 from config.settings import SettingsError, load_settings
 from config.tanks import ConfigError
-from core.membership import MembershipError
+from core.roster import MembershipError
 from storage.backup import RestoreError
 
 DESCRIPTION = """\

@@ -9,7 +9,7 @@ from dataclasses import replace
 import bot
 from cli.common import Subparsers
 from config.settings import Settings
-from core import membership
+from core import roster
 from core.models import Person, Role
 from storage.db import Database
 from storage.unit_of_work import unit_factory
@@ -46,7 +46,7 @@ async def _member_add(settings: Settings, args: argparse.Namespace) -> int:
             station = args.station
             if station is None and before is not None:
                 station = before.station  # a station not given stays as it was
-            person = await membership.add_member(
+            person = await roster.add_member(
                 uow, district, "telegram", who, args.tank, bot.utcnow(), args.name, station
             )
             await uow.commit()

@@ -7,6 +7,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    """Whose buttons these are: the first part of button data, and the handler dispatch sends a
+    press to (core.conversation.dispatch matches on every scope; mypy checks none is missed)."""
+
+    INTAKE = "in"  # a draft's buttons (core.conversation.intake)
+    CASE = "case"  # a case's buttons (core.cases.casework)
+    FOLLOWUP = "fu"  # a comment or an answer (core.conversation.followups)
+    REFER = "refer"  # the way out for a concern no tank can take (core.staff.referral)
+    INVITE = "inv"  # an invitation's revoke button (core.staff.invitations)
+    PRIVACY = "me"  # /forgetme's confirmation (core.cases.privacy)
+
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 _PART = re.compile(r"^[\w.\-]{1,40}$")

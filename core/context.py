@@ -7,12 +7,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from core import limits
+from core.callbacks import Scope
+from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
-from core.models import Deadlines, Person, ReferralBody, Station, ThinkTank
+from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
 from core.ports import Classifier, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
@@ -20,6 +21,21 @@ from core.views import CaseViews
 Buttons = Sequence[Sequence[Button]]
 Reply = tuple[str, Buttons]
 Deferred = Callable[[CaseViews], Awaitable[list[Reply]]]
+Menu = tuple[tuple[str, str], ...]
+
+
+class Menus(Protocol):
+    """Each role's commands, as the command table gives them. The table and the handlers it
+    names sit at the top of core (core.conversation.menus is the one implementation), so a
+    part below that changes a role or shows /help is handed the menus with the turn."""
+
+    def menu(self, role: Role, locale: str) -> Menu:
+        """The (command, description) pairs of a role's menu."""
+        ...
+
+    def help_text(self, role: Role, locale: str) -> str:
+        """The /help answer for a role."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -109,8 +125,9 @@ def message_to(person: Person, text: str, **fields: Any) -> Outbound:
 
 
 async def queue(uow: UnitOfWork, message: Outbound, now: datetime, locale: str) -> None:
-    """Queue a message in the unit of work, as messages its channel accepts (see core.limits):
-    the one way into the outbox, so that no message is too long to be delivered."""
+    """Queue a message in the unit of work, as messages its channel accepts (see
+    core.channels.limits): the one way into the outbox, so that no message is too long to be
+    delivered."""
     for part in limits.fit(message, locale):
         uow.queued.append(await uow.outbox.add(part, now))
 
@@ -124,7 +141,7 @@ def actions_key(fields: dict[str, Any]) -> str | None:
     buttons, case_id = fields.get("buttons") or (), fields.get("case_id")
     if fields.get("key") or not case_id or fields.get("kind", Kind.SEND) != Kind.SEND:
         return fields.get("key")
-    if not any(b.data.startswith("case:") for row in buttons for b in row):
+    if not any(b.data.startswith(f"{Scope.CASE}:") for row in buttons for b in row):
         return None
     return f"{ACTIONS}:{case_id}:{secrets.token_hex(4)}"
 
@@ -151,6 +168,7 @@ class Turn:
     now: datetime
     person: Person
     inbound: Inbound
+    menus: Menus
     answered: bool = False
     deferred: Deferred | None = None
     deferred_case: int | None = None
@@ -191,6 +209,12 @@ class Turn:
         """Edit a message sent earlier under key in a person's chat."""
         rows = tuple(tuple(row) for row in buttons)
         await notify(self.uow, person, text, self.now, kind=Kind.EDIT, edit_key=key, buttons=rows)
+
+    async def send_menu(self, person: Person) -> None:
+        """Queue the menu of a person's role for their chat (after a role changes)."""
+        commands = self.menus.menu(person.role, person.locale)
+        message = message_to(person, "", kind=Kind.COMMANDS, commands=commands)
+        await queue(self.uow, message, self.now, person.locale)
 
     def defer(self, work: Deferred, case_id: int | None = None) -> None:
         """Answer with read-side work done after this turn commits, outside the write lock

@@ -6,10 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core import digests, membership, sweep
+from core import roster
+from core.cases import sweep
 from core.context import District
+from core.conversation import dispatch
 from core.messages import Inbound
 from core.ports import Classifier, DialogReader, Offload, UnitOfWorkFactory, run_here
+from core.staff import digests
 from core.throttle import Throttle
 from core.views import CaseViews
 
@@ -31,9 +34,7 @@ class Service:
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""
-        from core import handling
-
-        return await handling.handle(inbound, self)
+        return await dispatch.handle(inbound, self)
 
     async def sweep(self) -> list[int]:
         """Reminders, escalations, wider notices and closures that are due now."""
@@ -50,6 +51,6 @@ class Service:
     async def unreachable(self, channel: str, chat_id: str) -> list[int]:
         """A chat blocked the bot: if it was staff, tell the coordinators."""
         async with self.open_unit() as uow:
-            await membership.unreachable(uow, channel, chat_id, self.clock())
+            await roster.unreachable(uow, channel, chat_id, self.clock())
             await uow.commit()
             return list(uow.queued)

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any, TextIO
 
-from core import membership
+from core import roster
 from core.messages import Inbound, Kind, Outbound
 from core.service import Service
 from handlers.sender import OutboxSender
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 
 CHANNEL = "console"
 RESIDENT = "resident"
@@ -135,13 +135,11 @@ class Console:
                 name = DEMO_NAMES[i % len(DEMO_NAMES)]
                 existing = await uow.people.by_external(CHANNEL, external)
                 if existing is None or not existing.is_member:
-                    await membership.add_member(
-                        uow, district, CHANNEL, external, tank.code, now, name
-                    )
+                    await roster.add_member(uow, district, CHANNEL, external, tank.code, now, name)
                 self.identities.setdefault("member", external)
                 self.identities[tank.code] = external
                 self.chats[external] = Chat(f"{name}（{tank.name_zh}委员 member）")
-            await membership.sync_coordinators(uow, CHANNEL, [COORDINATOR], now)
+            await roster.sync_coordinators(uow, CHANNEL, [COORDINATOR], now)
             coordinator = await uow.people.by_external(CHANNEL, COORDINATOR)
             if coordinator is not None and not coordinator.name:
                 coordinator.name = "赵协调"
@@ -152,7 +150,7 @@ class Console:
     async def run(self) -> None:
         """Read lines until end of input or :quit, delivering everything each line causes."""
         await self.seed()
-        store = OutboxStore(self.db, CHANNEL)
+        store = OutboxDeliveries(self.db, CHANNEL)
         sender = OutboxSender(
             store,
             ConsoleTransport(self),

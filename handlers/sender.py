@@ -40,7 +40,7 @@ from core.messages import Kind
 from handlers.delivery import RateLimiter, Rejected, RetryLater, Transport, Unreachable
 from handlers.supervision import Fatal, pause, supervise, watch
 from storage.db import to_ms
-from storage.outbox import OutboxStore, Pending
+from storage.outbox import OutboxDeliveries, Pending
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class OutboxSender:
 
     def __init__(
         self,
-        store: OutboxStore,
+        store: OutboxDeliveries,
         transport: Transport,
         *,
         clock: Callable[[], datetime],

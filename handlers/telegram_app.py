@@ -26,7 +26,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from core import menus
+from core.conversation import menus
 from core.models import Role
 from core.service import Service
 from handlers.aiohttp_request import AiohttpRequest
@@ -37,7 +37,7 @@ from handlers.sender import OutboxSender
 from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class TelegramChannel:
             await self._default_menus(self.app)
             limits = self.limits
             self.sender = OutboxSender(
-                OutboxStore(self.db, CHANNEL),
+                OutboxDeliveries(self.db, CHANNEL),
                 TelegramTransport(self.app.bot),
                 rate=limits.rate,
                 chat_rate=limits.chat_rate,

@@ -24,7 +24,7 @@ LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
 
 
-class SqlOutbox:
+class SqlOutboxQueue:
     """Core's side of the outbox: queue messages, find a delivered message's case."""
 
     def __init__(self, conn: BufferedConnection) -> None:
@@ -86,7 +86,7 @@ class Pending:
     next_attempt_at: int
 
 
-class OutboxStore:
+class OutboxDeliveries:
     """The sender's side of the outbox: what is due, and what happened to each delivery."""
 
     def __init__(self, db: Database, channel: str) -> None:

@@ -1,29 +1,42 @@
 """The figures of /stats: over a window from the cases themselves, over all time from the tallies
 that triggers keep (migration 0002), so that a million cases cost a few hundred rows.
 
-Both paths count the same way: a first reply is in time when its whole minutes from receipt are
-within the tank's first-reply deadline; medians are taken over whole minutes.
+Both paths count by the definitions of core/cases/measures.py, written here in SQL from its
+statuses (tests/storage/test_measures_agree.py checks they agree): a case is overdue when open,
+not paused and its deadline reached; a first reply is in time when its whole minutes from
+receipt are within the tank's first-reply deadline; medians are taken over whole minutes; the
+rates are made from the counts by measures itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from core.cases import measures
 from core.views import Rate, Stats
 from storage.db import to_ms
 
 Rows = Callable[[str, tuple[Any, ...]], Awaitable[Sequence[Sequence[Any]]]]
-HOUR_MS = 3_600_000
-OPEN = "('triage', 'open', 'claimed')"
+
+
+def statuses(values: frozenset[str]) -> str:
+    """A set of statuses as an SQL list: constants of the code, never anything typed."""
+    if not all(re.fullmatch(r"[a-z_]+", v) for v in values):
+        raise ValueError(f"not a status: {sorted(values)}")
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
+OPEN = statuses(measures.OPEN)
 COUNTS = "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY +status, +tank"
 IN_TIME = "(first_reply_at - created_at) / 60000 * 60000 <= {limit}"
 # Overdue is a state of now, whenever a case was filed: a window's figures count every open case
 # past its deadline, not only the window's own (a weekly digest said 0 while older cases were
 # overdue). The walk of cases_by_due stops at now, so it reads only the cases past a deadline.
 OVERDUE_NOW = (
-    f"SELECT count(*) FROM cases WHERE due_at < ? AND +status IN {OPEN} AND waiting_since IS NULL"
+    f"SELECT count(*) FROM cases WHERE due_at <= ? AND +status IN {OPEN} AND waiting_since IS NULL"
 )
 
 
@@ -50,8 +63,8 @@ class StatsQueries:
         # Each case's first-reply allowance in ms, by its tank; triage's for the rest.
         self.limit = f"(CASE tank {whens} ELSE ? END)"
         self.limit_params = (
-            *(x for k, v in named for x in (k, int(v * HOUR_MS))),
-            int(default * HOUR_MS),
+            *(x for k, v in named for x in (k, measures.allowance_ms(v))),
+            measures.allowance_ms(default),
         )
 
     async def _one(self, sql: str, params: tuple[Any, ...]) -> Sequence[Any]:
@@ -110,7 +123,7 @@ class StatsQueries:
         # Only open cases can lack a first reply (resolving sets it), so these few rows settle
         # both the overdue count and the unanswered cases already past their reply deadline.
         overdue, late = await self._one(
-            f"SELECT sum(due_at < ? AND waiting_since IS NULL),"
+            f"SELECT sum(due_at <= ? AND waiting_since IS NULL),"
             f" sum(first_reply_at IS NULL AND created_at + {self.limit} <= ?)"
             f" FROM cases WHERE status IN {OPEN}",
             (self.now, *self.limit_params, self.now),
@@ -133,17 +146,14 @@ def _stats(
         by_tank.setdefault(tank, {})[status] = n
     total = sum(by_status.values())
     ratings = {str(r[0]): int(r[1]) for r in rating_rows}
-    resolved = by_status.get("resolved", 0) + by_status.get("closed", 0)
-    # A referred case was not the tanks' to resolve: its own kind, not an unresolved one.
-    referred = by_status.get("referred", 0)
     return Stats(
         total=total,
         by_status=by_status,
         by_tank=by_tank,
         overdue=overdue,
         response=response,
-        resolution=Rate(resolved, total - referred),
-        satisfaction=Rate(ratings.get("good", 0) + ratings.get("fair", 0), sum(ratings.values())),
+        resolution=measures.resolution(by_status),
+        satisfaction=measures.satisfaction(ratings),
         median_claim=medians[0],
         median_reply=medians[1],
         median_resolve=medians[2],

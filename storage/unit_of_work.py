@@ -8,7 +8,7 @@ from types import TracebackType
 from storage.buffer import BufferedConnection
 from storage.db import Database
 from storage.erasure import SqlErasure
-from storage.outbox import SqlOutbox
+from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
 from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
 
@@ -24,7 +24,7 @@ class SqliteUnitOfWork:
         self.cases = SqlCases(conn)
         self.events = SqlEvents(conn)
         self.dialogs = SqlDialogs(conn)
-        self.outbox = SqlOutbox(conn)
+        self.outbox = SqlOutboxQueue(conn)
         self.updates = SqlUpdateLog(conn)
         self.invites = SqlInvites(conn)
         self.corrections = SqlCorrections(conn)
@@ -80,7 +80,7 @@ def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
 
 def committed_dialogs(db: Database) -> SqlDialogs:
     """The chats' conversations as last committed, read outside any unit of work, right here
-    on the event loop (a point read: core/prejudge.py)."""
+    on the event loop (a point read: core/conversation/prejudge.py)."""
     conn = BufferedConnection(db.glance)
     conn.here = True
     return SqlDialogs(conn)

@@ -12,18 +12,17 @@ from core.views import CaseBrief, MemberLoad, Stats
 from storage.buffer import BufferedConnection, Trips
 from storage.db import Database, from_ms, to_ms
 from storage.repositories import SqlCases, SqlEvents
-from storage.stats import StatsQueries
+from storage.stats import OPEN, StatsQueries
 
-OPEN = ("triage", "open", "claimed")
 BRIEF = (
     "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
     " c.due_at, p.name, c.waiting_since IS NOT NULL, c.awaiting_member, c.referred_to"
     " FROM cases c LEFT JOIN people p ON p.id = c.assignee_id"
 )
-# The unary + keeps SQLite off cases_by_status here: with it, /overdue walked every open case and
-# sorted them (110 ms at 100,000 open); without it, cases_by_due in deadline order, stopping
-# after the first `limit` overdue (0.4 ms).
-OVERDUE = "c.due_at < ? AND +c.status IN ('triage', 'open', 'claimed') AND c.waiting_since IS NULL"
+# Overdue as core/cases/measures.py defines it. The unary + keeps SQLite off cases_by_status
+# here: with it, /overdue walked every open case and sorted them (110 ms at 100,000 open);
+# without it, cases_by_due in deadline order, stopping after the first `limit` overdue (0.4 ms).
+OVERDUE = f"c.due_at <= ? AND +c.status IN {OPEN} AND c.waiting_since IS NULL"
 # Grouping by +status, +tank likewise keeps the counts on cases_for_stats, the created_at range
 # of the window, instead of a walk of cases_by_status through every case ever filed.
 

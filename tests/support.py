@@ -17,7 +17,7 @@ from core.ports import Classifier
 from core.service import Service
 from core.throttle import Throttle
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 
 
 class Clock:
@@ -129,7 +129,7 @@ def sqlite_service(
 
 def sqlite_fetch(db: Database) -> Fetch:
     """Reads queued (not yet delivered) messages back from the outbox table."""
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
 
     async def fetch(ids: list[int]) -> list[Outbound]:
         return [pending.message for pending in await store.get(ids)]

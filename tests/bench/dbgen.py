@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.cases.lifecycle import ESCALATE_AFTER, RATING_WINDOW, REMIND_AT
 from core.context import District
-from core.lifecycle import ESCALATE_AFTER, RATING_WINDOW, REMIND_AT
 from storage.db import Database, to_ms
 
 HOUR = 3_600_000

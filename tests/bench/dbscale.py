@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from config.tanks import load_defaults, load_stations, load_tanks
-from core import lists
 from core.context import District
 from core.messages import Inbound
 from core.ports import UnitOfWork
 from core.service import Service
+from core.staff import lists
 from storage.db import Database, to_ms
 from storage.unit_of_work import SqliteUnitOfWork, unit_factory
 from storage.views import SqlViews

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import membership
+from core import roster
 from storage.db import Database
 from storage.unit_of_work import unit_factory
 from tests.bench.dbscale import district
@@ -100,7 +100,7 @@ async def seed_members(path: Path) -> list[tuple[int, str]]:
                 station = dist.stations[i % len(dist.stations)].code
                 user_id = 8_000_001 + i
                 name = f"委员{i + 1}"
-                await membership.add_member(
+                await roster.add_member(
                     uow, dist, "telegram", str(user_id), tank, datetime.now(UTC), name, station
                 )
                 made.append((user_id, name))

@@ -22,7 +22,7 @@ from core.messages import Inbound, Outbound
 from core.models import CaseEvent
 from core.service import Service
 from storage.db import Database, WriterLock
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.bench.report import Report, Row, below
 
@@ -53,7 +53,7 @@ class Resident:
     """One chat driving core directly."""
 
     def __init__(self, service: Service, db: Database, user: str) -> None:
-        self.service, self.store, self.user = service, OutboxStore(db, "telegram"), user
+        self.service, self.store, self.user = service, OutboxDeliveries(db, "telegram"), user
         self.update = 0
 
     async def send(self, **fields: object) -> list[Outbound]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import membership
+from core import roster
 from core.messages import Kind, Outbound
 from core.models import CaseStatus
 from core.service import Service
@@ -15,10 +15,10 @@ async def staff(service: Service, fetch: Fetch) -> tuple[Chat, Chat, Chat, Chat]
     """Two law members, an economy member and a coordinator."""
     async with service.open_unit() as uow:
         now, district = service.clock(), service.district
-        await membership.add_member(uow, district, "telegram", "11", "law", now, name="张律师")
-        await membership.add_member(uow, district, "telegram", "12", "law", now, name="李律师")
-        await membership.add_member(uow, district, "telegram", "21", "economy", now, name="王经理")
-        await membership.sync_coordinators(uow, "telegram", ["99"], now)
+        await roster.add_member(uow, district, "telegram", "11", "law", now, name="张律师")
+        await roster.add_member(uow, district, "telegram", "12", "law", now, name="李律师")
+        await roster.add_member(uow, district, "telegram", "21", "economy", now, name="王经理")
+        await roster.sync_coordinators(uow, "telegram", ["99"], now)
         await uow.commit()
     return (
         Chat(service, fetch, "11", name="张律师"),

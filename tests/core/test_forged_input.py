@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core import callbacks
+from core.cases.casework import parse_case_number
 from core.models import CaseStatus
-from core.resident import parse_case_number
 from core.service import Service
 from tests.core.memory import MemoryState
 from tests.core.test_casework import staff

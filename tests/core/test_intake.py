@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import membership
+from core import roster
 from core.context import District
 from core.messages import Kind
 from core.models import CaseStatus
@@ -14,9 +14,7 @@ from tests.support import Chat, Clock, Fetch, RuleClassifier
 
 async def add_member(service: Service, user_id: str, tank: str) -> None:
     async with service.open_unit() as uow:
-        await membership.add_member(
-            uow, service.district, "telegram", user_id, tank, service.clock()
-        )
+        await roster.add_member(uow, service.district, "telegram", user_id, tank, service.clock())
         await uow.commit()
 
 
@@ -62,7 +60,7 @@ async def test_unclassified_concern_goes_to_coordinators(
     service: Service, state: MemoryState, resident: Chat
 ) -> None:
     async with service.open_unit() as uow:
-        await membership.sync_coordinators(uow, "telegram", ["77"], service.clock())
+        await roster.sync_coordinators(uow, "telegram", ["77"], service.clock())
         await uow.commit()
     reply = await file_concern(resident, "小区门口的路灯坏了一个月，晚上很黑")
     assert "#1" in reply and "协调员" in reply

@@ -7,8 +7,9 @@ import dataclasses
 
 import pytest
 
-from core import membership, menus
+from core import roster
 from core.context import District
+from core.conversation import menus
 from core.models import Role
 from core.service import Service
 from tests.core.memory import MemoryState
@@ -51,7 +52,7 @@ async def test_an_invitation_dies_with_its_creators_role(
     _, _, _, zhao = await staff(service, fetch)
     code = code_of((await zhao.command("invite", "法律"))[0].text)
     async with service.open_unit() as uow:
-        await membership.sync_coordinators(uow, "telegram", ["98"], service.clock())
+        await roster.sync_coordinators(uow, "telegram", ["98"], service.clock())
         await uow.commit()
     out = await Chat(service, fetch, "31").command("start", code)
     assert "无效" in out[0].text and role_of(state, "31") == Role.RESIDENT

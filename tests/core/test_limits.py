@@ -7,8 +7,8 @@ import random
 import re
 from pathlib import Path
 
-from core import splitting
-from core.limits import CHANNEL_LIMITS, fit, limits_of
+from core.channels import splitting
+from core.channels.limits import CHANNEL_LIMITS, fit, limits_of
 from core.messages import Button, KeyButton, Kind, Outbound
 from tests.fakes.content import MAX_CAPTION, MAX_TEXT, shown_text, utf16_length
 from tests.fakes.tg_html import parse_html

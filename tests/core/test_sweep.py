@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from core import sweep
+from core.cases import sweep
 from core.context import District
 from core.messages import Kind, Outbound
 from core.models import CaseStatus
@@ -188,7 +188,7 @@ async def test_extension_once_and_everyone_told(
 
 
 def test_sweep_reached_counts_rungs(clock: Clock) -> None:
-    from core.lifecycle import set_due
+    from core.cases.lifecycle import set_due
     from core.models import Case
 
     case = Case(1, 1, "x", clock.now, clock.now, status=CaseStatus.OPEN)

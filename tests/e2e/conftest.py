@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from core import membership
+from core import roster
 from core.context import District
 from core.models import Person
 from core.ports import Classifier
@@ -157,7 +157,7 @@ class RunningBot:
         out through the outbox. Returns the user, whose chat the fake now knows."""
         user = self.server.user(user_id, name, language_code=language_code)
         async with self.service.open_unit() as uow:
-            await membership.add_member(
+            await roster.add_member(
                 uow, self.district, "telegram", str(user_id), tank, self.clock(), name, station
             )
             await uow.commit()
@@ -170,7 +170,7 @@ class RunningBot:
         fakes = [self.server.user(user_id, name) for user_id, name in users]
         async with self.service.open_unit() as uow:
             ids = [str(user_id) for user_id, _ in users]
-            await membership.sync_coordinators(uow, "telegram", ids, self.clock())
+            await roster.sync_coordinators(uow, "telegram", ids, self.clock())
             await uow.commit()
             queued = list(uow.queued)
         self._submit(queued)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core import lifecycle
+from core.cases import lifecycle
 from core.models import Case, CaseEvent, CaseStatus, Person
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_intake_e2e import file_concern

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from core import menus
 from core.context import District
+from core.conversation import menus
 from core.models import Role
 from tests.e2e.conftest import RunningBot
 from tests.fakes import FakeBotAPI

@@ -14,7 +14,7 @@ from core.messages import Kind, Outbound
 from handlers.delivery import RateLimiter, Rejected, RetryLater, Unreachable
 from handlers.sender import OutboxSender
 from storage.db import Database, to_ms
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.support import Clock
 
@@ -54,13 +54,13 @@ def sender(
     db: Database,
     transport: ScriptedTransport,
     clock: Clock,
-    store: OutboxStore | None = None,
+    store: OutboxDeliveries | None = None,
     **kw: object,
 ) -> OutboxSender:
     """A sender at test pace, on the clock the rows were stamped with."""
     fast = {"rate": 1000.0, "chat_rate": 1000.0, "chat_burst": 1000.0, "backoff": 0.01}
     return OutboxSender(
-        store or OutboxStore(db, "telegram"),
+        store or OutboxDeliveries(db, "telegram"),
         transport,
         clock=clock,
         **(fast | kw),  # type: ignore[arg-type]
@@ -280,7 +280,7 @@ async def test_many_chats_in_flight_but_one_unrecorded_message_per_chat(
 def test_the_sender_has_no_clock_of_its_own(db: Database) -> None:
     # Its due times are the core's clock's: a clock of its own made the tests depend on the date.
     with pytest.raises(TypeError, match="clock"):
-        OutboxSender(OutboxStore(db, "telegram"), ScriptedTransport())  # type: ignore[call-arg]
+        OutboxSender(OutboxDeliveries(db, "telegram"), ScriptedTransport())  # type: ignore[call-arg]
 
 
 async def test_the_sender_goes_by_the_clock_it_is_given(db: Database) -> None:

@@ -1,6 +1,6 @@
-"""The outbox sender when its own storage fails (an injected fault at the OutboxStore port) or the
-channel refuses the bot's token: nothing is stranded, nothing is sent twice, nothing dies
-silently."""
+"""The outbox sender when its own storage fails (an injected fault at the OutboxDeliveries port)
+or the channel refuses the bot's token: nothing is stranded, nothing is sent twice, nothing
+dies silently."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from handlers.delivery import RetryLater, Unreachable
 from handlers.sender import OutboxSender
 from handlers.supervision import Fatal, TokenRefused
 from storage.db import Database
-from storage.outbox import OutboxStore, Pending
+from storage.outbox import OutboxDeliveries, Pending
 from storage.unit_of_work import unit_factory
 from tests.handlers.test_sender import ScriptedTransport, queue, sender, statuses
 from tests.support import Clock
 
 
-class FailingStore(OutboxStore):
+class FailingStore(OutboxDeliveries):
     """The real outbox store, whose next calls of a method fail as a broken disk would."""
 
     def __init__(self, db: Database) -> None:

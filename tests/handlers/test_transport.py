@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from core.limits import fit
+from core.channels.limits import fit
 from core.messages import Button, Outbound
 from handlers.aiohttp_request import AiohttpRequest
 from handlers.telegram_transport import TelegramTransport

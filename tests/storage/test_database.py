@@ -13,7 +13,7 @@ from core.context import District
 from core.messages import Outbound
 from core.service import Service
 from storage.db import Database, WriterLock, migrations
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
 
@@ -115,7 +115,7 @@ async def test_outbox_rows_keep_their_order_and_message_ids(db: Database, clock:
         first = await uow.outbox.add(Outbound(chat_id="1", text="a", key="k", case_id=3), clock())
         second = await uow.outbox.add(Outbound(chat_id="1", text="b"), clock())
         await uow.commit()
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     assert [p.id for p in await store.pending()] == [first, second]
     await store.sent(first, 555, clock())
     assert [p.id for p in await store.pending()] == [second]
@@ -127,7 +127,7 @@ async def test_outbox_rows_keep_their_order_and_message_ids(db: Database, clock:
 async def test_uncommitted_outbox_rows_are_invisible_to_the_sender(
     db: Database, clock: Clock
 ) -> None:
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     async with unit_factory(db)() as uow:
         await uow.outbox.add(Outbound(chat_id="1", text="not yet"), clock())
         assert await store.pending() == []
@@ -168,7 +168,7 @@ async def test_recording_a_delivery_goes_before_the_units_of_work_waiting(
 
     waiting = [asyncio.create_task(unit()) for _ in range(3)]
     await asyncio.sleep(0)
-    recording = asyncio.create_task(OutboxStore(db, "telegram").sent(row, 7, clock()))
+    recording = asyncio.create_task(OutboxDeliveries(db, "telegram").sent(row, 7, clock()))
     await asyncio.wait_for(lock.urgent_waits.wait(), 10)
     await holder.__aexit__(None, None, None)
     await asyncio.gather(*waiting, recording)
@@ -198,7 +198,7 @@ async def test_a_long_report_does_not_hold_up_the_senders_reads(db: Database) ->
     report = asyncio.create_task(db.views.execute_fetchall("SELECT held_report()"))
     try:
         async with asyncio.timeout(10):  # an upper bound only: it answers at once
-            assert await OutboxStore(db, "telegram").pending() == []
+            assert await OutboxDeliveries(db, "telegram").pending() == []
     finally:
         release.set()
         await report

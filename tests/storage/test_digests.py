@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from core.context import District
 from core.messages import Outbound
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from tests.core.test_casework import staff
 from tests.core.test_intake import file_concern
 from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
@@ -73,7 +73,7 @@ async def test_the_weekly_digest_counts_the_messages_that_could_not_be_delivered
             for text in ("被拒收", "被屏蔽", "已送达")
         ]
         await uow.commit()
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     await store.failed(ids[0], "Bad Request: message is too long", clock())
     await store.failed(ids[1], "Forbidden: bot was blocked", clock())
     await store.sent(ids[2], 7, clock())

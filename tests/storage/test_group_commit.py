@@ -10,7 +10,7 @@ import pytest
 from core.messages import Outbound
 from storage.db import Database, WriterLock
 from storage.group_commit import GroupCommit
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.support import Clock
 
@@ -45,7 +45,7 @@ async def test_deliveries_recorded_while_the_writer_is_busy_take_one_turn(
     # Each record used to be a transaction of its own (BEGIN, UPDATE, COMMIT and its fsync),
     # a turn on the writer while every resident's update waited behind it.
     ids = await _rows(db, clock, 20)
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     lock = db.lock = CountingLock()
     async with unit_factory(db)():  # holds the writer, and commits nothing
         records = [asyncio.create_task(store.sent(i, 100 + i, clock())) for i in ids]
@@ -61,7 +61,7 @@ async def test_deliveries_recorded_during_a_turn_ride_with_its_commit(
     db: Database, clock: Clock
 ) -> None:
     ids = await _rows(db, clock, 5)
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     lock = db.lock = CountingLock()
     async with unit_factory(db)() as uow:
         records = [asyncio.create_task(store.sent(i, 100 + i, clock())) for i in ids]
@@ -79,7 +79,7 @@ async def test_records_that_rode_with_a_failed_commit_are_made_after_it(
     db: Database, clock: Clock
 ) -> None:
     (row,) = await _rows(db, clock, 1)
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
     lock = db.lock = CountingLock()
     with pytest.raises(sqlite3.IntegrityError):
         async with unit_factory(db)() as uow:

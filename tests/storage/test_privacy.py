@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import privacy
+from core.cases import privacy
 from core.context import District
 from core.models import CaseEvent
 from core.service import Service

@@ -28,7 +28,7 @@ from core.models import (
 )
 from core.ports import UnitOfWork
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.core.memory import MemoryState, MemoryUnitOfWork
 
@@ -61,7 +61,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield Backend("memory", lambda: MemoryUnitOfWork(state), mark)
         return
     db = await Database.open(tmp_path / "contract.db")
-    store = OutboxStore(db, "telegram")
+    store = OutboxDeliveries(db, "telegram")
 
     async def sent(row_id: int, message_id: int) -> None:
         await store.sent(row_id, message_id, NOW)

@@ -9,13 +9,13 @@ import random
 import threading
 from typing import Any
 
-from core import membership
+from core import roster
 from core.context import District
 from core.models import CaseEvent, Classification
 from core.service import Service
 from core.views import CaseViews
 from storage.db import Database
-from storage.outbox import OutboxStore
+from storage.outbox import OutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.support import RULES, Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
 
@@ -185,12 +185,12 @@ async def test_a_members_detail_button_reads_the_timeline_outside_the_writer(
 ) -> None:
     service = sqlite_service(db, district, classifier, clock)
     async with service.open_unit() as uow:
-        await membership.add_member(uow, district, "telegram", "900", "law", clock())
+        await roster.add_member(uow, district, "telegram", "900", "law", clock())
         await uow.commit()
     member = chat(service, db, "900")
     case_id = await _case_with_events(db, chat(service, db, "42"), clock, 3)
     read_in_units = watch_timeline_reads(service)
-    pending = await OutboxStore(db, "telegram").pending()
+    pending = await OutboxDeliveries(db, "telegram").pending()
     notice = next(p.message for p in pending if p.message.chat_id == "900" and p.message.buttons)
     assert f"#{case_id}" in notice.text
     out = await member.send(callback_id="cb", callback_data=notice.buttons[0][-1].data)

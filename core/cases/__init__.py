@@ -1,0 +1,1 @@
+"""A case's life: who may do what (access, lifecycle), casework, notices, cards, timelines, the sweep and privacy; may import the turn API (core.context, core.callbacks, core.throttle) and all below it."""

@@ -1,0 +1,369 @@
+"""The resident's conversation that turns words into a case: describe → station → contact → confirm.
+
+The draft lives in the chat's dialog state (the database), so a restart loses nothing. Every button
+carries the draft's id; a button of an older or finished draft is refused politely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+from core import callbacks
+from core.callbacks import Callback, Scope
+from core.cases import cards, lifecycle, notices
+from core.context import Turn
+from core.conversation import labels
+from core.messages import Button, Inbound, KeyButton
+from core.models import Case, CaseEvent
+from core.states import Conversation, Draft, Step, Talk
+
+MAX_TEXT = 3000
+MAX_PHOTOS = 10
+MIN_CONCERN_CHARS = 6
+PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
+CONTACT_KINDS = ("none", "anonymous")  # the contact step's typed choices: contact_<kind>
+GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
+
+DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
+    Step.DESCRIBE,
+    Step.STATION,
+    Step.CONTACT,
+    Step.CONFIRM,
+    Step.TANK,
+)
+
+
+def meaningful(text: str) -> int:
+    """How many letters and digits the text has (emoji, spaces and marks do not count)."""
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def is_greeting(text: str) -> bool:
+    """True for a bare greeting rather than a concern."""
+    return text.strip(" !！?？。.~～").lower() in GREETINGS
+
+
+async def begin(
+    turn: Turn, state: Conversation, text: str = "", photos: tuple[str, ...] = ()
+) -> None:
+    """Start a new draft; with text, go straight to the next question."""
+    draft = Draft(id=secrets.token_hex(4), photos=list(photos[:MAX_PHOTOS]))
+    draft.album = turn.inbound.album
+    state.begin(DESCRIBE, draft)
+    if text:
+        await _take_text(turn, state, text)
+    else:
+        text = turn.t("ask_describe")
+        if photos:
+            added = turn.t("photo_added", count=len(draft.photos), limit=MAX_PHOTOS)
+            text = added + "\n" + turn.t("ask_describe_with_photo")
+        await turn.reply(text, remove_keyboard=True)
+
+
+async def on_input(turn: Turn, state: Conversation) -> None:
+    """Handle text, photos, contact or location while a draft is open."""
+    inbound, draft = turn.inbound, state.draft
+    if inbound.photos:
+        await _add_photos(turn, state)
+    if inbound.location is not None:
+        draft.location = inbound.location
+        await turn.reply(turn.t("location_saved"))
+    if inbound.contact_phone is not None:
+        await _take_contact(turn, state)
+        return
+    text = (inbound.text or "").strip()
+    if not text:
+        return
+    if state.step == DESCRIBE:
+        await _take_text(turn, state, text)
+    elif not await _typed_button(turn, state, text):
+        await _at_button_step(turn, state, text)
+
+
+async def _typed_button(turn: Turn, state: Conversation, text: str) -> bool:
+    """A button's label typed at the step that shows it acts as the press; True if it did."""
+    step, district = state.step, turn.district
+    if step == STATION:
+        stations = [(s.code, (s.name_zh, s.name_en, s.code)) for s in district.stations]
+        choice = labels.chosen(text, [*stations, ("", labels.in_every_locale("skip"))])
+        if choice is not None:
+            await _choose_station(turn, state, choice or None)
+    elif step == CONTACT:
+        kinds = [(kind, labels.in_every_locale(f"contact_{kind}")) for kind in CONTACT_KINDS]
+        choice = labels.chosen(text, kinds)
+        if choice is not None:
+            state.draft.contact = "anonymous" if choice == "anonymous" else "none"
+            await _show_card(turn, state)
+    elif step == CONFIRM:
+        actions = {"ok": "btn_confirm", "tanks": "btn_change_tank", "cancel": "btn_cancel"}
+        choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
+        if choice == "ok":
+            await _submit(turn, state)
+        elif choice == "tanks":
+            await _open_tanks(turn, state)
+        elif choice == "cancel":
+            await cancel(turn, state)
+    elif step == TANK:
+        tanks = [(t.code, (t.name_zh, t.name_en, t.code)) for t in district.tanks]
+        choice = labels.chosen(text, [*tanks, ("triage", labels.in_every_locale("tank_unsure"))])
+        if choice is not None:
+            await _choose_tank(turn, state, choice)
+    else:
+        choice = None
+    return choice is not None
+
+
+async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
+    """Other text where buttons are expected: a phone number is the contact where one may be
+    given; a sentence is added to the concern, saying so; anything else is told what the step
+    expects and added nowhere."""
+    expects = turn.t(f"expect_{state.step.name_in_texts}")
+    phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
+    if phone and state.step in (CONTACT, CONFIRM):
+        state.draft.contact, state.draft.phone = "phone", text
+        await _show_card(turn, state)
+    elif not phone and meaningful(text) >= MIN_CONCERN_CHARS:
+        await _append_text(turn, state, text, expects)
+    else:
+        await turn.reply(expects)
+
+
+async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
+    """Handle a press on one of the draft's buttons."""
+    if state.step.conversation is not Talk.INTAKE or cb.arg(0) != state.draft.id:
+        await turn.answer(turn.t("button_stale"), alert=True)
+        return
+    if cb.action == "st" and turn.district.station(cb.arg(1)) and state.step == STATION:
+        await turn.answer(turn.district.station_name(cb.arg(1), turn.locale))
+        await _choose_station(turn, state, cb.arg(1))
+    elif cb.action == "stskip" and state.step == STATION:
+        await turn.answer()
+        await _choose_station(turn, state, None)
+    elif cb.action == "ok" and state.step == CONFIRM:
+        await turn.answer(turn.t("submitted_toast"))
+        await _submit(turn, state)
+    elif cb.action == "tanks" and state.step in (CONFIRM, TANK):
+        await turn.answer()
+        await _open_tanks(turn, state)
+    elif cb.action == "tank" and state.step == TANK and _valid_tank_choice(turn, cb.arg(1)):
+        await turn.answer()
+        await _choose_tank(turn, state, cb.arg(1) or "triage")
+    elif cb.action == "cancel":
+        await cancel(turn, state)
+    else:
+        await turn.answer(turn.t("button_stale"), alert=True)
+
+
+async def cancel(turn: Turn, state: Conversation) -> None:
+    """Drop the draft."""
+    await turn.answer(turn.t("cancelled_toast"))
+    state.end()
+    await turn.reply(turn.t("cancelled"), remove_keyboard=True)
+
+
+async def _take_text(turn: Turn, state: Conversation, text: str) -> None:
+    if meaningful(text) < 2:
+        await turn.reply(turn.t("need_words"))
+        return
+    draft = state.draft
+    draft.text = _joined(draft.text, text)
+    if meaningful(draft.text) < MIN_CONCERN_CHARS:
+        await turn.reply(turn.t("need_more_detail"))
+        return
+    if turn.district.stations:
+        state.begin(STATION)
+        await turn.reply(turn.t("ask_station"), buttons=_station_buttons(turn, draft.id))
+    else:
+        await _ask_contact(turn, state)
+
+
+async def _choose_station(turn: Turn, state: Conversation, code: str | None) -> None:
+    if code:
+        state.draft.station = code
+    await _ask_contact(turn, state)
+
+
+async def _open_tanks(turn: Turn, state: Conversation) -> None:
+    state.begin(TANK)
+    await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, state.draft.id))
+
+
+async def _choose_tank(turn: Turn, state: Conversation, code: str) -> None:
+    state.draft.tank = None if code == "triage" else code
+    state.draft.tank_chosen = True
+    await _show_card(turn, state)
+
+
+async def _append_text(turn: Turn, state: Conversation, text: str, expects: str) -> None:
+    draft = state.draft
+    if len(draft.text) + len(text) + 1 > MAX_TEXT:
+        await turn.reply(turn.t("text_too_long", limit=MAX_TEXT) + "\n" + expects)
+        return
+    draft.text = _joined(draft.text, text)
+    if state.step == CONFIRM:
+        await _show_card(turn, state)
+    else:
+        await turn.reply(turn.t("text_appended") + "\n" + expects)
+
+
+def _joined(old: str, new: str) -> str:
+    combined = f"{old}\n{new}" if old else new
+    return combined[:MAX_TEXT]
+
+
+async def _add_photos(turn: Turn, state: Conversation) -> None:
+    """Attach photos; an album is acknowledged once, not once per photo."""
+    draft, album = state.draft, turn.inbound.album
+    photos = draft.photos
+    room = MAX_PHOTOS - len(photos)
+    photos.extend(turn.inbound.photos[: max(room, 0)])
+    if album is not None and draft.album == album and room > 0:
+        return
+    draft.album = album
+    key = "photo_added" if room > 0 else "photo_limit"
+    text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
+    if state.step == DESCRIBE and not draft.text and not turn.inbound.text:
+        text += "\n" + turn.t("ask_describe_with_photo")
+    await turn.reply(text)
+
+
+async def _take_contact(turn: Turn, state: Conversation) -> None:
+    inbound = turn.inbound
+    if inbound.contact_user_id != inbound.user_id:
+        await turn.reply(turn.t("contact_not_own"))
+        return
+    state.draft.contact, state.draft.phone = "phone", inbound.contact_phone
+    turn.person.phone = inbound.contact_phone
+    await turn.uow.people.update(turn.person)
+    if state.step in (STATION, CONTACT, CONFIRM):
+        await _show_card(turn, state)
+    else:
+        await turn.reply(turn.t("contact_saved"))
+
+
+def _station_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
+    buttons = [
+        Button(text=s.name(turn.locale), data=callbacks.pack(Scope.INTAKE, "st", draft_id, s.code))
+        for s in turn.district.stations
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append(
+        [Button(text=turn.t("skip"), data=callbacks.pack(Scope.INTAKE, "stskip", draft_id))]
+    )
+    return rows
+
+
+def _tank_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
+    rows = [
+        [
+            Button(
+                text=tank.name(turn.locale),
+                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, tank.code),
+            )
+        ]
+        for tank in turn.district.tanks
+    ]
+    rows.append(
+        [
+            Button(
+                text=turn.t("tank_unsure"),
+                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, "triage"),
+            )
+        ]
+    )
+    return rows
+
+
+def _valid_tank_choice(turn: Turn, code: str | None) -> bool:
+    return code == "triage" or turn.district.tank(code) is not None
+
+
+async def _ask_contact(turn: Turn, state: Conversation) -> None:
+    state.begin(CONTACT)
+    keyboard = [
+        [KeyButton(text=turn.t("contact_share"), request_contact=True)],
+        [KeyButton(text=turn.t("contact_none")), KeyButton(text=turn.t("contact_anonymous"))],
+    ]
+    await turn.reply(turn.t("ask_contact"), keyboard=keyboard)
+
+
+def texts_ahead(state: Conversation, inbound: Inbound) -> list[str]:
+    """The draft texts this input may have classified (for the card), so that the service can
+    classify them before the turn, off the event loop (core/conversation/prejudge.py); a text
+    not foreseen here is classified during the turn."""
+    if state.step not in (STATION, CONTACT, CONFIRM) or state.draft.tank_chosen:
+        return []
+    text = state.draft.text
+    ahead = [text] if text and state.draft.judged != _digest(text) else []
+    typed = (inbound.text or "").strip()
+    if typed and state.step == CONFIRM:
+        ahead.append(_joined(text, typed))
+    return ahead
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _classify(turn: Turn, draft: Draft) -> None:
+    if draft.tank_chosen or draft.judged == _digest(draft.text):
+        return
+    verdict = turn.classifier.classify(draft.text)
+    draft.tank = verdict.tank
+    draft.confidence = round(verdict.confidence, 4)
+    draft.hits = verdict.hits
+    draft.judged = _digest(draft.text)
+
+
+async def _show_card(turn: Turn, state: Conversation) -> None:
+    first_card = state.step != CONFIRM and state.step != TANK
+    state.begin(CONFIRM)
+    _classify(turn, state.draft)
+    if first_card:
+        await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
+    draft_id = state.draft.id
+    buttons = [
+        [
+            Button(text=turn.t("btn_confirm"), data=callbacks.pack(Scope.INTAKE, "ok", draft_id)),
+            Button(
+                text=turn.t("btn_change_tank"), data=callbacks.pack(Scope.INTAKE, "tanks", draft_id)
+            ),
+        ],
+        [Button(text=turn.t("btn_cancel"), data=callbacks.pack(Scope.INTAKE, "cancel", draft_id))],
+    ]
+    await turn.reply(cards.draft_card(turn, state.draft), buttons=buttons)
+
+
+async def _submit(turn: Turn, state: Conversation) -> None:
+    draft, person, now, uow = state.draft, turn.person, turn.now, turn.uow
+    anonymous = draft.contact == "anonymous"
+    case = Case(
+        id=0,
+        resident_id=person.id,
+        channel=person.channel,
+        text=draft.text,
+        created_at=now,
+        updated_at=now,
+        photos=tuple(draft.photos),
+        station=draft.station,
+        location=draft.location,
+        contact_name=None if anonymous else (person.name or None),
+        contact_phone=None if anonymous else draft.phone,
+        anonymous=anonymous,
+        confidence=draft.confidence,
+        keywords=draft.hits,
+    )
+    tank = draft.tank
+    lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
+    audience = await notices.audience_for(uow, turn.district, case, now)
+    case = await uow.cases.add(case)
+    via = "resident" if draft.tank_chosen else "classifier"
+    await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
+    state.end()
+    tank_name = turn.district.tank_name(case.tank, turn.locale)
+    key = "submitted" if case.tank else "submitted_triage"
+    await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
+    await notices.announce(uow, turn.district, case, now, audience)

@@ -1,0 +1,198 @@
+"""English texts a resident may read (members and coordinators read some of them too)."""
+
+EN_RESIDENTS: dict[str, str] = {
+    # greeting, help and the commands of the menu
+    "start_resident": (
+        "Hello{name}! This is <b>Minqing</b>: members of the district's political consultative "
+        "conference listen to residents' concerns here.\n\n"
+        "Just tell me the problem in your own words (photos welcome), for example:\n"
+        '"Someone has taken over our village\'s contracted farmland and nobody helps"\n\n'
+        "I pass it to the members who know the field (law, economy, agriculture ...), give you a "
+        "case number, and /my shows how it is going."
+    ),
+    "draft_open": "You have a concern that is not submitted yet: carry on, or /cancel it.",
+    "greeting_hint": "Hello! Tell me the problem: what, where and since when. Photos welcome.",
+    "help_resident": "Just write to raise a concern. Commands:",
+    "cmd_start": "Start",
+    "cmd_new": "Raise a new concern",
+    "cmd_my": "My concerns and their status",
+    "cmd_case": "Show a case: /case number",
+    "cmd_cancel": "Cancel what is going on",
+    "cmd_help": "Help",
+    "cmd_forgetme": "Erase my personal data",
+    "cmd_reply": "Reply: /reply number text",
+    # raising a concern: describe, town, contact, the card to confirm
+    "ask_describe": "Please describe the problem: what, where and since when. Photos welcome.",
+    "ask_describe_with_photo": "Please also describe the problem in words.",
+    "need_words": "Please describe the problem in words (emoji or blank text cannot be taken).",
+    "need_more_detail": "Please tell me a little more: what exactly, where, since when?",
+    "ask_station": "Which town or street office is it in? Pick one (or skip):",
+    "use_buttons": "Please use the buttons above.",
+    "text_appended": "Added to your description. Please carry on choosing.",
+    "text_too_long": "That is too long: a concern can have at most {limit} characters.",
+    "photo_added": "📷 Photo added ({count}/{limit}).",
+    "photo_limit": "At most {limit} photos; the rest were not added.",
+    "location_saved": "📍 Location saved.",
+    "ask_contact": (
+        "Would you leave a phone number so the member can call back?\n"
+        '• Press "Share my phone number" (only the member in charge and coordinators see it)\n'
+        "• Or choose no phone, or stay anonymous"
+    ),
+    "contact_share": "📱 Share my phone number",
+    "contact_none": "No phone",
+    "contact_anonymous": "Stay anonymous",
+    "contact_not_own": "Please share your own phone number (the button below).",
+    "contact_saved": "Phone number saved.",
+    "contact_noted": "All right.",
+    "skip": "Skip",
+    "draft_card": (
+        "<b>📝 Please check your concern</b>\n\n"
+        "{text}\n\n"
+        "📷 Photos: {photos}\n"
+        "📍 Town: {station}\n"
+        "📞 Contact: {contact}\n"
+        "{route}{keywords}\n\n"
+        "You can still add words or photos. Press Confirm when it is right."
+    ),
+    "card_route": "🏛 Goes to: the <b>{tank}</b> think tank (match {confidence})",
+    "card_route_triage": "🏛 Goes to: the coordinators, who will route it (field unclear)",
+    "card_keywords": "\n🔑 Because of: {keywords}",
+    "keyword_weight": "{word} ({weight})",
+    "keyword_separator": ", ",
+    "card_contact_phone": "{phone}",
+    "card_contact_none": "no phone",
+    "card_contact_anonymous": "anonymous",
+    "btn_confirm": "✅ Confirm",
+    "btn_change_tank": "🔀 Change field",
+    "btn_cancel": "✖️ Cancel",
+    "choose_tank": "Which field is it?",
+    "tank_unsure": "Not sure: let a coordinator decide",
+    "submitted_toast": "Submitted",
+    "submitted": (
+        "✅ Received as case <b>{ref}</b>.\n"
+        "It went to the members of the <b>{tank}</b> think tank, who will answer soon.\n"
+        "/my shows its status; /case {ref} its details."
+    ),
+    "submitted_triage": (
+        "✅ Received as case <b>{ref}</b>.\n"
+        "A coordinator will pass it to the right members soon.\n"
+        "/my shows its status; /case {ref} its details."
+    ),
+    "cancelled": "Cancelled; nothing was submitted. Write any time.",
+    "cancelled_toast": "Cancelled",
+    "draft_dropped": "The earlier unsent draft was dropped.",
+    "step_cancelled": "Cancelled.",
+    "nothing_to_cancel": "Nothing is going on to cancel.",
+    "describe_first": "Please describe your concern in words first.",
+    "card_location": "📌 Location: attached (only the member in charge and coordinators see it)",
+    "expect_station": 'Please pick your town with the buttons above, or press "Skip".',
+    "expect_contact": "Please use the buttons below: share your phone number, no phone, or stay anonymous; or type your phone number.",
+    "expect_confirm": 'If it is right, press "Confirm"; to add to your concern, write a whole sentence.',
+    "expect_tank": "Please pick the field with the buttons above.",
+    # their cases: the list, a case's card and its timeline
+    "triage_name": "Triage",
+    "not_given": "not given",
+    "status_triage": "awaiting triage",
+    "status_open": "awaiting a member",
+    "status_claimed": "in progress",
+    "status_resolved": "resolved",
+    "status_closed": "closed",
+    "my_none": "You have not raised any concern yet. Just write to start.",
+    "my_header": "Your concerns (latest {count}):",
+    "case_line": "<b>{ref}</b> · {status} · {tank} · {date}\n    {text}",
+    "case_usage": "Please give the case number, e.g. /case 12",
+    "case_not_found": "Case {ref} was not found, or you may not see it.",
+    "case_detail": (
+        "<b>Case {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>Timeline</b>\n{timeline}"
+    ),
+    "event_created": "filed by the resident, sent to {tank}",
+    "timeline_more": "({count} earlier entries not shown)",
+    "member_retired": "the member retired",
+    "event_claimed": "claimed by {member}",
+    "event_message": "{side_label}: {text}",
+    "side_member": "member",
+    "side_resident": "resident",
+    "event_assigned": "assigned by a coordinator to {member}",
+    "event_resolved": "resolved: {text}",
+    "event_rated": "rated by the resident: {rating_label}",
+    "event_comment": "the resident's comment: {text}",
+    "event_closed_unrated": "closed unrated after 7 days",
+    "event_returned": "back to the tank: {reason}",
+    "event_auto_assigned": "unclaimed past the deadline, assigned to {member}",
+    "event_extended": "the member extended the deadline by {days} days: {reason}",
+    "event_transferred_public": "moved to {tank}",
+    "event_withdrawn": "the resident filed the words before as a new concern instead",
+    "status_referred": "referred",
+    "event_answered": "💬 coordinator: {text}",
+    "event_referred": "↪️ referred to {name}: {text}",
+    "case_referred": "{ref} was referred elsewhere and is closed; please turn to the body the "
+    "referral names. For a new concern, just write it.",
+    # what they hear while a case is worked on, and their answers
+    "skipped_toast": "OK",
+    "btn_as_new": "📝 File as a new concern",
+    "answer_sent": 'Sent to the member as your answer to their question on {ref}. If it is a new concern, press "File as a new concern".',
+    "answer_which": "Members are waiting for your answer on {count} cases. Which one is this for? Or file it as a new concern.",
+    "comment_kept": "Your comment is on the record of {ref}. Thank you!",
+    "btn_reply": "💬 Reply",
+    "rating_good": "😊 Satisfied",
+    "rating_fair": "🙂 Fairly satisfied",
+    "rating_poor": "😞 Not satisfied",
+    "resident_claimed": "👤 Your concern <b>{ref}</b> was taken by {member} of the <b>{tank}</b> think tank.",
+    "resident_transferred": "🔀 Your concern <b>{ref}</b> was passed to <b>{tank}</b>.",
+    "compose_message": "Type your reply about {ref} (/cancel to stop):",
+    "compose_need_text": "Please send text, or /cancel.",
+    "to_resident": "💬 <b>{ref}</b> · {member}, {tank} think tank:\n\n{text}",
+    "to_resident_question": "❓ <b>{ref}</b> · {member}, {tank} think tank, asks:\n\n{text}\n\n"
+    "Press Reply or answer this message.",
+    "message_sent": "Sent ({ref}).",
+    "message_kept": "Added to the timeline of {ref}; the member will see it once the case is claimed.",
+    "resident_resolved": "✅ Your concern <b>{ref}</b> is resolved.\n\nWhat was done:\n{text}\n\n"
+    "How satisfied are you?",
+    "rated_toast": "Thank you",
+    "rated_thanks": "Thank you for rating! {ref} is closed.",
+    "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators "
+    "know.",
+    "comment_prompt": "Anything to add? Just write it, or press Skip.",
+    "comment_thanks": "Your comment went to the member. Thank you!",
+    "resident_closed_unrated": "Your concern {ref} was resolved 7 days ago without a rating and is now closed. Write again any time.",
+    "resident_extended": "⏳ The deadline of your concern <b>{ref}</b> was extended by {days} days (to {when}): {reason}",
+    "to_resident_coordinator": "💬 <b>{ref}</b> · a coordinator:\n\n{text}\n\n"
+    "Press Reply or answer this message.",
+    "resident_referred": "↪️ Your concern <b>{ref}</b> is not one the think tanks can take up; "
+    "it was referred to <b>{body}</b>{contact}.\n\nWhy, and what to do:\n{text}\n\n"
+    "How satisfied are you with this answer?",
+    "referral_contact": " ({contact})",
+    "referral_rated": "Thank you for rating! {ref} is closed. For a new concern, just write it.",
+    # privacy
+    "forget_explain": "This erases your name, phone number and chat identity here. Your concerns stay, anonymous, for the statistics, and you will no longer hear about them. Go ahead?",
+    "btn_forget_confirm": "Erase",
+    "forget_done": "Your personal data is erased ({count} concerns affected). Thank you for taking part!",
+    # refusals and errors
+    "text_clipped": "… (too long to show in full)",
+    "text_clipped_case": "… (too long to show in full: send /case {number} for all of it)",
+    "button_stale": "This button is no longer valid.",
+    "unknown_command": "Unknown command {command}. Send /help for the commands.",
+    "not_allowed": "You may not use that command.",
+    "unsupported": "{what} cannot be taken. Please describe the problem in words; photos, a "
+    "location or your phone number are welcome.",
+    "media_sticker": "A sticker",
+    "media_voice": "A voice message",
+    "media_audio": "Audio",
+    "media_video": "A video",
+    "media_video_note": "A video message",
+    "media_document": "A file",
+    "media_animation": "An animation",
+    "media_poll": "A poll",
+    "media_other": "That kind of message",
+    "private_only": "Please write to me in a private chat.",
+    "slow_down": "You are sending too fast; please wait a moment. What you sent before is safe.",
+    "internal_error": "Sorry, something went wrong. Please try again; what you submitted is safe.",
+    "conversation_lost": "Sorry, what you were in the middle of cannot be carried on (the bot was updated). Please start again.",
+    "case_closed": "Case {ref} is closed. For a new concern, just write it.",
+    "rating_closed": "This case needs no rating now.",
+    "reply_usage": "Usage: /reply number text",
+    "invite_invalid": "This invitation is invalid or has expired; ask a coordinator for a new one.",
+    "case_finished": "Case {ref} is closed.",
+}

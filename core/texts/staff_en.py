@@ -1,0 +1,187 @@
+"""English texts only members and coordinators read."""
+
+EN_STAFF: dict[str, str] = {
+    # greeting, help and the commands of the menu
+    "start_member": (
+        "Hello{name}! New cases of your think tank come here; press Claim to take one.\n"
+        "Send /help for the member commands."
+    ),
+    "start_coordinator": "Hello{name}! You are a coordinator: statistics, triage and the think "
+    "tanks are yours.\nSend /help for the commands.",
+    "help_member": "Member commands:",
+    "help_coordinator": "Coordinator commands:",
+    "cmd_pending": "Waiting: unclaimed in my tank, awaiting my reply",
+    "cmd_mine": "Cases I hold",
+    "cmd_note": "Internal note: /note number text",
+    "cmd_resolve": "Resolve: /resolve number summary",
+    "cmd_transfer": "Transfer: /transfer number tank reason",
+    "cmd_stats": "Figures: /stats 7d|30d|all",
+    "cmd_overdue": "Overdue cases",
+    "cmd_triage": "Cases awaiting triage",
+    "cmd_assign": "Assign: /assign number tank-or-member-id",
+    "cmd_find": "Search: /find words",
+    "cmd_members": "Members and their load",
+    "cmd_invite": "Invite a member: /invite tank [town]",
+    "cmd_removemember": "Retire a member: /removemember id",
+    "cmd_extend": "Ask for more time: /extend number days reason",
+    "cmd_deadlines": "Deadlines and reminder rules",
+    "cmd_invites": "Invitations: list and revoke",
+    "cmd_revoke": "Revoke an invitation: /revoke code",
+    "cmd_refer": "Refer elsewhere: /refer number body explanation",
+    # notices of new cases, their cards and buttons
+    "case_contact": "👤 {name} · 📞 {phone}",
+    "case_contact_anonymous": "👤 anonymous",
+    "member_notice": (
+        "🆕 <b>New case {ref}</b> · {tank}\n"
+        "🕒 {time} · 📍 {station} · 📷 {photos}\n\n"
+        "{text}{keywords}"
+    ),
+    "notice_keywords": "\n\n🔑 Keywords: {keywords} (match {confidence})",
+    "btn_claim": "✋ Claim",
+    "btn_transfer": "🔀 Transfer",
+    "btn_detail": "📄 Details",
+    "btn_ask": "❓ Ask the resident",
+    "btn_resolve": "✅ Resolve",
+    "claimed_toast": "You claimed {ref}",
+    "notice_claimed": "✅ Claimed by {member}",
+    "notice_transferred": "🔀 Transferred to {tank}",
+    "routed_toast": "{ref} routed",
+    "case_location": "📌 Location: {lat}, {lon}",
+    "btn_answer": "💬 Answer the resident",
+    "btn_refer": "↪️ Refer",
+    "notice_referred": "↪️ Referred to {name}",
+    # working on a case: claim, messages, notes, transfer, resolve, referral, refusals
+    "forget_staff": "Members and coordinators: please ask a coordinator.",
+    "already_taken": "Another member has already claimed this case.",
+    "case_not_open": "That cannot be done with this case now.",
+    "not_your_tank": "This case is not for your think tank.",
+    "not_assignee": "Only the member holding the case can do that.",
+    "not_allowed_case": "You cannot do that with this case.",
+    "same_tank": "The case is already with that tank.",
+    "member_assigned": "📌 A coordinator assigned case <b>{ref}</b> to you.",
+    "compose_question": "Type your question for the resident about {ref}; the deadline pauses until "
+    "they answer (/cancel to stop):",
+    "to_member": "💬 <b>{ref}</b> · {who}:\n\n{text}",
+    "anonymous_resident": "anonymous resident",
+    "note_saved": "Note added to {ref} (residents do not see it).",
+    "transfer_choose": "Transfer {ref} to:",
+    "transfer_reason": "Why should it go to {tank}? A short reason:",
+    "transferred_done": "{ref} was transferred.",
+    "triage_reason": "routed by a coordinator",
+    "resolve_summary": "What was done about {ref}? (The resident receives this.)",
+    "resolved_done": "{ref} is resolved; waiting for the resident's rating.",
+    "member_rated": "⭐ The resident rated {ref}: {rating}",
+    "member_reopened": '⚠️ The resident rated {ref} "{rating}"; it is open again, please continue.',
+    "member_comment": "💬 The resident's comment on {ref}:\n\n{text}",
+    "coordinator_reopened": "⚠️ {ref} was rated not satisfied and reopened; member: {member}",
+    "assigned_tank": "{ref} routed to {tank}.",
+    "assigned_member": "{ref} assigned to {member}.",
+    "already_extended": "This case was extended once already.",
+    "extended_done": "{ref} is now due {when}.",
+    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}): {reason}",
+    "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
+    "compose_answer": "Type your answer to the resident of {ref}; it goes out as from a "
+    "coordinator (/cancel to stop):",
+    "answer_not_triage": "Coordinators answer residents directly only on cases awaiting "
+    "triage; {ref} is not one.",
+    "refer_not_open": "{ref} is held by a member or already closed; it cannot be referred.",
+    "refer_choose": "Refer {ref} to:",
+    "compose_referral": "Write the explanation for the resident: why {body} handles this and "
+    "how to reach them. Once sent, {ref} is closed as referred (/cancel to stop):",
+    "referred_done": "{ref} was referred to {body}; the resident has the explanation.",
+    "refer_body_line": "  {code} · {name}",
+    "coordinator_referral_poor": "⚠️ The resident of {ref} was not satisfied with the "
+    "referral; please have a look.",
+    # lists, figures, deadlines and digests
+    "triage_notice": (
+        "🗂 <b>Triage {ref}</b> (no field fits well)\n"
+        "🕒 {time} · 📍 {station} · 📷 {photos}\n\n"
+        "{text}{keywords}"
+    ),
+    "list_empty": "(none)",
+    "brief_line": "<b>{ref}</b> · {tank} · {status} {who}\n    {text}{due}",
+    "due_by": "\n    ⏰ {what} due {when}",
+    "due_overdue": "\n    🔴 {what} overdue ({when})",
+    "owed_claim": "claim",
+    "owed_reply": "first reply",
+    "owed_resolve": "resolution",
+    "owed_rating": "rating",
+    "pending_unclaimed": "<b>Unclaimed in my tank</b>",
+    "pending_mine": "<b>Awaiting my reply</b>",
+    "mine_header": "<b>Cases I hold</b>",
+    "overdue_header": "<b>Overdue cases</b> (earliest deadline first)",
+    "triage_header": "<b>Awaiting triage</b>: {count}; press a tank to route one",
+    "triage_empty": "Nothing awaits triage.",
+    "find_header": "<b>Search:</b> {words}",
+    "members_header": "<b>Members</b> (id · name · town · open cases)",
+    "member_line": "  {id} · {name} · {station} · {load}{unreachable}",
+    "unreachable": " ⚠️ unreachable",
+    "stats": "<b>Figures</b> ({window})\nCases: {total}\n{by_status}\n\n<b>By tank</b>\n{by_tank}\n\n"
+    "Overdue now: {overdue}\nResponse rate (claimed and answered in time): {response}\n"
+    "Resolution rate (referrals aside): {resolution}\nSatisfaction (satisfied + fairly): {satisfaction}\n\n"
+    "Median time to claim {claim} · first reply {reply} · resolve {resolve}",
+    "window_7d": "last 7 days",
+    "window_30d": "last 30 days",
+    "window_all": "all time",
+    "dur_days": "{d} d {h} h",
+    "dur_hours": "{h} h {m} min",
+    "dur_minutes": "{m} min",
+    "deadlines": (
+        "<b>Deadlines</b> (claim · first reply · resolve, from receipt)\n{lines}\n\n"
+        "At 75% of the time the holder is reminded, and again at the deadline; an unclaimed case is "
+        "then assigned to the least-loaded member; 25% of the time later it goes to the coordinators. "
+        "The clock pauses while a question to the resident is open.\n"
+        "Quiet hours: {quiet} ({zone}), no reminders or digests; urgent escalations ignore them: {urgent}\n"
+        "Daily digest at {digest}; weekly figures on Mondays."
+    ),
+    "deadline_line": "  {tank}: {claim} · {reply} · {resolve}",
+    "n_hours": "{n} h",
+    "n_days": "{n} days",
+    "yes": "yes",
+    "no": "no",
+    "digest_daily": "☀️ <b>Good morning {name}! Waiting for you today:</b>",
+    "digest_weekly": "📊 <b>Last week's figures</b>",
+    "digest_undelivered": "⚠️ Messages that could not be delivered this week: {count} (the person blocked the bot, or the message was refused); ask the operator to check the delivery records.",
+    "stats_tank_line": "  {tank}: {counts}",
+    "stats_no_tank": "no think tank",
+    # reminders, escalation and staff who cannot be reached
+    "remind_soon": "⏰ <b>Reminder {ref}</b> ({tank}): the {what} deadline {when} is close.\n{text}",
+    "remind_due": "🔴 <b>{ref}</b> ({tank}) is past its {what} deadline ({when}); please act.\n{text}",
+    "escalated": "🚨 <b>Escalated {ref}</b> ({tank}): the {what} deadline {when} has passed.\n{text}",
+    "escalated_holder": "Held by: {who}",
+    "nobody": "nobody",
+    "auto_assigned": "📌 Case <b>{ref}</b> was unclaimed past its deadline and was assigned to you (least load).",
+    "member_unreachable": "⚠️ Member {name} ({tank}, id {id}) can no longer be reached: they blocked the bot or left.",
+    "coordinator_unreachable": "⚠️ Coordinator {name} (id {id}) can no longer be reached: they blocked the bot or left.",
+    # invitations and membership
+    "member_removed": "{name} retired; {count} open cases went back to the tank.",
+    "you_were_removed": "You are no longer a think tank member. Thank you for your work!",
+    "invite_link": "Invitation to the <b>{tank}</b> think tank (valid {days} days, for one "
+    "person):\n{link}\n\nOr they can send this bot: /start {code}",
+    "invite_welcome": "🎉 Welcome to the <b>{tank}</b> think tank! New cases will reach you here.",
+    "invite_coordinator": "You are a coordinator and need not join a tank.",
+    "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
+    "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
+    "invites_none": "No valid invitations. /invite tank [town] makes one.",
+    "btn_revoke": "✖️ Revoke {code}",
+    "revoke_unknown": "Invitation {code} is not valid (used, expired or revoked). /invites lists the valid ones.",
+    "invite_revoked": "Invitation {code} revoked; the link no longer works.",
+    # timeline entries only staff see
+    "event_note": "📝 internal note: {text}",
+    "event_transferred": "transferred to {tank}: {reason}",
+    "event_reminder": "⏰ reminder ({owed})",
+    "event_escalated": "🚨 escalated to the coordinators",
+    # how to use the commands
+    "note_usage": "Usage: /note number text",
+    "resolve_usage": "Usage: /resolve number summary",
+    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or triage) reason",
+    "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
+    "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all",
+    "find_usage": "Usage: /find words",
+    "invite_usage": "Usage: /invite tank [town code], e.g. /invite law daodi",
+    "removemember_usage": "Usage: /removemember member-id (see /members)",
+    "extend_usage": "Usage: /extend number days(1-15) reason; once per case",
+    "revoke_usage": "Usage: /revoke code (see /invites)",
+    "refer_usage": "Usage: /refer number body explanation, e.g. /refer 12 jiaoyu School "
+    "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
+}
