@@ -38,6 +38,9 @@ class ChannelLimits:
 CHANNEL_LIMITS: dict[str, ChannelLimits] = {
     "telegram": ChannelLimits(text=4096, caption=1024, unit="utf16"),
     "console": ChannelLimits(text=4096, caption=1024, unit="utf16"),
+    # WeChat customer-service texts and WeCom app texts: 2048 bytes of UTF-8.
+    "wechat": ChannelLimits(text=2048, caption=2048, unit="utf8"),
+    "wecom": ChannelLimits(text=2048, caption=2048, unit="utf8"),
 }
 FALLBACK = "telegram"
 # What only the last of a message's parts carries: its buttons, keyboard and the key edits use.
