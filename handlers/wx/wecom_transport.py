@@ -27,7 +27,13 @@ from core.texts import t
 from handlers.delivery import Rejected
 from handlers.wx.plain import cut_chars, html_to_plain, one_line
 from handlers.wx.wecom_api import WeComClient
-from handlers.wx.wecom_render import BUTTON_CHARS, render_card, render_wecom, task_id_for
+from handlers.wx.wecom_render import (
+    BUTTON_CHARS,
+    CARD_BUTTONS,
+    render_card,
+    render_wecom,
+    task_id_for,
+)
 from storage.wx_state import WxState
 
 log = logging.getLogger(__name__)
@@ -86,6 +92,9 @@ class WeComTransport:
             await self._text(user, extra)
         if not message.text and not message.buttons:
             return None
+        if len([b for row in message.buttons for b in row]) > CARD_BUTTONS:
+            await self._numbered(message)
+            return None
         try:
             payloads = render_wecom(user, message, task)
         except ValueError as e:
@@ -95,6 +104,14 @@ class WeComTransport:
             if payload.get("msgtype") == "template_card" and sent.response_code:
                 await self.state.save_code(task, user, sent.response_code, self.clock())
         return number if message.key else None
+
+    async def _numbered(self, message: Outbound) -> None:
+        """More choices than a card holds: a text with numbered choices, answered by typing the
+        number or the label (remembered as the chat's last choices)."""
+        items = [(b.data, one_line(html_to_plain(b.text))) for row in message.buttons for b in row]
+        lines = [f"{n}. {label}" for n, (_, label) in enumerate(items, 1)]
+        await self._text(message.chat_id, "\n".join([message.text, "", *lines]))
+        await self.state.save_menu("wecom", message.chat_id, items, self.clock())
 
     async def _text(self, user: str, text: str) -> None:
         message = Outbound(channel="wecom", chat_id=user, text=text)

@@ -4,13 +4,14 @@ answers inside the window and gets the request to rate by template message outsi
 
 from __future__ import annotations
 
+from tests.fakes.wx_users import WeChatResident
 from tests.wx_e2e.conftest import WxBot, got, got_wecom
 
 CONCERN = "老板拖欠工资三个月了，怎么办"
 PHONE = "13800138000"
 
 
-async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> None:
+async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChatResident:
     """The intake on WeChat: words, a tapped station, a typed phone number, a tapped confirm."""
     resident = wx.resident(open_id)
     api = wx.wechat_api
@@ -24,6 +25,7 @@ async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> None:
     await got(api, open_id, "请确认您的反映")
     await resident.tap("✅ 确认提交")
     await got(api, open_id, "已受理")
+    return resident
 
 
 async def test_a_wechat_resident_and_wecom_members_take_a_case_through(wx: WxBot) -> None:
