@@ -67,7 +67,11 @@ async def test_a_forged_card_press_is_refused_politely(wx: WxBot) -> None:
     before = await wx.snapshot()
     # A resident forges a tap carrying a member's button data: core checks it as any button's.
     intruder = wx.resident("o_intruder")
-    forged = [("Content", "认领"), ("MsgId", 987654321), ("bizmsgmenuid", "case:claim:1")]
+    forged: list[tuple[str, str | int | float]] = [
+        ("Content", "认领"),
+        ("MsgId", 987654321),
+        ("bizmsgmenuid", "case:claim:1"),
+    ]
     assert (await intruder.post("text", forged, "menu_tap")).text == "success"
     await intruder.send_text("/case 1")
     await got(wx.wechat_api, "o_intruder", "#1")
