@@ -32,7 +32,7 @@ from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews
 
 if TYPE_CHECKING:
-    from handlers.wx.channels import WeChatConfig, WeComConfig
+    from handlers.wx.config import WeChatConfig, WeComConfig
     from nlp.tokenizer import Tokenizer
 
 log = logging.getLogger("minqing")
@@ -153,7 +153,7 @@ NO_CHANNEL = (
 
 def wx_configs(settings: Settings) -> tuple[WeChatConfig | None, WeComConfig | None]:
     """The configured WeChat and WeCom channels (SettingsError for one set up only in part)."""
-    from handlers.wx.channels import WeChatConfig, WeComConfig
+    from handlers.wx.config import WeChatConfig, WeComConfig
     from handlers.wx.wechat_render import TemplateKeys
 
     def secret(value: SecretStr | None) -> str:
@@ -190,7 +190,8 @@ async def run_bot(settings: Settings) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
     from handlers.supervision import Fatal
-    from handlers.wx.channels import WxChannels, WxLimits
+    from handlers.wx.channels import WxChannels
+    from handlers.wx.config import WxLimits
     from storage.housekeeping import Retention, prune
     from storage.ingress import prune_handled
 

@@ -19,26 +19,23 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
 from aiohttp import web
 from pydantic import TypeAdapter
 
-from config.settings import SettingsError
 from core.messages import Inbound
 from core.service import Service
-from core.texts import t
 from handlers.delivery import DeliveryError, RetryLater
 from handlers.sender import OutboxSender
 from handlers.supervision import Fatal
-from handlers.wx import events, files
+from handlers.wx import account, events, files
 from handlers.wx.callback_app import WeChatEndpoint, WeComEndpoint, callback_app
+from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits
 from handlers.wx.ingress_worker import Convert, IngressWorker
 from handlers.wx.wechat_api import WeChatClient
 from handlers.wx.wechat_inbound import WeChatEvent, WeChatImage, WeChatMessage, WeChatVoice
-from handlers.wx.wechat_render import TemplateKeys, missing_template_keys
 from handlers.wx.wechat_transport import TemplateSettings, WeChatTransport
 from handlers.wx.wecom_api import WeComClient
 from handlers.wx.wecom_inbound import WeComCardEvent, WeComImage, WeComMessage
@@ -54,45 +51,7 @@ CHOICES_LAST = timedelta(minutes=30)  # a typed "1" answers choices offered this
 WECHAT_MESSAGE: TypeAdapter[WeChatMessage] = TypeAdapter(WeChatMessage)
 WECOM_MESSAGE: TypeAdapter[WeComMessage] = TypeAdapter(WeComMessage)
 Route = Callable[[list[int]], None]
-
-
-@dataclass(frozen=True)
-class WeChatConfig:
-    """The Official Account's settings."""
-
-    app_id: str
-    secret: str
-    token: str
-    api_url: str
-    aes_key: str | None = None
-    template_id: str | None = None
-    template_keys: TemplateKeys = field(default_factory=TemplateKeys)
-
-
-@dataclass(frozen=True)
-class WeComConfig:
-    """The WeCom app's settings."""
-
-    corp_id: str
-    agent_id: int
-    secret: str
-    token: str
-    aes_key: str
-    api_url: str
-
-
-@dataclass(frozen=True)
-class WxLimits:
-    """Pace and patience of the channels' senders and workers (tests may go faster)."""
-
-    rate: float = 50.0
-    chat_rate: float = 0.5  # WeCom allows 30 a minute to one member
-    chat_burst: float = 5.0
-    backoff: float = 0.5
-    stop_grace: float = 5.0
-    sends_in_flight: int = 30
-    concurrency: int = 32
-    rescan_every: float = 5.0
+DEFAULT_LIMITS = WxLimits()
 
 
 class WxChannels:
@@ -109,7 +68,7 @@ class WxChannels:
         port: int,
         route: Route,
         public_url: str | None = None,
-        limits: WxLimits = WxLimits(),
+        limits: WxLimits = DEFAULT_LIMITS,
         on_fatal: Callable[[Fatal], None] = lambda e: None,
     ) -> None:
         self.service, self.db, self.wechat, self.wecom = service, db, wechat, wecom
@@ -210,8 +169,8 @@ class WxChannels:
     async def _start_wechat(self, config: WeChatConfig) -> WeChatEndpoint:
         client = WeChatClient(config.app_id, config.secret, config.api_url, http=self.http)
         self.wechat_client = client
-        await self._check_template(client, config)
-        await self._create_menu(client)
+        await account.check_template(client, config)
+        await account.create_menu(client)
         store = IngressStore(self.db, "wechat")
         template = None
         if config.template_id:
@@ -272,42 +231,6 @@ class WxChannels:
         return await files.keep(
             self.state, channel, chat, media_id, kind, media, self.service.clock
         )
-
-    async def _check_template(self, client: WeChatClient, config: WeChatConfig) -> None:
-        """The template must be on the account with the keys the bot fills."""
-        if not config.template_id:
-            log.warning(
-                "MINQING_WECHAT_TEMPLATE_ID is not set: outside the 48-hour window residents"
-                " cannot be told of their case"
-            )
-            return
-        try:
-            templates = await client.private_templates()
-        except RetryLater as e:
-            log.warning("could not read the account's templates (%s); not checked", e)
-            return
-        except DeliveryError as e:
-            raise SettingsError(f"MINQING_WECHAT_APP_ID: the account refused ({e})") from e
-        missing = missing_template_keys(templates, config.template_id, config.template_keys)
-        if missing is None:
-            raise SettingsError(
-                f"MINQING_WECHAT_TEMPLATE_ID: the account has no template {config.template_id}"
-            )
-        if missing:
-            raise SettingsError(
-                f"MINQING_WECHAT_TEMPLATE_KEYS: the template has no field {', '.join(missing)}"
-            )
-
-    async def _create_menu(self, client: WeChatClient) -> None:
-        """The custom menu residents use instead of commands."""
-        buttons = [
-            {"type": "click", "name": t("zh", f"wx_menu_{key}"), "key": key}
-            for key in events.MENU_COMMANDS
-        ]
-        try:
-            await client.create_menu(buttons)
-        except DeliveryError as e:
-            log.warning("could not create the WeChat custom menu: %s", e)
 
     async def _start_wecom(self, config: WeComConfig) -> WeComEndpoint:
         client = WeComClient(

@@ -20,7 +20,8 @@ from core import roster
 from core.context import District
 from core.ports import Classifier
 from core.service import Service
-from handlers.wx.channels import WeChatConfig, WeComConfig, WxChannels, WxLimits
+from handlers.wx.channels import WxChannels
+from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits
 from storage.db import Database
 from tests.fakes.wechat_api import TEMPLATE_ID, FakeWeChatAPI, Received
 from tests.fakes.wecom_api import Delivered, FakeWeComAPI
