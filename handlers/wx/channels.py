@@ -52,6 +52,9 @@ WECHAT_MESSAGE: TypeAdapter[WeChatMessage] = TypeAdapter(WeChatMessage)
 WECOM_MESSAGE: TypeAdapter[WeComMessage] = TypeAdapter(WeComMessage)
 Route = Callable[[list[int]], None]
 DEFAULT_LIMITS = WxLimits()
+# Connections waiting to be accepted: the platforms open many at once, and a full queue makes
+# the kernel drop them, which the platform sees as a timeout (its retry comes 1, 3, 7 s later).
+BACKLOG = 1024
 
 
 class WxChannels:
@@ -102,7 +105,7 @@ class WxChannels:
         self.files.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
+        await web.TCPSite(self._runner, self.host, self.port, backlog=BACKLOG).start()
         bound = self._runner.addresses[0]
         self.url = f"http://{bound[0]}:{bound[1]}"
         log.info("serving WeChat/WeCom callbacks at %s", self.url)

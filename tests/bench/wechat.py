@@ -22,8 +22,11 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import httpx
+from aiohttp import web
 
 from tests.bench.report import Report, Row, below, percentile
 from tests.fakes.records import WaitTimeout
@@ -50,13 +53,37 @@ class RealClock(ManualClock):
         return time.time()
 
 
+class BenchWeChatAPI(FakeWeChatAPI):
+    """The fake, waking only the resident a message reached: with hundreds of residents
+    waiting, one shared signal would wake them all at every message, and the bench's own loop,
+    not the bot, would set the figures."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock=clock)
+        self.arrived: dict[str, asyncio.Event] = {}
+
+    def arrival(self, open_id: str) -> asyncio.Event:
+        """Set whenever something reaches this resident."""
+        return self.arrived.setdefault(open_id, asyncio.Event())
+
+    async def _custom_send(
+        self, query: dict[str, str], body: dict[str, Any] | None, raw: bytes
+    ) -> web.Response:
+        try:
+            return await super()._custom_send(query, body, raw)
+        finally:
+            self.arrival(str((body or {}).get("touser", ""))).set()
+
+
 class RetryingPoster(CallbackPoster):
     """The platform's side: a callback that got no `success` (a 500, no connection: the bot was
     down) is sent again, byte for byte, until it gets one; answer times are recorded."""
 
-    def __init__(self, *args: object, times: list[float], **kw: object) -> None:
+    def __init__(
+        self, *args: object, times: list[float], session: aiohttp.ClientSession, **kw: object
+    ) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.times = times
+        self.times, self.session = times, session
         self.retries = 0
 
     async def send(self, method: str, params: dict[str, str], body: bytes = b"") -> Posted:
@@ -64,18 +91,28 @@ class RetryingPoster(CallbackPoster):
         pause = 0.2
         while True:
             started = time.perf_counter()
+            status, text = 0, ""
             try:
-                response = await self.http.request(method, self.url, params=params, content=body)
-            except httpx.TransportError:
-                response = None
-            if response is not None and response.status_code == 200:
+                async with self.session.request(
+                    method, self.url, params=params, data=body
+                ) as response:
+                    status, text = response.status, await response.text()
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            if status == 200:
                 self.times.append(time.perf_counter() - started)
-                posted = Posted(method, params, body, 200, response.text)
+                posted = Posted(method, params, body, 200, text)
                 self.history.append(posted)
                 return posted
             self.retries += 1
             await asyncio.sleep(pause)
             pause = min(2.0, pause * 1.5)
+
+
+def client_session() -> aiohttp.ClientSession:
+    """The platform's HTTP client: a connection per resident, as many as there are."""
+    timeout = aiohttp.ClientTimeout(total=30.0)
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout)
 
 
 def free_port() -> int:
@@ -177,11 +214,15 @@ class WxBot:
 
 async def wait_text(api: FakeWeChatAPI, open_id: str, text: str) -> str:
     """The first message to the resident holding text."""
-
-    def probe() -> str | None:
-        return next((r.text for r in api.received(open_id) if text in r.text), None)
-
-    return await api.changed.wait_until(probe, STEP_WITHIN, lambda: f"{open_id}: {text}")
+    assert isinstance(api, BenchWeChatAPI)
+    arrival = api.arrival(open_id)
+    async with asyncio.timeout(STEP_WITHIN):
+        while True:
+            found = next((r.text for r in api.received(open_id) if text in r.text), None)
+            if found is not None:
+                return found
+            arrival.clear()
+            await arrival.wait()
 
 
 async def file_concern(resident: WeChatResident, text: str) -> int:
@@ -202,13 +243,24 @@ async def file_concern(resident: WeChatResident, text: str) -> int:
 
 
 def residents(
-    bot: WxBot, http: httpx.AsyncClient, count: int, times: list[float]
+    bot: WxBot,
+    http: httpx.AsyncClient,
+    count: int,
+    times: list[float],
+    session: aiohttp.ClientSession,
 ) -> list[WeChatResident]:
     """count residents posting to the bot, each through the retrying platform."""
     made = []
     for n in range(count):
         poster = RetryingPoster(
-            f"{bot.url}/wechat", TOKEN, AES, bot.wechat.app_id, bot.wechat.clock, http, times=times
+            f"{bot.url}/wechat",
+            TOKEN,
+            AES,
+            bot.wechat.app_id,
+            bot.wechat.clock,
+            http,
+            times=times,
+            session=session,
         )
         made.append(WeChatResident(bot.wechat, poster, f"o_bench_{n:04d}", "gh_bench"))
     return made
@@ -218,7 +270,7 @@ async def answer_times(report: Report, users: int, workdir: Path) -> None:
     """The callback answer time with every resident filing at once."""
     clock = RealClock()
     async with (
-        FakeWeChatAPI(clock=clock) as wechat,
+        BenchWeChatAPI(clock) as wechat,
         FakeWeComAPI(clock=clock, per_member_per_minute=10**6) as wecom,
     ):
         wecom.member("bench_law")
@@ -229,8 +281,11 @@ async def answer_times(report: Report, users: int, workdir: Path) -> None:
         times: list[float] = []
         limits = httpx.Limits(max_connections=users + 50, max_keepalive_connections=users + 50)
         try:
-            async with httpx.AsyncClient(timeout=30.0, limits=limits) as http:
-                crowd = residents(bot, http, users, times)
+            async with (
+                httpx.AsyncClient(timeout=30.0, limits=limits) as http,
+                client_session() as session,
+            ):
+                crowd = residents(bot, http, users, times, session)
                 began = time.perf_counter()
                 numbers = await asyncio.gather(
                     *(file_concern(r, CONCERNS[i % len(CONCERNS)]) for i, r in enumerate(crowd))
@@ -271,7 +326,7 @@ async def kill_drill(report: Report, users: int, kills: int, workdir: Path, seed
     # A kill cuts the fakes' calls in flight: aiohttp logs each with its traceback.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     async with (
-        FakeWeChatAPI(clock=clock) as wechat,
+        BenchWeChatAPI(clock) as wechat,
         FakeWeComAPI(clock=clock, per_member_per_minute=10**6) as wecom,
     ):
         wecom.member("bench_law")
@@ -281,8 +336,8 @@ async def kill_drill(report: Report, users: int, kills: int, workdir: Path, seed
         await bot.start()
         times: list[float] = []
         try:
-            async with httpx.AsyncClient(timeout=30.0) as http:
-                crowd = residents(bot, http, users, times)
+            async with httpx.AsyncClient(timeout=30.0) as http, client_session() as session:
+                crowd = residents(bot, http, users, times, session)
 
                 async def filing() -> list[int]:
                     jobs = []
