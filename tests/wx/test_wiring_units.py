@@ -111,3 +111,35 @@ def test_callbacks_become_inbound_events() -> None:
     )
     code = wecom_event(typed_code, 12, [], None)
     assert code is not None and (code.command, code.args) == ("start", "AbCdEfGhIjKlMnOp")
+
+
+async def test_forgetting_a_resident_forgets_their_wechat_chat(db: Database) -> None:
+    from storage.unit_of_work import unit_factory
+    from storage.wx_state import WxState
+
+    store, state = IngressStore(db, "wechat"), WxState(db)
+    await store.record("wechat:msg:1", "o_gone", '{"content": "老板欠薪"}', "message", NOW)
+    await store.record("wechat:msg:2", "o_gone", '{"content": "还没处理"}', "message", NOW)
+    first = (await store.pending())[0]
+    await store.handled(first.id, NOW)
+    await store.spend("o_gone", "message", first.id)
+    await state.save_menu("wechat", "o_gone", [("in:ok:1", "确认")], NOW)
+    photo = await state.add_file("wechat", "o_gone", "m1", "image", "image/jpeg", b"jpg", NOW)
+    async with unit_factory(db)() as uow:
+        person = await uow.people.by_external("wechat", "o_gone")
+        assert person is None
+        from core.models import Person
+
+        added = await uow.people.add(
+            Person(id=0, channel="wechat", external_id="o_gone", chat_id="o_gone"), NOW
+        )
+        await uow.erasure.forget(added.id, NOW)
+        await uow.commit()
+    rows = await db.reader.execute_fetchall("SELECT dedupe_key FROM ingress", ())
+    assert [r[0] for r in rows] == ["wechat:msg:2"]  # not handled yet: it still will be
+    assert list(await db.reader.execute_fetchall("SELECT * FROM wx_quota", ())) == []
+    assert list(await db.reader.execute_fetchall("SELECT * FROM wx_menus", ())) == []
+    kept = await state.file(photo)
+    assert kept is not None and kept.content == b"jpg"
+    owner = await db.reader.execute_fetchall("SELECT chat_id FROM files", ())
+    assert [r[0] for r in owner] == [""]
