@@ -14,6 +14,8 @@ async def test_a_photo_voice_and_place_reach_the_member(wx: WxBot) -> None:
     zhang = await wx.add_member("zhang", "law", "张律师")
     api = wx.wechat_api
     resident = wx.resident("o_media")
+    # The platform is busy at first: the download is tried again, the photo not lost.
+    wx.wechat_api.faults.fail_next("/cgi-bin/media/get", "busy", times=2)
     await resident.send_image(JPEG)
     await got(api, "o_media", "照片")
     await resident.send_voice(recognition=None)
@@ -30,6 +32,7 @@ async def test_a_photo_voice_and_place_reach_the_member(wx: WxBot) -> None:
     await got(api, "o_media", "已受理")
     await wx.settle()
 
+    assert wx.wechat_api.faults.injected["busy"] == 2
     kept = await wx.rows("SELECT id, kind, content_type, content FROM files ORDER BY id")
     assert [(k, t) for _, k, t, _ in kept] == [("image", "image/jpeg"), ("voice", "audio/amr")]
     assert kept[0][3] == JPEG
@@ -50,3 +53,15 @@ async def test_a_photo_voice_and_place_reach_the_member(wx: WxBot) -> None:
     await zhang.press("✋ 认领")
     pin = await got_wecom(wx.wecom_api, "zhang", "uri.amap.com")
     assert "118.08,39.57" in pin.text
+
+
+async def test_a_photo_the_platform_no_longer_has_is_answered_and_changes_nothing(
+    wx: WxBot,
+) -> None:
+    resident = wx.resident("o_late")
+    wx.wechat_api.faults.fail_next("/cgi-bin/media/get", "40007")
+    await resident.send_image(JPEG)
+    await got(wx.wechat_api, "o_late", "这类消息")
+    await wx.settle()
+    assert await wx.rows("SELECT count(*) FROM files") == [(0,)]
+    assert await wx.rows("SELECT count(*) FROM ingress WHERE handled_at IS NULL") == [(0,)]
