@@ -25,6 +25,7 @@ import httpx
 from aiohttp import web
 from pydantic import TypeAdapter
 
+from config.settings import SettingsError
 from core.messages import Inbound
 from core.service import Service
 from handlers.delivery import DeliveryError, RetryLater
@@ -105,7 +106,12 @@ class WxChannels:
         self.files.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port, backlog=BACKLOG).start()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port, backlog=BACKLOG).start()
+        except OSError as e:
+            raise SettingsError(
+                f"MINQING_HTTP_PORT: cannot listen on {self.host}:{self.port} ({e.strerror})"
+            ) from e
         bound = self._runner.addresses[0]
         self.url = f"http://{bound[0]}:{bound[1]}"
         log.info("serving WeChat/WeCom callbacks at %s", self.url)

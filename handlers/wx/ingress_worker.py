@@ -138,7 +138,8 @@ class IngressWorker:
                 await self.store.handled(row.id, self.clock())
                 self.handled += 1
                 return
-            except Fatal:
+            except Fatal as e:
+                self.on_fatal(e)
                 raise
             except Exception as e:
                 failures += 1

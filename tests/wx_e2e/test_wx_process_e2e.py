@@ -8,6 +8,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -122,3 +123,18 @@ async def test_a_channel_set_up_in_part_names_what_is_missing(tmp_path: Path) ->
         code = await run.exit_code()
     assert code == 2
     assert run.lines == ["minqing: MINQING_WECOM_SECRET: not set (the channel needs it)"]
+
+
+async def test_a_port_in_use_names_the_setting(tmp_path: Path) -> None:
+    clock = ManualClock(time.time())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        async with FakeWeChatAPI(clock=clock) as wechat, FakeWeComAPI(clock=clock) as wecom:
+            run = await start(tmp_path, wx_env(tmp_path, wechat, wecom, MINQING_HTTP_PORT=port))
+            code = await run.exit_code()
+    assert code == 2, run.text
+    assert run.lines[-1].startswith(
+        f"minqing: MINQING_HTTP_PORT: cannot listen on 127.0.0.1:{port}"
+    )
