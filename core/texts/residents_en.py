@@ -208,4 +208,9 @@ EN_RESIDENTS: dict[str, str] = {
     "media_voice_kept": "Voice",
     "media_file": "Attachment",
     "media_place": "Place",
+    "ask_contact_typed": (
+        "Would you leave a phone number so the member can call back?\n"
+        "• Type your phone number (only the member in charge and coordinators see it)\n"
+        "• Or choose no phone, or stay anonymous"
+    ),
 }

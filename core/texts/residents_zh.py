@@ -209,4 +209,9 @@ ZH_RESIDENTS: dict[str, str] = {
     "media_voice_kept": "语音",
     "media_file": "附件",
     "media_place": "位置",
+    "ask_contact_typed": (
+        "是否留下联系电话，方便委员回访？\n"
+        "• 直接输入您的手机号（仅负责委员和协调员可见）\n"
+        "• 或选择不留电话、匿名反映"
+    ),
 }

@@ -20,7 +20,8 @@ async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChat
     await resident.send_text(text)
     await got(api, open_id, "哪个镇")
     await resident.tap("钱营镇")
-    await got(api, open_id, "联系电话")
+    asked = await got(api, open_id, "联系电话")
+    assert "输入您的手机号" in asked.text and "分享手机号" not in asked.text  # no such button here
     await resident.send_text(PHONE)
     await got(api, open_id, "请确认您的反映")
     await resident.tap("✅ 确认提交")
