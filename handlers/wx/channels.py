@@ -153,6 +153,7 @@ class WxChannels:
             chat_rate=limits.chat_rate,
             chat_burst=limits.chat_burst,
             backoff=limits.backoff,
+            rescan_every=limits.rescan_every,
             sends_in_flight=limits.sends_in_flight,
             on_unreachable=unreachable,
             on_fatal=self.on_fatal,

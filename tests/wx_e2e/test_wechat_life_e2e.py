@@ -11,10 +11,9 @@ CONCERN = "老板拖欠工资三个月了，怎么办"
 PHONE = "13800138000"
 
 
-async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChatResident:
+async def file_concern(resident: WeChatResident, text: str = CONCERN) -> WeChatResident:
     """The intake on WeChat: words, a tapped station, a typed phone number, a tapped confirm."""
-    resident = wx.resident(open_id)
-    api = wx.wechat_api
+    api, open_id = resident.api, resident.open_id
     await resident.subscribe()
     await got(api, open_id, "民情")
     await resident.send_text(text)
@@ -27,6 +26,11 @@ async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChat
     await resident.tap("✅ 确认提交")
     await got(api, open_id, "已受理")
     return resident
+
+
+async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChatResident:
+    """A new resident of the harness files a concern."""
+    return await file_concern(wx.resident(open_id), text)
 
 
 async def test_a_wechat_resident_and_wecom_members_take_a_case_through(wx: WxBot) -> None:
