@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.messages import OUTBOUND, Outbound
 from storage.db import Database, to_ms
 
 SAVE_MENU = (
@@ -73,6 +74,46 @@ class WxState:
         await self.db.records.write(
             "DELETE FROM wecom_cards WHERE task_id = ? AND response_code = ?", (task_id, code)
         )
+
+    async def hold(self, message: Outbound, now: datetime) -> None:
+        """Keep a message the window could not carry, to send when the resident writes."""
+        payload = OUTBOUND.dump_json(message, exclude_defaults=True).decode()
+        await self.db.records.write(
+            "INSERT INTO wx_held (channel, chat_id, payload, at) VALUES (?, ?, ?, ?)",
+            (message.channel, message.chat_id, payload, to_ms(now)),
+        )
+
+    async def release(
+        self, channel: str, chat_id: str, since: datetime, now: datetime
+    ) -> list[int]:
+        """Queue again, in order, the messages held for a chat since a moment (older ones are
+        dropped: their buttons would be stale); returns the new outbox ids."""
+        where = "channel = ? AND chat_id = ?"
+        async with self.db.transaction(urgent=True) as conn:
+            async with conn.execute(
+                f"SELECT payload FROM wx_held WHERE {where} AND at >= ? ORDER BY id",
+                (channel, chat_id, to_ms(since)),
+            ) as cursor:
+                held = [OUTBOUND.validate_json(row[0]) for row in await cursor.fetchall()]
+            await conn.execute(f"DELETE FROM wx_held WHERE {where}", (channel, chat_id))
+            ids = []
+            for message in held:
+                async with conn.execute(
+                    "INSERT INTO outbox (channel, chat_id, kind, payload, key, case_id,"
+                    " created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        message.channel,
+                        message.chat_id,
+                        message.kind.value,
+                        OUTBOUND.dump_json(message, exclude_defaults=True).decode(),
+                        message.key,
+                        message.case_id,
+                        to_ms(now),
+                        to_ms(now),
+                    ),
+                ) as cursor:
+                    ids.append(int(cursor.lastrowid or 0))
+        return ids
 
     async def add_file(
         self,

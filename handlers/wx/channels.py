@@ -49,6 +49,7 @@ from storage.wx_state import CaseBrief, WxState, case_brief
 log = logging.getLogger(__name__)
 
 CHOICES_LAST = timedelta(minutes=30)  # a typed "1" answers choices offered this recently
+HELD_FOR = timedelta(days=7)  # held messages older than this are dropped, not sent late
 WECHAT_MESSAGE: TypeAdapter[WeChatMessage] = TypeAdapter(WeChatMessage)
 WECOM_MESSAGE: TypeAdapter[WeComMessage] = TypeAdapter(WeComMessage)
 Route = Callable[[list[int]], None]
@@ -196,6 +197,9 @@ class WxChannels:
 
         async def convert(row: Recorded) -> Inbound | None:
             message = WECHAT_MESSAGE.validate_json(row.payload)
+            if events.opens(message) == "message":  # a new window: what was held goes first
+                now = self.service.clock()
+                self.route(await self.state.release("wechat", row.chat_id, now - HELD_FOR, now))
             return await self._wechat_inbound(client, message, row.id)
 
         worker = self._worker(store, convert)

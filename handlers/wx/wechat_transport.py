@@ -10,10 +10,12 @@ Invariants (what a newcomer can break):
 - Each customer-service message sent is counted against its window (wx_quota) after the
   platform took it; a msgmenu's items are remembered, so that typed answers ("1", a label) work.
 - Edits and command menus have no meaning on the Official Account (nothing to edit, the custom
-  menu is the account's); a button's answer goes out as text only when it is an alert (a
-  refusal) and the window is open.
+  menu is the account's): they are done by doing nothing; a button's answer goes out as text
+  only when it is an alert (a refusal) and the window is open.
 - One template per case and progress within TEMPLATE_REPEAT: several rows decided together
-  outside the window (an answer, then the request to rate) tell the resident once.
+  outside the window (an answer, then the request to rate) tell the resident once. Each such
+  message is held (wx_held) and queued again, in order, when the resident writes and the window
+  opens: the answer's words and the rating's choices are not lost, only late.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from handlers.delivery import Rejected
 from handlers.wx.api_errors import WindowClosed
 from handlers.wx.wechat_api import WeChatClient
 from handlers.wx.wechat_render import TemplateKeys, menu_items, render_custom, render_template
+from handlers.wx.wecom_transport import nonce
 from handlers.wx.window import allowances
 from storage.db import to_ms
 from storage.ingress import IngressStore
@@ -100,7 +103,9 @@ class WeChatTransport:
                 await self._custom(message, fallback=False)
             return None
         await self._custom(message, fallback=True)
-        return None
+        # A number for a keyed message, so that its later edits (which WeChat cannot make:
+        # buttons taken off a closed case) find it and end as done, not as "nothing to edit".
+        return nonce() if message.key else None
 
     async def _custom(self, message: Outbound, fallback: bool) -> None:
         chat = message.chat_id
@@ -143,6 +148,7 @@ class WeChatTransport:
         now = time.monotonic()
         self._told = {k: at for k, at in self._told.items() if now - at < TEMPLATE_REPEAT}
         if told in self._told:
+            await self.state.hold(message, self.clock())
             return
         payload: dict[str, Any] = render_template(
             message.chat_id,
@@ -157,3 +163,4 @@ class WeChatTransport:
         await self.client.send_template(payload)
         self._told[told] = now
         self.templates_sent += 1
+        await self.state.hold(message, self.clock())

@@ -66,3 +66,14 @@ CREATE TABLE files (
     created_at   INTEGER NOT NULL,
     UNIQUE (channel, media_id)
 );
+
+-- Messages a resident could not be sent outside the window (a template told them what changed):
+-- sent again, in order, as soon as they write and the window opens.
+CREATE TABLE wx_held (
+    id      INTEGER PRIMARY KEY,
+    channel TEXT    NOT NULL,
+    chat_id TEXT    NOT NULL,
+    payload TEXT    NOT NULL,  -- the outbound message as the outbox keeps it
+    at      INTEGER NOT NULL
+);
+CREATE INDEX wx_held_by_chat ON wx_held (channel, chat_id, id);

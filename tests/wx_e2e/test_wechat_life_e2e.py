@@ -78,5 +78,16 @@ async def test_a_wechat_resident_and_wecom_members_take_a_case_through(wx: WxBot
     template = await got(wx.wechat_api, "o_resident_1", "请评价")
     assert template.kind == "template" and "#1" in template.text
     await wx.settle()
+    assert not [r for r in wx.wechat_api.received("o_resident_1") if "劳动仲裁" in r.text]
+
+    # The resident writes: the window opens, and what the template stood for comes first.
+    seen = len(wx.wechat_api.received("o_resident_1"))
+    wx.manual.advance(60)
+    await resident.send_text("收到通知了")
+    summary = await got(wx.wechat_api, "o_resident_1", "劳动仲裁", after=seen)
+    assert summary.kind in ("text", "msgmenu")
+    await resident.tap("😊 满意")
+    await wx.settle()
+    assert await wx.rows("SELECT status, rating FROM cases") == [("closed", "good")]
     assert await wx.rows("SELECT id, payload FROM outbox WHERE status != 'sent'") == []
     assert coordinator.user_id == "zhao" and wang.user_id == "wang"
