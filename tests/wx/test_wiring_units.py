@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.messages import Outbound
 from handlers.wx.events import opens, wechat_event, wecom_event
 from handlers.wx.wechat_inbound import WeChatEvent, WeChatImage, WeChatText
 from handlers.wx.wecom_inbound import WeComCardEvent, WeComText
@@ -125,6 +126,8 @@ async def test_forgetting_a_resident_forgets_their_wechat_chat(db: Database) -> 
     await store.spend("o_gone", "message", first.id)
     await state.save_menu("wechat", "o_gone", [("in:ok:1", "确认")], NOW)
     photo = await state.add_file("wechat", "o_gone", "m1", "image", "image/jpeg", b"jpg", NOW)
+    held = Outbound(channel="wechat", chat_id="o_gone", text="您的反映已答复", case_id=1)
+    await state.hold(held, NOW)
     async with unit_factory(db)() as uow:
         person = await uow.people.by_external("wechat", "o_gone")
         assert person is None
@@ -139,6 +142,7 @@ async def test_forgetting_a_resident_forgets_their_wechat_chat(db: Database) -> 
     assert [r[0] for r in rows] == ["wechat:msg:2"]  # not handled yet: it still will be
     assert list(await db.reader.execute_fetchall("SELECT * FROM wx_quota", ())) == []
     assert list(await db.reader.execute_fetchall("SELECT * FROM wx_menus", ())) == []
+    assert list(await db.reader.execute_fetchall("SELECT * FROM wx_held", ())) == []
     kept = await state.file(photo)
     assert kept is not None and kept.content == b"jpg"
     owner = await db.reader.execute_fetchall("SELECT chat_id FROM files", ())
