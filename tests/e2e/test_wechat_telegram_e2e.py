@@ -15,7 +15,7 @@ from tests.fakes.wechat_api import TEMPLATE_ID, FakeWeChatAPI
 from tests.fakes.wx_platform import ManualClock
 from tests.fakes.wx_users import CallbackPoster, WeChatResident
 from tests.wx_e2e.conftest import ACCOUNT, FAST, WECHAT_AES, WECHAT_TOKEN, got
-from tests.wx_e2e.test_wechat_life_e2e import file_concern
+from tests.wx_e2e.test_wechat_life_e2e import CONCERN, PHONE, file_concern
 
 
 class Shared:
@@ -87,3 +87,24 @@ async def test_a_wechat_resident_and_a_telegram_member_share_a_case(shared: Shar
     told = await got(shared.wechat_api, "o_mixed", "已由")
     assert "张律师" in told.text
     assert await bot.rows("SELECT channel, status FROM cases") == [("wechat", "claimed")]
+
+
+async def test_a_wechat_photo_is_left_out_for_a_telegram_member(shared: Shared) -> None:
+    bot = shared.bot
+    zhang = await bot.add_member(601, "law", "张律师")
+    resident = shared.resident("o_photo")
+    api = shared.wechat_api
+    await resident.send_image(b"\xff\xd8\xff a photo")
+    await got(api, "o_photo", "照片")
+    await resident.send_text(CONCERN)
+    await got(api, "o_photo", "哪个镇")
+    await resident.tap("钱营镇")
+    await got(api, "o_photo", "联系电话")
+    await resident.send_text(PHONE)
+    await got(api, "o_photo", "请确认您的反映")
+    await resident.tap("✅ 确认提交")
+    await got(api, "o_photo", "已受理")
+    notice = await zhang.wait_text("新案件 #1")
+    assert "📷 1" in (notice.text or "")  # the count is said; the photo cannot be sent here
+    await bot.drain()
+    assert await bot.rows("SELECT count(*) FROM outbox WHERE status = 'failed'") == [(0,)]

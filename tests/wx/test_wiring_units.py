@@ -147,3 +147,14 @@ async def test_forgetting_a_resident_forgets_their_wechat_chat(db: Database) -> 
     assert kept is not None and kept.content == b"jpg"
     owner = await db.reader.execute_fetchall("SELECT chat_id FROM files", ())
     assert [r[0] for r in owner] == [""]
+
+
+def test_kept_photos_go_only_where_they_can_be_shown() -> None:
+    from core.channels.limits import fit
+
+    photos = ("file:1", "AgACAgIAAxkBAAI")  # a WeChat resident's kept photo, a Telegram file id
+    to_telegram = fit(Outbound(chat_id="601", photos=photos), "zh")
+    assert [m.photos for m in to_telegram] == [("AgACAgIAAxkBAAI",)]
+    assert fit(Outbound(chat_id="601", photos=("file:1",)), "zh") == []
+    to_wecom = fit(Outbound(channel="wecom", chat_id="zhang", photos=photos), "zh")
+    assert [m.photos for m in to_wecom] == [photos]
