@@ -11,8 +11,9 @@ from tests.wx_e2e.conftest import WxBot, got_wecom
 async def test_a_member_joins_by_typing_the_invitation_code(wx: WxBot) -> None:
     (zhao,) = await wx.make_coordinators("zhao")
     await zhao.send_text("/invite 法律")
-    invitation = await got_wecom(wx.wecom_api, "zhao", "/start ")
-    code = re.search(r"/start (\S+)", invitation.text)
+    invitation = await got_wecom(wx.wecom_api, "zhao", "邀请码")
+    assert "t.me" not in invitation.text
+    code = re.search(r"：\n(\S+)", invitation.text)
     assert code is not None
     li = wx.member("li.ms")
     await li.send_text(code.group(1))
