@@ -343,12 +343,12 @@ async def kill_drill(report: Report, users: int, kills: int, workdir: Path, seed
                     jobs = []
                     for i, r in enumerate(crowd):
                         jobs.append(asyncio.create_task(file_concern(r, CONCERNS[i % 3])))
-                        await asyncio.sleep(rng.uniform(0, 0.05))
+                        await asyncio.sleep(rng.uniform(0, 0.2))  # arrivals spread over the kills
                     return list(await asyncio.gather(*jobs))
 
                 load = asyncio.create_task(filing())
                 for _ in range(kills):
-                    await asyncio.sleep(rng.uniform(0.5, 2.5))
+                    await asyncio.sleep(rng.uniform(0.5, 2.0))
                     await bot.kill()
                     await asyncio.sleep(rng.uniform(0.1, 0.5))
                     await bot.start()
