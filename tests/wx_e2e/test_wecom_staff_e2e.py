@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.wx_e2e.conftest import WxBot, got_wecom
+from tests.wx_e2e.test_wechat_life_e2e import file_on_wechat
 
 
 async def test_a_member_joins_by_typing_the_invitation_code(wx: WxBot) -> None:
@@ -44,3 +45,15 @@ async def test_staff_commands_work_typed_in_the_app(wx: WxBot) -> None:
     assert "案件总数" in stats.text
     await zhao.send_text("/help")
     await got_wecom(wx.wecom_api, "zhao", "/triage")
+
+
+async def test_reminders_reach_wecom_members_through_the_sweep(wx: WxBot) -> None:
+    await wx.add_member("zhang", "law", "张律师")
+    await file_on_wechat(wx, "o_waits")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    wx.manual.advance(30 * 3600)  # past the claim deadline, outside the quiet hours or not
+    for _ in range(3):  # a reminder held by the quiet hours goes when they end
+        wx.route(await wx.service.sweep())
+        wx.manual.advance(12 * 3600)
+    reminder = await got_wecom(wx.wecom_api, "zhang", "#1", after=1)
+    assert "期限" in reminder.text
