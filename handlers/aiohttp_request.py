@@ -118,7 +118,9 @@ class AiohttpRequest(BaseRequest):
         """One Bot API call that uploads a file (multipart/form-data): params as form fields
         (a value that is not a string JSON-encoded, None left out) and the file as the part
         named field; the result and errors as `call` gives them."""
-        form = aiohttp.FormData()
+        # Names as UTF-8, unquoted, as browsers and PTB's own request send them (aiohttp would
+        # percent-encode a Chinese file name, and Telegram would show it so).
+        form = aiohttp.FormData(quote_fields=False)
         for name, value in params.items():
             if value is not None:
                 text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
