@@ -242,6 +242,7 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         raise Refused("proposal_not_proposer", number=proposal.id)
     _expect(proposal, ProposalStatus.REPLIED)
     proposal.rating, proposal.rated_at = rating, turn.now
+    rated_round = proposal.round
     if rating == "unsatisfied" and proposal.round == 1:
         proposal.status, proposal.round = ProposalStatus.ASSIGNED, 2
         proposal.assigned_at, proposal.remind_level = turn.now, 0
@@ -258,7 +259,7 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         proposal.id,
         turn.now,
         f"outcome_rated_{rating}",
-        proposal.round,
+        rated_round,
     )
     await show(turn, proposal)
 
