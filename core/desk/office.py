@@ -227,6 +227,36 @@ def chart_of(
     )
 
 
+async def charts(turn: Turn) -> None:
+    """/stats chart: cases by tank and state, and the three rates, of the last weeks."""
+    district, now = turn.district, turn.now
+    local = district.local(now)
+    monday = local.date() - timedelta(days=local.weekday(), weeks=WEEKS - 1)
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=district.timezone)
+    cases = await desk(turn).cases_between(start, now + timedelta(seconds=1), MOST_ROWS)
+    hours = reply_hours(
+        {x.code: x.deadlines for x in district.tanks} | {None: district.triage_deadlines}
+    )
+    chart = chart_of(turn, cases, hours, now)
+    send_charts(turn, chart, turn.t("chart_period_weeks", weeks=WEEKS))
+
+
+def send_charts(turn: Turn, chart: ChartData, name: str) -> None:
+    """The two charts as PNG files."""
+    locale = turn.locale
+
+    async def cases_png(files: OfficeFiles) -> bytes:
+        return await files.cases_png(chart, locale)
+
+    async def rates_png(files: OfficeFiles) -> bytes:
+        return await files.rates_png(chart, locale)
+
+    for key, build in (("chart_cases", cases_png), ("chart_rates", rates_png)):
+        caption = turn.t(f"{key}_caption", period=name)
+        filename = turn.t(f"{key}_filename", period=name) + ".png"
+        turn.send_file(FileJob(turn.person, caption, filename, PNG, build))
+
+
 def _plus(day: date) -> date:
     return day + timedelta(days=7)
 
@@ -278,16 +308,7 @@ async def summary(turn: Turn, state: Conversation) -> None:
     async def docx(files: OfficeFiles) -> bytes:
         return await files.summary_docx(figures, locale)
 
-    async def cases_png(files: OfficeFiles) -> bytes:
-        return await files.cases_png(chart, locale)
-
-    async def rates_png(files: OfficeFiles) -> bytes:
-        return await files.rates_png(chart, locale)
-
-    for key, build in (("chart_cases", cases_png), ("chart_rates", rates_png)):
-        caption = turn.t(f"{key}_caption", period=name)
-        filename = turn.t(f"{key}_filename", period=name) + ".png"
-        turn.send_file(FileJob(turn.person, caption, filename, PNG, build))
+    send_charts(turn, chart, name)
     turn.send_file(
         FileJob(
             turn.person,

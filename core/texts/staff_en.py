@@ -176,7 +176,7 @@ EN_STAFF: dict[str, str] = {
     "resolve_usage": "Usage: /resolve number summary",
     "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or triage) reason",
     "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
-    "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all",
+    "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all; /stats chart sends the charts",
     "find_usage": "Usage: /find words",
     "invite_usage": "Usage: /invite tank [town code], e.g. /invite law daodi",
     "removemember_usage": "Usage: /removemember member-id (see /members)",
@@ -322,4 +322,5 @@ EN_STAFF: dict[str, str] = {
     "rate_no_data": "no data yet",
     "list_separator": ", ",
     "files_refused": "The content does not fit the file (too long, for one), so no file was made.",
+    "chart_period_weeks": "last {weeks} weeks",
 }

@@ -180,7 +180,7 @@ ZH_STAFF: dict[str, str] = {
     "resolve_usage": "用法：/resolve 编号 办理结果",
     "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或待分派） 理由",
     "assign_usage": "用法：/assign 编号 智库名称或委员编号（见 /members）",
-    "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all",
+    "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all；/stats chart 发送图表",
     "find_usage": "用法：/find 关键词（可多个，空格分隔）",
     "invite_usage": "用法：/invite 智库 [镇代码]，例如 /invite 法律 daodi",
     "removemember_usage": "用法：/removemember 委员编号（见 /members）",
@@ -327,4 +327,5 @@ ZH_STAFF: dict[str, str] = {
     "rate_no_data": "暂无数据",
     "list_separator": "、",
     "files_refused": "内容不符合文件的要求（例如超长），未能生成文件。",
+    "chart_period_weeks": "近{weeks}周",
 }

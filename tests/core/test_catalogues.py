@@ -17,6 +17,7 @@ LATIN_IN_ZH = {
     "7d": "/stats 7d",
     "30d": "/stats 30d",
     "all": "/stats all",
+    "chart": "/stats chart",
     "daodi": "a station's code, as /invite takes it",
     **dict.fromkeys(("new", "show", "file"), "/report's actions"),
     **dict.fromkeys(("accept", "assign", "reply"), "/proposal's actions"),

@@ -99,3 +99,14 @@ async def test_the_monthly_summary_as_message_charts_and_docx_agree(desk: Desk) 
         out = await desk.coordinator.command("summary", args)
         assert "用法" in out[0].text and documents_in(out) == []
     assert desk.clock() == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+
+async def test_stats_chart_sends_both_charts_of_the_last_weeks(desk: Desk) -> None:
+    await desk.case(desk.chat("501"), "欠薪")
+    await desk.case(desk.chat("502"), "大棚", tank="agriculture", status=CaseStatus.RESOLVED)
+    out = await desk.coordinator.command("stats", "chart")
+    files = [f.document for f in documents_in(out) if f.document is not None]
+    assert [f.filename for f in files] == ["各智库诉求-近8周.png", "三率-近8周.png"]
+    assert all(f.content.startswith(b"\x89PNG") and f.mime == "image/png" for f in files)
+    out = await desk.member.command("stats", "chart")
+    assert documents_in(out) == []
