@@ -44,3 +44,27 @@ async def test_a_report_from_a_concern_reaches_the_member_as_a_docx(bot: Running
     assert await bot.rows("SELECT status FROM outbox WHERE payload LIKE '%document%'") == [
         ("sent",)
     ]
+
+
+async def test_adopting_the_report_tells_the_resident_on_their_own_chat(bot: RunningBot) -> None:
+    zhang = await bot.add_member(601, "law", "张律师")
+    (coordinator,) = await bot.make_coordinators((700, "赵协调"))
+    resident = bot.server.user(1101, "王小明")
+    await file_concern(resident)
+    await zhang.wait_text("新案件 #1")
+    await zhang.send_command("/report", "new #1")
+    await zhang.wait_text("请发送标题")
+    for text, next_step in ((TITLE, "基本情况"), ("情况", "存在问题"), ("问题", "意见建议")):
+        await zhang.send_text(text)
+        await zhang.wait_text(next_step)
+    await zhang.send_text("建议")
+    await zhang.wait_text("草稿")
+    await zhang.press("📤 报送")
+    await zhang.wait_text("已报送")
+    await coordinator.wait_text("新报送的社情民意信息 1")
+    await coordinator.send_command("/report", "show 1")
+    await coordinator.wait_text("已报送")
+    await coordinator.press("✅ 采用")
+    told = await resident.wait_text("被政协采用")
+    assert "#1" in (told.text or "") and "张律师" not in (told.text or "")
+    await zhang.wait_text("已被采用")
