@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -80,9 +80,13 @@ class District:
         return next((tank for tank in self.tanks if tank.code == code), None)
 
     def deadlines(self, tank: str | None) -> Deadlines:
-        """The deadlines of a tank's cases; triage's for cases without a tank."""
+        """The deadlines of a tank's cases; triage's for cases without a tank; those counted in
+        working days with the district's calendar."""
         found = self.tank(tank)
-        return found.deadlines if found else self.triage_deadlines
+        deadlines = found.deadlines if found else self.triage_deadlines
+        if deadlines.working_days and self.calendar is not None:
+            return replace(deadlines, calendar=self.calendar)
+        return deadlines
 
     def tank_label(self, code: str | None) -> Localized:
         """A tank's display name in whichever locale the text it goes into is read."""
