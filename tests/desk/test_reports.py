@@ -185,3 +185,22 @@ async def test_the_case_card_offers_a_report_and_its_button_starts_one(desk: Des
     await desk.other.command("case", str(case))
     labels = [b.text for m in desk.other.inbox for row in m.buttons for b in row]
     assert "📝 据此写社情民意" not in labels
+
+
+async def test_markup_and_formulas_in_a_report_stay_text_in_chat_and_in_the_file(
+    desk: Desk,
+) -> None:
+    case = await desk.case(desk.chat("501"), "欠薪")
+    await desk.member.command("report", f"new {case}")
+    title = '<b>标题</b>=HYPERLINK("http://evil.example")'
+    await desk.member.text(title)
+    for text in ("<script>alert(1)</script>情况", "=1+1", "@SUM(A1)"):
+        out = await desk.member.text(text)
+    card = out[-1].text
+    assert "&lt;b&gt;标题&lt;/b&gt;" in card and "&lt;script&gt;" in card and "<script>" not in card
+    out = await desk.member.press("生成文件")
+    (sent,) = documents_in(out)
+    assert sent.document is not None and "&lt;b&gt;" in sent.text
+    document = Document(io.BytesIO(sent.document.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert title in text and "<script>alert(1)</script>情况" in text and "=1+1" in text
