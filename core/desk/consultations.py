@@ -31,7 +31,8 @@ ANSWERS = ("yes", "no")
 
 
 async def command(turn: Turn, state: Conversation) -> None:
-    """/meet new YYYY-MM-DD HH:MM 站点 主题 [#3 #7] | guest N 名称 | list N | minutes N 纪要."""
+    """/meet new YYYY-MM-DD HH:MM 站点 主题 [#3 #7] | guest N 名称 | list N | minutes N 纪要 |
+    link N report|proposal M."""
     words = turn.inbound.args.split()
     if not words:
         await turn.reply(turn.t("meet_usage"))
@@ -52,6 +53,8 @@ async def command(turn: Turn, state: Conversation) -> None:
         await add_guest(turn, meeting, rest)
     elif action == "minutes" and rest:
         await record_minutes(turn, meeting, rest)
+    elif action == "link" and len(words) == 4 and words[2].lower() in ("report", "proposal"):
+        await link(turn, meeting, words[2].lower(), callbacks.parse_id(words[3].lstrip("#＃")))
     else:
         await turn.reply(turn.t("meet_usage"))
 
@@ -233,6 +236,21 @@ async def record_minutes(turn: Turn, meeting: Consultation, text: str) -> None:
         topic=meeting.topic,
     )
     await turn.reply(turn.t("meet_minutes_saved", number=meeting.id))
+
+
+async def link(turn: Turn, meeting: Consultation, kind: str, number: int | None) -> None:
+    """Link the consultation's outcome to a report or a proposal that exists."""
+    repository = desk(turn)
+    if kind == "report":
+        if number is None or await repository.report(number) is None:
+            raise Refused("report_not_found", number=number or "?")
+        meeting.report_id = number
+    else:
+        if number is None or await repository.proposal(number) is None:
+            raise Refused("proposal_not_found", number=number or "?")
+        meeting.proposal_id = number
+    await repository.update_consultation(meeting)
+    await turn.reply(turn.t(f"meet_linked_{kind}", number=meeting.id, target=number))
 
 
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:

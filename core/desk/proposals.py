@@ -16,7 +16,7 @@ from core.callbacks import Callback, Scope
 from core.cases import access
 from core.cases.lifecycle import Refused
 from core.context import Buttons, District, Turn, notify
-from core.desk.common import desk, desk_of, tell_coordinators, tell_residents
+from core.desk.common import case_numbers, desk, desk_of, tell_coordinators, tell_residents
 from core.desk.records import GRADES, RATINGS, Proposal, ProposalStatus, Report, ReportStatus
 from core.messages import Button
 from core.office import FileRefused
@@ -25,6 +25,7 @@ from core.states import Conversation
 from core.texts import Markup, t
 
 REPLY_LIMIT = 2000
+TITLE_LIMIT = 100
 BODY_LIMIT = 50
 MOST_BODIES = 10
 REMIND_BEFORE = timedelta(days=7)
@@ -68,6 +69,30 @@ async def from_report(turn: Turn, report: Report) -> None:
         )
     )
     await turn.answer()
+    await show(turn, proposal)
+
+
+async def propose(turn: Turn, words: list[str]) -> None:
+    """A member's or a coordinator's own proposal: a title, and the cases behind it they may
+    cite (none is fine); they are its proposer."""
+    cases_at = next((i for i, w in enumerate(words) if w.startswith(("#", "＃"))), len(words))
+    title = " ".join(words[:cases_at]).strip()
+    numbers = case_numbers(words[cases_at:]) if words[cases_at:] else []
+    if numbers is None or not 0 < len(title) <= TITLE_LIMIT:
+        await turn.reply(turn.t("proposal_usage"))
+        return
+    for number in numbers:
+        case = await turn.uow.cases.get(number)
+        if case is None or not access.is_staff_of(turn.person, case):
+            raise Refused("report_case_refused", ref=f"#{number}")
+    proposal = await desk(turn).add_proposal(
+        Proposal(
+            0, title, turn.person.id, turn.now, proposers=(turn.person.id,), cases=tuple(numbers)
+        )
+    )
+    await tell_coordinators(
+        turn.uow, turn.now, "proposal_submitted_notice", number=proposal.id, title=title
+    )
     await show(turn, proposal)
 
 
@@ -125,12 +150,15 @@ async def show(turn: Turn, proposal: Proposal) -> None:
 
 
 async def command(turn: Turn, state: Conversation) -> None:
-    """/proposal | show N | accept N | assign N 单位、单位 | reply N A|B|C 答复."""
+    """/proposal | new 标题 #3 #7 | show N | accept N | assign N 单位、单位 | reply N A|B|C 答复."""
     words = turn.inbound.args.split(maxsplit=3)
     if not words:
         await list_proposals(turn)
         return
     action = words[0].lower()
+    if action == "new":
+        await propose(turn, turn.inbound.args.split()[1:])
+        return
     number = callbacks.parse_id(words[1].lstrip("#＃")) if len(words) > 1 else None
     if number is None:
         await turn.reply(turn.t("proposal_usage"))

@@ -248,7 +248,7 @@ EN_STAFF: dict[str, str] = {
     "report_decided_rejected": "Your report {number} ({title}) was not adopted.",
     "report_special_toast": "{number} is now a special report",
     "proposal_usage": (
-        "Usage:\n/proposal — the proposals\n/proposal show number\n/proposal accept number\n"
+        "Usage:\n/proposal — the proposals\n/proposal new title #3 #7 — propose one\n/proposal show number\n/proposal accept number\n"
         "/proposal assign number body, body\n/proposal reply number A text (A solved, B being solved, C planned)"
     ),
     "proposal_not_found": "There is no proposal {number}, or you may not see it.",
@@ -282,7 +282,7 @@ EN_STAFF: dict[str, str] = {
     "beyond_calendar": "{day} lies beyond the holiday calendar (up to {last}); working days cannot be counted. Please update the calendar.",
     "meet_usage": (
         "Usage:\n/meet new 2026-12-03 14:30 station topic #3 #7\n/meet guest number guest\n"
-        "/meet list number — who comes\n/meet minutes number the minutes"
+        "/meet list number — who comes\n/meet minutes number the minutes\n/meet link number report or proposal number — link the outcome"
     ),
     "meet_not_found": "There is no consultation {number}.",
     "meet_in_past": "A consultation cannot be in the past.",
@@ -323,4 +323,7 @@ EN_STAFF: dict[str, str] = {
     "list_separator": ", ",
     "files_refused": "The content does not fit the file (too long, for one), so no file was made.",
     "chart_period_weeks": "last {weeks} weeks",
+    "proposal_submitted_notice": "📥 New proposal {number}: {title}\nSend /proposal accept {number} to accept it.",
+    "meet_linked_report": "The outcome of consultation {number} is linked to report {target}.",
+    "meet_linked_proposal": "The outcome of consultation {number} is linked to proposal {target}.",
 }

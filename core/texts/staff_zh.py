@@ -251,7 +251,7 @@ ZH_STAFF: dict[str, str] = {
     "report_decided_rejected": "您的社情民意信息 {number}（{title}）未被采用。",
     "report_special_toast": "{number} 已升为专报",
     "proposal_usage": (
-        "用法：\n/proposal —— 提案列表\n/proposal show 编号\n/proposal accept 编号 —— 立案\n"
+        "用法：\n/proposal —— 提案列表\n/proposal new 标题 #3 #7 —— 提出提案\n/proposal show 编号\n/proposal accept 编号 —— 立案\n"
         "/proposal assign 编号 承办单位、承办单位\n/proposal reply 编号 A 答复内容（A 已解决、B 正在解决、C 列入计划）"
     ),
     "proposal_not_found": "没有找到提案 {number}，或您无权查看。",
@@ -285,7 +285,7 @@ ZH_STAFF: dict[str, str] = {
     "beyond_calendar": "{day} 超出节假日日历的范围（至 {last}），无法按工作日计算期限，请更新日历。",
     "meet_usage": (
         "用法：\n/meet new 2026-12-03 14:30 工作站代码 议题 #3 #7\n/meet guest 编号 嘉宾单位或姓名\n"
-        "/meet list 编号 —— 参会名单\n/meet minutes 编号 会议纪要"
+        "/meet list 编号 —— 参会名单\n/meet minutes 编号 会议纪要\n/meet link 编号 report 或 proposal 编号 —— 关联成果"
     ),
     "meet_not_found": "没有找到议事会 {number}。",
     "meet_in_past": "议事会的时间不能早于现在。",
@@ -328,4 +328,7 @@ ZH_STAFF: dict[str, str] = {
     "list_separator": "、",
     "files_refused": "内容不符合文件的要求（例如超长），未能生成文件。",
     "chart_period_weeks": "近{weeks}周",
+    "proposal_submitted_notice": "📥 新提案 {number}：{title}\n发送 /proposal accept {number} 立案。",
+    "meet_linked_report": "议事会 {number} 的成果已关联社情民意信息 {target}。",
+    "meet_linked_proposal": "议事会 {number} 的成果已关联提案 {target}。",
 }

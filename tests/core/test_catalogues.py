@@ -21,7 +21,8 @@ LATIN_IN_ZH = {
     "daodi": "a station's code, as /invite takes it",
     **dict.fromkeys(("new", "show", "file"), "/report's actions"),
     **dict.fromkeys(("accept", "assign", "reply"), "/proposal's actions"),
-    **dict.fromkeys(("guest", "list", "minutes"), "/meet's actions"),
+    **dict.fromkeys(("guest", "list", "minutes", "link"), "/meet's actions"),
+    **dict.fromkeys(("report", "proposal"), "what /meet link links to"),
     **dict.fromkeys(("A", "B", "C"), "a reply's grade, as /proposal reply takes it"),
 }
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;|\{[a-z_]+\}|/[a-z_]+|#\d+")

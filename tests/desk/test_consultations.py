@@ -108,3 +108,16 @@ async def test_bad_input_and_people_not_invited_change_nothing(desk: Desk) -> No
     assert "权限" in out[0].text
     rows = await desk.db.reader.execute_fetchall("SELECT COUNT(*) FROM desk_invitations")
     assert next(iter(rows))[0] == 0
+
+
+async def test_the_outcome_is_linked_to_a_report_or_a_proposal_that_exists(desk: Desk) -> None:
+    number = await scheduled(desk)
+    await desk.member.command("proposal", "new 关于根治欠薪的提案 #1")
+    out = await desk.coordinator.command("meet", f"link {number} proposal 1")
+    assert "关联提案 1" in out[0].text
+    for args in (f"link {number} proposal 9", f"link {number} report 9", f"link {number} case 1"):
+        await desk.coordinator.command("meet", args)
+    rows = await desk.db.reader.execute_fetchall(
+        "SELECT report_id, proposal_id FROM desk_consultations WHERE id = ?", (number,)
+    )
+    assert [tuple(r) for r in rows] == [(None, 1)]

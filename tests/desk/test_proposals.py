@@ -174,3 +174,25 @@ async def test_a_reply_due_in_working_days_skips_the_spring_festival_and_counts_
     clock.now = datetime(2026, 2, 12, 2, 0, tzinfo=UTC)
     out = await coordinator.command("proposal", f"assign {number} 区人社局")
     assert "2026-02-26 10:00" in out[0].text
+
+
+async def test_a_member_proposes_from_their_cases_and_the_coordinators_hear(desk: Desk) -> None:
+    case = await desk.case(desk.chat("501"), "欠薪")
+    farm = await desk.case(desk.chat("502"), "大棚", tank="agriculture")
+    out = await desk.member.command("proposal", f"new 关于根治欠薪的提案 #{case}")
+    assert "关于根治欠薪的提案" in out[-1].text and "已提交" in out[-1].text
+    assert any("新提案" in m.text for m in desk.member.everyone if m.chat_id == "99")
+    rows = await desk.db.reader.execute_fetchall(
+        "SELECT p.title, pp.person_id, pc.case_id FROM desk_proposals p"
+        " JOIN desk_proposal_people pp ON pp.proposal_id = p.id"
+        " JOIN desk_proposal_cases pc ON pc.proposal_id = p.id"
+    )
+    async with desk.service.open_unit() as uow:
+        person = await uow.people.by_external("telegram", "11")
+    assert person is not None
+    assert [tuple(r) for r in rows] == [("关于根治欠薪的提案", person.id, case)]
+    # another tank's case, no title, a huge title: refused, nothing stored
+    for args in (f"new 标题 #{farm}", f"new #{case}", "new " + "长" * 200, "new 标题 #abc"):
+        await desk.member.command("proposal", args)
+    rows = await desk.db.reader.execute_fetchall("SELECT COUNT(*) FROM desk_proposals")
+    assert next(iter(rows))[0] == 1
