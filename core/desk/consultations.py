@@ -195,25 +195,32 @@ async def add_guest(turn: Turn, meeting: Consultation, name: str) -> None:
 
 async def attendance(turn: Turn, meeting: Consultation) -> None:
     """Who comes, who does not, who has not answered; residents by their cases only."""
-    behind = await residents_behind(turn.uow, meeting.cases)
+    await turn.reply(await attendance_text(turn.uow, turn.locale, meeting))
+
+
+async def attendance_text(uow: UnitOfWork, locale: str, meeting: Consultation) -> str:
+    """The attendance list as the organiser reads it: members by name, residents by the cases
+    they raised, guests as named."""
+    behind = await residents_behind(uow, meeting.cases)
+    sep = t(locale, "list_separator")
     groups: dict[str | None, list[str]] = {"yes": [], "no": [], None: []}
     for person_id, answer in meeting.answers.items():
         if person_id in behind:
-            shown = turn.t("meet_resident", refs="、".join(f"#{n}" for n in behind[person_id]))
+            refs = sep.join(f"#{n}" for n in behind[person_id])
+            shown = t(locale, "meet_resident", refs=refs)
         else:
-            person = await turn.uow.people.get(person_id)
+            person = await uow.people.get(person_id)
             shown = (person.name if person else "") or f"#{person_id}"
         groups[answer].append(shown)
-    await turn.reply(
-        turn.t(
-            "meet_attendance",
-            number=meeting.id,
-            topic=meeting.topic,
-            yes="、".join(groups["yes"]) or "-",
-            no="、".join(groups["no"]) or "-",
-            waiting="、".join(groups[None]) or "-",
-            guests="、".join(meeting.guests) or "-",
-        )
+    return t(
+        locale,
+        "meet_attendance",
+        number=meeting.id,
+        topic=meeting.topic,
+        yes=sep.join(groups["yes"]) or "-",
+        no=sep.join(groups["no"]) or "-",
+        waiting=sep.join(groups[None]) or "-",
+        guests=sep.join(meeting.guests) or "-",
     )
 
 
@@ -275,7 +282,8 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
 
 
 async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
-    """The day before: a reminder to everyone invited who has not declined."""
+    """The day before: a reminder to everyone invited who has not declined, and the
+    attendance list to the organiser."""
     repository = desk_of(uow)
     for meeting in await repository.consultations_from(now, now + timedelta(days=1)):
         if meeting.reminded:
@@ -288,3 +296,7 @@ async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
                 continue
             shown = Markup(invitation(person.locale, district, meeting))
             await notify(uow, person, t(person.locale, "meet_reminder", invitation=shown), now)
+        organiser = await uow.people.get(meeting.organiser_id)
+        if organiser is not None:
+            text = await attendance_text(uow, organiser.locale, meeting)
+            await notify(uow, organiser, text, now)

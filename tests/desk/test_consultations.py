@@ -63,8 +63,10 @@ async def test_invitations_answers_reminder_attendance_and_minutes(desk: Desk) -
     # the day before: a reminder to who comes and who has not answered, once
     fetch = sqlite_fetch(desk.db)
     desk.clock.now = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
-    reminded = {m.chat_id for m in await fetch(await desk.service.sweep())}
-    assert reminded == {"501", "11"}
+    reminded = await fetch(await desk.service.sweep())
+    assert {m.chat_id for m in reminded if "明天有议事会" in m.text} == {"501", "11"}
+    (organiser,) = [m for m in reminded if m.chat_id == "99"]
+    assert "参加：群众（#1）" in organiser.text and "区人社局劳动监察大队" in organiser.text
     assert await desk.service.sweep() == []
 
     await desk.coordinator.command("meet", f"minutes {number} 人社局承诺两周内完成核查。")

@@ -34,6 +34,9 @@ async def test_a_report_from_a_concern_reaches_the_member_as_a_docx(bot: Running
 
     sent = await zhang.wait_for(lambda m: m.kind == "document", what="the report's file")
     assert sent.file_name == "社情民意信息-1.docx"
+    assert sent.mime_type == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert sent.caption == f"社情民意信息 1：{TITLE}"
     assert sent.content is not None
     document = Document(io.BytesIO(sent.content))

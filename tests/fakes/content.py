@@ -167,6 +167,7 @@ def message_dict(sent: SentMessage, chat: ChatState, bot_user: dict[str, Any]) -
         if sent.file_name is not None:
             message["document"]["file_name"] = sent.file_name
             message["document"]["file_size"] = len(sent.content or b"")
+            message["document"]["mime_type"] = sent.mime_type or "application/octet-stream"
     elif sent.kind == "location":
         message["location"] = sent.location
     if sent.caption:

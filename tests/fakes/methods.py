@@ -143,6 +143,7 @@ class BotState:
             if upload.size == 0:
                 raise bad_request("file must be non-empty")
             sent.file_name, sent.content = upload.filename, upload.content
+            sent.mime_type = upload.content_type
         return self.deliver(chat, sent)
 
     def send_photo(self, params: Params, files: Files) -> dict[str, Any]:
