@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.dataset import read_examples
+from nlp.dataset import Example, read_examples
 from nlp.segment import dag_cutter
 from nlp.tokenizer import Tokenizer, normalize
 from tests.nlp.conftest import DATA
@@ -28,7 +28,7 @@ def _texts() -> list[str]:
     return texts
 
 
-def _examples(path: Path) -> list:
+def _examples(path: Path) -> list[Example]:
     try:
         return read_examples(path)
     except ValueError:
