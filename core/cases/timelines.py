@@ -28,6 +28,7 @@ def show(turn: Turn, case: Case) -> None:
         events = access.visible_events(person, case, events)
         contact, place = access.sees_contact(person, case), access.sees_location(person, case)
         text = cards.case_timeline(person.locale, district, case, events, contact, place)
-        return [(text, notices.holder_actions(person, case))]
+        buttons = [*notices.holder_actions(person, case), *notices.desk_actions(person, case)]
+        return [(text, buttons)]
 
     turn.defer(read, case_id)

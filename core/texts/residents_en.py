@@ -213,4 +213,22 @@ EN_RESIDENTS: dict[str, str] = {
         "• Type your phone number (only the member in charge and coordinators see it)\n"
         "• Or choose no phone, or stay anonymous"
     ),
+    # the desk, as residents read it
+    "meet_invitation": "📣 Invitation to a consultation\nTopic: {topic}\nWhen: {when}\nWhere: {place}\nYou are welcome; please say whether you will come.",
+    "btn_meet_yes": "✅ I will come",
+    "btn_meet_no": "I will not come",
+    "meet_answered_yes": "Noted: you will come",
+    "meet_answered_no": "Noted: you will not come",
+    "meet_not_invited": "You are not invited to this consultation.",
+    "meet_not_scheduled": "Consultation {number} is over or was cancelled.",
+    "meet_reminder": "⏰ Reminder: a consultation tomorrow.\n{invitation}",
+    "outcome_report_adopted": "📢 What you raised ({refs}) was written into a public opinion report, which the conference adopted and passed to the departments concerned.",
+    "outcome_accepted": "📢 What you raised ({refs}) became a proposal of the conference, accepted and passed to the departments concerned.",
+    "outcome_replied_A": "📢 The proposal on what you raised ({refs}) was answered: the problem is solved.",
+    "outcome_replied_B": "📢 The proposal on what you raised ({refs}) was answered: it is being solved.",
+    "outcome_replied_C": "📢 The proposal on what you raised ({refs}) was answered: it is in the work plan.",
+    "outcome_rated_satisfied": "📢 The members were satisfied with the answer to the proposal on what you raised ({refs}); it is closed.",
+    "outcome_rated_basic": "📢 The members were mostly satisfied with the answer to the proposal on what you raised ({refs}); it is closed.",
+    "outcome_rated_unsatisfied": "📢 The members were not satisfied with the answer to the proposal on what you raised ({refs}); a second answer was asked for.",
+    "outcome_meet_held": "📢 A consultation was held on what you raised ({refs}): {topic}.",
 }

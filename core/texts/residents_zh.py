@@ -214,4 +214,22 @@ ZH_RESIDENTS: dict[str, str] = {
         "• 直接输入您的手机号（仅负责委员和协调员可见）\n"
         "• 或选择不留电话、匿名反映"
     ),
+    # the desk, as residents read it
+    "meet_invitation": "📣 议事会邀请\n议题：{topic}\n时间：{when}\n地点：{place}\n欢迎您参加，请回复是否参加。",
+    "btn_meet_yes": "✅ 参加",
+    "btn_meet_no": "不参加",
+    "meet_answered_yes": "已记录：您将参加",
+    "meet_answered_no": "已记录：您不参加",
+    "meet_not_invited": "您不在这场议事会的邀请名单中。",
+    "meet_not_scheduled": "议事会 {number} 已结束或已取消。",
+    "meet_reminder": "⏰ 提醒：明天有议事会。\n{invitation}",
+    "outcome_report_adopted": "📢 您反映的问题（{refs}）已写入社情民意信息，并被政协采用，报送有关部门。",
+    "outcome_accepted": "📢 您反映的问题（{refs}）已形成政协提案，并已立案交有关部门办理。",
+    "outcome_replied_A": "📢 关于您反映的问题（{refs}）的提案，承办单位答复：问题已解决。",
+    "outcome_replied_B": "📢 关于您反映的问题（{refs}）的提案，承办单位答复：正在解决。",
+    "outcome_replied_C": "📢 关于您反映的问题（{refs}）的提案，承办单位答复：已列入工作计划。",
+    "outcome_rated_satisfied": "📢 关于您反映的问题（{refs}）的提案，委员对答复表示满意，办理结束。",
+    "outcome_rated_basic": "📢 关于您反映的问题（{refs}）的提案，委员对答复表示基本满意，办理结束。",
+    "outcome_rated_unsatisfied": "📢 关于您反映的问题（{refs}）的提案，委员对答复不满意，已要求承办单位再次答复。",
+    "outcome_meet_held": "📢 就您反映的问题（{refs}）召开了议事会：{topic}。",
 }
