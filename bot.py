@@ -11,11 +11,13 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import SecretStr
 
 from config.desk import load_desk, load_holidays
 from config.referrals import load_referrals
@@ -33,6 +35,7 @@ from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews
 
 if TYPE_CHECKING:
+    from handlers.wx.config import WeChatConfig, WeComConfig
     from nlp.tokenizer import Tokenizer
 
 log = logging.getLogger("minqing")
@@ -154,45 +157,155 @@ async def open_service(
 
 
 async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
-    """Make the configured Telegram users the coordinators; returns outbox ids to deliver."""
+    """Make the configured people coordinators, on each channel (Telegram ids, wecom:<userid>);
+    returns outbox ids to deliver."""
     async with service.open_unit() as uow:
-        ids = [str(i) for i in settings.coordinators]
-        await roster.sync_coordinators(uow, "telegram", ids, service.clock())
+        for channel in ("telegram", "wecom"):
+            ids = settings.coordinator_ids(channel)
+            await roster.sync_coordinators(uow, channel, ids, service.clock())
         await uow.commit()
         return uow.queued
 
 
+NO_CHANNEL = (
+    "MINQING_BOT_TOKEN: no channel is configured: set MINQING_BOT_TOKEN (Telegram),"
+    " MINQING_WECHAT_APP_ID, _APP_SECRET and _TOKEN (WeChat), or MINQING_WECOM_CORP_ID,"
+    " _AGENT_ID, _SECRET, _TOKEN and _AES_KEY (WeCom)"
+)
+
+
+def wx_configs(settings: Settings) -> tuple[WeChatConfig | None, WeComConfig | None]:
+    """The configured WeChat and WeCom channels (SettingsError for one set up only in part)."""
+    from handlers.wx.config import WeChatConfig, WeComConfig
+    from handlers.wx.wechat_render import TemplateKeys
+
+    def secret(value: SecretStr | None) -> str:
+        return value.get_secret_value().strip() if value is not None else ""
+
+    wechat = wecom = None
+    if settings.wechat_configured:
+        number, concern, progress, moment = settings.wechat_template_keys.split(",")
+        wechat = WeChatConfig(
+            app_id=str(settings.wechat_app_id),
+            secret=secret(settings.wechat_app_secret),
+            token=secret(settings.wechat_token),
+            api_url=str(settings.wechat_api_url).rstrip("/"),
+            aes_key=secret(settings.wechat_aes_key) or None,
+            template_id=settings.wechat_template_id or None,
+            template_keys=TemplateKeys(number, concern, progress, moment),
+        )
+    if settings.wecom_configured:
+        wecom = WeComConfig(
+            corp_id=str(settings.wecom_corp_id),
+            agent_id=int(settings.wecom_agent_id or 0),
+            secret=secret(settings.wecom_secret),
+            token=secret(settings.wecom_token),
+            aes_key=secret(settings.wecom_aes_key),
+            api_url=str(settings.wecom_api_url).rstrip("/"),
+        )
+    return wechat, wecom
+
+
 async def run_bot(settings: Settings) -> int:
-    """Run the Telegram bot until SIGINT or SIGTERM; a refused token ends it (SettingsError)."""
+    """Run every configured channel until SIGINT or SIGTERM; a refused token ends it
+    (SettingsError), as does a fatal failure of any channel."""
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from handlers.scheduler import Scheduler
-    from handlers.telegram_app import SendLimits, TelegramChannel
+    from handlers.supervision import Fatal
+    from handlers.wx.channels import WxChannels
+    from handlers.wx.config import WxLimits
     from storage.housekeeping import Retention, prune
+    from storage.ingress import prune_handled
 
-    if settings.bot_token is None:
-        raise SettingsError("MINQING_BOT_TOKEN: not set (the token @BotFather gave you)")
+    wechat, wecom = wx_configs(settings)
+    if settings.bot_token is None and wechat is None and wecom is None:
+        raise SettingsError(NO_CHANNEL)
     db, service = await open_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    queued = await sync_coordinators(service, settings)
+    outlets: list[Callable[[list[int]], None]] = []
+    failures: list[Fatal] = []
 
+    def route(ids: list[int]) -> None:
+        for submit in outlets:
+            submit(ids)
+
+    def on_fatal(error: Fatal) -> None:
+        failures.append(error)
+        stop.set()
+
+    queued = await sync_coordinators(service, settings)
     scheduler: Scheduler | None = None
+    retention = Retention.days(settings.retention_days, settings.update_log_days)
+
+    async def housekeeping() -> object:
+        pruned = await prune(db, service.clock(), retention)
+        await prune_handled(db, service.clock() - retention.updates)
+        return pruned
 
     async def ready() -> None:
         nonlocal scheduler
-        sender = channel.sender
-        assert sender is not None
-        sender.submit(queued)
-        log.info("polling %s, ready in %.2f s", settings.api_base, time.perf_counter() - STARTED)
-        retention = Retention.days(settings.retention_days, settings.update_log_days)
-        scheduler = Scheduler(
-            service, sender.submit, housekeeping=lambda: prune(db, service.clock(), retention)
-        )
+        route(queued)
+        log.info("ready in %.2f s", time.perf_counter() - STARTED)
+        scheduler = Scheduler(service, route, housekeeping=housekeeping)
         await scheduler.catch_up()
         scheduler.start()
+
+    wx: WxChannels | None = None
+    try:
+        if wechat is not None or wecom is not None:
+            wx = WxChannels(
+                service,
+                db,
+                wechat=wechat,
+                wecom=wecom,
+                host=settings.http_host,
+                port=settings.http_port,
+                route=route,
+                public_url=str(settings.public_url) if settings.public_url else None,
+                limits=WxLimits(concurrency=settings.concurrency),
+                on_fatal=on_fatal,
+            )
+            await wx.start()
+            outlets.append(wx.submit)
+        if settings.bot_token is not None:
+            await run_telegram(settings, service, db, stop, route, outlets, ready)
+        else:
+            await ready()
+            await stop.wait()
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        if wx is not None:
+            await wx.stop()
+        await db.close()
+    if failures:
+        raise failures[0]
+    return 0
+
+
+async def run_telegram(
+    settings: Settings,
+    service: Service,
+    db: Database,
+    stop: asyncio.Event,
+    route: Callable[[list[int]], None],
+    outlets: list[Callable[[list[int]], None]],
+    ready: Callable[[], Awaitable[None]],
+) -> None:
+    """The Telegram channel until stop; its sender joins the outlets once it is up."""
+    from handlers.telegram_app import SendLimits, TelegramChannel
+
+    assert settings.bot_token is not None
+
+    async def telegram_ready() -> None:
+        assert channel.sender is not None
+        outlets.append(channel.sender.submit)
+        log.info("polling %s", settings.api_base)
+        await ready()
 
     limits = SendLimits(
         rate=settings.send_rate,
@@ -206,16 +319,11 @@ async def run_bot(settings: Settings) -> int:
         settings.bot_token.get_secret_value(),
         settings.api_base,
         concurrency=settings.concurrency,
-        on_ready=ready,
+        on_ready=telegram_ready,
         limits=limits,
+        route=route,
     )
-    try:
-        await channel.run(stop)  # a refused token raises TokenRefused, a SettingsError
-    finally:
-        if scheduler is not None:
-            scheduler.stop()
-        await db.close()
-    return 0
+    await channel.run(stop)  # a refused token raises TokenRefused, a SettingsError
 
 
 def remove_database(path: Path) -> None:

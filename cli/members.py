@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import replace
 
 import bot
+from cli import CommandError
 from cli.common import Subparsers
 from config.settings import Settings
 from core import roster
@@ -21,33 +22,46 @@ def add_commands(sub: Subparsers) -> None:
     member_sub = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")
     add = member_sub.add_parser(
         "add",
-        help="make a Telegram user a member of a think tank (or change one); says what changed",
+        help="make someone a member of a think tank (or change one); says what changed",
     )
-    add.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+    add.add_argument(
+        "user_id", help="the person's Telegram user id, or their WeCom userid (--channel wecom)"
+    )
     add.add_argument("tank", help="the think tank's code (e.g. law)")
     add.add_argument("--name", help="the name colleagues and residents see")
     add.add_argument("--station", help="the member's workstation code (kept if not given)")
+    add.add_argument(
+        "--channel",
+        choices=("telegram", "wecom"),
+        default="telegram",
+        help="where the member works: Telegram (default) or the WeCom app",
+    )
     add.set_defaults(handler=member_add_command)
 
 
 def member_add_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Make a Telegram user a member of a tank; says what changed."""
+    """Make someone a member of a tank; says what changed."""
+    who = args.user_id.strip()
+    if args.channel == "telegram" and not who.isdigit():
+        raise CommandError(f"{who!r} is not a Telegram user id (a number)")
+    if not who or len(who) > 64 or any(c.isspace() or c == ":" for c in who):
+        raise CommandError(f"{who!r} is not a WeCom userid")
     return asyncio.run(_member_add(settings, args))
 
 
 async def _member_add(settings: Settings, args: argparse.Namespace) -> int:
     district = bot.load_district(settings)
-    who = str(args.telegram_id)
+    who, channel = args.user_id.strip(), args.channel
     db = await Database.open(settings.database)
     try:
         async with unit_factory(db)() as uow:
-            old = await uow.people.by_external("telegram", who)
+            old = await uow.people.by_external(channel, who)
             before = replace(old) if old is not None else None
             station = args.station
             if station is None and before is not None:
                 station = before.station  # a station not given stays as it was
             person = await roster.add_member(
-                uow, district, "telegram", who, args.tank, bot.utcnow(), args.name, station
+                uow, district, channel, who, args.tank, bot.utcnow(), args.name, station
             )
             await uow.commit()
     finally:

@@ -20,8 +20,10 @@ def add_commands(sub: Subparsers) -> None:
     """Register run, console and migrate."""
     run = sub.add_parser(
         "run",
-        help="run the Telegram bot (polling); exits non-zero on a fatal error",
-        description="Run the Telegram bot until SIGINT or SIGTERM. A fatal error is logged at "
+        help="run the bot on every configured channel; exits non-zero on a fatal error",
+        description="Run the bot until SIGINT or SIGTERM: Telegram (polling) when "
+        "MINQING_BOT_TOKEN is set, the WeChat Official Account and the WeCom app (callbacks on "
+        "MINQING_HTTP_HOST:MINQING_HTTP_PORT) when theirs are. A fatal error is logged at "
         "CRITICAL and the exit code is 1, so that a supervisor (systemd) restarts it.",
     )
     run.set_defaults(handler=run_command)

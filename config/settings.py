@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
     database: Path = Path("data/minqing.db")
     timezone: str = "Asia/Shanghai"
-    coordinators: Annotated[tuple[int, ...], NoDecode] = ()
+    # Telegram user ids, and WeCom members as wecom:<userid>.
+    coordinators: Annotated[tuple[int | str, ...], NoDecode] = ()
     think_tanks: Path = DEFAULT_TANKS
     stations: Path = DEFAULT_STATIONS
     referrals: Path = DEFAULT_REFERRALS
@@ -57,12 +58,47 @@ class Settings(BaseSettings):
     # How many chats are handled at once (and so how many HTTP connections the bot keeps).
     concurrency: int = Field(default=32, ge=1, le=4096)
 
+    # The WeChat Official Account (residents): set app id, secret and token to serve it.
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None  # safe mode (安全模式)
+    wechat_template_id: str | None = None  # 事项办理进度通知, for outside the 48-hour window
+    # The template's field keys: case number, concern, progress, time (WECHAT.md).
+    wechat_template_keys: str = Field(
+        default="character_string1,thing2,phrase3,time4", pattern=r"^\w+,\w+,\w+,\w+$"
+    )
+    wechat_api_url: AnyHttpUrl = AnyHttpUrl("https://api.weixin.qq.com")
+    # The WeCom self-built app (members and coordinators): all five to serve it.
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    wecom_api_url: AnyHttpUrl = AnyHttpUrl("https://qyapi.weixin.qq.com")
+    # The callback server of WeChat and WeCom (/wechat, /wecom, /health, /files).
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    # The address the callback server is reached at from outside, for links to residents' photos.
+    public_url: AnyHttpUrl | None = None
+
     @field_validator("coordinators", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
-            return tuple(int(p) for p in parts if p)
+            return tuple(_coordinator(p) for p in parts if p)
+        return value
+
+    @field_validator("wechat_aes_key", "wecom_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            key = value.get_secret_value().strip()
+            if not key:
+                return None
+            if len(key) != 43 or not all(c.isascii() and c.isalnum() for c in key):
+                raise ValueError("an EncodingAESKey is 43 letters and digits")
         return value
 
     @field_validator("timezone")
@@ -107,6 +143,43 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def wechat_configured(self) -> bool:
+        """True when the Official Account is set up (SettingsError if only in part)."""
+        return _complete(
+            "MINQING_WECHAT",
+            {
+                "APP_ID": self.wechat_app_id,
+                "APP_SECRET": self.wechat_app_secret,
+                "TOKEN": self.wechat_token,
+            },
+        )
+
+    @property
+    def wecom_configured(self) -> bool:
+        """True when the WeCom app is set up (SettingsError if only in part)."""
+        return _complete(
+            "MINQING_WECOM",
+            {
+                "CORP_ID": self.wecom_corp_id,
+                "AGENT_ID": self.wecom_agent_id,
+                "SECRET": self.wecom_secret,
+                "TOKEN": self.wecom_token,
+                "AES_KEY": self.wecom_aes_key,
+            },
+        )
+
+    def coordinator_ids(self, channel: str) -> list[str]:
+        """The configured coordinators of one channel, as its user ids."""
+        found = []
+        for entry in self.coordinators:
+            if isinstance(entry, int):
+                if channel == "telegram":
+                    found.append(str(entry))
+            elif entry.startswith(f"{channel}:"):
+                found.append(entry.split(":", 1)[1])
+        return found
+
+    @property
     def api_base(self) -> str:
         """The Bot API base URL without a trailing slash."""
         return str(self.telegram_api_url).rstrip("/")
@@ -114,6 +187,27 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """Settings that cannot be used; the message names the setting."""
+
+
+def _coordinator(entry: str) -> int | str:
+    """A Telegram user id, or wecom:<userid>."""
+    if entry.isdigit():
+        return int(entry)
+    channel, _, user = entry.partition(":")
+    if channel == "wecom" and user and len(user) <= 64 and ":" not in user:
+        return f"wecom:{user}"
+    raise ValueError(f"{entry!r} is neither a Telegram user id nor wecom:<userid>")
+
+
+def _complete(prefix: str, values: dict[str, object]) -> bool:
+    """True when every value is set, False when none is; SettingsError naming the first
+    missing one otherwise."""
+    missing = [name for name, value in values.items() if value in (None, "")]
+    if len(missing) == len(values):
+        return False
+    if missing:
+        raise SettingsError(f"{prefix}_{missing[0]}: not set (the channel needs it)")
+    return True
 
 
 def load_settings(**overrides: object) -> Settings:

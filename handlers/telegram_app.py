@@ -74,8 +74,11 @@ class TelegramChannel:
         concurrency: int = 32,
         on_ready: Callable[[], Awaitable[None]] | None = None,
         limits: SendLimits = SendLimits(),
+        route: Callable[[list[int]], None] | None = None,
     ) -> None:
         self.service = service
+        # Where the outbox ids a turn queued go: every channel's sender (each takes its own).
+        self.route = route
         self.db = db
         self.api_url = api_url
         self.on_ready = on_ready
@@ -104,8 +107,12 @@ class TelegramChannel:
         inbound = to_inbound(update, self.app.bot.username)
         if inbound is None:
             return
-        ids = await self.service.handle(inbound)
-        if self.sender is not None:
+        self._submit(await self.service.handle(inbound))
+
+    def _submit(self, ids: list[int]) -> None:
+        if self.route is not None:
+            self.route(ids)
+        elif self.sender is not None:
             self.sender.submit(ids)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -213,9 +220,7 @@ class TelegramChannel:
 
     async def _unreachable(self, chat_id: str) -> None:
         """A chat blocked the bot: core decides who must know (a member → the coordinators)."""
-        ids = await self.service.unreachable(CHANNEL, chat_id)
-        if self.sender is not None:
-            self.sender.submit(ids)
+        self._submit(await self.service.unreachable(CHANNEL, chat_id))
 
     async def _finish_sending(self, sender: OutboxSender, refused: bool = False) -> None:
         """Let queued deliveries finish before stopping: cancelling a call Telegram has already

@@ -60,6 +60,7 @@ class SqlErasure:
         await self.conn.execute(
             "DELETE FROM dialogs WHERE channel = ? AND chat_id = ?", (channel, chat_id)
         )
+        await self._forget_chat(channel, chat_id)
         cursor = await self.conn.execute(f"{SCRUB_CASES} WHERE resident_id = ?", (tomb, person_id))
         await self.conn.execute(
             "UPDATE case_events SET actor_id = ? WHERE actor_id = ?", (tomb, person_id)
@@ -70,6 +71,19 @@ class SqlErasure:
             (person_id,),
         )
         return cursor.rowcount
+
+    async def _forget_chat(self, channel: str, chat_id: str) -> None:
+        """What the WeChat and WeCom adapters keep of a chat: the callbacks it sent (those not
+        handled yet stay, to be handled), its window, last choices and held messages; its files
+        stay with the concerns, no longer saying whose chat they came from."""
+        where = "channel = ? AND chat_id = ?"
+        await self.conn.execute(
+            f"DELETE FROM ingress WHERE {where} AND handled_at IS NOT NULL", (channel, chat_id)
+        )
+        await self.conn.execute(f"DELETE FROM wx_quota WHERE {where}", (channel, chat_id))
+        await self.conn.execute(f"DELETE FROM wx_menus WHERE {where}", (channel, chat_id))
+        await self.conn.execute(f"DELETE FROM wx_held WHERE {where}", (channel, chat_id))
+        await self.conn.execute(f"UPDATE files SET chat_id = '' WHERE {where}", (channel, chat_id))
 
     async def purge(self, before: datetime, now: datetime) -> int:
         """Erase the identity in cases closed before a moment; drop old delivery records."""
@@ -89,6 +103,11 @@ class SqlErasure:
         # The outbox is a queue, not an archive: anything older than the period goes.
         await self.conn.execute("DELETE FROM outbox WHERE created_at < ?", (cutoff,))
         await self.conn.execute("DELETE FROM dialogs WHERE updated_at < ?", (cutoff,))
+        await self.conn.execute(
+            "DELETE FROM ingress WHERE handled_at IS NOT NULL AND received_at < ?", (cutoff,)
+        )
+        await self.conn.execute("UPDATE files SET chat_id = '' WHERE created_at < ?", (cutoff,))
+        await self.conn.execute("DELETE FROM wx_held WHERE at < ?", (cutoff,))
         week_ago = to_ms(now - timedelta(days=7))
         await self.conn.execute("DELETE FROM processed_updates WHERE at < ?", (week_ago,))
         await self.conn.execute(

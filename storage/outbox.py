@@ -103,17 +103,18 @@ class OutboxDeliveries:
         return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
 
     async def get(self, ids: list[int]) -> list[Pending]:
-        """The pending rows among ids, oldest first."""
+        """The pending rows of this channel among ids, oldest first."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         sql = (
             "SELECT id, payload, attempts, next_attempt_at FROM outbox"
-            f" WHERE id IN ({marks}) AND status = 'pending' ORDER BY id"
+            f" WHERE id IN ({marks}) AND status = 'pending' AND channel = ? ORDER BY id"
         )
+        params = [*ids, self.channel]  # ids of every channel are handed to every sender
         # A few rows by id, just committed: read right here on the event loop, not by a round
         # trip to the reader's thread (storage/buffer.py).
-        rows = await self.db.glance.run(lambda db: db.execute(sql, ids).fetchall(), here=True)
+        rows = await self.db.glance.run(lambda db: db.execute(sql, params).fetchall(), here=True)
         return [Pending(row[0], OUTBOUND.validate_json(row[1]), row[2], row[3]) for row in rows]
 
     async def message_id_of(self, chat_id: str, key: str) -> int | None:

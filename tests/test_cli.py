@@ -43,9 +43,9 @@ def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
 def test_run_without_a_token_names_the_setting(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "run")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "minqing: MINQING_BOT_TOKEN: not set (the token @BotFather gave you)"
-    ]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("minqing: MINQING_BOT_TOKEN: no channel")
+    assert "MINQING_WECHAT_APP_ID" in lines[0] and "MINQING_WECOM_CORP_ID" in lines[0]
 
 
 @pytest.mark.parametrize(
@@ -280,6 +280,20 @@ def test_member_add_says_what_it_changed(env: Path, capsys: pytest.CaptureFixtur
     )
     assert bot.main(["member", "add", "42", "economy", "--station", "qianying"]) == 0
     assert capsys.readouterr().out.strip() == "member 42 (张会计): station daodi → qianying"
+
+
+def test_member_add_on_wecom_and_coordinators_by_userid(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["member", "add", "zhang.lv", "law", "--channel", "wecom", "--name", "张律师"]
+    assert bot.main(args) == 0
+    assert capsys.readouterr().out.strip() == "member zhang.lv (张律师) added to think tank law"
+    assert bot.main(["member", "add", "zhang.lv", "law"]) == 2  # not a Telegram id
+    assert "not a Telegram user id" in capsys.readouterr().err
+    assert bot.main(["member", "add", "a b", "law", "--channel", "wecom"]) == 2
+    settings = load_settings(coordinators="11, wecom:zhao", database=env)
+    assert settings.coordinator_ids("wecom") == ["zhao"]
+    assert settings.coordinator_ids("telegram") == ["11"]
 
 
 def test_the_minqing_command_bot_py_and_python_m_nlp(tmp_path: Path) -> None:

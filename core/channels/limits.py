@@ -24,6 +24,7 @@ class ChannelLimits:
     text: int
     caption: int
     unit: splitting.Unit
+    kept_files: bool = False  # can show the bot's kept files (KEPT refs), as links
 
     def fits(self, text: str, limit: int) -> bool:
         """True when the text is within limit as this channel counts it."""
@@ -38,7 +39,13 @@ class ChannelLimits:
 CHANNEL_LIMITS: dict[str, ChannelLimits] = {
     "telegram": ChannelLimits(text=4096, caption=1024, unit="utf16"),
     "console": ChannelLimits(text=4096, caption=1024, unit="utf16"),
+    # WeChat customer-service texts and WeCom app texts: 2048 bytes of UTF-8.
+    "wechat": ChannelLimits(text=2048, caption=2048, unit="utf8", kept_files=True),
+    "wecom": ChannelLimits(text=2048, caption=2048, unit="utf8", kept_files=True),
 }
+# A photo the bot downloaded and keeps (a WeChat resident's: the platform's id expires), which a
+# channel without kept_files cannot be sent by reference: it is left out there.
+KEPT = "file:"
 FALLBACK = "telegram"
 # What only the last of a message's parts carries: its buttons, keyboard and the key edits use.
 NO_MARKUP = {"buttons": (), "keyboard": (), "remove_keyboard": False, "key": None}
@@ -52,6 +59,11 @@ def limits_of(channel: str) -> ChannelLimits:
 def fit(message: Outbound, locale: str) -> list[Outbound]:
     """The message as messages its channel accepts, in the order they are to be sent."""
     limits = limits_of(message.channel)
+    if not limits.kept_files and any(p.startswith(KEPT) for p in message.photos):
+        photos = tuple(p for p in message.photos if not p.startswith(KEPT))
+        message = message.model_copy(update={"photos": photos})
+        if message.kind == Kind.SEND and not (photos or message.text or message.location):
+            return []
     count = splitting.counter(limits.unit)
     if message.kind == Kind.EDIT and not limits.fits(message.text, limits.text):
         tail = _pointer(locale, message.case_id)

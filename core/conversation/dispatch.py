@@ -77,7 +77,9 @@ async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
         )
     chat_id = inbound.chat_id if own_chat else person.chat_id
     reachable = person.reachable or own_chat
-    fresh = (chat_id, inbound.user_name[:128], inbound.username, locale or person.locale, reachable)
+    # WeChat and WeCom give no name: the one a person has (e.g. from `member add`) stays.
+    name = inbound.user_name[:128] or person.name
+    fresh = (chat_id, name, inbound.username, locale or person.locale, reachable)
     old = (person.chat_id, person.name, person.username, person.locale, person.reachable)
     if old != fresh:
         person.chat_id, person.name, person.username, person.locale, person.reachable = fresh

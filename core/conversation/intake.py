@@ -281,13 +281,18 @@ def _valid_tank_choice(turn: Turn, code: str | None) -> bool:
     return code == "triage" or turn.district.tank(code) is not None
 
 
+# Channels where a phone number cannot be shared with a button: it is typed.
+TYPED_PHONE = frozenset({"wechat", "wecom"})
+
+
 async def _ask_contact(turn: Turn, state: Conversation) -> None:
     state.begin(CONTACT)
-    keyboard = [
-        [KeyButton(text=turn.t("contact_share"), request_contact=True)],
-        [KeyButton(text=turn.t("contact_none")), KeyButton(text=turn.t("contact_anonymous"))],
-    ]
-    await turn.reply(turn.t("ask_contact"), keyboard=keyboard)
+    choices = [KeyButton(text=turn.t("contact_none")), KeyButton(text=turn.t("contact_anonymous"))]
+    if turn.person.channel in TYPED_PHONE:
+        await turn.reply(turn.t("ask_contact_typed"), keyboard=[choices])
+        return
+    share = [KeyButton(text=turn.t("contact_share"), request_contact=True)]
+    await turn.reply(turn.t("ask_contact"), keyboard=[share, choices])
 
 
 def texts_ahead(state: Conversation, inbound: Inbound) -> list[str]:

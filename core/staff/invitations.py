@@ -35,8 +35,11 @@ async def invite(turn: Turn, state: Conversation) -> None:
     days = turn.district.invite_days
     expires = turn.now + timedelta(days=days)
     await turn.uow.invites.add(Invite(code, tank, station, turn.person.id, turn.now, expires))
-    link = f"https://t.me/{turn.district.bot_username}?start={code}"
     name = turn.district.tank_name(tank, turn.locale)
+    if turn.person.channel == "wecom":  # no link there: the code is typed in the app
+        await turn.reply(turn.t("invite_code", tank=name, days=f"{days:g}", code=code))
+        return
+    link = f"https://t.me/{turn.district.bot_username}?start={code}"
     await turn.reply(turn.t("invite_link", tank=name, link=link, days=f"{days:g}", code=code))
 
 

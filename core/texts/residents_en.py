@@ -195,6 +195,24 @@ EN_RESIDENTS: dict[str, str] = {
     "reply_usage": "Usage: /reply number text",
     "invite_invalid": "This invitation is invalid or has expired; ask a coordinator for a new one.",
     "case_finished": "Case {ref} is closed.",
+    "wx_progress_open": "Received",
+    "wx_progress_claimed": "Taken up",
+    "wx_progress_answered": "Answered",
+    "wx_progress_asked": "Question",
+    "wx_progress_resolved": "Rate it",
+    "wx_progress_closed": "Closed",
+    "wx_progress_referred": "Referred",
+    "wx_menu_new": "New concern",
+    "wx_menu_my": "My concerns",
+    "wx_menu_help": "Help",
+    "media_voice_kept": "Voice",
+    "media_file": "Attachment",
+    "media_place": "Place",
+    "ask_contact_typed": (
+        "Would you leave a phone number so the member can call back?\n"
+        "• Type your phone number (only the member in charge and coordinators see it)\n"
+        "• Or choose no phone, or stay anonymous"
+    ),
     # the desk, as residents read it
     "meet_invitation": "📣 Invitation to a consultation\nTopic: {topic}\nWhen: {when}\nWhere: {place}\nYou are welcome; please say whether you will come.",
     "btn_meet_yes": "✅ I will come",

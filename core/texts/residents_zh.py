@@ -196,6 +196,24 @@ ZH_RESIDENTS: dict[str, str] = {
     "reply_usage": "用法：/reply 编号 内容",
     "invite_invalid": "邀请链接无效或已过期，请向协调员重新索取。",
     "case_finished": "案件 {ref} 已办结。",
+    "wx_progress_open": "已受理",
+    "wx_progress_claimed": "已认领",
+    "wx_progress_answered": "已答复",
+    "wx_progress_asked": "待补充",
+    "wx_progress_resolved": "请评价",
+    "wx_progress_closed": "已办结",
+    "wx_progress_referred": "已转办",
+    "wx_menu_new": "我要反映",
+    "wx_menu_my": "我的反映",
+    "wx_menu_help": "使用帮助",
+    "media_voice_kept": "语音",
+    "media_file": "附件",
+    "media_place": "位置",
+    "ask_contact_typed": (
+        "是否留下联系电话，方便委员回访？\n"
+        "• 直接输入您的手机号（仅负责委员和协调员可见）\n"
+        "• 或选择不留电话、匿名反映"
+    ),
     # the desk, as residents read it
     "meet_invitation": "📣 议事会邀请\n议题：{topic}\n时间：{when}\n地点：{place}\n欢迎您参加，请回复是否参加。",
     "btn_meet_yes": "✅ 参加",

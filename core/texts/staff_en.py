@@ -184,6 +184,8 @@ EN_STAFF: dict[str, str] = {
     "revoke_usage": "Usage: /revoke code (see /invites)",
     "refer_usage": "Usage: /refer number body explanation, e.g. /refer 12 jiaoyu School "
     "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
+    "invite_code": "Invitation code for the <b>{tank}</b> think tank (valid {days} days, for one "
+    "person):\n{code}\n\nAsk them to send this code to the app in WeCom.",
     # the desk: reports, proposals, consultations, files
     "cmd_report": "Public opinion reports: /report new numbers…",
     "cmd_proposal": "Proposals and their replies",

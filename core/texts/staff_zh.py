@@ -187,6 +187,10 @@ ZH_STAFF: dict[str, str] = {
     "extend_usage": "用法：/extend 编号 天数(1-15) 理由；每个案件限延期一次",
     "revoke_usage": "用法：/revoke 邀请码（见 /invites）",
     "refer_usage": "用法：/refer 编号 机构 说明，例如 /refer 12 教育 学位分配由教育局负责……\n可转办的机构（代码 · 名称）：\n{bodies}",
+    "invite_code": (
+        "邀请码（加入<b>{tank}</b>智库，{days} 天内有效，仅限一人使用）：\n{code}\n\n"
+        "请对方在企业微信的本应用中发送这个邀请码。"
+    ),
     # the desk: reports, proposals, consultations, files
     "cmd_report": "社情民意信息：/report new 编号…",
     "cmd_proposal": "提案及其答复",

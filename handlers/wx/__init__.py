@@ -1,6 +1,12 @@
-"""The WeChat Official Account (residents) and WeCom (members) protocol layer, channel-free.
+"""The WeChat Official Account (residents) and WeCom (members): a protocol layer, and the
+adapters that wire it to core.
 
-Nothing here knows core's services; the adapters that wire it to core come later. What lives here:
+The wiring: channels (WxChannels: the callback server, one ingress worker and one outbox sender
+per channel), config and account (settings, start-up checks), events (callbacks as core's
+inbound events), ingress_worker (recorded callbacks to core, in order per chat), window (the
+48-hour window and quota), wechat_transport and wecom_transport (outbox rows to API calls:
+customer-service messages or the template, cards and their updates), files (kept photos behind
+signed links). Storage: storage.ingress and storage.wx_state. The protocol layer:
 
 - crypto: plain-mode `signature` and safe-mode `msg_signature` (sha1 of the sorted parts),
   `CallbackCrypto` (AES-256-CBC, key = base64(EncodingAESKey + "="), IV = key[:16], PKCS#7 to

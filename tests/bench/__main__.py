@@ -22,7 +22,7 @@ from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "citizen_messages_train.csv"
-SECTIONS = ("load", "intake", "database", "classifier", "similar", "documents")
+SECTIONS = ("load", "intake", "database", "classifier", "similar", "documents", "wechat")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,6 +75,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             from tests.bench import similar_rows
 
             similar_rows.add(report, args.data)
+            task.advance()
+        if "wechat" in only:
+            from tests.bench import wechat
+
+            await wechat.run(report, args.users or (50 if args.quick else 200), workdir, args.quick)
             task.advance()
         if "documents" in only:
             from tests.bench import office

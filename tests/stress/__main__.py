@@ -2,7 +2,7 @@
 
 python -m tests.stress                 # the full run (under ten minutes)
 python -m tests.stress --quick         # every part, small (about a minute)
-python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy
+python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy, wechat
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ Part = Callable[[Scale, Path, int], Awaitable[list[Row]]]
 
 def parts() -> dict[str, Part]:
     """The parts of the run, in the order they run."""
-    from tests.stress import abuse, apifaults, crashes, privacy
+    from tests.stress import abuse, apifaults, crashes, privacy, wechat
 
     return {
         "crashes": crashes.run,
         "faults": apifaults.run,
         "abuse": abuse.run,
         "privacy": privacy.run,
+        "wechat": wechat.run,
     }
 
 
