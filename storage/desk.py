@@ -229,6 +229,15 @@ class SqlDesk:
         )
         return [await self._proposal(row) for row in rows]
 
+    async def proposal_of_report(self, report_id: int) -> Proposal | None:
+        """The proposal made from a report, if one was."""
+        row = await self.conn.fetchone(
+            f"SELECT {PROPOSAL_COLUMNS} FROM desk_proposals WHERE report_id = ?"
+            " ORDER BY id LIMIT 1",
+            (report_id,),
+        )
+        return None if row is None else await self._proposal(row)
+
     async def proposals_due(self, before: datetime) -> list[Proposal]:
         """Assigned proposals whose reply is due before a moment, earliest first."""
         rows = await self.conn.execute_fetchall(

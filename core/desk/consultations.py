@@ -99,8 +99,9 @@ async def schedule(turn: Turn, words: list[str]) -> None:
     )
     residents = await residents_behind(turn.uow, meeting.cases)
     members = await _members(turn, meeting)
-    refs = "、".join(f"#{n}" for n in meeting.cases) or "-"
-    names = "、".join(m.name or f"#{m.id}" for m in members) or "-"
+    sep = turn.t("list_separator")
+    refs = sep.join(f"#{n}" for n in meeting.cases) or "-"
+    names = sep.join(m.name or f"#{m.id}" for m in members) or "-"
     send = callbacks.pack(Scope.DESK, "msend", meeting.id)
     await turn.reply(
         turn.t(

@@ -57,6 +57,9 @@ async def from_report(turn: Turn, report: Report) -> None:
         raise Refused("not_allowed")
     if report.status is not ReportStatus.ADOPTED:
         raise Refused("report_not_adopted", number=report.id)
+    made = await desk(turn).proposal_of_report(report.id)
+    if made is not None:
+        raise Refused("report_proposed_already", number=report.id, proposal=made.id)
     proposal = await desk(turn).add_proposal(
         Proposal(
             0,
@@ -99,9 +102,7 @@ async def propose(turn: Turn, words: list[str]) -> None:
 async def load(turn: Turn, number: int | None) -> Proposal:
     """A proposal the caller may see (coordinators and its proposers)."""
     proposal = await desk(turn).proposal(number) if number else None
-    if proposal is None or not (
-        access.runs_desk(turn.person) or turn.person.id in proposal.proposers
-    ):
+    if proposal is None or not access.may_see_proposal(turn.person, proposal.proposers):
         raise Refused("proposal_not_found", number=number or "?")
     return proposal
 
@@ -185,7 +186,7 @@ async def list_proposals(turn: Turn) -> None:
     found = [
         p
         for p in await desk(turn).proposals(50)
-        if access.runs_desk(turn.person) or turn.person.id in p.proposers
+        if access.may_see_proposal(turn.person, p.proposers)
     ]
     if not found:
         await turn.reply(turn.t("proposals_none"))
@@ -271,6 +272,7 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
     _expect(proposal, ProposalStatus.REPLIED)
     proposal.rating, proposal.rated_at = rating, turn.now
     rated_round = proposal.round
+    outcome = f"outcome_rated_{rating}"
     if rating == "unsatisfied" and proposal.round == 1:
         proposal.status, proposal.round = ProposalStatus.ASSIGNED, 2
         proposal.assigned_at, proposal.remind_level = turn.now, 0
@@ -278,6 +280,8 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         await tell_coordinators(turn.uow, turn.now, "proposal_second_reply", number=proposal.id)
     else:
         proposal.status = ProposalStatus.RATED
+        if rating == "unsatisfied":
+            outcome = "outcome_rated_unsatisfied_final"
     await desk(turn).update_proposal(proposal)
     await turn.answer(turn.t("proposal_rated_toast"))
     await tell_residents(
@@ -286,7 +290,7 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         "proposal.rated",
         proposal.id,
         turn.now,
-        f"outcome_rated_{rating}",
+        outcome,
         rated_round,
     )
     await show(turn, proposal)

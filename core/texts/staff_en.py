@@ -326,4 +326,5 @@ EN_STAFF: dict[str, str] = {
     "proposal_submitted_notice": "📥 New proposal {number}: {title}\nSend /proposal accept {number} to accept it.",
     "meet_linked_report": "The outcome of consultation {number} is linked to report {target}.",
     "meet_linked_proposal": "The outcome of consultation {number} is linked to proposal {target}.",
+    "report_proposed_already": "Report {number} was made proposal {proposal} already; send /proposal show {proposal} to see it.",
 }

@@ -1,0 +1,134 @@
+"""The desk as its users meet it: a second press that would duplicate a proposal, a removed
+member's old buttons, what the residents are told after a second unsatisfied rating, lists in an
+English reader's texts, and periods and numbers written in other scripts' digits."""
+
+from __future__ import annotations
+
+import re
+
+from core.messages import Kind
+from tests.desk.conftest import Desk
+from tests.desk.test_proposals import adopted_proposal, proposal_row
+from tests.desk.test_reports import report_row, write_report
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+async def person_id(desk: Desk, external_id: str) -> int:
+    rows = await desk.db.reader.execute_fetchall(
+        "SELECT id FROM people WHERE external_id = ?", (external_id,)
+    )
+    return int(next(iter(rows))[0])
+
+
+COUNTS = {
+    "desk_proposals": "SELECT COUNT(*) FROM desk_proposals",
+    "desk_outcomes": "SELECT COUNT(*) FROM desk_outcomes",
+}
+
+
+async def count(desk: Desk, table: str) -> int:
+    rows = await desk.db.reader.execute_fetchall(COUNTS[table])
+    return int(next(iter(rows))[0])
+
+
+async def test_an_adopted_report_becomes_one_proposal_however_often_it_is_pressed(
+    desk: Desk,
+) -> None:
+    number = await adopted_proposal(desk, [desk.chat("501", "王小明")])
+    assert await count(desk, "desk_proposals") == 1
+    out = await desk.coordinator.press("转为提案")
+    assert await count(desk, "desk_proposals") == 1
+    answer = next(m for m in out if m.kind == Kind.ANSWER)
+    assert answer.alert and f"已转为提案 {number}" in (answer.text or "")
+    # forged data naming the same report is refused the same way
+    rows = await desk.db.reader.execute_fetchall("SELECT report_id FROM desk_proposals")
+    report = int(next(iter(rows))[0])
+    out = await desk.coordinator.send(callback_id="x", callback_data=f"desk:rprop:{report}")
+    assert out[0].alert and await count(desk, "desk_proposals") == 1
+
+
+async def test_a_removed_member_can_no_longer_see_or_rate_their_proposal(desk: Desk) -> None:
+    number = await adopted_proposal(desk, [desk.chat("501", "王小明")])
+    coordinator = desk.coordinator
+    await coordinator.command("proposal", f"accept {number}")
+    await coordinator.command("proposal", f"assign {number} 区人社局")
+    await coordinator.command("proposal", f"reply {number} A 已解决")
+    asked = [m for m in coordinator.everyone if m.chat_id == "11" and m.buttons]
+    desk.member.inbox.extend(asked)
+    await coordinator.command("removemember", str(await person_id(desk, "11")))
+    before = await proposal_row(desk, number)
+    told = await count(desk, "desk_outcomes")
+
+    out = await desk.member.press("满意")
+    assert out[0].kind == Kind.ANSWER and out[0].alert and "没有找到提案" in (out[0].text or "")
+    assert await proposal_row(desk, number) == before
+    assert await count(desk, "desk_outcomes") == told
+    out = await desk.member.send(callback_id="x", callback_data=f"desk:prate:{number}:basic")
+    assert out[0].alert and await proposal_row(desk, number) == before
+
+
+async def test_a_second_unsatisfied_rating_closes_it_and_the_residents_are_told_so(
+    desk: Desk,
+) -> None:
+    number = await adopted_proposal(desk, [desk.chat("501", "王小明")])
+    coordinator = desk.coordinator
+    await coordinator.command("proposal", f"accept {number}")
+    await coordinator.command("proposal", f"assign {number} 区人社局")
+    for reply in ("正在处理", "仍在处理"):
+        await coordinator.command("proposal", f"reply {number} B {reply}")
+        desk.member.inbox.extend(m for m in coordinator.everyone if m.chat_id == "11")
+        await desk.member.press("不满意")
+    assert (await proposal_row(desk, number))[:5] == (
+        "rated",
+        '["区人社局"]',
+        2,
+        "B",
+        "unsatisfied",
+    )
+    last = [m.text for m in desk.member.everyone if m.chat_id == "501"]
+    assert len(last) == 1 and "办理结束" in last[0] and "再次答复" in last[0]
+    assert "已要求" not in last[0]
+
+
+async def test_an_english_reader_sees_no_chinese_comma_between_case_numbers(desk: Desk) -> None:
+    alice = desk.chat("601", "Alice", language="en")
+    bob = desk.chat("602", "Bob", language="en")
+    await alice.command("help")  # an English-speaking resident, known to the bot
+    cases = [await desk.case(alice, "Wages unpaid"), await desk.case(alice, "Still unpaid")]
+    cases.append(await desk.case(bob, "Wages unpaid too"))
+    report = await write_report(desk, cases)
+    await desk.member.press("报送")
+    english = desk.chat("99", "Zhao", language="en")
+    out = await english.command("report", f"show {report}")
+    card = out[0].text
+    assert f"#{cases[0]}, #{cases[1]}, #{cases[2]}" in card and "、" not in card
+    await english.press("Adopt")
+    heard = [m.text for m in english.everyone if m.chat_id == "601"]
+    assert len(heard) == 1 and f"#{cases[0]}, #{cases[1]}" in heard[0]
+    assert not _CJK.search(heard[0])
+    out = await english.command(
+        "meet", f"new 2026-12-30 10:00 qianying Wages #{cases[0]} #{cases[2]}"
+    )
+    scheduled = out[0].text.replace("张委员", "")  # a member's name is as written
+    assert f"#{cases[0]}, #{cases[2]}" in scheduled and not _CJK.search(scheduled)
+
+
+async def test_periods_and_numbers_in_other_digits_get_the_usage_and_change_nothing(
+    desk: Desk,
+) -> None:
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    report = await write_report(desk, [case])
+    before = await report_row(desk, report)
+    coordinator = desk.coordinator
+    for command, args, usage in (
+        ("summary", "٢٠٢٦", "/summary 2026"),
+        ("summary", "２０２６-１１", "/summary 2026"),
+        ("export", "٢٠٢٦-١١", "/export"),
+        ("report", "show ١", "/report show"),
+        ("report", "file ١", "/report file"),
+    ):
+        out = await coordinator.command(command, args)
+        assert len(out) == 1 and out[0].document is None, (command, args)
+        assert "用法" in out[0].text and usage in out[0].text, (command, args)
+    assert await report_row(desk, report) == before
