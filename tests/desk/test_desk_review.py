@@ -132,3 +132,20 @@ async def test_periods_and_numbers_in_other_digits_get_the_usage_and_change_noth
         assert len(out) == 1 and out[0].document is None, (command, args)
         assert "用法" in out[0].text and usage in out[0].text, (command, args)
     assert await report_row(desk, report) == before
+
+
+async def test_the_summary_counts_the_residents_who_came_not_the_members(desk: Desk) -> None:
+    wang, li = desk.chat("501", "王小明"), desk.chat("502", "李大嫂")
+    first = await desk.case(wang, "老板拖欠工资")
+    second = await desk.case(li, "工地欠薪")
+    coordinator = desk.coordinator
+    await coordinator.command("meet", f"new 2026-12-03 14:30 qianying 欠薪 #{first} #{second}")
+    await coordinator.press("发送邀请")
+    invitations = {m.chat_id: m for m in coordinator.everyone if m.buttons}
+    assert set(invitations) == {"501", "502", "11"}
+    for chat in (wang, desk.member):
+        chat.inbox.append(invitations[chat.user_id])
+        await chat.press("参加")
+    await coordinator.command("meet", "minutes 1 人社局承诺两周内完成核查。")
+    out = await coordinator.command("summary", "2026-12")
+    assert "召开议事会 1 场，参与群众 1 人次" in out[0].text
