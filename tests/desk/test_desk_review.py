@@ -149,3 +149,19 @@ async def test_the_summary_counts_the_residents_who_came_not_the_members(desk: D
     await coordinator.command("meet", "minutes 1 人社局承诺两周内完成核查。")
     out = await coordinator.command("summary", "2026-12")
     assert "召开议事会 1 场，参与群众 1 人次" in out[0].text
+
+
+async def test_a_member_removed_mid_draft_is_heard_as_the_resident_they_now_are(
+    desk: Desk,
+) -> None:
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    await desk.member.command("report", f"new {case}")
+    assert "请发送<b>标题</b>" in desk.member.last_text()
+    await desk.coordinator.command("removemember", str(await person_id(desk, "11")))
+    out = await desk.member.text("小区门口的路灯坏了一个月")
+    # what they wrote is taken as a concern of their own, as anyone's first words are
+    texts = " ".join(m.text for m in out if m.text)
+    assert "社情民意信息" not in texts and "没有找到" not in texts
+    assert "镇/街道" in texts and any(m.buttons for m in out)
+    rows = await desk.db.reader.execute_fetchall("SELECT title FROM desk_reports")
+    assert [tuple(r) for r in rows] == [("",)]
