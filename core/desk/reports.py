@@ -264,14 +264,14 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     if cb.action == "rnew":
         if number is None:
             raise Refused("button_stale")
+        await start(turn, state, [number])  # refused before the press is answered, if at all
         await turn.answer()
-        await start(turn, state, [number])
         return
     report = await load(turn, number)
     match cb.action:
         case "rfile":
+            await send_file(turn, report)  # a report it cannot be made from says why
             await turn.answer(turn.t("report_file_coming"))
-            await send_file(turn, report)
         case "redit":
             _own_draft(turn, report)
             await turn.answer()

@@ -165,3 +165,19 @@ async def test_a_member_removed_mid_draft_is_heard_as_the_resident_they_now_are(
     assert "镇/街道" in texts and any(m.buttons for m in out)
     rows = await desk.db.reader.execute_fetchall("SELECT title FROM desk_reports")
     assert [tuple(r) for r in rows] == [("",)]
+
+
+async def test_a_refused_press_on_a_report_button_says_why_in_its_answer(desk: Desk) -> None:
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    out = await desk.member.command("report", f"new {case}")
+    number = int(desk.member.last_text().split("社情民意信息 ")[1].split("（")[0])
+    # 📄 on a draft with no title yet: no file can be made, and the answer says so
+    out = await desk.member.send(callback_id="x", callback_data=f"desk:rfile:{number}")
+    assert [m.kind for m in out] == [Kind.ANSWER]
+    assert out[0].alert and "还没有标题" in (out[0].text or "")
+    # 📝 on a case of another tank: refused in the answer, no draft made
+    out = await desk.other.send(callback_id="y", callback_data=f"desk:rnew:{case}")
+    assert [m.kind for m in out] == [Kind.ANSWER]
+    assert out[0].alert and f"#{case}" in (out[0].text or "")
+    rows = await desk.db.reader.execute_fetchall("SELECT COUNT(*) FROM desk_reports")
+    assert int(next(iter(rows))[0]) == 1
