@@ -4,7 +4,10 @@ English reader's texts, and periods and numbers written in other scripts' digits
 
 from __future__ import annotations
 
+import io
 import re
+
+from docx import Document
 
 from core.messages import Kind
 from tests.desk.conftest import Desk
@@ -181,3 +184,22 @@ async def test_a_refused_press_on_a_report_button_says_why_in_its_answer(desk: D
     assert out[0].alert and f"#{case}" in (out[0].text or "")
     rows = await desk.db.reader.execute_fetchall("SELECT COUNT(*) FROM desk_reports")
     assert int(next(iter(rows))[0]) == 1
+
+
+async def test_a_report_the_chat_takes_within_1500_characters_becomes_a_file(desk: Desk) -> None:
+    from tests.desk.conftest import documents_in
+
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    await desk.member.command("report", f"new {case}")
+    # 1,400 characters in 200 short paragraphs: blanks and line ends are not counted
+    situation = "\n\n".join(["钱营镇务工人员反映。"[:7]] * 200)
+    await desk.member.text("关于欠薪问题的建议")
+    out = await desk.member.text(situation)
+    assert "存在问题" in out[0].text
+    await desk.member.text("问题。")
+    await desk.member.text("建议。")
+    out = await desk.member.press("生成文件")
+    (sent,) = documents_in(out)
+    assert sent.document is not None and sent.document.filename.endswith(".docx")
+    document = Document(io.BytesIO(sent.document.content))
+    assert sum(p.text == "钱营镇务工人员" for p in document.paragraphs) == 200
