@@ -13,6 +13,7 @@ from core.messages import Kind
 from tests.desk.conftest import Desk
 from tests.desk.test_proposals import adopted_proposal, proposal_row
 from tests.desk.test_reports import report_row, write_report
+from tests.support import sqlite_fetch
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
@@ -203,3 +204,17 @@ async def test_a_report_the_chat_takes_within_1500_characters_becomes_a_file(des
     assert sent.document is not None and sent.document.filename.endswith(".docx")
     document = Document(io.BytesIO(sent.document.content))
     assert sum(p.text == "钱营镇务工人员" for p in document.paragraphs) == 200
+
+
+async def test_the_desks_reminders_wait_for_the_end_of_the_quiet_hours(desk: Desk) -> None:
+    from datetime import UTC, datetime
+
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    await desk.coordinator.command("meet", f"new 2026-12-03 14:30 qianying 欠薪 #{case}")
+    await desk.coordinator.press("发送邀请")
+    fetch = sqlite_fetch(desk.db)
+    desk.clock.now = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # 23:00 in Fengnan
+    assert await fetch(await desk.service.sweep()) == []
+    desk.clock.now = datetime(2026, 12, 3, 0, 0, tzinfo=UTC)  # 08:00, the quiet hours over
+    reminded = await fetch(await desk.service.sweep())
+    assert {m.chat_id for m in reminded if "明天有议事会" in m.text} == {"501", "11"}
