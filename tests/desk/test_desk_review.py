@@ -218,3 +218,25 @@ async def test_the_desks_reminders_wait_for_the_end_of_the_quiet_hours(desk: Des
     desk.clock.now = datetime(2026, 12, 3, 0, 0, tzinfo=UTC)  # 08:00, the quiet hours over
     reminded = await fetch(await desk.service.sweep())
     assert {m.chat_id for m in reminded if "明天有议事会" in m.text} == {"501", "11"}
+
+
+async def test_a_member_with_a_long_name_still_gets_the_reports_file(desk: Desk) -> None:
+    from core import roster
+    from tests.desk.conftest import documents_in
+
+    name = "欧阳" + "明" * 70  # Telegram allows 64 + 64 characters of first and last name
+    async with desk.service.open_unit() as uow:
+        await roster.add_member(
+            uow, desk.service.district, "telegram", "13", "law", desk.clock(), name=name
+        )
+        await uow.commit()
+    member = desk.chat("13", name)
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    await member.command("report", f"new {case}")
+    for text in ("关于欠薪问题的建议", "情况。", "问题。", "建议。"):
+        await member.text(text)
+    out = await member.press("生成文件")
+    (sent,) = documents_in(out)
+    assert sent.document is not None
+    document = Document(io.BytesIO(sent.document.content))
+    assert any("欧阳明明" in p.text for p in document.paragraphs)
