@@ -83,6 +83,9 @@ async def schedule(turn: Turn, words: list[str]) -> None:
     at = _moment(turn.district, head[0], head[1]) if len(head) >= 4 else None
     station = turn.district.station(head[2]) if len(head) >= 4 else None
     topic = " ".join(head[3:]).strip()
+    if len(topic) > TOPIC_LIMIT:
+        await turn.reply(turn.t("meet_topic_too_long", length=len(topic), limit=TOPIC_LIMIT))
+        return
     if at is None or station is None or numbers is None or not 0 < len(topic) <= TOPIC_LIMIT:
         await turn.reply(turn.t("meet_usage"))
         return

@@ -81,7 +81,10 @@ async def propose(turn: Turn, words: list[str]) -> None:
     cases_at = next((i for i, w in enumerate(words) if w.startswith(("#", "＃"))), len(words))
     title = " ".join(words[:cases_at]).strip()
     numbers = case_numbers(words[cases_at:]) if words[cases_at:] else []
-    if numbers is None or not 0 < len(title) <= TITLE_LIMIT:
+    if len(title) > TITLE_LIMIT:
+        await turn.reply(turn.t("report_title_too_long", length=len(title), limit=TITLE_LIMIT))
+        return
+    if numbers is None or not title:
         await turn.reply(turn.t("proposal_usage"))
         return
     for number in numbers:

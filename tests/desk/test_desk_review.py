@@ -240,3 +240,17 @@ async def test_a_member_with_a_long_name_still_gets_the_reports_file(desk: Desk)
     assert sent.document is not None
     document = Document(io.BytesIO(sent.document.content))
     assert any("欧阳明明" in p.text for p in document.paragraphs)
+
+
+async def test_a_title_or_topic_too_long_is_told_its_limit_and_nothing_is_made(desk: Desk) -> None:
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    for chat, command, args, told in (
+        (desk.member, "proposal", "new " + "长" * 300 + f" #{case}", "标题有 300 字"),
+        (desk.coordinator, "meet", "new 2026-12-03 14:30 qianying " + "长" * 300, "议题有 300 字"),
+    ):
+        out = await chat.command(command, args)
+        assert len(out) == 1 and f"{told}，最多 100 字" in out[0].text
+    rows = await desk.db.reader.execute_fetchall(
+        "SELECT (SELECT COUNT(*) FROM desk_proposals), (SELECT COUNT(*) FROM desk_consultations)"
+    )
+    assert [tuple(r) for r in rows] == [(0, 0)]
