@@ -280,9 +280,19 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
         raise Refused("button_stale")
     if meeting.status is not ConsultationStatus.SCHEDULED:
         raise Refused("meet_not_scheduled", number=meeting.id)
-    if not await desk(turn).answer(meeting.id, turn.person.id, answer, turn.now):
+    if not await _still_invited(turn.uow, meeting, turn.person) or not await desk(turn).answer(
+        meeting.id, turn.person.id, answer, turn.now
+    ):
         raise Refused("meet_not_invited")
     await turn.answer(turn.t(f"meet_answered_{answer}"))
+
+
+async def _still_invited(uow: UnitOfWork, meeting: Consultation, person: Person) -> bool:
+    """True for a resident behind the consultation's cases and for who works at the desk: a
+    member removed since the invitation no longer answers it nor is reminded of it."""
+    if access.works_at_desk(person):
+        return True
+    return person.id in await residents_behind(uow, meeting.cases)
 
 
 async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
@@ -296,7 +306,7 @@ async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
         await repository.update_consultation(meeting)
         for person_id, answer in meeting.answers.items():
             person = await uow.people.get(person_id)
-            if person is None or answer == "no":
+            if person is None or answer == "no" or not await _still_invited(uow, meeting, person):
                 continue
             shown = Markup(invitation(person.locale, district, meeting))
             await notify(uow, person, t(person.locale, "meet_reminder", invitation=shown), now)

@@ -254,3 +254,25 @@ async def test_a_title_or_topic_too_long_is_told_its_limit_and_nothing_is_made(d
         "SELECT (SELECT COUNT(*) FROM desk_proposals), (SELECT COUNT(*) FROM desk_consultations)"
     )
     assert [tuple(r) for r in rows] == [(0, 0)]
+
+
+async def test_a_member_removed_after_the_invitation_neither_answers_nor_is_reminded(
+    desk: Desk,
+) -> None:
+    from datetime import UTC, datetime
+
+    case = await desk.case(desk.chat("501", "王小明"), "老板拖欠工资")
+    await desk.coordinator.command("meet", f"new 2026-12-03 14:30 qianying 欠薪 #{case}")
+    await desk.coordinator.press("发送邀请")
+    invitation = next(m for m in desk.coordinator.everyone if m.chat_id == "11" and m.buttons)
+    await desk.coordinator.command("removemember", str(await person_id(desk, "11")))
+    desk.member.inbox.append(invitation)
+    out = await desk.member.press("参加")
+    assert out[0].alert and "不在这场议事会的邀请名单中" in (out[0].text or "")
+    rows = await desk.db.reader.execute_fetchall(
+        "SELECT COUNT(*) FROM desk_invitations WHERE answer IS NOT NULL"
+    )
+    assert int(next(iter(rows))[0]) == 0
+    desk.clock.now = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    reminded = await sqlite_fetch(desk.db)(await desk.service.sweep())
+    assert {m.chat_id for m in reminded if "明天有议事会" in m.text} == {"501"}
