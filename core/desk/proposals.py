@@ -247,7 +247,7 @@ async def record_reply(turn: Turn, proposal: Proposal, grade: str, text: str) ->
     await desk(turn).update_proposal(proposal)
     for person_id in proposal.proposers:
         proposer = await turn.uow.people.get(person_id)
-        if proposer is not None:
+        if proposer is not None and access.may_see_proposal(proposer, proposal.proposers):
             text_for = card(proposer.locale, turn.district, proposal)
             await notify(
                 turn.uow,

@@ -276,3 +276,14 @@ async def test_a_member_removed_after_the_invitation_neither_answers_nor_is_remi
     desk.clock.now = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
     reminded = await sqlite_fetch(desk.db)(await desk.service.sweep())
     assert {m.chat_id for m in reminded if "明天有议事会" in m.text} == {"501"}
+
+
+async def test_a_removed_proposer_is_not_asked_to_rate_a_reply(desk: Desk) -> None:
+    number = await adopted_proposal(desk, [desk.chat("501", "王小明")])
+    coordinator = desk.coordinator
+    await coordinator.command("proposal", f"accept {number}")
+    await coordinator.command("proposal", f"assign {number} 区人社局")
+    await coordinator.command("removemember", str(await person_id(desk, "11")))
+    await coordinator.command("proposal", f"reply {number} A 已解决")
+    assert [m for m in coordinator.everyone if m.chat_id == "11"] == []
+    assert any("已解决" in m.text for m in coordinator.everyone if m.chat_id == "501")
