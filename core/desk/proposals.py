@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timedelta
+from functools import partial
 
 from core import callbacks
 from core.callbacks import Callback, Scope
@@ -279,8 +280,15 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
     if rating == "unsatisfied" and proposal.round == 1:
         proposal.status, proposal.round = ProposalStatus.ASSIGNED, 2
         proposal.assigned_at, proposal.remind_level = turn.now, 0
-        proposal.due_at = reply_due(turn.district, turn.now)
         await tell_coordinators(turn.uow, turn.now, "proposal_second_reply", number=proposal.id)
+        try:
+            proposal.due_at = reply_due(turn.district, turn.now)
+        except Refused as refusal:  # the rating stands; the coordinators can mend the calendar
+            proposal.due_at = None
+            why = partial(_refusal_text, refusal)
+            await tell_coordinators(
+                turn.uow, turn.now, "proposal_due_unknown", number=proposal.id, why=why
+            )
     else:
         proposal.status = ProposalStatus.RATED
         if rating == "unsatisfied":
@@ -297,6 +305,10 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         rated_round,
     )
     await show(turn, proposal)
+
+
+def _refusal_text(refusal: Refused, locale: str) -> str:
+    return t(locale, refusal.key, **refusal.kwargs)
 
 
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:

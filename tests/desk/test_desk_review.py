@@ -287,3 +287,45 @@ async def test_a_removed_proposer_is_not_asked_to_rate_a_reply(desk: Desk) -> No
     await coordinator.command("proposal", f"reply {number} A 已解决")
     assert [m for m in coordinator.everyone if m.chat_id == "11"] == []
     assert any("已解决" in m.text for m in coordinator.everyone if m.chat_id == "501")
+
+
+async def test_beyond_the_calendar_the_coordinator_is_refused_and_a_proposer_still_rates(
+    desk: Desk,
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from core.service import Service
+    from handlers.office import ChinaWorkingDays
+    from tests.support import Chat, sqlite_service
+
+    district = replace(
+        desk.service.district,
+        calendar=ChinaWorkingDays(desk.service.district.timezone),
+        proposal_reply_days=20,
+    )
+    service: Service = sqlite_service(desk.db, district, desk.service.classifier, desk.clock)
+    fetch = sqlite_fetch(desk.db)
+    coordinator, member = Chat(service, fetch, "99"), Chat(service, fetch, "11")
+    number = await adopted_proposal(desk, [desk.chat("501", "王小明")])
+    await coordinator.command("proposal", f"accept {number}")
+    before = await proposal_row(desk, number)
+    # 20 working days from 2026-12-20 run into 2027, which the calendar does not know yet
+    desk.clock.now = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
+    out = await coordinator.command("proposal", f"assign {number} 区人社局")
+    assert "超出节假日日历的范围（至 2026-12-31）" in out[0].text
+    assert await proposal_row(desk, number) == before
+    desk.clock.now = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    await coordinator.command("proposal", f"assign {number} 区人社局")
+    await coordinator.command("proposal", f"reply {number} B 正在处理")
+    member.inbox.extend(m for m in coordinator.everyone if m.chat_id == "11")
+    # the proposer's 不满意 in late December: recorded and sent back for a second reply; the
+    # coordinators hear that its deadline cannot be counted yet, and why
+    desk.clock.now = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
+    out = await member.press("不满意")
+    assert out[0].kind == Kind.ANSWER and not out[0].alert
+    status, _, round_, _, rating, due, _ = await proposal_row(desk, number)
+    assert (status, round_, rating, due) == ("assigned", 2, "unsatisfied", None)
+    told = [m.text for m in member.everyone if m.chat_id == "99"]
+    assert any("再次答复" in t for t in told)
+    assert any(f"提案 {number}" in t and "超出节假日日历的范围" in t for t in told)
