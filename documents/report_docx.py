@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from documents import gbt9704 as page
-from documents.errors import DocumentInputError, ReportTooLong
+from documents.errors import DocumentInputError, FieldTooLong, ReportTooLong
 from documents.labels import label
 from documents.records import Report
 from documents.text import checked, count_characters, paragraphs
@@ -41,8 +41,10 @@ def check_report(report: Report) -> None:
     built; return None for one that can."""
     checked("title", report.title, TITLE_LIMIT)
     checked("issuer", report.issuer, ISSUER_LIMIT)
-    for field, _ in SECTIONS:
-        checked(field, getattr(report, field), REPORT_LIMIT)
+    for field, _ in SECTIONS:  # counted as the whole report is: blanks and line ends not
+        text = getattr(report, field)
+        if count_characters(text) > REPORT_LIMIT:
+            raise FieldTooLong(field, count_characters(text), REPORT_LIMIT)
     length = report_length(report)
     if length > REPORT_LIMIT:
         raise ReportTooLong(length, REPORT_LIMIT)

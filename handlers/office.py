@@ -11,7 +11,7 @@ from core.office import ChartData, FileRefused, LedgerLine, ReportSheet, Share, 
 from documents import charts, records
 from documents.errors import BeyondCalendarData, DocumentInputError
 from documents.ledger_xlsx import build_ledger_xlsx
-from documents.report_docx import build_report_docx
+from documents.report_docx import NAME_LIMIT, build_report_docx
 from documents.summary import build_summary_docx
 from documents.workdays import NO_SCHEDULE, Schedule, add_working_days
 from documents.workers import FileWorkers
@@ -36,7 +36,7 @@ class DocumentFiles:
             situation=sheet.situation,
             problems=sheet.problems,
             suggestions=sheet.suggestions,
-            authors=sheet.authors,
+            authors=tuple(_name(a) for a in sheet.authors),
             issuer=self.issuer,
             issued=sheet.issued,
             number=sheet.number,
@@ -104,6 +104,11 @@ class DocumentFiles:
         """The three rates of the last weeks as PNG."""
         rates = records.WeeklyRates(data.weeks, data.response, data.resolution, data.satisfaction)
         return await self._build(lambda: charts.rates_png(rates, locale))
+
+
+def _name(name: str) -> str:
+    """A member's name as a file prints it: one longer than the file allows is cut, marked."""
+    return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
 
 
 def _rate(share: Share) -> records.Rate:

@@ -229,6 +229,15 @@ class SqlDesk:
         )
         return [await self._proposal(row) for row in rows]
 
+    async def proposal_of_report(self, report_id: int) -> Proposal | None:
+        """The proposal made from a report, if one was."""
+        row = await self.conn.fetchone(
+            f"SELECT {PROPOSAL_COLUMNS} FROM desk_proposals WHERE report_id = ?"
+            " ORDER BY id LIMIT 1",
+            (report_id,),
+        )
+        return None if row is None else await self._proposal(row)
+
     async def proposals_due(self, before: datetime) -> list[Proposal]:
         """Assigned proposals whose reply is due before a moment, earliest first."""
         rows = await self.conn.execute_fetchall(
@@ -350,7 +359,8 @@ class SqlDesk:
 
     async def counts(self, start: datetime, end: datetime) -> DeskCounts:
         """The desk's figures of a period: reports submitted in it (adopted, special),
-        proposals submitted in it by status, consultations held in it and who came."""
+        proposals submitted in it by status, consultations held in it and the residents who
+        came."""
         span = (to_ms(start), to_ms(end))
         row = await self.conn.fetchone(
             "SELECT COUNT(*), COALESCE(SUM(status = 'adopted'), 0),"
@@ -367,10 +377,13 @@ class SqlDesk:
             "SELECT COUNT(*) FROM desk_consultations WHERE status = 'held' AND at >= ? AND at < ?",
             span,
         )
+        # 参与群众: the residents behind a consultation's cases who came, not its members
         reached = await self.conn.fetchone(
             "SELECT COUNT(*) FROM desk_invitations i JOIN desk_consultations c"
             " ON c.id = i.consultation_id WHERE c.status = 'held' AND i.answer = 'yes'"
-            " AND c.at >= ? AND c.at < ?",
+            " AND c.at >= ? AND c.at < ? AND i.person_id IN (SELECT k.resident_id FROM"
+            " desk_consultation_cases dc JOIN cases k ON k.id = dc.case_id"
+            " WHERE dc.consultation_id = c.id)",
             span,
         )
         assert row is not None and held is not None and reached is not None

@@ -135,3 +135,9 @@ def may_edit_report(person: Person, author_id: int) -> bool:
 def may_see_report(person: Person, author_id: int) -> bool:
     """True for a report's author and for coordinators."""
     return person.is_coordinator or may_edit_report(person, author_id)
+
+
+def may_see_proposal(person: Person, proposers: Collection[int]) -> bool:
+    """True for coordinators and for a proposal's proposers while they work at the desk: a
+    member who was removed no longer sees or rates it."""
+    return runs_desk(person) or (works_at_desk(person) and person.id in proposers)

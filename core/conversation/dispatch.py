@@ -135,8 +135,11 @@ async def _continue(turn: Turn, state: Conversation) -> None:
             await casework.on_compose(turn, state)
         case Talk.REFER:
             await referral.on_input(turn, state)
-        case Talk.DESK:
+        case Talk.DESK if access.works_at_desk(turn.person):
             await reports.on_input(turn, state)
+        case Talk.DESK:  # removed from the desk mid-draft: heard as the resident they now are
+            state.end()
+            await _idle_input(turn, state)
         case Talk.IDLE | Talk.FOLLOWUP:  # a follow-up left unanswered by followups.take ended
             await _idle_input(turn, state)
         case unknown:

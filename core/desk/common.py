@@ -79,7 +79,7 @@ async def tell_residents(
             continue
         if not await repository.first_told(kind, ref_id, resident_id, round_, now):
             continue
-        refs = "、".join(f"#{n}" for n in numbers)
+        refs = t(resident.locale, "refs_separator").join(f"#{n}" for n in numbers)
         await notify(uow, resident, t(resident.locale, key, refs=refs, **values), now)
         told += 1
     return told

@@ -83,6 +83,9 @@ async def schedule(turn: Turn, words: list[str]) -> None:
     at = _moment(turn.district, head[0], head[1]) if len(head) >= 4 else None
     station = turn.district.station(head[2]) if len(head) >= 4 else None
     topic = " ".join(head[3:]).strip()
+    if len(topic) > TOPIC_LIMIT:
+        await turn.reply(turn.t("meet_topic_too_long", length=len(topic), limit=TOPIC_LIMIT))
+        return
     if at is None or station is None or numbers is None or not 0 < len(topic) <= TOPIC_LIMIT:
         await turn.reply(turn.t("meet_usage"))
         return
@@ -99,8 +102,9 @@ async def schedule(turn: Turn, words: list[str]) -> None:
     )
     residents = await residents_behind(turn.uow, meeting.cases)
     members = await _members(turn, meeting)
-    refs = "、".join(f"#{n}" for n in meeting.cases) or "-"
-    names = "、".join(m.name or f"#{m.id}" for m in members) or "-"
+    sep = turn.t("list_separator")
+    refs = sep.join(f"#{n}" for n in meeting.cases) or "-"
+    names = sep.join(m.name or f"#{m.id}" for m in members) or "-"
     send = callbacks.pack(Scope.DESK, "msend", meeting.id)
     await turn.reply(
         turn.t(
@@ -276,9 +280,19 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
         raise Refused("button_stale")
     if meeting.status is not ConsultationStatus.SCHEDULED:
         raise Refused("meet_not_scheduled", number=meeting.id)
-    if not await desk(turn).answer(meeting.id, turn.person.id, answer, turn.now):
+    if not await _still_invited(turn.uow, meeting, turn.person) or not await desk(turn).answer(
+        meeting.id, turn.person.id, answer, turn.now
+    ):
         raise Refused("meet_not_invited")
     await turn.answer(turn.t(f"meet_answered_{answer}"))
+
+
+async def _still_invited(uow: UnitOfWork, meeting: Consultation, person: Person) -> bool:
+    """True for a resident behind the consultation's cases and for who works at the desk: a
+    member removed since the invitation no longer answers it nor is reminded of it."""
+    if access.works_at_desk(person):
+        return True
+    return person.id in await residents_behind(uow, meeting.cases)
 
 
 async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
@@ -292,7 +306,7 @@ async def remind(uow: UnitOfWork, district: District, now: datetime) -> None:
         await repository.update_consultation(meeting)
         for person_id, answer in meeting.answers.items():
             person = await uow.people.get(person_id)
-            if person is None or answer == "no":
+            if person is None or answer == "no" or not await _still_invited(uow, meeting, person):
                 continue
             shown = Markup(invitation(person.locale, district, meeting))
             await notify(uow, person, t(person.locale, "meet_reminder", invitation=shown), now)

@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PNG = "image/png"
 MOST_ROWS = 50_000
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$", re.ASCII)
 WEEKS = 8
 
 

@@ -48,6 +48,10 @@ class DeskRepository(Protocol):
         """Proposals, newest first."""
         ...
 
+    async def proposal_of_report(self, report_id: int) -> Proposal | None:
+        """The proposal made from a report, if one was."""
+        ...
+
     async def proposals_due(self, before: datetime) -> list[Proposal]:
         """Assigned proposals whose reply is due before a moment, earliest first."""
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timedelta
+from functools import partial
 
 from core import callbacks
 from core.callbacks import Callback, Scope
@@ -57,6 +58,9 @@ async def from_report(turn: Turn, report: Report) -> None:
         raise Refused("not_allowed")
     if report.status is not ReportStatus.ADOPTED:
         raise Refused("report_not_adopted", number=report.id)
+    made = await desk(turn).proposal_of_report(report.id)
+    if made is not None:
+        raise Refused("report_proposed_already", number=report.id, proposal=made.id)
     proposal = await desk(turn).add_proposal(
         Proposal(
             0,
@@ -78,7 +82,10 @@ async def propose(turn: Turn, words: list[str]) -> None:
     cases_at = next((i for i, w in enumerate(words) if w.startswith(("#", "＃"))), len(words))
     title = " ".join(words[:cases_at]).strip()
     numbers = case_numbers(words[cases_at:]) if words[cases_at:] else []
-    if numbers is None or not 0 < len(title) <= TITLE_LIMIT:
+    if len(title) > TITLE_LIMIT:
+        await turn.reply(turn.t("report_title_too_long", length=len(title), limit=TITLE_LIMIT))
+        return
+    if numbers is None or not title:
         await turn.reply(turn.t("proposal_usage"))
         return
     for number in numbers:
@@ -99,9 +106,7 @@ async def propose(turn: Turn, words: list[str]) -> None:
 async def load(turn: Turn, number: int | None) -> Proposal:
     """A proposal the caller may see (coordinators and its proposers)."""
     proposal = await desk(turn).proposal(number) if number else None
-    if proposal is None or not (
-        access.runs_desk(turn.person) or turn.person.id in proposal.proposers
-    ):
+    if proposal is None or not access.may_see_proposal(turn.person, proposal.proposers):
         raise Refused("proposal_not_found", number=number or "?")
     return proposal
 
@@ -185,7 +190,7 @@ async def list_proposals(turn: Turn) -> None:
     found = [
         p
         for p in await desk(turn).proposals(50)
-        if access.runs_desk(turn.person) or turn.person.id in p.proposers
+        if access.may_see_proposal(turn.person, p.proposers)
     ]
     if not found:
         await turn.reply(turn.t("proposals_none"))
@@ -243,7 +248,7 @@ async def record_reply(turn: Turn, proposal: Proposal, grade: str, text: str) ->
     await desk(turn).update_proposal(proposal)
     for person_id in proposal.proposers:
         proposer = await turn.uow.people.get(person_id)
-        if proposer is not None:
+        if proposer is not None and access.may_see_proposal(proposer, proposal.proposers):
             text_for = card(proposer.locale, turn.district, proposal)
             await notify(
                 turn.uow,
@@ -271,13 +276,23 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
     _expect(proposal, ProposalStatus.REPLIED)
     proposal.rating, proposal.rated_at = rating, turn.now
     rated_round = proposal.round
+    outcome = f"outcome_rated_{rating}"
     if rating == "unsatisfied" and proposal.round == 1:
         proposal.status, proposal.round = ProposalStatus.ASSIGNED, 2
         proposal.assigned_at, proposal.remind_level = turn.now, 0
-        proposal.due_at = reply_due(turn.district, turn.now)
         await tell_coordinators(turn.uow, turn.now, "proposal_second_reply", number=proposal.id)
+        try:
+            proposal.due_at = reply_due(turn.district, turn.now)
+        except Refused as refusal:  # the rating stands; the coordinators can mend the calendar
+            proposal.due_at = None
+            why = partial(_refusal_text, refusal)
+            await tell_coordinators(
+                turn.uow, turn.now, "proposal_due_unknown", number=proposal.id, why=why
+            )
     else:
         proposal.status = ProposalStatus.RATED
+        if rating == "unsatisfied":
+            outcome = "outcome_rated_unsatisfied_final"
     await desk(turn).update_proposal(proposal)
     await turn.answer(turn.t("proposal_rated_toast"))
     await tell_residents(
@@ -286,10 +301,14 @@ async def rate(turn: Turn, proposal: Proposal, rating: str) -> None:
         "proposal.rated",
         proposal.id,
         turn.now,
-        f"outcome_rated_{rating}",
+        outcome,
         rated_round,
     )
     await show(turn, proposal)
+
+
+def _refusal_text(refusal: Refused, locale: str) -> str:
+    return t(locale, refusal.key, **refusal.kwargs)
 
 
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:

@@ -61,7 +61,7 @@ async def command(turn: Turn, state: Conversation) -> None:
             await turn.reply(turn.t("report_usage"))
             return
         await start(turn, state, numbers)
-    elif action in ("show", "file") and len(rest) == 1:
+    elif action in ("show", "file") and len(rest) == 1 and case_numbers(rest) is not None:
         report = await load(turn, callbacks.parse_id(rest[0].lstrip("#＃")))
         if action == "show":
             await show(turn, report)
@@ -153,7 +153,7 @@ async def on_input(turn: Turn, state: Conversation) -> None:
 
 def card(turn: Turn, report: Report) -> str:
     """The report as its reader sees it in chat."""
-    cases = "、".join(f"#{n}" for n in report.cases) or "-"
+    cases = turn.t("list_separator").join(f"#{n}" for n in report.cases) or "-"
     sections = [
         turn.t(
             "report_section", heading=turn.t(f"report_heading_{name}"), text=getattr(report, name)
@@ -264,14 +264,14 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     if cb.action == "rnew":
         if number is None:
             raise Refused("button_stale")
+        await start(turn, state, [number])  # refused before the press is answered, if at all
         await turn.answer()
-        await start(turn, state, [number])
         return
     report = await load(turn, number)
     match cb.action:
         case "rfile":
+            await send_file(turn, report)  # a report it cannot be made from says why
             await turn.answer(turn.t("report_file_coming"))
-            await send_file(turn, report)
         case "redit":
             _own_draft(turn, report)
             await turn.answer()

@@ -11,7 +11,10 @@ from core.ports import UnitOfWorkFactory
 
 
 async def sweep(open_unit: UnitOfWorkFactory, district: District, now: datetime) -> list[int]:
-    """What is due at the desk now, in one unit of work; nothing for a store without a desk."""
+    """What is due at the desk now, in one unit of work; nothing for a store without a desk,
+    and nothing in the quiet hours: what falls due then goes out when they end."""
+    if district.in_quiet_hours(now):
+        return []
     async with open_unit() as uow:
         if not isinstance(uow, DeskUnit):
             return []

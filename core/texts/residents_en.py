@@ -231,4 +231,6 @@ EN_RESIDENTS: dict[str, str] = {
     "outcome_rated_basic": "📢 The members were mostly satisfied with the answer to the proposal on what you raised ({refs}); it is closed.",
     "outcome_rated_unsatisfied": "📢 The members were not satisfied with the answer to the proposal on what you raised ({refs}); a second answer was asked for.",
     "outcome_meet_held": "📢 A consultation was held on what you raised ({refs}): {topic}.",
+    "outcome_rated_unsatisfied_final": "📢 The members were still not satisfied with the second answer to the proposal on what you raised ({refs}); it is closed.",
+    "refs_separator": ", ",
 }

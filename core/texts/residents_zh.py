@@ -232,4 +232,6 @@ ZH_RESIDENTS: dict[str, str] = {
     "outcome_rated_basic": "📢 关于您反映的问题（{refs}）的提案，委员对答复表示基本满意，办理结束。",
     "outcome_rated_unsatisfied": "📢 关于您反映的问题（{refs}）的提案，委员对答复不满意，已要求承办单位再次答复。",
     "outcome_meet_held": "📢 就您反映的问题（{refs}）召开了议事会：{topic}。",
+    "outcome_rated_unsatisfied_final": "📢 关于您反映的问题（{refs}）的提案，委员对再次答复仍不满意，办理结束。",
+    "refs_separator": "、",
 }

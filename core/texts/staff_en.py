@@ -328,4 +328,7 @@ EN_STAFF: dict[str, str] = {
     "proposal_submitted_notice": "📥 New proposal {number}: {title}\nSend /proposal accept {number} to accept it.",
     "meet_linked_report": "The outcome of consultation {number} is linked to report {target}.",
     "meet_linked_proposal": "The outcome of consultation {number} is linked to proposal {target}.",
+    "report_proposed_already": "Report {number} was made proposal {proposal} already; send /proposal show {proposal} to see it.",
+    "meet_topic_too_long": "The topic has {length} characters; at most {limit}. Please shorten it and send it again.",
+    "proposal_due_unknown": "⚠️ Proposal {number} went back for a second reply, but its deadline cannot be counted yet: {why}",
 }

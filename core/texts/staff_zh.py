@@ -335,4 +335,7 @@ ZH_STAFF: dict[str, str] = {
     "proposal_submitted_notice": "📥 新提案 {number}：{title}\n发送 /proposal accept {number} 立案。",
     "meet_linked_report": "议事会 {number} 的成果已关联社情民意信息 {target}。",
     "meet_linked_proposal": "议事会 {number} 的成果已关联提案 {target}。",
+    "report_proposed_already": "社情民意信息 {number} 已转为提案 {proposal}，发送 /proposal show {proposal} 查看。",
+    "meet_topic_too_long": "议题有 {length} 字，最多 {limit} 字，请精简后重新发送。",
+    "proposal_due_unknown": "⚠️ 提案 {number} 已退回再次答复，但答复期限暂无法计算：{why}",
 }

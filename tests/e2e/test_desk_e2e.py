@@ -71,3 +71,67 @@ async def test_adopting_the_report_tells_the_resident_on_their_own_chat(bot: Run
     told = await resident.wait_text("被政协采用")
     assert "#1" in (told.text or "") and "张律师" not in (told.text or "")
     await zhang.wait_text("已被采用")
+
+
+async def test_an_english_coordinator_gets_the_ledger_and_summary_and_forged_buttons_change_nothing(
+    bot: RunningBot,
+) -> None:
+    from openpyxl import load_workbook
+
+    from tests.e2e.conftest import answer_of
+    from tests.e2e.test_intake_e2e import file_until_station
+
+    await bot.add_member(601, "law", "张律师")
+    bot.server.user(700, "Zhao", language_code="en")
+    (coordinator,) = await bot.make_coordinators((700, "Zhao"))
+    named = bot.server.user(1101, '=HYPERLINK("http://x.example","点我")')
+    await file_concern(named)
+    hidden = bot.server.user(1102, "李秘密")
+    await file_until_station(hidden, "老板拖欠工资半年了，工地上的人都没拿到钱")
+    await hidden.press("钱营镇")
+    await hidden.wait_text("联系电话")
+    await hidden.send_text("匿名反映")
+    await hidden.wait_text("请确认您的反映")
+    await hidden.press("✅ 确认提交")
+    await hidden.wait_text("已受理")
+
+    # a resident's forged desk buttons are refused with an answer, and nothing changes
+    before = await bot.rows("SELECT COUNT(*) FROM desk_reports")
+    for data in ("desk:rnew:1", "desk:radopt:1", "desk:msend:1", "desk:prate:1:satisfied"):
+        answer = await answer_of(hidden, await hidden.forge_callback(data))
+        assert answer.show_alert and answer.text, (data, answer)
+    assert await bot.rows("SELECT COUNT(*) FROM desk_reports") == before == [(0,)]
+
+    await coordinator.send_command("/export")
+    ledger = await coordinator.wait_for(lambda m: m.kind == "document", what="the ledger")
+    assert ledger.file_name is not None and ledger.file_name.endswith(".xlsx")
+    assert ledger.caption is not None and ledger.caption.endswith(": 2")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in ledger.caption)
+    assert ledger.content is not None
+    sheet = load_workbook(io.BytesIO(ledger.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    assert "Contact name" in header and "Contact phone" in header
+    by_case = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_case[1]["Contact name"] == '=HYPERLINK("http://x.example","点我")'
+    assert by_case[1]["Contact phone"] == PHONE
+    assert by_case[2]["Contact name"] == by_case[2]["Contact phone"] == "anonymous"
+    cells = [str(v) for row in rows for v in row if v is not None]
+    assert not any("李秘密" in v for v in cells)
+    formula = next(
+        c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")
+    )
+    assert formula.data_type == "s"
+
+    await coordinator.send_command("/summary", "2026")
+    text = await coordinator.wait_text("Casework")
+    assert "2 concerns received" in (text.text or "")
+    summary = await coordinator.wait_for(
+        lambda m: m.kind == "document" and (m.file_name or "").endswith(".docx"),
+        what="the summary's docx",
+    )
+    assert summary.content is not None
+    document = Document(io.BytesIO(summary.content))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "2 concerns received" in body and "李秘密" not in body and PHONE not in body
