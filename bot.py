@@ -23,7 +23,7 @@ from config.tanks import ConfigError, check_codes, load_defaults, load_stations,
 from core import roster
 from core.context import District
 from core.models import ThinkTank
-from core.ports import Classifier, Offload
+from core.ports import Classifier, Offload, SimilarCases
 from core.service import Service
 from storage.db import Database
 from storage.unit_of_work import committed_dialogs, unit_factory
@@ -101,8 +101,33 @@ def build_service(
     committed on read-only connections; the classifier run by offload."""
     views, dialogs = SqlViews(db), committed_dialogs(db)
     return Service(
-        unit_factory(db), district, classifier, clock, views, dialogs=dialogs, offload=offload
+        unit_factory(db),
+        district,
+        classifier,
+        clock,
+        views,
+        dialogs=dialogs,
+        offload=offload,
+        similar=build_similar(db, classifier),
     )
+
+
+def build_similar(db: Database, classifier: Classifier) -> SimilarCases:
+    """The similarity engine over the open cases, filled from the database on first use; it
+    explains with the classifier's tokenizer (no second dictionary) when it has one."""
+    from nlp.classifier import KeywordClassifier
+    from nlp.tokenizer import Tokenizer
+    from similar.index import OpenCase
+    from similar.port import IndexedSimilarCases
+    from similar.terms import Featurizer
+    from storage.supporters import open_cases
+
+    tokenizer = classifier.tokenizer if isinstance(classifier, KeywordClassifier) else Tokenizer()
+
+    async def load() -> list[OpenCase]:
+        return [OpenCase(*row) for row in await open_cases(db)]
+
+    return IndexedSimilarCases(Featurizer(tokenizer.cut), load=load)
 
 
 def classifier_thread() -> Offload:
@@ -124,6 +149,10 @@ async def open_service(
     classifier = build_classifier(district, settings.tokenizer)
     db = await Database.open(database or settings.database)
     service = build_service(db, district, classifier, utcnow, classifier_thread())
+    from similar.port import IndexedSimilarCases
+
+    if isinstance(service.similar, IndexedSimilarCases):
+        await service.similar.ready()  # the open cases' index, before the freeze below
     # The dictionaries (jieba's is hundreds of thousands of objects) live as long as the process:
     # take them out of the garbage collector's scans, which otherwise walk them again and again.
     gc.freeze()

@@ -14,7 +14,7 @@ from core.callbacks import Scope
 from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
-from core.ports import Classifier, UnitOfWork
+from core.ports import Classifier, NoSimilarCases, SimilarCases, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
 
@@ -172,6 +172,7 @@ class Turn:
     answered: bool = False
     deferred: Deferred | None = None
     deferred_case: int | None = None
+    similar: SimilarCases = field(default_factory=NoSimilarCases)
 
     @property
     def locale(self) -> str:

@@ -114,3 +114,16 @@ def _public(event: CaseEvent) -> CaseEvent:
     if event.kind == "transferred":
         return replace(event, kind="transferred_public", data={"tank": event.data.get("tank")})
     return event
+
+
+def may_merge(person: Person, duplicate: Case, main: Case) -> bool:
+    """True for who may merge a duplicate into a main case (并单) or undo it: a coordinator, the
+    member holding the duplicate, or the member holding the main case while nobody holds the
+    duplicate."""
+    if person.is_coordinator:
+        return True
+    if not person.is_member:
+        return False
+    if duplicate.assignee_id == person.id:
+        return True
+    return main.assignee_id == person.id and duplicate.status != CaseStatus.CLAIMED

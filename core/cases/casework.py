@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core import callbacks
 from core.callbacks import Callback, Scope, parse_id
-from core.cases import access, cards, lifecycle, notices, timelines
+from core.cases import access, cards, lifecycle, merging, notices, timelines
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
 from core.messages import Button
@@ -180,6 +180,7 @@ BUTTONS = {
     "resolve": start_resolve,
     "route": route_by_coordinator,
     "rate": rate,
+    "merge": merging.merge_button,
 }
 
 
@@ -286,6 +287,9 @@ async def resolve(turn: Turn, case: Case, summary: str) -> None:
         await turn.send_to(
             resident, body, buttons=notices.rating_buttons(resident.locale, case), case_id=case.id
         )
+    await notices.tell_supporters(
+        turn.uow, case, turn.now, "supporter_resolved", text=notices.quote(summary)
+    )
     await turn.reply(turn.t("resolved_done", ref=case.ref))
 
 

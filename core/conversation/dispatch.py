@@ -15,8 +15,16 @@ from core.context import Deferred, District, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
 from core.messages import MAX_TEXT, Inbound, Outbound
 from core.models import Person
-from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
-from core.staff import invitations, referral
+from core.ports import (
+    Classifier,
+    DialogReader,
+    Lookahead,
+    Offload,
+    SimilarCases,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from core.staff import hot, invitations, referral
 from core.states import Conversation, Talk
 from core.texts import locale_of
 from core.throttle import Throttle, Verdict
@@ -45,6 +53,8 @@ class Wiring(Protocol):
     def dialogs(self) -> DialogReader | None: ...
     @property
     def offload(self) -> Offload: ...
+    @property
+    def similar(self) -> SimilarCases: ...
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
@@ -154,6 +164,8 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
             await invitations.on_button(turn, state, cb)
         case Scope.PRIVACY:
             await privacy.on_button(turn, state, cb)
+        case Scope.HOT:
+            await hot.on_button(turn, state, cb)
         case unknown:
             assert_never(unknown)
 
@@ -223,6 +235,7 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
                 return []
             person = await identify(uow, inbound, now)
             turn = Turn(uow, service.district, classifier, now, person, inbound, menus)
+            turn.similar = service.similar
             if verdict is Verdict.WARN:
                 await turn.answer(turn.t("slow_down"), alert=True)
                 if inbound.callback_id is None:
