@@ -67,6 +67,16 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class Behind:
+    """The residents behind the cases of a window: authors, voices added and merged
+    duplicates' residents, each counted once per case; and the cases most residents raise."""
+
+    residents: int
+    cases: int
+    most: tuple[tuple[int, int], ...] = ()  # (case id, residents), the most first
+
+
+@dataclass(frozen=True, slots=True)
 class MemberLoad:
     """A member and how many open cases they hold."""
 
@@ -116,6 +126,11 @@ class CaseViews(Protocol):
 
     async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
         """A case and every event of its timeline, oldest first; None if there is none."""
+        ...
+
+    async def behind(self, since: datetime | None, limit: int = 3) -> Behind:
+        """The residents behind the cases created since a moment (all when None), merged
+        duplicates counted in their main case."""
         ...
 
 

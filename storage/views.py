@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from core.models import Case, CaseEvent, CaseStatus
-from core.views import CaseBrief, MemberLoad, Stats
+from core.views import Behind, CaseBrief, MemberLoad, Stats
 from storage.buffer import BufferedConnection, Trips
 from storage.db import Database, from_ms, to_ms
 from storage.repositories import SqlCases, SqlEvents
@@ -146,3 +146,23 @@ class SqlViews:
         None)."""
         figures = StatsQueries(self._rows, now, reply_hours)
         return await (figures.all_time() if since is None else figures.window(to_ms(since)))
+
+    async def behind(self, since: datetime | None, limit: int = 3) -> Behind:
+        """The residents behind the cases created since a moment, merged duplicates in their
+        main case (authors, and supporters other than the author, once per case)."""
+        start = to_ms(since) if since is not None else -1
+        merged = "SELECT merged_from FROM supporters WHERE merged_from IS NOT NULL"
+        counted = await self._rows(
+            f"SELECT count(*) FROM cases WHERE created_at > ? AND id NOT IN ({merged})", (start,)
+        )
+        cases = int(counted[0][0])
+        rows = await self._rows(
+            "SELECT s.case_id, count(DISTINCT s.person_id) FROM supporters s"
+            " JOIN cases c ON c.id = s.case_id"
+            " WHERE c.created_at > ? AND s.person_id != c.resident_id GROUP BY s.case_id"
+            " ORDER BY 2 DESC, 1",
+            (start,),
+        )
+        extra = sum(int(r[1]) for r in rows)
+        most = tuple((int(r[0]), 1 + int(r[1])) for r in rows[:limit])
+        return Behind(cases + extra, cases, most)

@@ -1,0 +1,130 @@
+"""Similar concerns on real SQLite with the real engine: adding your voice at intake, merging
+(并单), the residents /stats counts, hot topics and the weekly digest, and erasure."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.context import District
+from core.messages import Outbound
+from core.service import Service
+from storage.db import Database
+from storage.views import SqlViews
+from tests.core.test_casework import staff, to
+from tests.support import Chat, Clock, RuleClassifier, sqlite_fetch, sqlite_service
+
+WAGES = "包工头老刘拖欠我们工地的工资三个月了，一直不给"
+WAGES_AGAIN = "工地包工头老刘欠我们三个月工资不给，怎么办"
+OTHER = "银行贷款利息太高了，想问问能不能延期还款"
+NAME, PHONE = "王秘密", "13912345678"
+
+
+@pytest.fixture
+async def service(
+    tmp_path: Path, district: District, classifier: RuleClassifier, clock: Clock
+) -> AsyncIterator[Service]:
+    """Core on a real file, wired as bot.py wires it (the similarity engine included)."""
+    db = await Database.open(tmp_path / "voices.db")
+    yield sqlite_service(db, district, classifier, clock)
+    await db.close()
+
+
+def database(service: Service) -> Database:
+    """The database the service runs on."""
+    views = service.views
+    assert isinstance(views, SqlViews)
+    return views.db
+
+
+async def rows(service: Service, sql: str) -> list[tuple[object, ...]]:
+    """A query's rows as tuples."""
+    return [tuple(r) for r in await database(service).conn.execute_fetchall(sql)]
+
+
+def chat(service: Service, user_id: str, name: str = "居民") -> Chat:
+    """A person on the service's database."""
+    return Chat(service, sqlite_fetch(database(service)), user_id, name=name)
+
+
+async def draft(resident: Chat, text: str, phone: str | None = None) -> list[Outbound]:
+    """A concern up to the card, or to the similar cases offered before it."""
+    await resident.text(text)
+    await resident.press("稻地镇")
+    if phone is None:
+        return await resident.text("不留电话")
+    return await resident.send(contact_phone=phone, contact_user_id=resident.user_id)
+
+
+def buttons(message: Outbound) -> list[str]:
+    return [b.text for row in message.buttons for b in row]
+
+
+def offer(out: list[Outbound]) -> Outbound:
+    return next(m for m in out if "您的邻居也反映过" in m.text)
+
+
+async def test_a_resident_adds_their_voice_and_is_told_of_the_outcome(
+    service: Service, clock: Clock
+) -> None:
+    zhang, _, _, _ = await staff(service, sqlite_fetch(database(service)))
+    author = chat(service, "501", NAME)
+    await author.send(photos=("photo-1",), text=WAGES)
+    await author.press("稻地镇")
+    await author.send(contact_phone=PHONE, contact_user_id="501")
+    await author.press("确认提交")
+    clock.advance(hours=1)
+    neighbour = chat(service, "502", "李四")
+    shown = offer(await draft(neighbour, WAGES_AGAIN))
+    assert "#1" in shown.text and "稻地镇" in shown.text and "2 位居民" not in shown.text
+    assert "工资" in shown.text or "包工头" in shown.text  # the words that made it similar
+    assert NAME not in shown.text and PHONE not in shown.text and not shown.photos
+    assert buttons(shown) == ["➕ 附议 #1", "继续提交新的反映", "✖️ 取消"]
+    added = await neighbour.press("附议 #1")
+    assert "您已为 <b>#1</b> 添了一份声音" in added[-1].text
+    # Nothing was merged by itself, and no second case was made.
+    assert await rows(service, "SELECT count(*) FROM cases") == [(1,)]
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 已约谈包工头，工资本周发放")
+    told = to("502", zhang.everyone)
+    assert any("您附议的反映 <b>#1</b> 已办结" in m.text and "本周发放" in m.text for m in told)
+    assert not any(m.buttons for m in told)  # the rating is the author's
+
+
+async def test_adding_a_voice_is_refused_politely_when_it_cannot_be(service: Service) -> None:
+    author = chat(service, "501")
+    await draft(author, WAGES)
+    await author.press("确认提交")
+    # The author's own case is never offered to them.
+    own = await draft(author, WAGES_AGAIN)
+    assert not any("您的邻居也反映过" in m.text for m in own)
+    await author.command("cancel")
+    neighbour = chat(service, "502")
+    shown = offer(await draft(neighbour, WAGES_AGAIN))
+    draft_id = shown.buttons[0][0].data.split(":")[2]
+    # A case that was not offered (another tank's, or made up) is refused and changes nothing.
+    forged = await neighbour.send(callback_id="f", callback_data=f"in:voice:{draft_id}:99")
+    assert any("失效" in m.text for m in forged)
+    await neighbour.press("附议 #1")
+    # Twice: the case is not offered again, so the concern goes on to its card.
+    again = await draft(neighbour, WAGES)
+    assert not any("您的邻居也反映过" in m.text for m in again)
+    assert any("请确认您的反映" in m.text for m in again)
+    assert await rows(service, "SELECT case_id, person_id, via FROM supporters") == [
+        (1, 2, "voice")
+    ]
+
+
+async def test_a_voice_for_a_case_closed_since_it_was_offered_is_refused(service: Service) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    author = chat(service, "501")
+    await draft(author, WAGES)
+    await author.press("确认提交")
+    neighbour = chat(service, "502")
+    offer(await draft(neighbour, WAGES_AGAIN))
+    await zhao.command("refer", "1 rexian 请拨打热线反映")
+    refused = await neighbour.press("附议 #1")
+    assert any("已不在办理中" in m.text for m in refused)
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(0,)]
