@@ -128,3 +128,113 @@ async def test_a_voice_for_a_case_closed_since_it_was_offered_is_refused(service
     refused = await neighbour.press("附议 #1")
     assert any("已不在办理中" in m.text for m in refused)
     assert await rows(service, "SELECT count(*) FROM supporters") == [(0,)]
+
+
+async def filed(service: Service, user_id: str, text: str) -> Chat:
+    """A resident who filed a concern as a new case (similar ones offered or not)."""
+    resident = chat(service, user_id)
+    await draft(resident, text)
+    await resident.press("确认提交")
+    return resident
+
+
+async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
+    service: Service, clock: Clock
+) -> None:
+    zhang, li, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    await filed(service, "503", OTHER)
+    listed = (await zhao.command("similar", "2"))[-1]
+    assert "#1" in listed.text and "#3" not in listed.text
+    assert buttons(listed) == ["🔗 #2 并入 #1"]
+    # A member who holds neither case may not merge them.
+    assert "只有协调员或承办委员" in (await li.command("merge", "2 1"))[-1].text
+    await zhao.press("#2 并入 #1")
+    assert any("已将 #2 并入 #1" in m.text for m in zhao.inbox)
+    told = to("502", zhao.everyone)
+    assert any("已并入 #1 一并办理" in m.text for m in told)
+    assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("closed",)]
+    stats = (await zhao.command("stats", "30d"))[-1].text
+    assert "3 位居民反映了 2 件案件" in stats and "#1（2）" in stats
+    # Undone while #1 is open: #2 is back, its resident told.
+    await zhao.command("unmerge", "2")
+    assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("open",)]
+    assert any("已从 #1 中分出" in m.text for m in to("502", zhao.everyone))
+    await zhao.command("merge", "2 1")
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 工资已经发放")
+    assert any("您附议的反映 <b>#1</b> 已办结" in m.text for m in to("502", zhang.everyone))
+    refused = (await zhao.command("unmerge", "2"))[-1].text
+    assert "已办结，不能再撤销并单" in refused
+    # Bad input changes nothing.
+    for args in ("", "2", "2 2", "abc 1", "1 3"):
+        await zhao.command("merge", args)
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(1,)]
+
+
+async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Service) -> None:
+    await filed(service, "501", WAGES)
+    neighbour = chat(service, "502", NAME)
+    await draft(neighbour, WAGES_AGAIN)
+    await neighbour.press("附议 #1")
+    assert await rows(service, "SELECT person_id, text IS NOT NULL FROM supporters") == [(2, 1)]
+    await neighbour.command("forgetme")
+    await neighbour.press("确认删除")
+    rows_after = await rows(
+        service,
+        "SELECT p.channel, s.text FROM supporters s JOIN people p ON p.id = s.person_id",
+    )
+    assert rows_after == [("erased", None)]  # still counted behind #1, as nobody
+
+
+WAGES_TOO = "包工头老刘拖欠工地工资，我们三个月没拿到钱了"
+
+
+async def test_hot_topics_count_established_residents_keep_their_id_and_reach_the_digest(
+    service: Service, clock: Clock
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    residents = [chat(service, str(600 + n)) for n in range(4)]
+    for resident in residents:
+        await resident.command("start")
+    clock.advance(days=2)  # known for two days: established
+    for resident, text in zip(residents, (WAGES, WAGES_AGAIN, WAGES_TOO, WAGES), strict=True):
+        await draft(resident, text)
+        await resident.press("确认提交")
+    # A flood from new accounts makes no hot topic, however many.
+    for n in range(6):
+        await filed(service, str(700 + n), OTHER)
+    hot = (await zhao.command("hot"))[-1]
+    assert hot.text.count("位居民") == 1, hot.text
+    assert "4 位居民" in hot.text and "#1 #2 #3 #4" in hot.text and "稻地镇" in hot.text
+    assert "包工头" in hot.text.split("<b>")[1].split("</b>")[0]  # a title from its words
+    assert await rows(
+        service, "SELECT DISTINCT cluster_id FROM hot_clusters WHERE case_id <= 4"
+    ) == [(1,)]
+    # The weekly digest (Monday, after 09:00 in the district) has the section.
+    clock.advance(days=3)
+    assert service.district.local(clock.now).weekday() == 0
+    await service.weekly_digest()
+    digest = [m.text for m in to("99", await all_sent(service))]
+    assert any("本周热点问题" in text and "#1 #2 #3 #4" in text for text in digest)
+    # Later the same problem keeps its identity as a case is added.
+    await filed(service, "603", WAGES_TOO)
+    clock.advance(days=2)
+    again = (await zhao.command("hot", "30d"))[-1].text
+    assert "5 件" in again
+    assert await rows(
+        service, "SELECT DISTINCT cluster_id FROM hot_clusters WHERE case_id IN (1, 11)"
+    ) == [(1,)]
+    # Dismissed, a topic is never listed again; bad arguments are refused.
+    await zhao.press("忽略第 1 条")
+    assert "暂无热点问题" in (await zhao.command("hot", "30d"))[-1].text
+    assert "用法" in (await zhao.command("hot", "90d 农业 extra"))[-1].text
+    member = chat(service, "11")
+    assert "权限" in (await member.command("hot"))[-1].text
+
+
+async def all_sent(service: Service) -> list[Outbound]:
+    """Every message in the outbox."""
+    ids = [int(r[0]) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
+    return await sqlite_fetch(database(service))(ids)
