@@ -236,5 +236,5 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
 
 async def all_sent(service: Service) -> list[Outbound]:
     """Every message in the outbox."""
-    ids = [int(r[0]) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
+    ids = [int(str(r[0])) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
     return await sqlite_fetch(database(service))(ids)
