@@ -216,4 +216,5 @@ EN_STAFF: dict[str, str] = {
     "digest_hot": "This week's hot topics:",
     "stats_residents": "Residents (with voices added and merges): {residents} residents behind {cases} cases.",
     "stats_most_voiced": "Most voiced: {cases}",
+    "card_similar": "🔗 Similar open cases: {refs} (send /similar {ref} to see or merge them)",
 }

@@ -219,4 +219,5 @@ ZH_STAFF: dict[str, str] = {
     "digest_hot": "本周热点问题：",
     "stats_residents": "居民人数（含附议与并单）：{residents} 位居民反映了 {cases} 件案件。",
     "stats_most_voiced": "反映人数最多：{cases}",
+    "card_similar": "🔗 相近的在办案件：{refs}（发送 /similar {ref} 查看或并单）",
 }

@@ -238,3 +238,13 @@ async def all_sent(service: Service) -> list[Outbound]:
     """Every message in the outbox."""
     ids = [int(str(r[0])) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
     return await sqlite_fetch(database(service))(ids)
+
+
+async def test_a_case_card_names_its_similar_open_cases_for_staff_only(service: Service) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    first = await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    card = (await zhao.command("case", "2"))[-1]
+    assert "相近的在办案件：#1" in card.text and "/similar #2" in card.text
+    own = (await first.command("case", "1"))[-1]
+    assert "相近" not in own.text  # a resident never learns of others' cases
