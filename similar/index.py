@@ -37,7 +37,7 @@ CANDIDATES = 64  # scored exactly, out of those the inverted index ranks best
 # Postings read to find the candidates, the rarest terms' first: a character or pair most open
 # cases of the block hold adds little to any ranking and most of the reading; the candidates'
 # dot products are then completed from their own terms, so the scores stay exact.
-BUDGET = 12_000
+BUDGET = 4_000
 # A term's weight in a case is kept in one byte, in steps of 1/LEVELS (a weight is at most
 # 1 + ln 2000 < 9.7, as a text is cut at 2,000 characters): 5 bytes a term with its id.
 LEVELS = 20
@@ -256,9 +256,10 @@ class SimilarityIndex:
 
     def refresh(self) -> None:
         """Recompute every case's norm with the IDF of the open cases as they are now."""
-        inverse = self._inverse
+        inverse, exact = self._inverse, self._exact
+        exact.clear()
         for case_id, case in self._cases.items():
-            case.norm = self._norm(case)
+            case.norm = exact[case_id] = self._norm(case)
             inverse[case_id] = 1.0 / (case.norm or 1.0)
         self._normed_at = max(1, len(self._cases))
 
