@@ -68,11 +68,12 @@ class Stats:
 
 @dataclass(frozen=True, slots=True)
 class Behind:
-    """The residents behind the cases of a window: authors, voices added and merged
-    duplicates' residents, each counted once per case; and the cases most residents raise."""
+    """Who stands behind the cases of a window besides their authors: supporters (voices
+    added, merged duplicates' residents) once per case, how many of the cases are merged
+    duplicates, and the cases most residents raise."""
 
-    residents: int
-    cases: int
+    supporters: int
+    merged: int
     most: tuple[tuple[int, int], ...] = ()  # (case id, residents), the most first
 
 

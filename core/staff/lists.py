@@ -180,9 +180,10 @@ async def stats(
     figures = await views.stats(now - span if span else None, now, hours)
     text = render_stats(person.locale, district, figures, window)
     behind = await views.behind(now - span if span else None)
-    if behind.residents > behind.cases:
-        loc = person.locale
-        text += "\n" + t(loc, "stats_residents", residents=behind.residents, cases=behind.cases)
+    if behind.supporters:
+        loc, cases = person.locale, figures.total - behind.merged
+        residents = cases + behind.supporters
+        text += "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
         left, right = ("（", "）") if loc == "zh" else (" (", ")")
         most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
         text += "\n" + t(loc, "stats_most_voiced", cases=most)
