@@ -85,7 +85,7 @@ def test_the_installed_command_runs_from_another_directory(wheel: Path, tmp_path
     version = minqing("--version")
     assert version.returncode == 0 and version.stdout.startswith("minqing "), version.stderr
     migrated = minqing("migrate")
-    latest = f"schema version {len(migrations())}"
+    latest = f"schema version {migrations()[-1][0]}"  # numbers may leave gaps
     assert migrated.returncode == 0 and latest in migrated.stdout, migrated.stderr
     classified = minqing("nlp", "classify", "老板拖欠工资三个月，想申请劳动仲裁")
     assert classified.returncode == 0, classified.stderr

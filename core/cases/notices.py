@@ -268,5 +268,5 @@ async def tell_supporters(
             continue
         told.add(supporter.person_id)
         person = await uow.people.get(supporter.person_id)
-        if person is not None:
-            await notify(uow, person, case_text_for(person, key, case, **kw), now, case_id=case.id)
+        if person is not None:  # not the case's message: a reply to it is not for its member
+            await notify(uow, person, case_text_for(person, key, case, **kw), now)

@@ -106,7 +106,7 @@ async def add_voice(turn: Turn, state: Conversation, case_id: int | None) -> Non
     await uow.events.add(CaseEvent(case.id, "supported", now, person.id, {"count": behind}))
     state.end()
     await turn.answer(turn.t("voice_added_toast"))
-    await turn.reply(turn.t("voice_added", ref=case.ref), case_id=case.id)
+    await turn.reply(turn.t("voice_added", ref=case.ref))
     holder = await notices.holder(uow, case)
     if holder is not None:
         text = notices.case_text_for(holder, "member_voice_added", case, count=str(behind))
