@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from config.nearby import load_nearby
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
@@ -53,6 +54,7 @@ def load_district(settings: Settings) -> District:
     try:
         stations = tuple(load_stations(settings.stations))
         check_codes([s.code for s in stations], "station")
+        nearby = load_nearby(settings.stations)
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
     try:
@@ -72,6 +74,7 @@ def load_district(settings: Settings) -> District:
         digest_time=settings.digest_time,
         invite_days=settings.invite_days,
         referral_bodies=bodies,
+        nearby=nearby,
     )
 
 
@@ -108,16 +111,17 @@ def build_service(
         views,
         dialogs=dialogs,
         offload=offload,
-        similar=build_similar(db, classifier),
+        similar=build_similar(db, district, classifier),
     )
 
 
-def build_similar(db: Database, classifier: Classifier) -> SimilarCases:
+def build_similar(db: Database, district: District, classifier: Classifier) -> SimilarCases:
     """The similarity engine over the open cases, filled from the database on first use; it
     explains with the classifier's tokenizer (no second dictionary) when it has one."""
     from nlp.classifier import KeywordClassifier
     from nlp.tokenizer import Tokenizer
     from similar.index import OpenCase
+    from similar.place import Places
     from similar.port import IndexedSimilarCases
     from similar.terms import Featurizer
     from storage.supporters import open_cases
@@ -127,7 +131,8 @@ def build_similar(db: Database, classifier: Classifier) -> SimilarCases:
     async def load() -> list[OpenCase]:
         return [OpenCase(*row) for row in await open_cases(db)]
 
-    return IndexedSimilarCases(Featurizer(tokenizer.cut), load=load)
+    places = Places.of(district.nearby)
+    return IndexedSimilarCases(Featurizer(tokenizer.cut), places, load=load)
 
 
 def classifier_thread() -> Offload:

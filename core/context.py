@@ -54,6 +54,8 @@ class District:
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
     referral_bodies: tuple[ReferralBody, ...] = ()
+    # Pairs of stations whose concerns may be about one problem (similar concerns).
+    nearby: tuple[tuple[str, str], ...] = ()
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from config.nearby import load_nearby
+from config.tanks import ConfigError
 from core.context import District
 from core.messages import Outbound
 from core.service import Service
@@ -248,3 +251,34 @@ async def test_a_case_card_names_its_similar_open_cases_for_staff_only(service: 
     assert "相近的在办案件：#1" in card.text and "/similar #2" in card.text
     own = (await first.command("case", "1"))[-1]
     assert "相近" not in own.text  # a resident never learns of others' cases
+
+
+async def test_a_nearby_station_counts_as_the_same_place(
+    tmp_path: Path, district: District, classifier: RuleClassifier, clock: Clock
+) -> None:
+    db = await Database.open(tmp_path / "near.db")
+    near = dataclasses.replace(district, nearby=(("daodi", "huanggezhuang"),))
+    service = sqlite_service(db, near, classifier, clock)
+    await filed(service, "501", WAGES)
+    neighbour = chat(service, "502")
+    await neighbour.text(WAGES_AGAIN)
+    await neighbour.press("黄各庄镇")
+    assert "#1" in offer(await neighbour.text("不留电话")).text
+    far = chat(service, "503")
+    await far.text(WAGES_AGAIN)
+    await far.press("钱营镇")
+    assert not any("您的邻居也反映过" in m.text for m in await far.text("不留电话"))
+    await db.close()
+
+
+def test_nearby_stations_are_read_both_ways_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "stations.toml"
+    path.write_text(
+        '[stations.a]\nname_zh = "甲镇"\nnearby = ["b"]\n[stations.b]\nname_zh = "乙镇"\n',
+        encoding="utf-8",
+    )
+    assert load_nearby(path) == (("a", "b"),)
+    path.write_text('[stations.a]\nname_zh = "甲镇"\nnearby = ["zz"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="zz"):
+        load_nearby(path)
+    assert load_nearby() == ()  # none configured in config/stations.toml
