@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from core.models import Case, CaseEvent, CaseStatus
-from core.views import Behind, CaseBrief, MemberLoad, Stats
+from core.views import Behind, CaseBrief, HotInputs, MemberLoad, Stats
 from storage.buffer import BufferedConnection, Trips
 from storage.db import Database, from_ms, to_ms
 from storage.repositories import SqlCases, SqlEvents
 from storage.stats import OPEN, StatsQueries
+from storage.supporters import SqlSupporters
 
 BRIEF = (
     "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
@@ -166,3 +167,12 @@ class SqlViews:
         )
         most = tuple((int(r[0]), 1 + int(r[1])) for r in rows[:limit])
         return Behind(sum(int(r[1]) for r in rows), int(merged[0][0]), most)
+
+    async def hot_inputs(
+        self, since: datetime, until: datetime, established_after: timedelta
+    ) -> HotInputs:
+        """The inputs of the hot topics of a window, read on the read side."""
+        store = SqlSupporters(BufferedConnection(Trips(self.db.views, here=False)))
+        concerns = await store.concerns(since, until, established_after)
+        backers = await store.established([c.case_id for c in concerns], established_after)
+        return HotInputs(concerns, await store.clusters(), await store.dismissed(), backers)

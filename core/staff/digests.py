@@ -67,8 +67,9 @@ async def weekly(
         return []
     figures = await views.stats(now - WEEK, now, lists.reply_hours_of(district))
     undelivered = await views.undelivered(now - WEEK, now)
+    found, clusters = await hot.topics(views, similar or NoSimilarCases(), now, WEEK)
     async with open_unit() as uow:
-        found = await hot.topics(uow, similar or NoSimilarCases(), now, WEEK)
+        await uow.supporters.keep_clusters(clusters)
         for person in await uow.people.coordinators():
             if await uow.digests.first_time(WEEKLY, period, person.id, now):
                 loc = person.locale

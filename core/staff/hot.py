@@ -1,10 +1,12 @@
 """Hot topics (热点) for coordinators: the concerns of a window grouped into problems, ranked by
 the distinct established residents behind them (authors, voices added, duplicates merged) and
-then by the latest; /hot on demand and a section of the weekly digest.
+then by the latest; /hot on demand and a section of the weekly digest. Both read and cluster
+on the read side, never holding the writer.
 
-Each run keeps its clusters, so the same problem keeps its id as cases are added; a cluster a
-coordinator dismissed is never listed again. A resident counts once they have been known for a
-day: a flood of new accounts, or of messages from one, makes no hot topic.
+The weekly digest remembers the clusters, so the same problem keeps its id as cases are added
+and its first cases leave the window; a cluster a coordinator dismissed is never listed again.
+A resident counts once they have been known for a day: a flood of new accounts, or of messages
+from one, makes no hot topic.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from core import callbacks
 from core.callbacks import Callback, Scope
 from core.cases import access, casework
 from core.cases.lifecycle import Refused
-from core.context import District, Turn
+from core.context import District, Reply, Turn
 from core.messages import Button
 from core.models import Topic
-from core.ports import SimilarCases, UnitOfWork
+from core.ports import SimilarCases
 from core.states import Conversation
 from core.texts import t
+from core.views import CaseViews
 
 WINDOWS = {"7d": timedelta(days=7), "30d": timedelta(days=30)}
 ESTABLISHED_AFTER = timedelta(days=1)
@@ -40,39 +43,35 @@ class Hot:
 
 
 async def topics(
-    uow: UnitOfWork,
+    views: CaseViews,
     similar: SimilarCases,
     now: datetime,
     window: timedelta,
     tank: str | None = None,
     least: int = MIN_RESIDENTS,
-) -> list[Hot]:
-    """The hot topics of the window ending now (of one tank when given), the hottest first."""
-    store = uow.supporters
-    concerns = await store.concerns(now - window, now, ESTABLISHED_AFTER)
-    previous = await store.clusters()
-    found = await similar.topics(concerns, previous)
+) -> tuple[list[Hot], dict[int, list[int]]]:
+    """The hot topics of the window ending now (of one tank when given), the hottest first,
+    read and clustered on the read side; and the clusters to remember (id -> case ids)."""
+    inputs = await views.hot_inputs(now - window, now, ESTABLISHED_AFTER)
+    found = await similar.topics(inputs.concerns, inputs.previous)
     placed = {case_id for topic in found for case_id in topic.case_ids}
-    memory = {k: [i for i in ids if i not in placed] for k, ids in previous.items()}
+    memory = {k: [i for i in ids if i not in placed] for k, ids in inputs.previous.items()}
     for topic in found:
         memory[topic.id] = sorted({*memory.get(topic.id, ()), *topic.case_ids})
-    await store.keep_clusters({k: ids for k, ids in memory.items() if ids})
-    dismissed = await store.dismissed()
-    authors = {c.case_id: c.resident_id for c in concerns if c.established}
-    backers = await store.established(placed, ESTABLISHED_AFTER)
+    authors = {c.case_id: c.resident_id for c in inputs.concerns if c.established}
     shown: list[Hot] = []
     for topic in found:
-        if topic.id in dismissed or (tank is not None and topic.tank != tank):
+        if topic.id in inputs.dismissed or (tank is not None and topic.tank != tank):
             continue
         people: set[int] = set()
         for case_id in topic.case_ids:
-            people |= backers.get(case_id, set())
+            people |= inputs.backers.get(case_id, set())
             if case_id in authors:
                 people.add(authors[case_id])
         if len(people) >= least:
             shown.append(Hot(topic, len(people)))
     shown.sort(key=lambda h: (-h.residents, -h.topic.last_at.timestamp(), h.topic.id))
-    return shown[:SHOWN]
+    return shown[:SHOWN], {k: ids for k, ids in memory.items() if ids}
 
 
 def render(locale: str, district: District, found: Sequence[Hot]) -> list[str]:
@@ -104,7 +103,8 @@ def render(locale: str, district: District, found: Sequence[Hot]) -> list[str]:
 
 
 async def hot(turn: Turn, state: Conversation) -> None:
-    """/hot [7d|30d] [tank]."""
+    """/hot [7d|30d] [tank]: clustered once the turn has committed, on the read side (the
+    clusters are remembered by the weekly digest)."""
     words = turn.inbound.args.split()
     window = "7d"
     if words and words[0].lower() in WINDOWS:
@@ -112,25 +112,32 @@ async def hot(turn: Turn, state: Conversation) -> None:
     tank = casework.tank_code(turn, words[0]) if words else None
     if len(words) > 1 or (words and tank in (None, "triage")):
         raise Refused("hot_usage")
-    found = await topics(turn.uow, turn.similar, turn.now, WINDOWS[window], tank)
-    label = turn.t(f"hot_window_{window}")
+    person, district, now, similar = turn.person, turn.district, turn.now, turn.similar
+
+    async def read(views: CaseViews) -> list[Reply]:
+        found, _ = await topics(views, similar, now, WINDOWS[window], tank)
+        return [answer(person.locale, district, found, window)]
+
+    turn.defer(read)
+
+
+def answer(locale: str, district: District, found: Sequence[Hot], window: str) -> Reply:
+    """The /hot answer: the topics, with a button to dismiss each."""
+    label = t(locale, f"hot_window_{window}")
     if not found:
-        await turn.reply(turn.t("hot_none", window=label, least=str(MIN_RESIDENTS)))
-        return
-    text = "\n\n".join(
-        [turn.t("hot_header", window=label), *render(turn.locale, turn.district, found)]
-    )
+        return t(locale, "hot_none", window=label, least=str(MIN_RESIDENTS)), ()
+    text = "\n\n".join([t(locale, "hot_header", window=label), *render(locale, district, found)])
     buttons = [
         [
             Button(
-                text=turn.t("btn_hot_dismiss", n=str(n)),
+                text=t(locale, "btn_hot_dismiss", n=str(n)),
                 data=callbacks.pack(Scope.HOT, "dismiss", h.topic.id),
             )
             for n, h in enumerate(found[i : i + 3], i + 1)
         ]
         for i in range(0, len(found), 3)
     ]
-    await turn.reply(text, buttons=buttons)
+    return text, buttons
 
 
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
