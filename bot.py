@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from config.desk import load_desk, load_holidays
 from config.nearby import load_nearby
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
@@ -26,6 +27,8 @@ from core.context import District
 from core.models import ThinkTank
 from core.ports import Classifier, Offload, SimilarCases
 from core.service import Service
+from documents.workers import FileWorkers
+from handlers.office import ChinaWorkingDays, DocumentFiles
 from storage.db import Database
 from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("minqing")
 T = TypeVar("T")
+FILE_WORKERS = 2  # files built at once, each in a thread of its own
 STARTED = time.perf_counter()
 
 
@@ -61,6 +65,14 @@ def load_district(settings: Settings) -> District:
         bodies = tuple(load_referrals(settings.referrals))
     except ConfigError as e:
         raise ConfigError(f"MINQING_REFERRALS: {e}") from e
+    try:
+        desk = load_desk(settings.desk)
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_DESK: {e}") from e
+    try:
+        schedule = load_holidays(settings.holidays)
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_HOLIDAYS: {e}") from e
     quiet_start, quiet_end = settings.quiet
     return District(
         tanks=tanks,
@@ -75,6 +87,9 @@ def load_district(settings: Settings) -> District:
         invite_days=settings.invite_days,
         referral_bodies=bodies,
         nearby=nearby,
+        issuer=desk.issuer,
+        calendar=ChinaWorkingDays(settings.zone, schedule),
+        proposal_reply_days=desk.proposal_reply_working_days,
     )
 
 
@@ -103,6 +118,7 @@ def build_service(
     """Core on a database: turns on the writer; lists, figures and the conversations as
     committed on read-only connections; the classifier run by offload."""
     views, dialogs = SqlViews(db), committed_dialogs(db)
+    files = DocumentFiles(FileWorkers(FILE_WORKERS), district.timezone, district.issuer)
     return Service(
         unit_factory(db),
         district,
@@ -112,6 +128,7 @@ def build_service(
         dialogs=dialogs,
         offload=offload,
         similar=build_similar(db, district, classifier),
+        files=files,
     )
 
 

@@ -21,6 +21,7 @@ class Scope(StrEnum):
     INVITE = "inv"  # an invitation's revoke button (core.staff.invitations)
     PRIVACY = "me"  # /forgetme's confirmation (core.cases.privacy)
     HOT = "hot"  # a hot topic's dismiss button (core.staff.hot)
+    DESK = "desk"  # reports, proposals and consultations (core.desk)
 
 
 MAX_BYTES = 64  # Telegram's limit for callback data

@@ -10,7 +10,9 @@ from core import roster
 from core.cases import sweep
 from core.context import District
 from core.conversation import dispatch
+from core.desk import sweep as desk_sweep
 from core.messages import Inbound
+from core.office import OfficeFiles
 from core.ports import (
     Classifier,
     DialogReader,
@@ -41,14 +43,18 @@ class Service:
     offload: Offload = run_here
     # Which open cases read like a new concern, and the hot topics (bot.py picks the engine).
     similar: SimilarCases = field(default_factory=NoSimilarCases)
+    # Where the desk's files are built (None: files are refused with a word why).
+    files: OfficeFiles | None = None
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""
         return await dispatch.handle(inbound, self)
 
     async def sweep(self) -> list[int]:
-        """Reminders, escalations, wider notices and closures that are due now."""
-        return await sweep.sweep(self.open_unit, self.district, self.clock())
+        """Reminders, escalations, wider notices and closures that are due now; the desk's
+        proposals and consultations with them."""
+        queued = await sweep.sweep(self.open_unit, self.district, self.clock())
+        return queued + await desk_sweep.sweep(self.open_unit, self.district, self.clock())
 
     async def daily_digest(self) -> list[int]:
         """This morning's digest for members with pending work, if not sent yet."""

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from storage.buffer import BufferedConnection
 from storage.db import Database
+from storage.desk import SqlDesk
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
@@ -32,6 +33,7 @@ class SqliteUnitOfWork:
         self.digests = SqlDigestLog(conn)
         self.erasure = SqlErasure(conn)
         self.supporters = SqlSupporters(conn)
+        self.desk = SqlDesk(conn)
         self.queued: list[int] = []
         self._done = False
 

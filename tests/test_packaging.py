@@ -48,7 +48,11 @@ def test_the_wheel_has_the_command_and_the_package_data(wheel: Path) -> None:
         "cli/main.py",
         "config/think_tanks.toml",
         "config/stations.toml",
+        "config/desk.toml",
+        "config/holidays.toml",
+        "core/desk/reports.py",
         "documents/report_docx.py",
+        "storage/migrations/0008_desk.sql",
         "storage/migrations/0001_initial.sql",
         "storage/migrations/0002_tallies.sql",
     } <= names

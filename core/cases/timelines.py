@@ -35,6 +35,7 @@ def show(turn: Turn, case: Case) -> None:
             if alike:
                 refs = " ".join(f"#{s.case_id}" for s in alike)
                 text += "\n\n" + t(person.locale, "card_similar", refs=refs, ref=case.ref)
-        return [(text, notices.holder_actions(person, case))]
+        buttons = [*notices.holder_actions(person, case), *notices.desk_actions(person, case)]
+        return [(text, buttons)]
 
     turn.defer(read, case_id)
