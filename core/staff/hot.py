@@ -20,6 +20,7 @@ from core.callbacks import Callback, Scope
 from core.cases import access, casework
 from core.cases.lifecycle import Refused
 from core.context import District, Reply, Turn
+from core.desk import reports
 from core.messages import Button
 from core.models import Topic
 from core.ports import SimilarCases
@@ -32,6 +33,8 @@ ESTABLISHED_AFTER = timedelta(days=1)
 MIN_RESIDENTS = 3
 SHOWN = 10
 REFS = 8
+CITED = 40  # characters of case numbers a report button carries (a part of button data)
+MAX_CITED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,20 +133,44 @@ def answer(locale: str, district: District, found: Sequence[Hot], window: str) -
     buttons = [
         [
             Button(
+                text=t(locale, "btn_hot_report", n=str(n)),
+                data=callbacks.pack(Scope.HOT, "report", cited(h.topic.case_ids)),
+            ),
+            Button(
                 text=t(locale, "btn_hot_dismiss", n=str(n)),
                 data=callbacks.pack(Scope.HOT, "dismiss", h.topic.id),
-            )
-            for n, h in enumerate(found[i : i + 3], i + 1)
+            ),
         ]
-        for i in range(0, len(found), 3)
+        for n, h in enumerate(found, 1)
     ]
     return text, buttons
 
 
+def cited(case_ids: Sequence[int]) -> str:
+    """The topic's first cases that fit a button, as 3-7-12: the material of a report."""
+    out = ""
+    for case_id in case_ids:
+        longer = f"{out}-{case_id}" if out else str(case_id)
+        if len(longer) > CITED:
+            break
+        out = longer
+    return out
+
+
 async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
-    """A coordinator dismisses a topic."""
+    """A coordinator dismisses a topic, or starts a report (the desk) with its cases."""
+    if not access.coordinates(turn.person):
+        raise Refused("button_stale")
+    if cb.action == "report":
+        parts = (cb.arg(0) or "").split("-")
+        numbers = [callbacks.parse_id(p) for p in parts]
+        if not parts or None in numbers or len(numbers) > MAX_CITED:
+            raise Refused("button_stale")
+        await turn.answer()
+        await reports.start(turn, state, [n for n in numbers if n is not None])
+        return
     cluster = cb.int_arg(0)
-    if cb.action != "dismiss" or cluster is None or not access.coordinates(turn.person):
+    if cb.action != "dismiss" or cluster is None:
         raise Refused("button_stale")
     await turn.uow.supporters.dismiss(cluster, turn.person.id, turn.now)
     await turn.answer(turn.t("hot_dismissed"))

@@ -359,4 +359,5 @@ EN_STAFF: dict[str, str] = {
     "proposal_submitted_notice": "📥 New proposal {number}: {title}\nSend /proposal accept {number} to accept it.",
     "meet_linked_report": "The outcome of consultation {number} is linked to report {target}.",
     "meet_linked_proposal": "The outcome of consultation {number} is linked to proposal {target}.",
+    "btn_hot_report": "📝 Report on {n}",
 }

@@ -364,4 +364,5 @@ ZH_STAFF: dict[str, str] = {
     "proposal_submitted_notice": "📥 新提案 {number}：{title}\n发送 /proposal accept {number} 立案。",
     "meet_linked_report": "议事会 {number} 的成果已关联社情民意信息 {target}。",
     "meet_linked_proposal": "议事会 {number} 的成果已关联提案 {target}。",
+    "btn_hot_report": "📝 第 {n} 条写成报告",
 }

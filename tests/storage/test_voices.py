@@ -215,7 +215,7 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert hot.text.count("位居民") == 1, hot.text
     assert "4 位居民" in hot.text and "#1 #2 #3 #4" in hot.text and "稻地镇" in hot.text
     assert "包工头" in hot.text.split("<b>")[1].split("</b>")[0]  # a title from its words
-    assert [b.data for row in hot.buttons for b in row] == ["hot:dismiss:1"]
+    assert [b.data for row in hot.buttons for b in row] == ["hot:report:1-2-3-4", "hot:dismiss:1"]
     # The weekly digest (Monday, after 09:00 in the district) has the section.
     clock.advance(days=3)
     assert service.district.local(clock.now).weekday() == 0
@@ -230,7 +230,12 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     clock.advance(days=2)
     again = (await zhao.command("hot", "30d"))[-1]
     assert "5 件" in again.text and "#14" in again.text
-    assert [b.data for row in again.buttons for b in row] == ["hot:dismiss:1"]
+    assert [b.data for row in again.buttons for b in row][1] == "hot:dismiss:1"
+    # Straight to a report at the desk: the topic's cases are its material.
+    material = await zhao.press("第 1 条写成报告")
+    assert any("5 件诉求" in m.text for m in material), [m.text for m in material]
+    forged = await zhao.send(callback_id="f", callback_data="hot:report:1-x")
+    assert any("失效" in m.text for m in forged)
     # Dismissed, a topic is never listed again; bad arguments are refused.
     await zhao.press("忽略第 1 条")
     assert "暂无热点问题" in (await zhao.command("hot", "30d"))[-1].text
