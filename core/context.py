@@ -15,7 +15,7 @@ from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
 from core.office import OfficeFiles, WorkingDays
-from core.ports import Classifier, UnitOfWork
+from core.ports import Classifier, NoSimilarCases, SimilarCases, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
 
@@ -55,6 +55,8 @@ class District:
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
     referral_bodies: tuple[ReferralBody, ...] = ()
+    # Pairs of stations whose concerns may be about one problem (similar concerns).
+    nearby: tuple[tuple[str, str], ...] = ()
     issuer: str = "政协"  # who issues the office files, e.g. 丰南区政协
     calendar: WorkingDays | None = None  # China's working days; None counts calendar days
     proposal_reply_days: int = 0  # working days a body has to reply; 0: three months
@@ -192,6 +194,7 @@ class Turn:
     answered: bool = False
     deferred: Deferred | None = None
     deferred_case: int | None = None
+    similar: SimilarCases = field(default_factory=NoSimilarCases)
     files: list[FileJob] = field(default_factory=list)
 
     @property

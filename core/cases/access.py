@@ -141,3 +141,16 @@ def may_see_proposal(person: Person, proposers: Collection[int]) -> bool:
     """True for coordinators and for a proposal's proposers while they work at the desk: a
     member who was removed no longer sees or rates it."""
     return runs_desk(person) or (works_at_desk(person) and person.id in proposers)
+
+
+def may_merge(person: Person, duplicate: Case, main: Case) -> bool:
+    """True for who may merge a duplicate into a main case (并单) or undo it: a coordinator, the
+    member holding the duplicate, or the member holding the main case while nobody holds the
+    duplicate."""
+    if person.is_coordinator:
+        return True
+    if not person.is_member:
+        return False
+    if duplicate.assignee_id == person.id:
+        return True
+    return main.assignee_id == person.id and duplicate.status != CaseStatus.CLAIMED

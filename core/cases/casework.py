@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core import callbacks
 from core.callbacks import Callback, Scope, parse_id
-from core.cases import access, cards, lifecycle, notices, timelines
+from core.cases import access, cards, lifecycle, merging, notices, timelines
 from core.cases.lifecycle import Refused
 from core.context import Buttons, Turn
 from core.messages import Button
@@ -145,6 +145,7 @@ async def rate(turn: Turn, state: Conversation, case: Case, cb: Callback) -> Non
     audience = await notices.audience_for(uow, turn.district, case, now) if unheld else []
     await record(turn, case, event)
     await notices.announce(uow, turn.district, case, now, audience)
+    await turn.similar.add(case)  # open again after 不满意, else forgotten
     await turn.answer(turn.t("rated_toast"))
     if case.status == CaseStatus.CLOSED:
         await notices.retire_buttons(uow, case, now)
@@ -180,6 +181,7 @@ BUTTONS = {
     "resolve": start_resolve,
     "route": route_by_coordinator,
     "rate": rate,
+    "merge": merging.merge_button,
 }
 
 
@@ -197,6 +199,7 @@ async def transfer(turn: Turn, case: Case, target: str | None, reason: str) -> N
     audience = await notices.audience_for(turn.uow, turn.district, case, now)
     await turn.uow.cases.update(case)
     await notices.announce(turn.uow, turn.district, case, now, audience)
+    await turn.similar.add(case)  # indexed under its new tank
     resident = await turn.uow.people.get(case.resident_id)
     if resident is not None:
         tank = turn.district.tank_name(to_tank, resident.locale)
@@ -286,6 +289,10 @@ async def resolve(turn: Turn, case: Case, summary: str) -> None:
         await turn.send_to(
             resident, body, buttons=notices.rating_buttons(resident.locale, case), case_id=case.id
         )
+    await notices.tell_supporters(
+        turn.uow, case, turn.now, "supporter_resolved", text=notices.quote(summary)
+    )
+    await turn.similar.remove(case.id)
     await turn.reply(turn.t("resolved_done", ref=case.ref))
 
 

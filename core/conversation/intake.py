@@ -15,7 +15,7 @@ from core import callbacks
 from core.callbacks import Callback, Scope
 from core.cases import cards, lifecycle, notices
 from core.context import Turn
-from core.conversation import labels
+from core.conversation import labels, voices
 from core.messages import Button, Inbound, KeyButton
 from core.models import Case, CaseEvent
 from core.states import Conversation, Draft, Step, Talk
@@ -27,12 +27,13 @@ PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
 CONTACT_KINDS = ("none", "anonymous")  # the contact step's typed choices: contact_<kind>
 GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
 
-DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
+DESCRIBE, STATION, CONTACT, CONFIRM, TANK, SIMILAR = (
     Step.DESCRIBE,
     Step.STATION,
     Step.CONTACT,
     Step.CONFIRM,
     Step.TANK,
+    Step.SIMILAR,
 )
 
 
@@ -106,6 +107,13 @@ async def _typed_button(turn: Turn, state: Conversation, text: str) -> bool:
             await _open_tanks(turn, state)
         elif choice == "cancel":
             await cancel(turn, state)
+    elif step == SIMILAR:
+        actions = {"fresh": "btn_new_case", "cancel": "btn_cancel"}
+        choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
+        if choice == "fresh":
+            await _show_card(turn, state)
+        elif choice == "cancel":
+            await cancel(turn, state)
     elif step == TANK:
         tanks = [(t.code, (t.name_zh, t.name_en, t.code)) for t in district.tanks]
         choice = labels.chosen(text, [*tanks, ("triage", labels.in_every_locale("tank_unsure"))])
@@ -151,6 +159,11 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     elif cb.action == "tank" and state.step == TANK and _valid_tank_choice(turn, cb.arg(1)):
         await turn.answer()
         await _choose_tank(turn, state, cb.arg(1) or "triage")
+    elif cb.action == "voice" and state.step == SIMILAR:
+        await voices.add_voice(turn, state, cb.int_arg(1))
+    elif cb.action == "fresh" and state.step == SIMILAR:
+        await turn.answer()
+        await _show_card(turn, state)
     elif cb.action == "cancel":
         await cancel(turn, state)
     else:
@@ -324,11 +337,14 @@ def _classify(turn: Turn, draft: Draft) -> None:
 
 
 async def _show_card(turn: Turn, state: Conversation) -> None:
-    first_card = state.step != CONFIRM and state.step != TANK
-    state.begin(CONFIRM)
+    """The confirmation card; the first time, the open cases like the concern come before it."""
+    first_card = state.step not in (CONFIRM, TANK, SIMILAR)
     _classify(turn, state.draft)
     if first_card:
         await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
+        if await voices.offer(turn, state):
+            return
+    state.begin(CONFIRM)
     draft_id = state.draft.id
     buttons = [
         [
@@ -368,6 +384,7 @@ async def _submit(turn: Turn, state: Conversation) -> None:
     via = "resident" if draft.tank_chosen else "classifier"
     await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
     state.end()
+    await turn.similar.add(case)
     tank_name = turn.district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
     await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)

@@ -178,7 +178,16 @@ async def stats(
         {tank.code: tank.deadlines for tank in district.tanks} | {None: district.triage_deadlines}
     )
     figures = await views.stats(now - span if span else None, now, hours)
-    return [(render_stats(person.locale, district, figures, window), ())]
+    text = render_stats(person.locale, district, figures, window)
+    behind = await views.behind(now - span if span else None)
+    if behind.supporters:
+        loc, cases = person.locale, figures.total - behind.merged
+        residents = cases + behind.supporters
+        text += "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
+        left, right = ("（", "）") if loc == "zh" else (" (", ")")
+        most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
+        text += "\n" + t(loc, "stats_most_voiced", cases=most)
+    return [(text, ())]
 
 
 def reply_hours_of(district: District) -> dict[str | None, float]:
