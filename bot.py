@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -72,7 +72,22 @@ def load_district(settings: Settings) -> District:
         digest_time=settings.digest_time,
         invite_days=settings.invite_days,
         referral_bodies=bodies,
+        work_start=settings.working[0],
+        work_end=settings.working[1],
+        working_day=working_day,
     )
+
+
+def working_day(day: date) -> bool:
+    """China's working days (holidays off, make-up days on); Monday to Friday for a year the
+    holiday calendar has no data for yet."""
+    from documents.errors import BeyondCalendarData
+    from documents.workdays import is_working_day
+
+    try:
+        return is_working_day(day)
+    except BeyondCalendarData:
+        return day.weekday() < 5
 
 
 def build_tokenizer(tanks: Sequence[ThinkTank], backend: str) -> Tokenizer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -54,6 +54,9 @@ class District:
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
     referral_bodies: tuple[ReferralBody, ...] = ()
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+    working_day: Callable[[date], bool] = field(default=lambda day: day.weekday() < 5)  # Mon-Fri
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""

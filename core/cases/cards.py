@@ -12,6 +12,7 @@ CARD_TEXT = 900
 LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
+ROUTE_WORDS = 3  # the resident's words the card names as the reason for its routing
 SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 
@@ -24,11 +25,21 @@ def keyword_list(locale: str, hits: tuple[KeywordHit, ...], limit: int = 6) -> M
     )
 
 
-def _routing_line(locale: str, district: District, tank: str | None, confidence: float) -> Markup:
+def _routing_line(
+    locale: str, district: District, tank: str | None, hits: tuple[KeywordHit, ...]
+) -> Markup:
+    """Where the concern goes and why, in plain words: the words of theirs that decided it."""
     if tank is None:
         return m(locale, "card_route_triage")
     name = district.tank_name(tank, locale)
-    return m(locale, "card_route", tank=name, confidence=f"{confidence:.0%}")
+    if not hits:
+        return m(locale, "card_route", tank=name)
+    words = Markup(
+        t(locale, "keyword_separator").join(
+            t(locale, "keyword_quoted", word=h.shown) for h in hits[:ROUTE_WORDS]
+        )
+    )
+    return m(locale, "card_route_because", tank=name, keywords=words)
 
 
 def _contact_line(locale: str, draft: Draft) -> Markup:
@@ -44,13 +55,8 @@ def _contact_line(locale: str, draft: Draft) -> Markup:
 
 def draft_card(turn: Turn, draft: Draft) -> str:
     """The confirmation card a resident checks before submitting."""
-    loc, hits = turn.locale, draft.hits
-    chosen = draft.tank_chosen
-    keywords = (
-        m(loc, "card_keywords", keywords=keyword_list(loc, hits))
-        if hits and not chosen
-        else Markup("")
-    )
+    loc = turn.locale
+    hits = () if draft.tank_chosen else draft.hits
     return t(
         loc,
         "draft_card",
@@ -58,8 +64,7 @@ def draft_card(turn: Turn, draft: Draft) -> str:
         photos=len(draft.photos),
         station=turn.district.station_name(draft.station, loc),
         contact=_contact_line(loc, draft),
-        route=_routing_line(loc, turn.district, draft.tank, draft.confidence),
-        keywords=keywords,
+        route=_routing_line(loc, turn.district, draft.tank, hits),
     )
 
 

@@ -23,7 +23,7 @@ EN_STAFF: dict[str, str] = {
     "cmd_members": "Members and their load",
     "cmd_invite": "Invite a member: /invite tank [town]",
     "cmd_removemember": "Retire a member: /removemember id",
-    "cmd_extend": "Ask for more time: /extend number days reason",
+    "cmd_extend": "Extend a deadline: /extend number days reason (granted at once, once per case)",
     "cmd_deadlines": "Deadlines and reminder rules",
     "cmd_invites": "Invitations: list and revoke",
     "cmd_revoke": "Revoke an invitation: /revoke code",
@@ -77,8 +77,8 @@ EN_STAFF: dict[str, str] = {
     "assigned_tank": "{ref} routed to {tank}.",
     "assigned_member": "{ref} assigned to {member}.",
     "already_extended": "This case was extended once already.",
-    "extended_done": "{ref} is now due {when}.",
-    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}): {reason}",
+    "extended_done": "Extended: {ref} is now due {when}; the resident and the coordinators were told.",
+    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}, granted): {reason}",
     "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
     "compose_answer": "Type your answer to the resident of {ref}; it goes out as from a "
     "coordinator (/cancel to stop):",
@@ -158,7 +158,13 @@ EN_STAFF: dict[str, str] = {
     "you_were_removed": "You are no longer a think tank member. Thank you for your work!",
     "invite_link": "Invitation to the <b>{tank}</b> think tank (valid {days} days, for one "
     "person):\n{link}\n\nOr they can send this bot: /start {code}",
-    "invite_welcome": "🎉 Welcome to the <b>{tank}</b> think tank! New cases will reach you here.",
+    "invite_welcome": (
+        "🎉 Welcome to the <b>{tank}</b> think tank!\n"
+        "New cases of your tank come here: press Claim to take one, Details to read it all; "
+        "once you hold a case, its buttons let you ask the resident, answer and resolve. Each "
+        "morning you also get a digest of what is waiting.\n"
+        "Send /help for the member commands."
+    ),
     "invite_coordinator": "You are a coordinator and need not join a tank.",
     "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
     "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
@@ -174,7 +180,7 @@ EN_STAFF: dict[str, str] = {
     # how to use the commands
     "note_usage": "Usage: /note number text",
     "resolve_usage": "Usage: /resolve number summary",
-    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or triage) reason",
+    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or coordinators) reason",
     "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
     "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all",
     "find_usage": "Usage: /find words",
@@ -184,4 +190,6 @@ EN_STAFF: dict[str, str] = {
     "revoke_usage": "Usage: /revoke code (see /invites)",
     "refer_usage": "Usage: /refer number body explanation, e.g. /refer 12 jiaoyu School "
     "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
+    # /reply as coordinators may use it
+    "cmd_reply_coordinator": "Answer a resident (cases awaiting triage only): /reply number text",
 }
