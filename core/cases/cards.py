@@ -12,7 +12,7 @@ CARD_TEXT = 900
 LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
-ROUTE_WORDS = 3  # the resident's words the card names as the reason for its routing
+ROUTE_WORDS = 2  # the resident's words the card names as the reason for its routing
 SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 

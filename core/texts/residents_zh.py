@@ -28,7 +28,7 @@ ZH_RESIDENTS: dict[str, str] = {
     # raising a concern: describe, town, contact, the card to confirm
     "ask_describe": "请用文字描述您要反映的问题：什么事、在哪里、持续多久了。可以附照片。",
     "ask_describe_with_photo": "请再用文字描述一下问题。",
-    "need_words": "请用文字描述您的问题（仅表情或空白无法受理）。",
+    "need_words": "请用文字描述您的问题（只发表情或空白，我看不出是什么问题）。",
     "need_more_detail": "请再多写几句：具体是什么问题、在哪里、持续多久了？",
     "ask_station": "您的问题发生在哪个镇/街道？请选择（也可跳过）：",
     "use_buttons": "请点击上方按钮选择。",
