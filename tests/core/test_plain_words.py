@@ -11,16 +11,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from config.tanks import load_stations, load_tanks
 from core.cases import promises
 from core.context import District
 from core.conversation import menus
 from core.models import Deadlines, Role
 from core.service import Service
-from tests.core.memory import MemoryState
+from nlp.classifier import KeywordClassifier, domain_words
+from nlp.tokenizer import Tokenizer
+from tests.core.conftest import NoViews
+from tests.core.memory import MemoryState, MemoryUnitOfWork
 from tests.core.test_casework import staff
-from tests.core.test_english_card import keyword_classifier, real_service  # noqa: F401
 from tests.core.test_intake import file_concern
-from tests.support import Chat, Clock, Fetch
+from tests.support import UNLIMITED, Chat, Clock, Fetch
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOURS = promises.WorkingTime(SHANGHAI)
@@ -28,14 +31,24 @@ WAGES = "老板拖欠工资三个月了，一直不给"  # the rule classifier's
 TOLD_PLAINLY = "包工头欠了我们三个月的工钱，一直不给"
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
 def district(district: District) -> District:
     """No quiet hours, so that the sweep acts whenever it is due."""
     return dataclasses.replace(district, quiet_start=time(0, 0), quiet_end=time(0, 0))
+
+
+@pytest.fixture
+def classified(state: MemoryState, clock: Clock) -> Service:
+    """Core with the district's real keyword lists."""
+    tanks = load_tanks()
+    classifier = KeywordClassifier(tanks, Tokenizer(domain_words(tanks)))
+    district = District(tuple(tanks), tuple(load_stations()))
+    open_unit = lambda: MemoryUnitOfWork(state)  # noqa: E731
+    return Service(open_unit, district, classifier, clock, NoViews(), UNLIMITED)
 
 
 # Promises in working time
@@ -78,9 +91,9 @@ def test_a_promise_is_never_earlier_than_its_deadline() -> None:
 
 
 async def test_the_card_says_where_it_goes_and_why_in_plain_words(
-    real_service: Service, fetch: Fetch
+    classified: Service, fetch: Fetch
 ) -> None:
-    resident = Chat(real_service, fetch, "501")
+    resident = Chat(classified, fetch, "501")
     await resident.text(TOLD_PLAINLY)
     await resident.press("稻地镇")
     contact = resident.last_text()
@@ -161,7 +174,7 @@ def test_a_coordinators_help_offers_reply_only_where_it_works() -> None:
 async def test_an_extension_is_said_to_be_granted(
     service: Service, state: MemoryState, resident: Chat, fetch: Fetch
 ) -> None:
-    zhang, _, _, zhao = await staff(service, fetch)
+    zhang, _, _, _ = await staff(service, fetch)
     await file_concern(resident, WAGES)
     await zhang.send(callback_id="q", callback_data="case:claim:1")
     out = await zhang.command("extend", "1 5 需要调取工资记录")
@@ -187,7 +200,7 @@ async def test_joining_by_invitation_is_one_welcome(service: Service, fetch: Fet
 async def test_names_sit_by_their_titles_and_labels_are_not_doubled(
     service: Service, resident: Chat, fetch: Fetch
 ) -> None:
-    zhang, _, _, zhao = await staff(service, fetch)
+    zhang, _, _, _ = await staff(service, fetch)
     await file_concern(resident, "小区门口的路灯坏了一个月了")  # to the coordinators
     await file_concern(Chat(service, fetch, "502"), WAGES)
     await zhang.send(callback_id="q", callback_data="case:claim:2")
