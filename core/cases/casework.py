@@ -75,7 +75,22 @@ async def start_message(turn: Turn, state: Conversation, case: Case, cb: Callbac
         raise Refused("not_assignee")
     await turn.answer()
     state.begin(Step.WRITE_MESSAGE, Message(case=case.id, question=question))
-    await turn.reply(turn.t("compose_question" if question else "compose_message", ref=case.ref))
+    key = "compose_question" if question else "compose_message"
+    await turn.reply(turn.t(key, ref=case.ref), buttons=stop_buttons(turn, case))
+
+
+def stop_buttons(turn: Turn, case: Case) -> Buttons:
+    """The button that stops writing a message, so that nobody must type /cancel."""
+    data = callbacks.pack(Scope.CASE, "stop", case.id)
+    return [[Button(text=turn.t("btn_stop"), data=data)]]
+
+
+async def stop(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
+    """Stop writing a message about the case (nothing is sent)."""
+    await turn.answer()
+    if state.step is Step.WRITE_MESSAGE:
+        state.end()
+        await turn.reply(turn.t("step_cancelled"), remove_keyboard=True)
 
 
 async def start_transfer(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
@@ -180,6 +195,7 @@ BUTTONS = {
     "resolve": start_resolve,
     "route": route_by_coordinator,
     "rate": rate,
+    "stop": stop,
 }
 
 
@@ -212,7 +228,10 @@ async def on_compose(turn: Turn, state: Conversation) -> None:
     """The text a compose step was waiting for."""
     text = (turn.inbound.text or "").strip()
     if not text:
-        await turn.reply(turn.t("compose_need_text"))
+        writing = state.step is Step.WRITE_MESSAGE
+        case = await turn.uow.cases.get(state.holding(Message).case) if writing else None
+        buttons = stop_buttons(turn, case) if case else ()
+        await turn.reply(turn.t("compose_need_text"), buttons=buttons)
         return
     step, held = state.step, state.holding(CaseText)
     state.end()

@@ -106,6 +106,8 @@ async def reply(turn: Turn, state: Conversation) -> None:
         return
     if not text:
         state.begin(Step.WRITE_MESSAGE, Message(case=case.id))
-        await turn.reply(turn.t("compose_message", ref=case.ref))
+        await turn.reply(
+            turn.t("compose_message", ref=case.ref), buttons=casework.stop_buttons(turn, case)
+        )
         return
     await casework.send_message(turn, case, text[: casework.MAX_MESSAGE])

@@ -192,4 +192,11 @@ EN_STAFF: dict[str, str] = {
     "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
     # /reply as coordinators may use it
     "cmd_reply_coordinator": "Answer a resident (cases awaiting triage only): /reply number text",
+    # a case's status in the staff's lists and figures (residents read theirs in plain words)
+    "staff_status_triage": "awaiting triage",
+    "staff_status_open": "awaiting a member",
+    "staff_status_claimed": "in progress",
+    "staff_status_resolved": "resolved",
+    "staff_status_closed": "closed",
+    "staff_status_referred": "referred",
 }

@@ -194,4 +194,11 @@ ZH_STAFF: dict[str, str] = {
     "refer_usage": "用法：/refer 编号 机构 说明，例如 /refer 12 教育 学位分配由教育局负责……\n可转办的机构（代码 · 名称）：\n{bodies}",
     # /reply as coordinators may use it
     "cmd_reply_coordinator": "答复待分派的居民：/reply 编号 内容",
+    # a case's status in the staff's lists and figures (residents read theirs in plain words)
+    "staff_status_triage": "待分派",
+    "staff_status_open": "待认领",
+    "staff_status_claimed": "办理中",
+    "staff_status_resolved": "已办结",
+    "staff_status_closed": "已关闭",
+    "staff_status_referred": "已转办",
 }

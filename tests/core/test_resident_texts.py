@@ -15,7 +15,7 @@ from core.texts import Markup, residents_en, residents_zh, staff_en, staff_zh, t
 
 RESIDENTS = {"zh": residents_zh.ZH_RESIDENTS, "en": residents_en.EN_RESIDENTS}
 STAFF = {"zh": staff_zh.ZH_STAFF, "en": staff_en.EN_STAFF}
-OFFICE_ZH = ("案件", "认领", "分派", "匹配度", "工单", "待认领", "待分派", "受理")
+OFFICE_ZH = ("案件", "认领", "分派", "匹配度", "工单", "待认领", "待分派")
 OFFICE_EN = re.compile(r"\b(?:case|cases|claim\w*|triage|assign\w*|ticket\w*|match)\b", re.I)
 # Texts that answer a command the resident typed, or a long edit's pointer, may name commands.
 COMMANDS_ALLOWED = {"unknown_command", "text_clipped_case"}
