@@ -76,7 +76,7 @@ async def test_the_tour_plays_a_concerns_week_through_all_three_roles(
         "今日待办",  # the daily digest
         "超期升级",  # the escalation
         "想了解",  # the question
-        "已作为对",  # the answer
+        "居民小王：\n\n有工资条",  # the answer
         "已办结",  # resolved
         "原定 12月3日（周四）09:00 前给您答复",  # the resident told of the delay
         "感谢您的评价",  # rated
@@ -91,10 +91,10 @@ async def test_time_says_what_the_sweep_did(
 ) -> None:
     db = await Database.open(tmp_path / "demo.db")
     out = io.StringIO()
-    script = ":time +1h\n包工头欠了我们三个月的工资\n3\n不留电话\n1\n:time +19h\n:quit\n"
+    script = ":time +1h\n包工头欠了我们三个月的工资\n3\n不留电话\n1\n:time +22h\n:quit\n"
     console = Console(sqlite_service(db, district, classifier, clock), db, io.StringIO(script), out)
     await console.run()
     await db.close()
     text = out.getvalue()
     assert "⏱ 扫描：没有到期的事 / the sweep found nothing due" in text
-    assert "⏱ 扫描：催办、升级和通知 2 条" in text  # both law members are reminded
+    assert "⏱ 扫描：催办、升级和通知 1 条" in text  # the law member is reminded
