@@ -152,9 +152,10 @@ def case_timeline(
     events: list[CaseEvent],
     contact: bool = False,
     location: bool = False,
+    staff: bool = True,
 ) -> str:
     """A case with its timeline, for someone allowed to see it (contact and location only when
-    told they may)."""
+    told they may); a resident's in their words, a member's or coordinator's in the office's."""
     lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
     if len(events) > TIMELINE_EVENTS:
         lines.insert(0, t(locale, "timeline_more", count=len(events) - TIMELINE_EVENTS))
@@ -176,9 +177,11 @@ def case_timeline(
         contact_text = Markup(f"{contact_text}\n{place}" if contact_text else place)
     return t(
         locale,
-        "case_detail",
+        "case_detail_staff" if staff else "case_detail",
         ref=case.ref,
-        status=status_name(locale, case),
+        status=t(locale, f"staff_status_{case.status.value}")
+        if staff
+        else status_name(locale, case),
         tank=district.place_name(case.tank, case.referred_to, locale),
         station=district.station_name(case.station, locale),
         text=shorten(case.text, 1500),

@@ -27,7 +27,8 @@ def show(turn: Turn, case: Case) -> None:
         case, events = found
         events = access.visible_events(person, case, events)
         contact, place = access.sees_contact(person, case), access.sees_location(person, case)
-        text = cards.case_timeline(person.locale, district, case, events, contact, place)
+        staff = not access.is_resident(person)
+        text = cards.case_timeline(person.locale, district, case, events, contact, place, staff)
         return [(text, notices.holder_actions(person, case))]
 
     turn.defer(read, case_id)

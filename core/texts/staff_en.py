@@ -199,4 +199,9 @@ EN_STAFF: dict[str, str] = {
     "staff_status_resolved": "resolved",
     "staff_status_closed": "closed",
     "staff_status_referred": "referred",
+    "case_detail_staff": (
+        "<b>Case {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>Timeline</b>\n{timeline}"
+    ),
 }

@@ -201,4 +201,9 @@ ZH_STAFF: dict[str, str] = {
     "staff_status_resolved": "已办结",
     "staff_status_closed": "已关闭",
     "staff_status_referred": "已转办",
+    "case_detail_staff": (
+        "<b>案件 {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>办理记录</b>\n{timeline}"
+    ),
 }

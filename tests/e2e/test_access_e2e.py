@@ -7,8 +7,8 @@ from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, file_concern
 from tests.fakes import FakeUser
 
-NOT_ALLOWED = "您没有使用该命令的权限。"
-NOT_FOUND = "没有找到案件 #1，或您无权查看。"
+NOT_ALLOWED = "不是您能用的命令。"
+NOT_FOUND = "没有找到编号为 #1 的事项，或您无权查看。"
 STALE = "该按钮已失效。"
 JUNK = "case:claim:1:" + "💣" * 40 + "x" * 27  # 200 bytes, far over Telegram's 64
 
@@ -56,10 +56,10 @@ async def test_a_resident_cannot_use_staff_commands_or_forge_buttons(bot: Runnin
         ("case:detail:1", NOT_FOUND),
         ("case:rate:1:good", NOT_FOUND),
         ("case:route:1:economy", NOT_FOUND),
-        ("case:claim:999", "没有找到案件 #999，或您无权查看。"),
+        ("case:claim:999", "没有找到编号为 #999 的事项，或您无权查看。"),
         ("in:ok:deadbeef", STALE),
         ("in:st:deadbeef:qianying", STALE),
-        ("case:claim:-1", "没有找到案件 #?，或您无权查看。"),
+        ("case:claim:-1", "没有找到编号为 #? 的事项，或您无权查看。"),
         (JUNK, STALE),
         ("nonsense", STALE),
     ):
