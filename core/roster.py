@@ -93,5 +93,6 @@ async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime
             if coordinator.id == person.id:
                 continue
             name = person.name or person.id
-            text = t(coordinator.locale, key, name=name, tank=person.tank or "", id=person.id)
+            tank = {} if key == "coordinator_unreachable" else {"tank": person.tank or ""}
+            text = t(coordinator.locale, key, name=name, id=person.id, **tank)
             await notify(uow, coordinator, text, now)

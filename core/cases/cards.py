@@ -6,7 +6,7 @@ from core.cases import measures
 from core.context import District, Turn
 from core.models import Case, CaseEvent, KeywordHit
 from core.states import Draft
-from core.texts import CATALOGUES, Markup, esc, m, shorten, t
+from core.texts import CATALOGUES, Markup, esc, m, placeholders, shorten, t
 
 CARD_TEXT = 900
 LIST_TEXT = 40
@@ -98,11 +98,12 @@ def member_notice(locale: str, district: District, case: Case) -> str:
         if case.keywords
         else Markup("")
     )
+    tank = {"tank": district.tank_name(case.tank, locale)} if case.tank else {}
     return t(
         locale,
         "member_notice" if case.tank else "triage_notice",
         ref=case.ref,
-        tank=district.tank_name(case.tank, locale),
+        **tank,
         text=shorten(case.text, CARD_TEXT),
         station=district.station_name(case.station, locale),
         photos=len(case.photos),
@@ -133,7 +134,11 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     rating = data.get("rating")
     data["rating_label"] = t(locale, f"rating_{rating}") if rating in measures.RATINGS else ""
     key = f"event_{event.kind}"
-    label = t(locale, key, **data) if key in CATALOGUES["zh"] else esc(event.kind)
+    if key in CATALOGUES["zh"]:  # an event's data fills the placeholders its text has
+        wanted = placeholders(CATALOGUES[locale].get(key) or CATALOGUES["zh"][key])
+        label = t(locale, key, **{k: v for k, v in data.items() if k in wanted})
+    else:
+        label = esc(event.kind)
     return f"{esc(district.show_time(event.at))}  {label}"
 
 

@@ -271,7 +271,7 @@ async def send_message(
         who = sender or case_text(assignee.locale, "anonymous_resident", case)
         body = case_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
         reply = Button(
-            text=case_text(assignee.locale, "btn_reply", case),
+            text=t(assignee.locale, "btn_reply"),
             data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
@@ -289,7 +289,7 @@ async def send_message(
             resident.locale, key, case, tank=tank, member=turn.person.name, text=notices.quote(text)
         )
         reply = Button(
-            text=case_text(resident.locale, "btn_reply", case),
+            text=t(resident.locale, "btn_reply"),
             data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)

@@ -156,7 +156,7 @@ EN_RESIDENTS: dict[str, str] = {
     "resident_transferred": "🔀 Your concern <b>{ref}</b> was passed to <b>{tank}</b>.",
     "compose_message": "Type your reply about {ref} and send it (or press Cancel):",
     "compose_need_text": "Please send text, or press Cancel.",
-    "to_resident": "💬 <b>{ref}</b> · {member}, a member for {tank}:\n\n{text}",
+    "to_resident": "💬 <b>{ref}</b> · {member}, a member for {tank}:\n\n{text}\n\nTo answer, press Reply.",
     "to_resident_question": "❓ <b>{ref}</b> · {member}, a member for {tank}, asks:\n\n{text}\n\n"
     "Press Reply or answer this message.",
     "message_sent": "Sent ({ref}).",
@@ -168,7 +168,7 @@ EN_RESIDENTS: dict[str, str] = {
     "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators "
     "know.",
     "comment_prompt": "Anything to add? Just write it, or press Skip.",
-    "comment_thanks": "Your comment went to the member. Thank you!",
+    "comment_thanks": "Your comment on {ref} went to the member. Thank you!",
     "resident_closed_unrated": "Your concern {ref} was resolved 7 days ago without a rating and is now closed. Write again any time.",
     "resident_extended": "⏳ Your concern <b>{ref}</b> needs more time: the member extended its deadline by {days} days (to {when}). Why: {reason}",
     "to_resident_coordinator": "💬 <b>{ref}</b> · a coordinator:\n\n{text}\n\n"

@@ -148,7 +148,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "resident_transferred": "🔀 您的反映 <b>{ref}</b> 已转交<b>{tank}</b>办理。",
     "compose_message": "请输入关于 {ref} 的回复内容，写好直接发送（不想写了就点「取消」）：",
     "compose_need_text": "请发送文字内容，或点「取消」。",
-    "to_resident": "💬 <b>{ref}</b> · {tank}方面的{member}委员：\n\n{text}",
+    "to_resident": "💬 <b>{ref}</b> · {tank}方面的{member}委员：\n\n{text}\n\n想回复就点「回复」。",
     "to_resident_question": (
         "❓ <b>{ref}</b> · {tank}方面的{member}委员想了解：\n\n{text}\n\n请点「回复」或直接回复本消息。"
     ),
@@ -159,7 +159,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "rated_thanks": "感谢您的评价！{ref} 已关闭。如有新问题，直接发文字给我就行。",
     "rated_reopened": "很抱歉结果不理想，{ref} 已重新交由委员继续办理，协调员也已知悉。",
     "comment_prompt": "如有补充意见，可直接发送文字；不需要请点「跳过」。",
-    "comment_thanks": "您的意见已转达委员，谢谢！",
+    "comment_thanks": "您对 {ref} 的意见已转达委员，谢谢！",
     "resident_closed_unrated": "您的反映 {ref} 办结 7 天未评价，已自动关闭。如仍有问题，欢迎再次反映。",
     "resident_extended": "⏳ 您的反映 <b>{ref}</b> 需要多一些时间：委员已将办理期限延长 {days} 天（至 {when}）。原因：{reason}",
     "to_resident_coordinator": (

@@ -65,7 +65,7 @@ EN_STAFF: dict[str, str] = {
     "anonymous_resident": "anonymous resident",
     "note_saved": "Note added to {ref} (residents do not see it).",
     "transfer_choose": "Transfer {ref} to:",
-    "transfer_reason": "Why should it go to {tank}? A short reason:",
+    "transfer_reason": "Why should {ref} go to {tank}? A short reason:",
     "transferred_done": "{ref} was transferred.",
     "triage_reason": "routed by a coordinator",
     "resolve_summary": "What was done about {ref}? (The resident receives this.)",

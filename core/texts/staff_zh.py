@@ -64,7 +64,7 @@ ZH_STAFF: dict[str, str] = {
     "anonymous_resident": "匿名居民",
     "note_saved": "备注已记入 {ref}（居民不可见）。",
     "transfer_choose": "把 {ref} 转交到：",
-    "transfer_reason": "请简要说明转交至 {tank} 的理由：",
+    "transfer_reason": "请简要说明把 {ref} 转交至 {tank} 的理由：",
     "transferred_done": "{ref} 已转交。",
     "triage_reason": "协调员分派",
     "resolve_summary": "请写下 {ref} 的办理结果（会发给居民）：",

@@ -8,10 +8,20 @@ from __future__ import annotations
 import re
 import string
 
+import pytest
+
 from config.referrals import load_referrals
 from config.tanks import load_stations, load_tanks
 from core.channels import limits, splitting
-from core.texts import Markup, residents_en, residents_zh, staff_en, staff_zh, t
+from core.texts import (
+    Markup,
+    UnusedPlaceholder,
+    residents_en,
+    residents_zh,
+    staff_en,
+    staff_zh,
+    t,
+)
 
 RESIDENTS = {"zh": residents_zh.ZH_RESIDENTS, "en": residents_en.EN_RESIDENTS}
 STAFF = {"zh": staff_zh.ZH_STAFF, "en": staff_en.EN_STAFF}
@@ -125,3 +135,9 @@ def test_the_length_check_counts_as_telegram_counts() -> None:
     count = splitting.counter("utf16")
     assert splitting.measure("<b>测</b>" * 10, count) == 10
     assert splitting.measure("😊", count) == 2
+
+
+def test_a_value_a_text_has_no_place_for_fails_in_tests() -> None:
+    with pytest.raises(UnusedPlaceholder, match=r"case_closed.*tank"):
+        t("zh", "case_closed", ref="#1", tank="法律")
+    assert t("zh", "case_closed", ref="#1").startswith("#1 ")
