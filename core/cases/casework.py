@@ -262,20 +262,21 @@ async def send_message(
         assignee = await notices.holder(uow, case)
         if assignee is None and case.status == CaseStatus.TRIAGE:
             await notices.tell_coordinators_resident_wrote(uow, turn.district, case, now, text)
-            await turn.reply(turn.t("message_sent", ref=case.ref))
+            await turn.reply(turn.t("resident_sent", ref=case.ref))
             return
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return
         sender = case.contact_name if not case.anonymous and case.contact_name else None
-        who = sender or case_text(assignee.locale, "anonymous_resident", case)
+        who = sender or t(assignee.locale, "anonymous_resident")
         body = case_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
         reply = Button(
             text=t(assignee.locale, "btn_reply"),
             data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
-        await turn.reply(turn.t(sent_key, ref=case.ref), buttons=sent_buttons)
+        key = "resident_sent" if sent_key == "message_sent" else sent_key
+        await turn.reply(turn.t(key, ref=case.ref), buttons=sent_buttons)
         return
     deadlines = turn.district.deadlines(case.tank)
     await record(

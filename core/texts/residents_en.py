@@ -153,7 +153,7 @@ EN_RESIDENTS: dict[str, str] = {
     "rating_fair": "🙂 Fairly satisfied",
     "rating_poor": "😞 Not satisfied",
     "resident_claimed": "👤 Your concern <b>{ref}</b> was taken up by {member}, a member for <b>{tank}</b>. You will hear from them here.",
-    "resident_transferred": "🔀 Your concern <b>{ref}</b> was passed to <b>{tank}</b>.",
+    "resident_transferred": "🔀 Your concern <b>{ref}</b> was passed to the members for <b>{tank}</b>. You will hear as soon as anything happens.",
     "compose_message": "Type your reply about {ref} and send it (or press Cancel):",
     "compose_need_text": "Please send text, or press Cancel.",
     "to_resident": "💬 <b>{ref}</b> · {member}, a member for {tank}:\n\n{text}\n\nTo answer, press Reply.",
@@ -165,8 +165,7 @@ EN_RESIDENTS: dict[str, str] = {
     "How satisfied are you?",
     "rated_toast": "Thank you",
     "rated_thanks": "Thank you for rating! {ref} is closed. For a new concern, just write it.",
-    "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators "
-    "know.",
+    "rated_reopened": "Sorry it did not help. {ref} is back with the member, and the coordinators know. You will hear as soon as anything happens.",
     "comment_prompt": "Anything to add? Just write it, or press Skip.",
     "comment_thanks": "Your comment on {ref} went to the member. Thank you!",
     "resident_closed_unrated": "Your concern {ref} was resolved 7 days ago without a rating and is now closed. Write again any time.",
@@ -239,4 +238,5 @@ EN_RESIDENTS: dict[str, str] = {
         "happens."
     ),
     "event_resident_late": "⏳ the answer is later than promised; the resident was told",
+    "resident_sent": "Sent ({ref}). You will hear as soon as there is an answer.",
 }

@@ -145,7 +145,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "rating_fair": "🙂 基本满意",
     "rating_poor": "😞 不满意",
     "resident_claimed": "👤 您的反映 <b>{ref}</b> 已由<b>{tank}</b>方面的{member}委员接手办理。有消息会在这里告诉您。",
-    "resident_transferred": "🔀 您的反映 <b>{ref}</b> 已转交<b>{tank}</b>办理。",
+    "resident_transferred": "🔀 您的反映 <b>{ref}</b> 已转交<b>{tank}</b>方面的委员办理。有进展我会马上告诉您。",
     "compose_message": "请输入关于 {ref} 的回复内容，写好直接发送（不想写了就点「取消」）：",
     "compose_need_text": "请发送文字内容，或点「取消」。",
     "to_resident": "💬 <b>{ref}</b> · {tank}方面的{member}委员：\n\n{text}\n\n想回复就点「回复」。",
@@ -157,7 +157,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "resident_resolved": "✅ 您的反映 <b>{ref}</b> 已办结。\n\n办理结果：\n{text}\n\n请评价办理结果：",
     "rated_toast": "感谢评价",
     "rated_thanks": "感谢您的评价！{ref} 已关闭。如有新问题，直接发文字给我就行。",
-    "rated_reopened": "很抱歉结果不理想，{ref} 已重新交由委员继续办理，协调员也已知悉。",
+    "rated_reopened": "很抱歉结果不理想，{ref} 已重新交由委员继续办理，协调员也已知悉。有进展我会马上告诉您。",
     "comment_prompt": "如有补充意见，可直接发送文字；不需要请点「跳过」。",
     "comment_thanks": "您对 {ref} 的意见已转达委员，谢谢！",
     "resident_closed_unrated": "您的反映 {ref} 办结 7 天未评价，已自动关闭。如仍有问题，欢迎再次反映。",
@@ -233,4 +233,5 @@ ZH_RESIDENTS: dict[str, str] = {
         "我们已经在催办，您不用再发消息，有进展会马上告诉您。"
     ),
     "event_resident_late": "⏳ 答复晚于承诺的时间，已向居民说明",
+    "resident_sent": "已发送（{ref}）。有回复我会马上告诉您。",
 }

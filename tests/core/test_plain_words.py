@@ -6,6 +6,7 @@ role lacks."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -15,13 +16,14 @@ from config.tanks import load_stations, load_tanks
 from core.cases import promises
 from core.context import District
 from core.conversation import menus
+from core.messages import Kind
 from core.models import Deadlines, Role
 from core.service import Service
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.tokenizer import Tokenizer
 from tests.core.conftest import NoViews
 from tests.core.memory import MemoryState, MemoryUnitOfWork
-from tests.core.test_casework import staff
+from tests.core.test_casework import staff, to
 from tests.core.test_intake import file_concern
 from tests.support import UNLIMITED, Chat, Clock, Fetch
 
@@ -211,3 +213,40 @@ async def test_names_sit_by_their_titles_and_labels_are_not_doubled(
     assert "正在找合适的委员 · 协调员" in mine
     for status in ("正在找合适的委员", "协调员", "待分派"):
         assert f"{status}：{status}" not in mine and f"{status} · {status}" not in mine
+
+
+# Every step says what comes next
+
+NEXT = ("点", "发", "告诉您", "直接", "写", "输入", "选择", "回复")
+# Said just before the next step's own message, which says what to do.
+LEADS_ON = {"好的。"}
+
+
+async def test_every_message_a_resident_gets_says_what_they_can_do_next(
+    service: Service, resident: Chat, fetch: Fetch
+) -> None:
+    zhang, _, _, _ = await staff(service, fetch)
+    await resident.command("start")
+    await resident.command("help")
+    await file_concern(resident, WAGES)
+    await zhang.send(callback_id="q", callback_data="case:claim:1")
+    await zhang.press("询问居民")
+    await zhang.text("请问签劳动合同了吗？")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await resident.press("回复")
+    await resident.text("签了，合同在我这里")
+    await zhang.command("resolve", "1 已追回")
+    resident.inbox.extend(to("501", zhang.everyone))
+    await resident.press("不满意")
+    sent = [m for m in resident.inbox if m.chat_id == "501" and m.kind == Kind.SEND]
+    silent = [
+        m.text
+        for m in sent
+        if m.text
+        and not (m.buttons or m.keyboard)
+        and m.text not in LEADS_ON
+        and not any(word in m.text for word in NEXT)
+    ]
+    assert len(sent) >= 12 and silent == []
+    # and no command to type
+    assert not [m.text for m in sent if re.search(r"(?<![<\w])/[a-z]", m.text)]

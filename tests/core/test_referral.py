@@ -59,7 +59,7 @@ async def test_a_coordinator_answers_a_triaged_case_and_the_resident_answers_bac
     resident.inbox.append(asked)
     await resident.press("回复")
     out = await resident.text("幸福里小区东门")
-    assert out[-1].text == "已发送（#1）。"  # not "kept until a member claims it"
+    assert out[-1].text == "已发送（#1）。有回复我会马上告诉您。"  # not "kept until claimed"
     (told,) = to("99", resident.everyone)
     assert "幸福里小区东门" in told.text and "#1" in told.text
     assert [b.text for b in told.buttons[1]] == ["💬 答复居民", "↪️ 转办"]
