@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from config.desk import load_desk, load_holidays
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
@@ -25,6 +27,9 @@ from core.context import District
 from core.models import ThinkTank
 from core.ports import Classifier, Offload
 from core.service import Service
+from documents.workdays import Schedule
+from documents.workers import FileWorkers
+from handlers.office import ChinaWorkingDays, DocumentFiles
 from storage.db import Database
 from storage.unit_of_work import committed_dialogs, unit_factory
 from storage.views import SqlViews
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("minqing")
 T = TypeVar("T")
+FILE_WORKERS = 2  # files built at once, each in a thread of its own
 STARTED = time.perf_counter()
 
 
@@ -59,6 +65,14 @@ def load_district(settings: Settings) -> District:
         bodies = tuple(load_referrals(settings.referrals))
     except ConfigError as e:
         raise ConfigError(f"MINQING_REFERRALS: {e}") from e
+    try:
+        desk = load_desk(settings.desk)
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_DESK: {e}") from e
+    try:
+        schedule = load_holidays(settings.holidays)
+    except ConfigError as e:
+        raise ConfigError(f"MINQING_HOLIDAYS: {e}") from e
     quiet_start, quiet_end = settings.quiet
     return District(
         tanks=tanks,
@@ -72,20 +86,23 @@ def load_district(settings: Settings) -> District:
         digest_time=settings.digest_time,
         invite_days=settings.invite_days,
         referral_bodies=bodies,
+        issuer=desk.issuer,
+        calendar=ChinaWorkingDays(settings.zone, schedule),
+        proposal_reply_days=desk.proposal_reply_working_days,
         work_start=settings.working[0],
         work_end=settings.working[1],
-        working_day=working_day,
+        working_day=partial(working_day, schedule),
     )
 
 
-def working_day(day: date) -> bool:
-    """China's working days (holidays off, make-up days on); Monday to Friday for a year the
-    holiday calendar has no data for yet."""
+def working_day(schedule: Schedule, day: date) -> bool:
+    """China's working days (holidays off, make-up days on), then the district's schedule for
+    later years; Monday to Friday for a year neither has data for yet."""
     from documents.errors import BeyondCalendarData
     from documents.workdays import is_working_day
 
     try:
-        return is_working_day(day)
+        return is_working_day(day, schedule)
     except BeyondCalendarData:
         return day.weekday() < 5
 
@@ -115,8 +132,16 @@ def build_service(
     """Core on a database: turns on the writer; lists, figures and the conversations as
     committed on read-only connections; the classifier run by offload."""
     views, dialogs = SqlViews(db), committed_dialogs(db)
+    files = DocumentFiles(FileWorkers(FILE_WORKERS), district.timezone, district.issuer)
     return Service(
-        unit_factory(db), district, classifier, clock, views, dialogs=dialogs, offload=offload
+        unit_factory(db),
+        district,
+        classifier,
+        clock,
+        views,
+        dialogs=dialogs,
+        offload=offload,
+        files=files,
     )
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from config.desk import DEFAULT_DESK, DEFAULT_HOLIDAYS
 from config.referrals import DEFAULT_REFERRALS
 from config.tanks import DEFAULT_STATIONS, DEFAULT_TANKS
 
@@ -29,6 +30,8 @@ class Settings(BaseSettings):
     think_tanks: Path = DEFAULT_TANKS
     stations: Path = DEFAULT_STATIONS
     referrals: Path = DEFAULT_REFERRALS
+    desk: Path = DEFAULT_DESK
+    holidays: Path = DEFAULT_HOLIDAYS
     tokenizer: str = Field(default="jieba", pattern="^(jieba|rjieba)$")
     quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
     escalate_in_quiet_hours: bool = False

@@ -32,12 +32,28 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
 
 
+# A deadline the district counts in working days rather than hours (China's holidays and 调休).
+WORKING_DAY_KEYS = {
+    "claim_working_days": "claim",
+    "first_reply_working_days": "reply",
+    "resolve_working_days": "resolve",
+}
+
+
 def _deadlines(raw: dict[str, Any], base: Deadlines, where: str) -> Deadlines:
+    working = dict(base.working_days)
+    for key, kind in WORKING_DAY_KEYS.items():
+        if key in raw:
+            days = raw[key]
+            if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 250:
+                raise ConfigError(f"{where}: {key} must be a whole number of days, 1-250")
+            working[kind] = days
     try:
         return Deadlines(
             claim=float(raw.get("claim_hours", base.claim)),
             first_reply=float(raw.get("first_reply_hours", base.first_reply)),
             resolve=float(raw.get("resolve_hours", base.resolve)),
+            working_days=tuple(sorted(working.items())),
         )
     except (TypeError, ValueError) as e:
         raise ConfigError(f"{where}: deadlines must be numbers of hours") from e

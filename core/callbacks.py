@@ -20,6 +20,7 @@ class Scope(StrEnum):
     REFER = "refer"  # the way out for a concern no tank can take (core.staff.referral)
     INVITE = "inv"  # an invitation's revoke button (core.staff.invitations)
     PRIVACY = "me"  # /forgetme's confirmation (core.cases.privacy)
+    DESK = "desk"  # reports, proposals and consultations (core.desk)
 
 
 MAX_BYTES = 64  # Telegram's limit for callback data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -14,6 +14,7 @@ from core.callbacks import Scope
 from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
+from core.office import OfficeFiles, WorkingDays
 from core.ports import Classifier, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
@@ -54,6 +55,9 @@ class District:
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
     referral_bodies: tuple[ReferralBody, ...] = ()
+    issuer: str = "政协"  # who issues the office files, e.g. 丰南区政协
+    calendar: WorkingDays | None = None  # China's working days; None counts calendar days
+    proposal_reply_days: int = 0  # working days a body has to reply; 0: three months
     work_start: time = time(9, 0)
     work_end: time = time(17, 30)
     working_day: Callable[[date], bool] = field(default=lambda day: day.weekday() < 5)  # Mon-Fri
@@ -79,9 +83,13 @@ class District:
         return next((tank for tank in self.tanks if tank.code == code), None)
 
     def deadlines(self, tank: str | None) -> Deadlines:
-        """The deadlines of a tank's cases; triage's for cases without a tank."""
+        """The deadlines of a tank's cases; triage's for cases without a tank; those counted in
+        working days with the district's calendar."""
         found = self.tank(tank)
-        return found.deadlines if found else self.triage_deadlines
+        deadlines = found.deadlines if found else self.triage_deadlines
+        if deadlines.working_days and self.calendar is not None:
+            return replace(deadlines, calendar=self.calendar)
+        return deadlines
 
     def tank_label(self, code: str | None) -> Localized:
         """A tank's display name in whichever locale the text it goes into is read."""
@@ -161,6 +169,18 @@ async def notify(uow: UnitOfWork, person: Person, text: str, now: datetime, **fi
     await queue(uow, message_to(person, text, **fields), now, person.locale)
 
 
+@dataclass(frozen=True)
+class FileJob:
+    """A file to build after the turn commits (off the event loop and outside the writer
+    lock) and send to a person as a document, with its caption."""
+
+    person: Person
+    caption: str
+    filename: str
+    mime: str
+    build: Callable[[OfficeFiles], Awaitable[bytes]]
+
+
 @dataclass
 class Turn:
     """One inbound event being handled: who sent it, and everything a service may use."""
@@ -175,6 +195,7 @@ class Turn:
     answered: bool = False
     deferred: Deferred | None = None
     deferred_case: int | None = None
+    files: list[FileJob] = field(default_factory=list)
 
     @property
     def locale(self) -> str:
@@ -223,6 +244,10 @@ class Turn:
         """Answer with read-side work done after this turn commits, outside the write lock
         (its replies about case_id, when given: a reply to them reaches the case)."""
         self.deferred, self.deferred_case = work, case_id
+
+    def send_file(self, job: FileJob) -> None:
+        """Build a file after this turn commits and send it (see FileJob)."""
+        self.files.append(job)
 
     async def answer(self, text: str = "", alert: bool = False) -> None:
         """Answer the button press that caused this turn (once)."""

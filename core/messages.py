@@ -55,6 +55,16 @@ class KeyButton(BaseModel):
     request_contact: bool = False
 
 
+class Attachment(BaseModel):
+    """A file sent as a document: its name, media type and bytes (base64 in the outbox)."""
+
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+    filename: str = Field(min_length=1, max_length=128)
+    mime: str = "application/octet-stream"
+    content: bytes = Field(repr=False)
+
+
 class Kind(StrEnum):
     """What an outbound message does."""
 
@@ -78,6 +88,7 @@ class Outbound(BaseModel):
     keyboard: tuple[tuple[KeyButton, ...], ...] = ()
     remove_keyboard: bool = False
     photos: tuple[str, ...] = ()
+    document: Attachment | None = Field(default=None, description="a file; text is its caption")
     location: tuple[float, float] | None = Field(default=None, description="a map pin to send")
     key: str | None = Field(default=None, description="name later edits refer to")
     edit_key: str | None = Field(default=None, description="the key of the message to edit")

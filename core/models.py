@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.office import WorkingDays
+
+log = logging.getLogger(__name__)
+DEADLINE_KINDS = ("claim", "reply", "resolve")
 
 
 class Role(StrEnum):
@@ -32,11 +39,30 @@ OPEN_STATUSES = frozenset({CaseStatus.TRIAGE, CaseStatus.OPEN, CaseStatus.CLAIME
 
 @dataclass(frozen=True, slots=True)
 class Deadlines:
-    """A tank's service levels, in hours."""
+    """A tank's service levels, in hours; a kind the district counts in working days (claim,
+    reply, resolve) in those, by its calendar (District.deadlines gives it)."""
 
     claim: float = 24.0
     first_reply: float = 72.0
     resolve: float = 360.0
+    working_days: tuple[tuple[str, int], ...] = ()
+    calendar: WorkingDays | None = field(default=None, compare=False, repr=False)
+
+    def hours(self, kind: str, start: datetime) -> float:
+        """The hours a deadline of this kind allows from start: its working days counted by
+        the calendar, else its hours (also, logged as an error, for a day beyond the
+        calendar's data: a resident's concern is never refused for it)."""
+        fixed = {"claim": self.claim, "reply": self.first_reply}.get(kind, self.resolve)
+        days = dict(self.working_days).get(kind)
+        if days is None or self.calendar is None:
+            return fixed
+        try:
+            return (self.calendar.add(start, days) - start).total_seconds() / 3600
+        except ValueError as e:
+            log.error(
+                "%s due in %d working days from %s: %s; %s hours used", kind, days, start, e, fixed
+            )
+            return fixed
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ from core import roster
 from core.cases import sweep
 from core.context import District
 from core.conversation import dispatch
+from core.desk import sweep as desk_sweep
 from core.messages import Inbound
+from core.office import OfficeFiles
 from core.ports import Classifier, DialogReader, Offload, UnitOfWorkFactory, run_here
 from core.staff import digests
 from core.throttle import Throttle
@@ -31,14 +33,18 @@ class Service:
     # classify; and where the classifier then runs. Without them, it runs during the turn.
     dialogs: DialogReader | None = None
     offload: Offload = run_here
+    # Where the desk's files are built (None: files are refused with a word why).
+    files: OfficeFiles | None = None
 
     async def handle(self, inbound: Inbound) -> list[int]:
         """Handle one inbound event; returns the outbox ids to deliver."""
         return await dispatch.handle(inbound, self)
 
     async def sweep(self) -> list[int]:
-        """Reminders, escalations, wider notices and closures that are due now."""
-        return await sweep.sweep(self.open_unit, self.district, self.clock())
+        """Reminders, escalations, wider notices and closures that are due now; the desk's
+        proposals and consultations with them."""
+        queued = await sweep.sweep(self.open_unit, self.district, self.clock())
+        return queued + await desk_sweep.sweep(self.open_unit, self.district, self.clock())
 
     async def daily_digest(self) -> list[int]:
         """This morning's digest for members with pending work, if not sent yet."""

@@ -36,6 +36,7 @@ class Talk(StrEnum):
     COMPOSE = "compose"  # a text for a case: a message, a transfer's reason, a resolution
     REFER = "refer"  # a coordinator's answer to a resident, or a referral (core.staff.referral)
     FOLLOWUP = "followup"  # a comment after a rating, an answer held for its case
+    DESK = "desk"  # a report's sections written step by step (core.desk.reports)
 
 
 class Step(StrEnum):
@@ -54,6 +55,10 @@ class Step(StrEnum):
     WRITE_REFERRAL = "refer.text"
     COMMENT = "followup.comment"
     PICK_CASE = "followup.pick"
+    REPORT_TITLE = "desk.title"
+    REPORT_SITUATION = "desk.situation"
+    REPORT_PROBLEMS = "desk.problems"
+    REPORT_SUGGESTIONS = "desk.suggestions"
 
     @property
     def conversation(self) -> Talk:
@@ -138,6 +143,12 @@ class CommentPrompt(Held):
     since: datetime
 
 
+class ReportDraft(Held):
+    """The report whose section is being written."""
+
+    report: int = Field(gt=0)
+
+
 class HeldText(Held):
     """A resident's text waiting while they pick which case it answers."""
 
@@ -166,6 +177,13 @@ def holds(step: Step) -> type[Held] | None:
             return CommentPrompt
         case Step.PICK_CASE:
             return HeldText
+        case (
+            Step.REPORT_TITLE
+            | Step.REPORT_SITUATION
+            | Step.REPORT_PROBLEMS
+            | Step.REPORT_SUGGESTIONS
+        ):
+            return ReportDraft
 
 
 @dataclass

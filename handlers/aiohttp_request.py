@@ -112,6 +112,30 @@ class AiohttpRequest(BaseRequest):
             return answer["result"]
         raise telegram_error(status, answer)
 
+    async def upload(
+        self, url: str, params: Mapping[str, Any], field: str, filename: str, mime: str, data: bytes
+    ) -> Any:
+        """One Bot API call that uploads a file (multipart/form-data): params as form fields
+        (a value that is not a string JSON-encoded, None left out) and the file as the part
+        named field; the result and errors as `call` gives them."""
+        # Names as UTF-8, unquoted, as browsers and PTB's own request send them (aiohttp would
+        # percent-encode a Chinese file name, and Telegram would show it so).
+        form = aiohttp.FormData(quote_fields=False)
+        for name, value in params.items():
+            if value is not None:
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                form.add_field(name, text)
+        form.add_field(field, data, filename=filename, content_type=mime)
+        limits = _timeout(self._pool, self._connect, self._media_write, self._read)
+        status, payload = await self._send("POST", url, form, limits)
+        try:
+            answer = self.parse_json_payload(payload)
+        except TelegramError:
+            answer = {}
+        if 200 <= status <= 299 and "result" in answer:
+            return answer["result"]
+        raise telegram_error(status, answer)
+
     async def _send(
         self,
         method: str,

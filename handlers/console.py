@@ -90,6 +90,9 @@ class ConsoleTransport:
         if message.photos:
             out.write(f"\n── {chat.label} ◀ [📷 × {len(message.photos)}]\n")
             return next(self.ids)
+        if message.document is not None:
+            file = message.document
+            out.write(f"\n── {chat.label} ◀ [📎 {file.filename}, {len(file.content):,} B]\n")
         if message.location is not None:
             out.write(f"\n── {chat.label} ◀ [📍 {message.location[0]}, {message.location[1]}]\n")
             return next(self.ids)

@@ -137,6 +137,14 @@ class TelegramTransport:
             )
             return int(pin["message_id"])
         caption = {"caption": message.text, "parse_mode": "HTML"} if message.text else {}
+        if message.document is not None:
+            file = message.document
+            params = {"chat_id": chat, **caption, "reply_markup": reply_markup(message)}
+            url = f"{self.base_url}/sendDocument"
+            sent = await self.request.upload(
+                url, params, "document", file.filename, file.mime, file.content
+            )
+            return int(sent["message_id"])
         if message.photos and len(message.photos) == 1:
             sent = await self._api("sendPhoto", chat_id=chat, photo=message.photos[0], **caption)
             return int(sent["message_id"])

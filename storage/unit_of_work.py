@@ -7,6 +7,7 @@ from types import TracebackType
 
 from storage.buffer import BufferedConnection
 from storage.db import Database
+from storage.desk import SqlDesk
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
@@ -30,6 +31,7 @@ class SqliteUnitOfWork:
         self.corrections = SqlCorrections(conn)
         self.digests = SqlDigestLog(conn)
         self.erasure = SqlErasure(conn)
+        self.desk = SqlDesk(conn)
         self.queued: list[int] = []
         self._done = False
 

@@ -22,12 +22,16 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("entry", ("core.service", "core.roster")),
     ("conversation", ("core.conversation",)),
     ("staff", ("core.staff",)),
+    ("desk", ("core.desk",)),
     ("cases", ("core.cases",)),
     ("turn", ("core.context", "core.callbacks", "core.throttle")),
     ("channels", ("core.channels",)),
     (
         "base",
-        ("core.states", "core.ports", "core.views", "core.models", "core.messages", "core.texts"),
+        (
+            *("core.states", "core.ports", "core.views", "core.models", "core.messages"),
+            *("core.texts", "core.office"),
+        ),
     ),
 )
 # What core never imports: the adapters and storage, and the libraries they wrap.

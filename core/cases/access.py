@@ -119,3 +119,24 @@ def _public(event: CaseEvent) -> CaseEvent:
     if event.kind == "transferred":
         return replace(event, kind="transferred_public", data={"tank": event.data.get("tank")})
     return event
+
+
+def works_at_desk(person: Person) -> bool:
+    """True for who may write reports and see the desk: members and coordinators."""
+    return is_staff(person)
+
+
+def runs_desk(person: Person) -> bool:
+    """True for who decides at the desk (adopts reports, handles proposals, schedules
+    consultations, exports and sums up): coordinators."""
+    return person.is_coordinator
+
+
+def may_edit_report(person: Person, author_id: int) -> bool:
+    """True for a report's author: nobody else writes into another's draft."""
+    return person.id == author_id and is_staff(person)
+
+
+def may_see_report(person: Person, author_id: int) -> bool:
+    """True for a report's author and for coordinators."""
+    return person.is_coordinator or may_edit_report(person, author_id)

@@ -64,10 +64,6 @@ def plan_check(case: Case) -> None:
     case.next_check_at = min(moments) if moments else None
 
 
-def _hours(deadlines: Deadlines, kind: str) -> float:
-    return {"claim": deadlines.claim, "reply": deadlines.first_reply}.get(kind, deadlines.resolve)
-
-
 def _event(case: Case, kind: str, actor: Person | None, now: datetime, **data: Any) -> CaseEvent:
     case.updated_at = now
     return CaseEvent(case.id, kind, now, actor.id if actor else None, data)
@@ -90,7 +86,7 @@ def route(case: Case, tank: str | None, now: datetime, deadlines: Deadlines, fre
     case.awaiting_member = False
     case.status = CaseStatus.OPEN if tank else CaseStatus.TRIAGE
     start = now if fresh else case.created_at
-    set_due(case, "claim", start, deadlines.claim)
+    set_due(case, "claim", start, deadlines.hours("claim", start))
 
 
 def claim(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> CaseEvent:
@@ -120,7 +116,7 @@ def _take(case: Case, member: Person, now: datetime, deadlines: Deadlines) -> No
     case.awaiting_member = case.first_reply_at is None
     kind = "reply" if case.first_reply_at is None else "resolve"
     start = case.created_at if case.due_from == case.created_at else now
-    set_due(case, kind, start, _hours(deadlines, kind))
+    set_due(case, kind, start, deadlines.hours(kind, start))
 
 
 def member_message(
@@ -136,7 +132,7 @@ def member_message(
     if case.first_reply_at is None:
         case.first_reply_at = now
         if case.due_kind == "reply":
-            set_due(case, "resolve", case.created_at, deadlines.resolve)
+            set_due(case, "resolve", case.created_at, deadlines.hours("resolve", case.created_at))
     case.awaiting_member = False
     if question and case.status == CaseStatus.CLAIMED:
         case.waiting_since = now
@@ -229,7 +225,7 @@ def assign(
     case.claimed_at, case.wider_notice_at = now, None
     case.awaiting_member = True
     kind = "reply" if case.first_reply_at is None else "resolve"
-    set_due(case, kind, now, _hours(deadlines, kind))
+    set_due(case, kind, now, deadlines.hours(kind, now))
     return _event(case, "assigned", coordinator, now, old=old, tank=member.tank, member=member.name)
 
 
@@ -262,7 +258,7 @@ def rate(
     elif rating == "poor":
         case.status, case.resolved_at = CaseStatus.CLAIMED, None
         case.awaiting_member = True
-        set_due(case, "resolve", now, deadlines.resolve)
+        set_due(case, "resolve", now, deadlines.hours("resolve", now))
     else:
         case.status, case.closed_at = CaseStatus.CLOSED, now
         set_due(case, None, now, 0)

@@ -83,6 +83,14 @@ def holder_actions(person: Person, case: Case) -> list[list[Button]]:
     return assignee_buttons(person.locale, case)
 
 
+def desk_actions(person: Person, case: Case) -> list[list[Button]]:
+    """The desk's button on a case's card for staff who may cite it: a report from the case."""
+    if not access.is_staff_of(person, case):
+        return []
+    data = callbacks.pack(Scope.DESK, "rnew", case.id)
+    return [[Button(text=t(person.locale, "btn_report_from_case"), data=data)]]
+
+
 def open_buttons(refs: list[tuple[int, str]], per_row: int = 4) -> list[list[Button]]:
     """One button per case of a list that opens its card: (case id, reference) pairs."""
     buttons = [

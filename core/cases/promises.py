@@ -76,8 +76,8 @@ def kept_by(deadline: datetime, hours: WorkingTime) -> datetime:
 
 def promise(received: datetime, deadlines: Deadlines, hours: WorkingTime) -> Promise:
     """What the receipt of a concern received at that moment promises."""
-    taken = kept_by(received + timedelta(hours=deadlines.claim), hours)
-    answer = kept_by(received + timedelta(hours=deadlines.first_reply), hours)
+    taken = kept_by(received + timedelta(hours=deadlines.hours("claim", received)), hours)
+    answer = kept_by(received + timedelta(hours=deadlines.hours("reply", received)), hours)
     return Promise(taken, max(taken, answer))
 
 

@@ -29,6 +29,7 @@ def show(turn: Turn, case: Case) -> None:
         contact, place = access.sees_contact(person, case), access.sees_location(person, case)
         staff = not access.is_resident(person)
         text = cards.case_timeline(person.locale, district, case, events, contact, place, staff)
-        return [(text, notices.holder_actions(person, case))]
+        buttons = [*notices.holder_actions(person, case), *notices.desk_actions(person, case)]
+        return [(text, buttons)]
 
     turn.defer(read, case_id)

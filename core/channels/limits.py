@@ -3,8 +3,8 @@ through on its way to the outbox (`context.queue`), so that none is refused for 
 
 A text over its channel's limit goes out as several messages, cut at line breaks, the buttons,
 keyboard and edit key on the last; an edit, which replaces one message, is shortened instead,
-with a line saying where to read the rest; a caption too long for its photos follows them as
-messages of its own.
+with a line saying where to read the rest; a caption too long for its photos or file follows
+them as messages of its own.
 """
 
 from __future__ import annotations
@@ -62,11 +62,12 @@ def fit(message: Outbound, locale: str) -> list[Outbound]:
         ]
     if message.kind != Kind.SEND or not message.text:
         return [message]
-    if message.photos:
+    if message.photos or message.document is not None:
         if limits.fits(message.text, limits.caption):
             return [message]
         bare = message.model_copy(update={**NO_MARKUP, "text": ""})
-        return [bare, *fit(message.model_copy(update={"photos": ()}), locale)]
+        rest = message.model_copy(update={"photos": (), "document": None})
+        return [bare, *fit(rest, locale)]
     if limits.fits(message.text, limits.text):
         return [message]
     texts = splitting.split(message.text, limits.text, count)

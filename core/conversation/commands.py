@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core.cases import privacy
 from core.context import Turn
 from core.conversation import everyone
+from core.desk import consultations, office, proposals, reports
 from core.models import Role
 from core.staff import coordinator_commands, invitations, member_commands, referral
 from core.states import Conversation
@@ -67,6 +68,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("invites", COORDINATORS, invitations.list_invites),
     Command("revoke", COORDINATORS, invitations.revoke),
     Command("removemember", COORDINATORS, coordinator_commands.remove_member),
+    Command("report", STAFF, reports.command),
+    Command("proposal", STAFF, proposals.command),
+    Command("meet", COORDINATORS, consultations.command),
+    Command("export", COORDINATORS, office.export),
+    Command("summary", COORDINATORS, office.summary),
     Command("cancel", EVERYONE, everyone.cancel),
     Command("forgetme", RESIDENTS, privacy.forget_me),
     Command("help", EVERYONE, everyone.show_help),

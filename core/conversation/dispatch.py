@@ -11,14 +11,17 @@ from core import callbacks, states
 from core.callbacks import Callback, Scope
 from core.cases import access, casework, privacy
 from core.cases.lifecycle import Refused
-from core.context import Deferred, District, Turn, notify, queue
+from core.context import Deferred, District, FileJob, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
-from core.messages import MAX_TEXT, Inbound, Outbound
+from core.desk import buttons as desk_buttons
+from core.desk import reports
+from core.messages import MAX_TEXT, Attachment, Inbound, Outbound
 from core.models import Person
+from core.office import FileRefused, OfficeFiles
 from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
 from core.staff import invitations, referral
 from core.states import Conversation, Talk
-from core.texts import locale_of
+from core.texts import locale_of, t
 from core.throttle import Throttle, Verdict
 from core.views import CaseViews
 
@@ -45,6 +48,8 @@ class Wiring(Protocol):
     def dialogs(self) -> DialogReader | None: ...
     @property
     def offload(self) -> Offload: ...
+    @property
+    def files(self) -> OfficeFiles | None: ...
 
 
 async def identify(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Person:
@@ -128,6 +133,8 @@ async def _continue(turn: Turn, state: Conversation) -> None:
             await casework.on_compose(turn, state)
         case Talk.REFER:
             await referral.on_input(turn, state)
+        case Talk.DESK:
+            await reports.on_input(turn, state)
         case Talk.IDLE | Talk.FOLLOWUP:  # a follow-up left unanswered by followups.take ended
             await _idle_input(turn, state)
         case unknown:
@@ -154,6 +161,8 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
             await invitations.on_button(turn, state, cb)
         case Scope.PRIVACY:
             await privacy.on_button(turn, state, cb)
+        case Scope.DESK:
+            await desk_buttons.on_button(turn, state, cb)
         case unknown:
             assert_never(unknown)
 
@@ -242,6 +251,8 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
             queued = list(uow.queued)
         if turn.deferred is not None:
             queued += await _run_deferred(turn.deferred, person, service, now, turn.deferred_case)
+        for job in turn.files:
+            queued += await _send_file(job, service, now)
         return queued
     except Exception:
         log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
@@ -257,6 +268,27 @@ async def _run_deferred(
         for text, buttons in replies:
             rows = tuple(tuple(row) for row in buttons)
             await notify(uow, person, text, now, buttons=rows, case_id=case_id)
+        await uow.commit()
+        return list(uow.queued)
+
+
+async def _send_file(job: FileJob, service: Wiring, now: datetime) -> list[int]:
+    """Build a committed turn's file away from the writer and queue it as a document; a file
+    that cannot be built is answered with why."""
+    person, locale = job.person, job.person.locale
+    caption, document = job.caption, None
+    try:
+        if service.files is None:
+            raise FileRefused("files_unavailable")
+        content = await job.build(service.files)
+        document = Attachment(filename=job.filename, mime=job.mime, content=content)
+    except FileRefused as refusal:
+        caption = t(locale, refusal.key, **refusal.values)
+    except Exception:
+        log.exception("failed to build %s for person %s", job.filename, person.id)
+        caption = t(locale, "internal_error")
+    async with service.open_unit() as uow:
+        await notify(uow, person, caption, now, document=document)
         await uow.commit()
         return list(uow.queued)
 

@@ -7,6 +7,7 @@ from core import callbacks
 from core.cases import access, cards, casework, lifecycle, notices
 from core.cases.lifecycle import Refused
 from core.context import Turn
+from core.desk import office
 from core.models import CaseStatus, Role
 from core.staff import lists
 from core.states import Conversation
@@ -29,8 +30,11 @@ async def members(turn: Turn, state: Conversation) -> None:
 
 
 async def stats(turn: Turn, state: Conversation) -> None:
-    """/stats [7d|30d|all]."""
+    """/stats [7d|30d|all|chart]."""
     window = turn.inbound.args.strip().lower() or "30d"
+    if window == "chart":
+        await office.charts(turn)
+        return
     if window not in lists.WINDOWS:
         raise Refused("stats_usage")
     lists.defer(turn, lists.stats, window)

@@ -182,7 +182,7 @@ EN_STAFF: dict[str, str] = {
     "resolve_usage": "Usage: /resolve number summary",
     "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or coordinators) reason",
     "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
-    "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all",
+    "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all; /stats chart sends the charts",
     "find_usage": "Usage: /find words",
     "invite_usage": "Usage: /invite tank [town code], e.g. /invite law daodi",
     "removemember_usage": "Usage: /removemember member-id (see /members)",
@@ -204,4 +204,146 @@ EN_STAFF: dict[str, str] = {
         "🏛 {tank} · 📍 {station}\n{contact}\n"
         "{text}\n\n<b>Timeline</b>\n{timeline}"
     ),
+    # the desk: reports, proposals, consultations, files
+    "cmd_report": "Public opinion reports: /report new numbers…",
+    "cmd_proposal": "Proposals and their replies",
+    "cmd_meet": "Consultations: schedule, invite, minutes",
+    "cmd_export": "Export the ledger of cases (spreadsheet)",
+    "cmd_summary": "A month's or a year's figures (text, chart and file)",
+    "desk_unavailable": "The desk is not available just now; please try again later.",
+    "files_unavailable": "Files cannot be made just now; please try again later.",
+    "btn_report_from_case": "📝 Write a report from this",
+    "report_usage": (
+        "Usage:\n/report new 3 7 12 — a new report from these cases (at most 20)\n"
+        "/report — my reports\n/report show number — read one\n/report file number — its file"
+    ),
+    "report_not_found": "There is no report {number}, or you may not see it.",
+    "report_case_refused": "Case {ref} does not exist or is not one you may cite.",
+    "report_material": "<b>Material</b>: {count} concerns from {places} stations (no residents' names or contacts)\n{lines}",
+    "report_material_line": "{ref} · {place} · {tank}\n{text}",
+    "report_ask_title": "Writing report {number} (one matter; title and sections at most {limit} characters).\nSend the <b>title</b>:",
+    "report_ask_situation": "Saved ({used}/{limit} characters). Send <b>the situation</b>:",
+    "report_ask_problems": "Saved ({used}/{limit} characters). Send <b>the problems</b>:",
+    "report_ask_suggestions": "Saved ({used}/{limit} characters). Send <b>the suggestions</b>:",
+    "report_need_text": "Please send it as text.",
+    "report_title_too_long": "The title has {length} characters; at most {limit}. Please shorten it and send it again.",
+    "report_too_long": "With this section the report has {length} characters, over the {limit} one matter allows. Please shorten it and send it again.",
+    "report_not_draft": "Report {number} was submitted and can no longer change.",
+    "report_not_yours": "Report {number} is not yours to change or submit.",
+    "report_incomplete": "Report {number} still needs its title or its text.",
+    "report_no_title": "Report {number} has no title yet, so no file can be made.",
+    "report_untitled": "(untitled)",
+    "report_card": (
+        "<b>Report {number}</b>{special} · {status}\n<b>{title}</b>\n"
+        "Cases: {cases}  Length: {used}/{limit}\n{sections}"
+    ),
+    "report_section": "<b>{heading}</b>\n{text}",
+    "report_heading_situation": "I. The situation",
+    "report_heading_problems": "II. The problems",
+    "report_heading_suggestions": "III. Suggestions",
+    "report_special_mark": " (special)",
+    "report_status_draft": "draft",
+    "report_status_submitted": "submitted",
+    "report_status_adopted": "adopted",
+    "report_status_rejected": "not adopted",
+    "btn_report_edit": "✏️ Rewrite",
+    "btn_report_submit": "📤 Submit",
+    "btn_report_file": "📄 Make the file",
+    "btn_report_adopt": "✅ Adopt",
+    "btn_report_reject": "❌ Do not adopt",
+    "btn_report_special": "⭐ Special report",
+    "btn_report_proposal": "📑 Make a proposal",
+    "reports_none": "No reports yet. Send /report new numbers to start one.",
+    "reports_header": "<b>Reports</b>\n{lines}",
+    "report_line": "{number} · {title} · {status}",
+    "report_filename": "report-{number}",
+    "report_file_caption": "Report {number}: {title}",
+    "report_file_coming": "Making the file…",
+    "report_submitted_toast": "Submitted {number}",
+    "report_submitted": "Report {number} was submitted (No. {issue}) and waits for a coordinator.",
+    "report_submitted_notice": "📥 Report {number} was submitted: {title}\nSend /report show {number} to decide.",
+    "report_not_submitted": "Report {number} is not waiting for a decision.",
+    "report_not_adopted": "Report {number} is not adopted, or is special already.",
+    "report_decided_adopted": "✅ Your report {number} ({title}) was adopted.",
+    "report_decided_rejected": "Your report {number} ({title}) was not adopted.",
+    "report_special_toast": "{number} is now a special report",
+    "proposal_usage": (
+        "Usage:\n/proposal — the proposals\n/proposal new title #3 #7 — propose one\n/proposal show number\n/proposal accept number\n"
+        "/proposal assign number body, body\n/proposal reply number A text (A solved, B being solved, C planned)"
+    ),
+    "proposal_not_found": "There is no proposal {number}, or you may not see it.",
+    "proposal_card": (
+        "<b>Proposal {number}</b> · {status}\n<b>{title}</b>\nBodies: {bodies}\nCases: {cases}\n"
+        "Reply due: {due}\nReply (round {round}): {grade}  {reply}\nProposers' rating: {rating}"
+    ),
+    "proposal_status_submitted": "submitted",
+    "proposal_status_accepted": "accepted",
+    "proposal_status_assigned": "assigned",
+    "proposal_status_replied": "replied",
+    "proposal_status_rated": "rated",
+    "grade_A": "A solved",
+    "grade_B": "B being solved",
+    "grade_C": "C planned",
+    "proposal_rating_satisfied": "satisfied",
+    "proposal_rating_basic": "mostly satisfied",
+    "proposal_rating_unsatisfied": "not satisfied",
+    "proposals_none": "No proposals yet.",
+    "proposals_header": "<b>Proposals</b>\n{lines}",
+    "proposal_line": "{number} · {title} · {status}",
+    "proposal_wrong_state": "Proposal {number} cannot take that step now.",
+    "proposal_bodies_bad": "Name the bodies, separated by commas: at most {most}, each at most {limit} characters.",
+    "proposal_reply_bad": "Give the reply's text, at most {limit} characters.",
+    "proposal_rate_please": "The bodies replied to your proposal; please rate the reply:\n{card}",
+    "proposal_not_proposer": "Only the proposers may rate proposal {number}.",
+    "proposal_rated_toast": "Your rating is recorded",
+    "proposal_second_reply": "The reply to proposal {number} was rated not satisfied; it goes back for a second reply.",
+    "proposal_due_soon": "⏰ The reply to proposal {number} ({title}) is due {due}.",
+    "proposal_overdue": "🚨 The reply to proposal {number} ({title}) was due {due} and is overdue.",
+    "beyond_calendar": "{day} lies beyond the holiday calendar (up to {last}); working days cannot be counted. Please update the calendar.",
+    "meet_usage": (
+        "Usage:\n/meet new 2026-12-03 14:30 station topic #3 #7\n/meet guest number guest\n"
+        "/meet list number — who comes\n/meet minutes number the minutes\n/meet link number report or proposal number — link the outcome"
+    ),
+    "meet_not_found": "There is no consultation {number}.",
+    "meet_in_past": "A consultation cannot be in the past.",
+    "meet_scheduled": (
+        "Consultation {number} scheduled: {topic}\nWhen: {when}  Where: {place}\n"
+        "To invite: {residents} residents behind the cases ({refs}); members: {members}"
+    ),
+    "btn_meet_send": "📨 Send the invitations",
+    "meet_invited": "Consultation {number}: {count} invitations sent.",
+    "meet_guest_bad": "A guest's name has at most {limit} characters, and a consultation at most {most} guests.",
+    "meet_guest_forward": "Guest recorded: {name}. The invitation below can be forwarded:\n\n{invitation}",
+    "meet_resident": "resident ({refs})",
+    "meet_attendance": (
+        "<b>Consultation {number}: {topic}</b>\nComing: {yes}\nNot coming: {no}\nNo answer: {waiting}\nGuests: {guests}"
+    ),
+    "meet_minutes_long": "The minutes have at most {limit} characters.",
+    "meet_minutes_saved": "The minutes of consultation {number} are saved; the residents concerned were told.",
+    "export_usage": "Usage: /export [2026-11 or 2026] [think tank] [station] [state], e.g. /export 2026-11 agriculture",
+    "export_filename": "cases-{period}",
+    "export_caption": "Ledger of cases ({period}): {count}",
+    "summary_usage": "Usage: /summary 2026 or /summary 2026-11",
+    "summary_filename": "summary-{period}",
+    "chart_cases_filename": "cases-by-tank-{period}",
+    "chart_rates_filename": "rates-{period}",
+    "summary_caption": "Casework summary ({period})",
+    "chart_cases_caption": "Cases by think tank and state ({period})",
+    "chart_rates_caption": "The three rates of the last weeks ({period})",
+    "summary_text": (
+        "<b>Casework ({period})</b>\n{received} concerns received, {solved} solved.\n"
+        "{written} reports written, {adopted} adopted, {special} of them special.\n"
+        "Proposals: {proposals}\n{held} consultations held, {people} people reached.\n"
+        "Response {response}, resolution {resolution}, satisfaction {satisfaction}."
+    ),
+    "summary_proposal_item": "{count} {state}",
+    "summary_none": "none",
+    "rate_line": "{percent}% ({hits}/{total})",
+    "rate_no_data": "no data yet",
+    "list_separator": ", ",
+    "files_refused": "The content does not fit the file (too long, for one), so no file was made.",
+    "chart_period_weeks": "last {weeks} weeks",
+    "proposal_submitted_notice": "📥 New proposal {number}: {title}\nSend /proposal accept {number} to accept it.",
+    "meet_linked_report": "The outcome of consultation {number} is linked to report {target}.",
+    "meet_linked_proposal": "The outcome of consultation {number} is linked to proposal {target}.",
 }

@@ -185,7 +185,7 @@ ZH_STAFF: dict[str, str] = {
     "resolve_usage": "用法：/resolve 编号 办理结果",
     "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或协调员） 理由",
     "assign_usage": "用法：/assign 编号 智库名称或委员编号（见 /members）",
-    "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all",
+    "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all；/stats chart 发送图表",
     "find_usage": "用法：/find 关键词（可多个，空格分隔）",
     "invite_usage": "用法：/invite 智库 [镇代码]，例如 /invite 法律 daodi",
     "removemember_usage": "用法：/removemember 委员编号（见 /members）",
@@ -206,4 +206,148 @@ ZH_STAFF: dict[str, str] = {
         "🏛 {tank} · 📍 {station}\n{contact}\n"
         "{text}\n\n<b>办理记录</b>\n{timeline}"
     ),
+    # the desk: reports, proposals, consultations, files
+    "cmd_report": "社情民意信息：/report new 编号…",
+    "cmd_proposal": "提案及其答复",
+    "cmd_meet": "议事会：安排、邀请、纪要",
+    "cmd_export": "导出诉求台账（表格）",
+    "cmd_summary": "月度或年度统计（文字、图表与文件）",
+    "desk_unavailable": "工作台暂不可用，请稍后再试。",
+    "files_unavailable": "暂时无法生成文件，请稍后再试。",
+    "btn_report_from_case": "📝 据此写社情民意",
+    "report_usage": (
+        "用法：\n/report new 3 7 12 —— 以这些诉求为素材新写一篇（最多 20 件）\n"
+        "/report —— 我的社情民意信息\n/report show 编号 —— 查看\n/report file 编号 —— 生成文件"
+    ),
+    "report_not_found": "没有找到社情民意信息 {number}，或您无权查看。",
+    "report_case_refused": "案件 {ref} 不存在，或不在您可引用的范围内。",
+    "report_material": "<b>素材</b>：{count} 件诉求，涉及 {places} 个工作站（不含群众姓名与联系方式）\n{lines}",
+    "report_material_line": "{ref} · {place} · {tank}\n{text}",
+    "report_ask_title": "开始写社情民意信息 {number}（一事一报，标题与正文合计不超过 {limit} 字）。\n请发送<b>标题</b>：",
+    "report_ask_situation": "已记录（{used}/{limit} 字）。请发送<b>基本情况</b>：",
+    "report_ask_problems": "已记录（{used}/{limit} 字）。请发送<b>存在问题</b>：",
+    "report_ask_suggestions": "已记录（{used}/{limit} 字）。请发送<b>意见建议</b>：",
+    "report_need_text": "请发送文字内容。",
+    "report_title_too_long": "标题有 {length} 字，最多 {limit} 字，请精简后重新发送。",
+    "report_too_long": "加上这一段共 {length} 字，超过一事一报的 {limit} 字，请精简后重新发送。",
+    "report_not_draft": "社情民意信息 {number} 已提交，不能再修改。",
+    "report_not_yours": "社情民意信息 {number} 不是您写的，不能修改或提交。",
+    "report_incomplete": "社情民意信息 {number} 还缺标题或正文，请先写完。",
+    "report_no_title": "社情民意信息 {number} 还没有标题，暂不能生成文件。",
+    "report_untitled": "（未命名）",
+    "report_card": (
+        "<b>社情民意信息 {number}</b>{special} · {status}\n<b>{title}</b>\n"
+        "相关诉求：{cases}　字数：{used}/{limit}\n{sections}"
+    ),
+    "report_section": "<b>{heading}</b>\n{text}",
+    "report_heading_situation": "一、基本情况",
+    "report_heading_problems": "二、存在问题",
+    "report_heading_suggestions": "三、意见建议",
+    "report_special_mark": "（专报）",
+    "report_status_draft": "草稿",
+    "report_status_submitted": "已报送",
+    "report_status_adopted": "已采用",
+    "report_status_rejected": "未采用",
+    "btn_report_edit": "✏️ 重写",
+    "btn_report_submit": "📤 报送",
+    "btn_report_file": "📄 生成文件",
+    "btn_report_adopt": "✅ 采用",
+    "btn_report_reject": "❌ 不采用",
+    "btn_report_special": "⭐ 升为专报",
+    "btn_report_proposal": "📑 转为提案",
+    "reports_none": "还没有社情民意信息。发送 /report new 编号 开始写。",
+    "reports_header": "<b>社情民意信息</b>\n{lines}",
+    "report_line": "{number} · {title} · {status}",
+    "report_filename": "社情民意信息-{number}",
+    "report_file_caption": "社情民意信息 {number}：{title}",
+    "report_file_coming": "正在生成文件……",
+    "report_submitted_toast": "已报送 {number}",
+    "report_submitted": "社情民意信息 {number} 已报送（第 {issue} 期），等待协调员审定。",
+    "report_submitted_notice": "📥 新报送的社情民意信息 {number}：{title}\n发送 /report show {number} 审定。",
+    "report_not_submitted": "社情民意信息 {number} 不在待审定状态。",
+    "report_not_adopted": "社情民意信息 {number} 尚未采用，或已是专报。",
+    "report_decided_adopted": "✅ 您的社情民意信息 {number}（{title}）已被采用。",
+    "report_decided_rejected": "您的社情民意信息 {number}（{title}）未被采用。",
+    "report_special_toast": "{number} 已升为专报",
+    "proposal_usage": (
+        "用法：\n/proposal —— 提案列表\n/proposal new 标题 #3 #7 —— 提出提案\n/proposal show 编号\n/proposal accept 编号 —— 立案\n"
+        "/proposal assign 编号 承办单位、承办单位\n/proposal reply 编号 A 答复内容（A 已解决、B 正在解决、C 列入计划）"
+    ),
+    "proposal_not_found": "没有找到提案 {number}，或您无权查看。",
+    "proposal_card": (
+        "<b>提案 {number}</b> · {status}\n<b>{title}</b>\n承办单位：{bodies}\n相关诉求：{cases}\n"
+        "答复期限：{due}\n答复（第 {round} 轮）：{grade}　{reply}\n提案人评价：{rating}"
+    ),
+    "proposal_status_submitted": "已提交",
+    "proposal_status_accepted": "已立案",
+    "proposal_status_assigned": "已交办",
+    "proposal_status_replied": "已答复",
+    "proposal_status_rated": "已评价",
+    "grade_A": "A 已解决",
+    "grade_B": "B 正在解决",
+    "grade_C": "C 列入计划",
+    "proposal_rating_satisfied": "满意",
+    "proposal_rating_basic": "基本满意",
+    "proposal_rating_unsatisfied": "不满意",
+    "proposals_none": "还没有提案。",
+    "proposals_header": "<b>提案</b>\n{lines}",
+    "proposal_line": "{number} · {title} · {status}",
+    "proposal_wrong_state": "提案 {number} 当前状态下不能这样办理。",
+    "proposal_bodies_bad": "请写明承办单位，用顿号分隔，最多 {most} 个，每个不超过 {limit} 字。",
+    "proposal_reply_bad": "请写明答复内容，不超过 {limit} 字。",
+    "proposal_rate_please": "承办单位已答复您的提案，请评价：\n{card}",
+    "proposal_not_proposer": "只有提案人可以评价提案 {number}。",
+    "proposal_rated_toast": "已记录您的评价",
+    "proposal_second_reply": "提案 {number} 的答复被评为不满意，已退回承办单位再次答复。",
+    "proposal_due_soon": "⏰ 提案 {number}（{title}）的答复将于 {due} 到期。",
+    "proposal_overdue": "🚨 提案 {number}（{title}）的答复已于 {due} 超期。",
+    "beyond_calendar": "{day} 超出节假日日历的范围（至 {last}），无法按工作日计算期限，请更新日历。",
+    "meet_usage": (
+        "用法：\n/meet new 2026-12-03 14:30 工作站代码 议题 #3 #7\n/meet guest 编号 嘉宾单位或姓名\n"
+        "/meet list 编号 —— 参会名单\n/meet minutes 编号 会议纪要\n/meet link 编号 report 或 proposal 编号 —— 关联成果"
+    ),
+    "meet_not_found": "没有找到议事会 {number}。",
+    "meet_in_past": "议事会的时间不能早于现在。",
+    "meet_scheduled": (
+        "已安排议事会 {number}：{topic}\n时间：{when}　地点：{place}\n"
+        "建议邀请：反映相关诉求的群众 {residents} 人（{refs}）；智库委员：{members}"
+    ),
+    "btn_meet_send": "📨 发送邀请",
+    "meet_invited": "议事会 {number} 已发出 {count} 份邀请。",
+    "meet_guest_bad": "嘉宾名称不超过 {limit} 字，每场最多 {most} 位。",
+    "meet_guest_forward": "已记录嘉宾：{name}。以下邀请可直接转发：\n\n{invitation}",
+    "meet_resident": "群众（{refs}）",
+    "meet_attendance": (
+        "<b>议事会 {number}：{topic}</b>\n参加：{yes}\n不参加：{no}\n未回复：{waiting}\n嘉宾：{guests}"
+    ),
+    "meet_minutes_long": "会议纪要不超过 {limit} 字。",
+    "meet_minutes_saved": "议事会 {number} 的纪要已保存，相关群众已收到通知。",
+    "export_usage": (
+        "用法：/export [2026-11 或 2026] [智库] [工作站代码] [状态]，例如 /export 2026-11 农业"
+    ),
+    "export_filename": "诉求台账-{period}",
+    "export_caption": "诉求台账（{period}）：{count} 件",
+    "summary_usage": "用法：/summary 2026 或 /summary 2026-11",
+    "summary_filename": "民情工作统计-{period}",
+    "chart_cases_filename": "各智库诉求-{period}",
+    "chart_rates_filename": "三率-{period}",
+    "summary_caption": "民情工作统计（{period}）",
+    "chart_cases_caption": "各智库诉求（按状态，{period}）",
+    "chart_rates_caption": "近几周三率（{period}）",
+    "summary_text": (
+        "<b>民情工作统计（{period}）</b>\n受理群众诉求 {received} 件，办结 {solved} 件。\n"
+        "撰写社情民意信息 {written} 篇，被采用 {adopted} 篇，其中专报 {special} 篇。\n"
+        "提案：{proposals}\n召开议事会 {held} 场，参与群众 {people} 人次。\n"
+        "响应率 {response}，办结率 {resolution}，满意率 {satisfaction}。"
+    ),
+    "summary_proposal_item": "{state} {count} 件",
+    "summary_none": "无",
+    "rate_line": "{percent}%（{hits}/{total}）",
+    "rate_no_data": "暂无数据",
+    "list_separator": "、",
+    "files_refused": "内容不符合文件的要求（例如超长），未能生成文件。",
+    "chart_period_weeks": "近{weeks}周",
+    "proposal_submitted_notice": "📥 新提案 {number}：{title}\n发送 /proposal accept {number} 立案。",
+    "meet_linked_report": "议事会 {number} 的成果已关联社情民意信息 {target}。",
+    "meet_linked_proposal": "议事会 {number} 的成果已关联提案 {target}。",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.bench.nlp_rows import district_rows, rows
 from tests.bench.report import Report
 
@@ -45,3 +47,18 @@ def test_the_district_rows_judge_the_blind_sets() -> None:
     assert accuracy.met is True and "holdout4" in accuracy.what
     assert recall.met is False and recall.figure.startswith("law 80%")
     assert wrong.met is True and other.met is False
+
+
+def test_only_sets_never_tuned_on_are_blind(tmp_path: Path) -> None:
+    from tests.bench.district import run
+
+    for name in ("district_tuning.csv", "district_holdout3.csv", "district_holdout5.csv"):
+        (tmp_path / name).write_text("text,label\n想贷款开个小超市,economy\n", encoding="utf-8")
+    result = run(tmp_path)
+    kinds = {name: f["kind"] for name, f in result["sets"].items()}
+    assert kinds == {
+        "district_holdout3.csv": "tuned on later",
+        "district_holdout5.csv": "blind",
+        "district_tuning.csv": "tuning",
+    }
+    assert result["blind"]["messages"] == 1

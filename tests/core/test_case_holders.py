@@ -170,6 +170,7 @@ async def test_the_holders_case_view_carries_the_claim_cards_actions(
     zhang, li, _ = await claimed(service, fetch, resident)
     claim_card = zhang.inbox[-1]
     view = (await zhang.command("case", "1"))[0]
-    assert labels(view) == labels(claim_card) and "💬 回复" in labels(view)
-    assert labels((await li.command("case", "1"))[0]) == []
+    report = "📝 据此写社情民意"  # the desk's button: staff of the case may cite it
+    assert labels(view) == [*labels(claim_card), report] and "💬 回复" in labels(view)
+    assert labels((await li.command("case", "1"))[0]) == [report]
     assert labels((await resident.command("case", "1"))[0]) == []

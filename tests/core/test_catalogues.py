@@ -17,7 +17,13 @@ LATIN_IN_ZH = {
     "7d": "/stats 7d",
     "30d": "/stats 30d",
     "all": "/stats all",
+    "chart": "/stats chart",
     "daodi": "a station's code, as /invite takes it",
+    **dict.fromkeys(("new", "show", "file"), "/report's actions"),
+    **dict.fromkeys(("accept", "assign", "reply"), "/proposal's actions"),
+    **dict.fromkeys(("guest", "list", "minutes", "link"), "/meet's actions"),
+    **dict.fromkeys(("report", "proposal"), "what /meet link links to"),
+    **dict.fromkeys(("A", "B", "C"), "a reply's grade, as /proposal reply takes it"),
 }
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;|\{[a-z_]+\}|/[a-z_]+|#\d+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+[A-Za-z]+")

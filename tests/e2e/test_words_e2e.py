@@ -95,7 +95,9 @@ async def test_the_holder_opens_cases_from_mine_and_acts_from_case(bot: RunningB
     lawyer, card = await claimed(bot, resident)
     await lawyer.send_command("/case", "1")
     view = await lawyer.wait_text("案件 #1")
-    assert view.button_texts() == card.button_texts() and "✅ 办结" in view.button_texts()
+    # the claim card's actions, then the desk's: a report from the case
+    assert view.button_texts() == [*card.button_texts(), "📝 据此写社情民意"]
+    assert "✅ 办结" in view.button_texts()
     await lawyer.send_command("/mine")
     mine = await lawyer.wait_text("我办理的案件")
     assert any("#1" in label for label in mine.button_texts())

@@ -164,6 +164,10 @@ def message_dict(sent: SentMessage, chat: ChatState, bot_user: dict[str, Any]) -
         message["photo"] = photo_sizes(sent.file_id or "")
     elif sent.kind == "document":
         message["document"] = {"file_id": sent.file_id, "file_unique_id": f"u{sent.file_id}"}
+        if sent.file_name is not None:
+            message["document"]["file_name"] = sent.file_name
+            message["document"]["file_size"] = len(sent.content or b"")
+            message["document"]["mime_type"] = sent.mime_type or "application/octet-stream"
     elif sent.kind == "location":
         message["location"] = sent.location
     if sent.caption:

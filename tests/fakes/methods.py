@@ -138,6 +138,12 @@ class BotState:
         markup = check_markup(params.get("reply_markup"))
         sent = self.new_message(chat, params, kind=kind, file_id=file_id, caption=caption or None)
         sent.html, sent.parse_mode, sent.reply_markup = params.get("caption"), mode, markup
+        upload = files.get(kind)
+        if upload is not None:
+            if upload.size == 0:
+                raise bad_request("file must be non-empty")
+            sent.file_name, sent.content = upload.filename, upload.content
+            sent.mime_type = upload.content_type
         return self.deliver(chat, sent)
 
     def send_photo(self, params: Params, files: Files) -> dict[str, Any]:

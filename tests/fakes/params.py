@@ -64,6 +64,7 @@ class UploadedFile:
     filename: str
     content_type: str
     size: int
+    content: bytes = b""
 
 
 def decode_value(name: str, raw: str) -> Any:
@@ -97,8 +98,10 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, U
         if isinstance(value, str):
             params[key] = decode_value(key, value)
         elif isinstance(value, web.FileField):
-            size = len(value.file.read())
-            files[key] = UploadedFile(key, value.filename, value.content_type, size)
+            content = value.file.read()
+            files[key] = UploadedFile(
+                key, value.filename, value.content_type, len(content), content
+            )
         else:  # bytes from a part without filename
             params[key] = decode_value(key, bytes(value).decode("utf-8", "replace"))
     return params, files

@@ -75,6 +75,9 @@ class SentMessage:
     entities: list[dict[str, Any]] | None = None
     kind: str = "text"
     file_id: str | None = None
+    file_name: str | None = None  # an uploaded document's name, and its bytes
+    content: bytes | None = None
+    mime_type: str | None = None
     caption: str | None = None
     media_group_id: str | None = None
     location: dict[str, float] | None = None

@@ -1,0 +1,1 @@
+"""The committee's desk: reports (社情民意信息) from cases, proposals (提案) and their replies, consultations (议事会), the outcome told to residents, the ledger and summaries; may import core.cases and all below it."""
