@@ -186,7 +186,7 @@ EN_RESIDENTS: dict[str, str] = {
     "text_clipped_case": "… (too long to show in full: send /case {number} for all of it)",
     "button_stale": "This button is no longer valid.",
     "unknown_command": "{command} is not a command you can use. Send /help to see what you can do.",
-    "not_allowed": "You cannot do that step.",
+    "not_allowed": "You may not use that command.",
     "unsupported": "{what} cannot be taken. Please describe the problem in words; photos, a "
     "location or your phone number are welcome.",
     "media_sticker": "A sticker",

@@ -183,7 +183,7 @@ ZH_RESIDENTS: dict[str, str] = {
     "text_clipped_case": "……（内容过长，完整内容请发送 /case {number} 查看）",
     "button_stale": "该按钮已失效。",
     "unknown_command": "{command} 不是您能用的命令。发送 /help 看看您能做什么。",
-    "not_allowed": "这一步您不能操作。",
+    "not_allowed": "您没有使用该命令的权限。",
     "unsupported": "暂不支持{what}。请用文字描述问题，可附照片、位置或分享手机号。",
     "media_sticker": "贴纸",
     "media_voice": "语音",
