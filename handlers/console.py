@@ -31,7 +31,7 @@ RESIDENT = "resident"
 COORDINATOR = "coordinator"
 DEMO_NAMES = ("张律师", "王经理", "李农技", "刘委员", "陈委员")
 TAGS = re.compile(r"<[^>]+>")
-TOUR_PAUSE = 1.5  # seconds between the tour's lines: some forty lines, about a minute
+TOUR_PAUSE = 2.0  # seconds between the tour's 27 lines: about a minute
 
 
 @dataclass
