@@ -123,7 +123,7 @@ async def test_a_member_who_blocked_the_bot_is_skipped(bot: RunningBot) -> None:
     await bot.drain()
     assert await bot.rows("SELECT reachable FROM people WHERE external_id = '1821'") == [(0,)]
     warning = await coordinator.wait_text("无法再联系委员")
-    assert "张律师" in (warning.text or "")
+    assert "张律师" in (warning.text or "") and "（法律，" in (warning.text or "")  # not "law"
     # With nobody reachable in the tank, the next case goes to the coordinators.
     await file_concern(bot.server.user(1824, "李四"))
     assert "新案件 #2" in ((await coordinator.wait_text("#2")).text or "")
