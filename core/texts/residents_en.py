@@ -241,7 +241,7 @@ EN_RESIDENTS: dict[str, str] = {
     "resident_unmerged": "Your concern <b>{dup}</b> was taken out of {ref} and is handled on its own again.",
     "event_supported": "another resident added their voice ({count} residents)",
     "event_merged": "the same problem as #{into}: merged into #{into}",
-    "event_merged_in": "#{dup} merged into this case ({count} residents)",
+    "event_merged_in": "#{dup} merged into this concern ({count} residents)",
     "event_unmerged": "merge undone: handled on its own again",
     "event_unmerged_out": "#{dup} taken out, handled on its own again",
     "case_finished": "{ref} is closed.",

@@ -241,7 +241,7 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert "暂无热点问题" in (await zhao.command("hot", "30d"))[-1].text
     assert "用法" in (await zhao.command("hot", "90d 农业 extra"))[-1].text
     member = chat(service, "11")
-    assert "权限" in (await member.command("hot"))[-1].text
+    assert "不是您能用的命令" in (await member.command("hot"))[-1].text
 
 
 async def all_sent(service: Service) -> list[Outbound]:
