@@ -1,0 +1,68 @@
+"""The channels as their users and an attacker use them: what a closed window cannot carry is
+held and delivered in order later even without a template, files reach WeCom, forged presses
+and odd messages change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from core.context import District
+from core.ports import Classifier
+from tests.fakes.wechat_api import FakeWeChatAPI
+from tests.fakes.wecom_api import FakeWeComAPI
+from tests.fakes.wx_platform import ManualClock
+from tests.wx_e2e.conftest import WxBot, got, got_wecom
+from tests.wx_e2e.test_wechat_life_e2e import file_on_wechat
+
+HOURS_49 = 49 * 3600
+
+
+@pytest.fixture
+async def wx_plain(
+    tmp_path: Path,
+    district: District,
+    classifier: Classifier,
+    manual: ManualClock,
+    wechat_api: FakeWeChatAPI,
+    wecom_api: FakeWeComAPI,
+) -> AsyncIterator[WxBot]:
+    """The channels with an Official Account that has no notification template."""
+    bot = WxBot(
+        tmp_path / "minqing.db",
+        district,
+        classifier,
+        manual,
+        wechat_api,
+        wecom_api,
+        template_id=None,
+    )
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        await bot.http.aclose()
+
+
+async def test_without_a_template_a_closed_window_holds_the_answer(wx_plain: WxBot) -> None:
+    wx = wx_plain
+    zhang = await wx.add_member("zhang", "law", "张律师")
+    await file_on_wechat(wx, "o_late")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.press("✋ 认领")
+    await got(wx.wechat_api, "o_late", "已由")
+    await wx.settle()
+    wx.manual.advance(HOURS_49)  # the resident's 48 hours are over
+    await zhang.press("💬 回复")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.send_text("请带上劳动合同来工作站")
+    await wx.settle()
+    assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
+    before = len(wx.wechat_api.received("o_late"))
+    await wx.resident("o_late").send_text("还有人管吗")
+    await got(wx.wechat_api, "o_late", "劳动合同", after=before)
+    await wx.settle()
+    assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
