@@ -8,6 +8,8 @@ Invariants (what a newcomer can break):
   updates the card with it (update_template_card, once per code): new buttons make a new card,
   none grey the buttons out under a short label. A card without a usable code gets the edit's
   text as a new message, so what changed is still said.
+- A file (a report, a ledger, a chart) is uploaded as temporary media and sent as a file
+  message, its caption after it as text.
 - Photos a resident sent are shown as links to the bot's file address (`file_url`), a place as
   a map link; a button's answer goes out as text only when it is an alert (a refusal); command
   menus have no meaning in the app.
@@ -85,6 +87,12 @@ class WeComTransport:
         if message.kind == Kind.EDIT:
             await self._edit(message, edit_message_id)
             return None
+        if message.document is not None:
+            document = message.document
+            media_id = await self.client.upload_file(
+                document.filename, document.mime, document.content
+            )
+            await self.client.send_file(user, media_id)
         number = nonce()
         task = task_id_for(message.key or "card", number)
         extra = attachments(message, self.file_url)

@@ -66,3 +66,17 @@ async def test_without_a_template_a_closed_window_holds_the_answer(wx_plain: WxB
     await got(wx.wechat_api, "o_late", "劳动合同", after=before)
     await wx.settle()
     assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
+
+
+async def test_a_wecom_coordinator_gets_the_ledger_as_a_file(wx: WxBot) -> None:
+    (zhao,) = await wx.make_coordinators("zhao")
+    await file_on_wechat(wx, "o_ledger")
+    await wx.settle()
+    before = len(wx.wecom_api.received("zhao"))
+    await zhao.send_text("/export")
+    await wx.settle()
+    files = [d for d in wx.wecom_api.received("zhao")[before:] if d.kind == "file"]
+    assert len(files) == 1 and files[0].upload is not None
+    assert files[0].text.endswith(".xlsx")
+    assert files[0].upload.content.startswith(b"PK")  # an Office Open XML package
+    assert await wx.rows("SELECT id FROM outbox WHERE status != 'sent'") == []
