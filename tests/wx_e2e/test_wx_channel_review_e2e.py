@@ -80,3 +80,36 @@ async def test_a_wecom_coordinator_gets_the_ledger_as_a_file(wx: WxBot) -> None:
     assert files[0].text.endswith(".xlsx")
     assert files[0].upload.content.startswith(b"PK")  # an Office Open XML package
     assert await wx.rows("SELECT id FROM outbox WHERE status != 'sent'") == []
+
+
+async def test_a_card_key_forged_for_another_members_case_changes_nothing(wx: WxBot) -> None:
+    zhang = await wx.add_member("zhang", "law", "张律师")
+    await wx.add_member("wang", "law", "王律师")
+    await file_on_wechat(wx, "o_forged")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.press("✋ 认领")
+    await got(wx.wechat_api, "o_forged", "已由")
+    await wx.settle()
+    keys = {key for card in wx.wecom_api.cards("zhang") for key, _ in card.buttons}
+    own = [k for k in keys if "claim" not in k]
+    assert own, keys  # zhang's card carries the keys of the claimed case's actions
+    before = await wx.snapshot()
+    wang = wx.member("wang")
+    sent = len(wx.wechat_api.received("o_forged"))
+    for key in sorted(own):
+        wx.manual.advance(1)
+        fields: list[tuple[str, str | int | float]] = [
+            ("Event", "template_card_event"),
+            ("EventKey", key),
+            ("TaskId", wx.wecom_api.cards("zhang")[-1].task_id),
+            ("CardType", "button_interaction"),
+        ]
+        assert (await wang.post("event", fields)).status == 200
+    await wx.settle()
+    after = await wx.snapshot()
+    assert after["cases"] == before["cases"] and after["events"] == before["events"]
+    assert wx.wechat_api.received("o_forged")[sent:] == []  # the resident hears of nothing
+    shown = "\n".join(d.text for d in wx.wecom_api.received("wang"))
+    assert "13800138000" not in shown and "o_forged" not in shown
+    # Not even the member who holds the case is shown the resident's OpenID.
+    assert "o_forged" not in "\n".join(d.text for d in wx.wecom_api.received("zhang"))
