@@ -120,7 +120,10 @@ async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
     """Other text where buttons are expected: a phone number is the contact where one may be
     given; a sentence is added to the concern, saying so; anything else is told what the step
     expects and added nowhere."""
-    expects = turn.t(f"expect_{state.step.name_in_texts}")
+    name = state.step.name_in_texts
+    if name == "contact" and turn.person.channel in TYPED_PHONE:
+        name = "contact_typed"  # no button shares a phone number there
+    expects = turn.t(f"expect_{name}")
     phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
     if phone and state.step in (CONTACT, CONFIRM):
         state.draft.contact, state.draft.phone = "phone", text

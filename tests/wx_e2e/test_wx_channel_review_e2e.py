@@ -113,3 +113,32 @@ async def test_a_card_key_forged_for_another_members_case_changes_nothing(wx: Wx
     assert "13800138000" not in shown and "o_forged" not in shown
     # Not even the member who holds the case is shown the resident's OpenID.
     assert "o_forged" not in "\n".join(d.text for d in wx.wecom_api.received("zhang"))
+
+
+async def test_unsupported_messages_are_answered_with_what_wechat_can_send(wx: WxBot) -> None:
+    resident = wx.resident("o_video")
+    for msg_type in ("video", "shortvideo", "link", "file"):
+        sent = len(wx.wechat_api.received("o_video"))
+        fields: list[tuple[str, str | int | float]] = [("MediaId", "m1"), ("MsgId", 7000 + sent)]
+        assert (await resident.post(msg_type, fields, "message")).text == "success"
+        answer = await got(wx.wechat_api, "o_video", "这类消息", after=sent)
+        # WeChat has no button that shares a phone number: the answer names none.
+        assert "分享手机号" not in answer.text and "手机号" in answer.text
+    await wx.settle()
+    assert await wx.rows("SELECT count(*) FROM cases") == [(0,)]
+    assert await wx.rows("SELECT count(*) FROM ingress WHERE handled_at IS NULL") == [(0,)]
+
+
+async def test_at_the_contact_step_a_wechat_resident_is_told_to_type_the_number(
+    wx: WxBot,
+) -> None:
+    api = wx.wechat_api
+    resident = wx.resident("o_typed")
+    await resident.send_text("小区门口的路灯坏了一个月了")
+    await got(api, "o_typed", "哪个镇")
+    await resident.tap("钱营镇")
+    await got(api, "o_typed", "联系电话")
+    sent = len(api.received("o_typed"))
+    await resident.send_text("嗯")
+    answer = (await api.wait_for("o_typed", sent + 1))[sent]
+    assert "分享手机号" not in answer.text and "手机号" in answer.text
