@@ -14,7 +14,8 @@ from core.ports import Classifier
 from tests.fakes.wechat_api import FakeWeChatAPI
 from tests.fakes.wecom_api import FakeWeComAPI
 from tests.fakes.wx_platform import ManualClock
-from tests.wx_e2e.conftest import WxBot, got, got_wecom
+from tests.fakes.wx_users import xml_doc
+from tests.wx_e2e.conftest import ACCOUNT, WxBot, got, got_wecom
 from tests.wx_e2e.test_wechat_life_e2e import file_on_wechat
 
 HOURS_49 = 49 * 3600
@@ -142,3 +143,59 @@ async def test_at_the_contact_step_a_wechat_resident_is_told_to_type_the_number(
     await resident.send_text("嗯")
     answer = (await api.wait_for("o_typed", sent + 1))[sent]
     assert "分享手机号" not in answer.text and "手机号" in answer.text
+
+
+@pytest.fixture
+async def wx_clear(
+    tmp_path: Path,
+    district: District,
+    classifier: Classifier,
+    manual: ManualClock,
+    wechat_api: FakeWeChatAPI,
+    wecom_api: FakeWeComAPI,
+) -> AsyncIterator[WxBot]:
+    """The channels with the Official Account in plain mode (no EncodingAESKey)."""
+    bot = WxBot(
+        tmp_path / "minqing.db",
+        district,
+        classifier,
+        manual,
+        wechat_api,
+        wecom_api,
+        safe_mode=False,
+    )
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        await bot.http.aclose()
+
+
+async def test_a_plain_mode_signature_is_not_reused_for_another_body(wx_clear: WxBot) -> None:
+    wx = wx_clear
+    honest = wx.resident("o_honest")
+    first = await honest.send_text("小区门口的路灯坏了一个月了")
+    assert first.text == "success"
+    await got(wx.wechat_api, "o_honest", "哪个镇")
+    await wx.settle()
+    before = await wx.snapshot()
+    # Plain mode signs only the timestamp and nonce: whoever saw one request's address could
+    # send another body, as another resident, within the five minutes.
+    forged = xml_doc(
+        [
+            ("ToUserName", ACCOUNT),
+            ("FromUserName", "o_victim"),
+            ("CreateTime", int(wx.manual())),
+            ("MsgType", "text"),
+            ("Content", "我要举报邻居"),
+            ("MsgId", 123456789),
+        ]
+    ).encode()
+    refused = await honest.poster.send("POST", first.params, forged)
+    assert (refused.status, refused.text) == (403, "")
+    # The platform's own retry, the same body byte for byte, is still taken (and is a no-op).
+    assert (await honest.poster.replay(first)).text == "success"
+    await wx.settle()
+    assert await wx.snapshot() == before
+    assert wx.wechat_api.received("o_victim") == []
