@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.context import District
+from core.context import District, notify
 from core.ports import Classifier
 from tests.fakes.wechat_api import FakeWeChatAPI
 from tests.fakes.wecom_api import FakeWeComAPI
@@ -199,3 +199,21 @@ async def test_a_plain_mode_signature_is_not_reused_for_another_body(wx_clear: W
     await wx.settle()
     assert await wx.snapshot() == before
     assert wx.wechat_api.received("o_victim") == []
+
+
+async def test_a_notice_about_no_one_case_outside_the_window_is_held_not_lost(wx: WxBot) -> None:
+    # The desk tells residents what became of what they raised, days later, naming no one case.
+    await file_on_wechat(wx, "o_outcome")
+    await wx.settle()
+    wx.manual.advance(HOURS_49)
+    async with wx.service.open_unit() as uow:
+        resident = await uow.people.by_external("wechat", "o_outcome")
+        assert resident is not None
+        await notify(uow, resident, "📢 就您反映的问题（#1）召开了议事会：欠薪。", wx.clock())
+        await uow.commit()
+        wx.route(list(uow.queued))
+    await wx.settle()
+    assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
+    before = len(wx.wechat_api.received("o_outcome"))
+    await wx.resident("o_outcome").send_text("有结果了吗")
+    await got(wx.wechat_api, "o_outcome", "召开了议事会", after=before)
