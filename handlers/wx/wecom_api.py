@@ -94,16 +94,18 @@ class WeComClient(ApiClient):
             body["button"] = {"replace_name": replace_name or ""}
         await self.call_with_token("POST", "/cgi-bin/message/update_template_card", body)
 
-    async def upload_file(self, filename: str, mime: str, content: bytes) -> str:
-        """Upload a file as temporary media (valid 3 days); returns its media id. A refused
-        token is refreshed and the upload made once more."""
+    async def upload_file(
+        self, filename: str, mime: str, content: bytes, kind: str = "file"
+    ) -> str:
+        """Upload a file as temporary media (valid 3 days) of a kind (file, image, voice);
+        returns its media id. A refused token is refreshed and the upload made once more."""
         path = "/cgi-bin/media/upload"
         for attempt in range(2):
             token = await self.tokens.get()
             try:
                 response = await self.http.post(
                     self.base_url + path,
-                    params={"access_token": token, "type": "file"},
+                    params={"access_token": token, "type": kind},
                     files={"media": (filename, content, mime)},
                 )
             except httpx.TimeoutException as e:
@@ -124,11 +126,9 @@ class WeComClient(ApiClient):
             return media_id
         raise RetryLater(f"{path}: token refused twice")  # pragma: no cover - loop returns
 
-    async def send_file(self, user_id: str, media_id: str) -> Sent:
-        """Send an uploaded file to a member."""
-        return await self.send(
-            {"touser": user_id, "msgtype": "file", "file": {"media_id": media_id}}
-        )
+    async def send_file(self, user_id: str, media_id: str, kind: str = "file") -> Sent:
+        """Send uploaded media to a member as a message of its kind (file, image, voice)."""
+        return await self.send({"touser": user_id, "msgtype": kind, kind: {"media_id": media_id}})
 
     async def download_media(self, media_id: str) -> Media:
         """Download a temporary media file a member sent."""

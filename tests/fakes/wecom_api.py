@@ -52,6 +52,7 @@ class Upload:
     filename: str
     content_type: str
     content: bytes
+    kind: str = "file"
 
 
 @dataclass
@@ -206,9 +207,9 @@ class FakeWeComAPI(FakePlatform):
             if len(text.encode()) > MAX_TEXT_BYTES:
                 raise ApiFault(45002, "content size out of limit")
             return Delivered(kind, text, msgid, payload=body)
-        if kind == "file":
+        if kind in ("file", "image", "voice"):
             upload = self.uploads.get(str(part.get("media_id", "")))
-            if upload is None:
+            if upload is None or upload.kind != kind:
                 raise ApiFault(40007, "invalid media_id")
             return Delivered(kind, upload.filename, msgid, payload=body, upload=upload)
         if kind == "template_card":
@@ -282,7 +283,12 @@ class FakeWeComAPI(FakePlatform):
             if len(content) <= 5 or len(content) > UPLOAD_LIMITS[kind]:
                 raise ApiFault(40006, "invalid file size")
             media_id = "wcup_" + secrets.token_hex(12)
-            self.uploads[media_id] = Upload(filename, part.get_content_type(), content)
+            if kind == "voice" and not filename.lower().endswith(".amr"):
+                raise ApiFault(40011, "invalid voice file: AMR only")
+            if kind == "image" and not filename.lower().endswith((".jpg", ".jpeg", ".png")):
+                raise ApiFault(40005, "invalid image file type")
+            upload = Upload(filename, part.get_content_type(), content, kind)
+            self.uploads[media_id] = upload
             return ok(type=kind, media_id=media_id, created_at=str(int(self.clock())))
         raise ApiFault(41005, "media data missing")
 

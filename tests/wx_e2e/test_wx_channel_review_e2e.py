@@ -16,7 +16,7 @@ from tests.fakes.wecom_api import FakeWeComAPI
 from tests.fakes.wx_platform import ManualClock
 from tests.fakes.wx_users import xml_doc
 from tests.wx_e2e.conftest import ACCOUNT, WxBot, got, got_wecom
-from tests.wx_e2e.test_wechat_life_e2e import file_on_wechat
+from tests.wx_e2e.test_wechat_life_e2e import CONCERN, PHONE, file_on_wechat
 
 HOURS_49 = 49 * 3600
 
@@ -217,3 +217,24 @@ async def test_a_notice_about_no_one_case_outside_the_window_is_held_not_lost(wx
     before = len(wx.wechat_api.received("o_outcome"))
     await wx.resident("o_outcome").send_text("有结果了吗")
     await got(wx.wechat_api, "o_outcome", "召开了议事会", after=before)
+
+
+async def test_a_photo_the_platform_will_not_take_reaches_the_member_as_a_link(wx: WxBot) -> None:
+    await wx.add_member("zhang", "law", "张律师")
+    api = wx.wechat_api
+    resident = wx.resident("o_pic")
+    await resident.send_image(b"\xff\xd8\xff\xe0 the wage slip")
+    await got(api, "o_pic", "照片")
+    await resident.send_text(CONCERN)
+    await got(api, "o_pic", "哪个镇")
+    await resident.tap("钱营镇")
+    await got(api, "o_pic", "联系电话")
+    await resident.send_text(PHONE)
+    await got(api, "o_pic", "请确认您的反映")
+    wx.wecom_api.faults.fail_next("/cgi-bin/media/upload", "40006")  # e.g. over 2 MB
+    await resident.tap("✅ 确认提交")
+    shown = await got_wecom(wx.wecom_api, "zhang", "http://files.example/files/")
+    assert shown.kind == "text"
+    await wx.settle()
+    assert [d.kind for d in wx.wecom_api.received("zhang") if d.kind == "image"] == []
+    assert await wx.rows("SELECT id FROM outbox WHERE status != 'sent'") == []
