@@ -4,6 +4,9 @@ and odd messages change nothing."""
 
 from __future__ import annotations
 
+import html
+import io
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -80,6 +83,10 @@ async def test_a_wecom_coordinator_gets_the_ledger_as_a_file(wx: WxBot) -> None:
     assert len(files) == 1 and files[0].upload is not None
     assert files[0].text.endswith(".xlsx")
     assert files[0].upload.content.startswith(b"PK")  # an Office Open XML package
+    with zipfile.ZipFile(io.BytesIO(files[0].upload.content)) as package:
+        sheets = html.unescape(b"".join(package.read(n) for n in package.namelist()).decode())
+    assert CONCERN in sheets  # the ledger has the case ...
+    assert "o_ledger" not in sheets  # ... but never the resident's OpenID
     assert await wx.rows("SELECT id FROM outbox WHERE status != 'sent'") == []
 
 
