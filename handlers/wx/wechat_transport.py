@@ -5,8 +5,8 @@ Invariants (what a newcomer can break):
   many as it needs (handlers.wx.window, counted from the recorded callbacks); what the window
   cannot carry, and every refusal with 45015 or 45047, goes out as the notification template
   instead, naming the case and what changed: a notification is never lost for want of a window.
-  A message the template cannot announce (none configured, or about no case) is only held: it
-  goes out when the resident next writes.
+  A message the template cannot announce (none configured, about no case, or the template
+  refused) is only held: it goes out when the resident next writes.
 - Each customer-service message sent is counted against its window (wx_quota) after the
   platform took it; a msgmenu's items are remembered, so that typed answers ("1", a label) work.
 - Edits and command menus have no meaning on the Official Account (nothing to edit, the custom
@@ -160,7 +160,12 @@ class WeChatTransport:
             zone=self.template.zone,
             keys=self.template.keys,
         )
-        await self.client.send_template(payload)
+        try:
+            await self.client.send_template(payload)
+        except Rejected as e:  # the template refused for good: the message still waits
+            log.warning("wechat chat %s: the template was refused (%s); held", told[0], e)
+            await self.state.hold(message, self.clock())
+            return
         self._told[told] = now
         self.templates_sent += 1
         await self.state.hold(message, self.clock())

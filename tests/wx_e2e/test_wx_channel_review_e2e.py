@@ -245,3 +245,23 @@ async def test_a_photo_the_platform_will_not_take_reaches_the_member_as_a_link(w
     await wx.settle()
     assert [d.kind for d in wx.wecom_api.received("zhang") if d.kind == "image"] == []
     assert await wx.rows("SELECT id FROM outbox WHERE status != 'sent'") == []
+
+
+async def test_a_refused_template_still_keeps_the_answer_for_later(wx: WxBot) -> None:
+    zhang = await wx.add_member("zhang", "law", "张律师")
+    await file_on_wechat(wx, "o_refused")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.press("✋ 认领")
+    await got(wx.wechat_api, "o_refused", "已由")
+    await wx.settle()
+    wx.manual.advance(HOURS_49)
+    # The platform refuses the template (a field it will not take): the answer is not lost.
+    wx.wechat_api.faults.fail_next("/cgi-bin/message/template/send", "47003")
+    await zhang.press("💬 回复")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.send_text("请带上工资条来工作站")
+    await wx.settle()
+    assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
+    before = len(wx.wechat_api.received("o_refused"))
+    await wx.resident("o_refused").send_text("还有人管吗")
+    await got(wx.wechat_api, "o_refused", "工资条", after=before)
