@@ -265,3 +265,25 @@ async def test_a_refused_template_still_keeps_the_answer_for_later(wx: WxBot) ->
     before = len(wx.wechat_api.received("o_refused"))
     await wx.resident("o_refused").send_text("还有人管吗")
     await got(wx.wechat_api, "o_refused", "工资条", after=before)
+
+
+async def test_a_menu_click_after_the_template_brings_the_held_answer(wx: WxBot) -> None:
+    zhang = await wx.add_member("zhang", "law", "张律师")
+    await file_on_wechat(wx, "o_click")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.press("✋ 认领")
+    await got(wx.wechat_api, "o_click", "已由")
+    await wx.settle()
+    wx.manual.advance(HOURS_49)
+    await zhang.press("💬 回复")
+    await got_wecom(wx.wecom_api, "zhang", "#1")
+    await zhang.send_text("请带上劳动合同来工作站")
+    template = await got(wx.wechat_api, "o_click", "已答复")
+    assert template.kind == "template"
+    await wx.settle()
+    # The template shows no invitation to write: the resident taps 我的反映 in the menu.
+    before = len(wx.wechat_api.received("o_click"))
+    await wx.resident("o_click").click("my")
+    await got(wx.wechat_api, "o_click", "劳动合同", after=before)
+    await wx.settle()
+    assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
