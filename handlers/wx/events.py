@@ -77,6 +77,8 @@ def _typed(base: dict[str, Any], text: str, choices: Choices, msg_id: str | None
     if command is not None:
         return Inbound(**base, command=command[0], args=command[1])
     data = _choice(text, choices)
+    if data is not None and data.startswith(KEYBOARD):  # a reply keyboard's: its label typed
+        return Inbound(**base, text=data[len(KEYBOARD) :])
     if data is not None:
         return Inbound(**base, callback_id=f"typed:{msg_id}", callback_data=data)
     return Inbound(**base, text=text)

@@ -287,3 +287,18 @@ async def test_a_menu_click_after_the_template_brings_the_held_answer(wx: WxBot)
     await got(wx.wechat_api, "o_click", "劳动合同", after=before)
     await wx.settle()
     assert await wx.rows("SELECT id FROM outbox WHERE status = 'failed'") == []
+
+
+async def test_typed_answers_work_where_a_tap_would(wx: WxBot) -> None:
+    api = wx.wechat_api
+    resident = wx.resident("o_typist")
+    await resident.send_text(CONCERN)
+    await got(api, "o_typist", "哪个镇")
+    await resident.send_text("钱营镇")
+    await got(api, "o_typist", "联系电话")
+    await resident.send_text("2")  # the second choice offered: 匿名反映
+    await got(api, "o_typist", "请确认您的反映")
+    await resident.send_text("确认")
+    await got(api, "o_typist", "已受理")
+    await wx.settle()
+    assert await wx.rows("SELECT count(*), max(anonymous) FROM cases") == [(1, 1)]
