@@ -58,7 +58,8 @@ async def begin(
     else:
         text = turn.t("ask_describe")
         if photos:
-            added = turn.t("photo_added", count=len(draft.photos), limit=MAX_PHOTOS)
+            key = "voice_added" if turn.inbound.voice else "photo_added"
+            added = turn.t(key, count=len(draft.photos), limit=MAX_PHOTOS)
             text = added + "\n" + turn.t("ask_describe_with_photo")
         await turn.reply(text, remove_keyboard=True)
 
@@ -226,7 +227,8 @@ async def _add_photos(turn: Turn, state: Conversation) -> None:
     if album is not None and draft.album == album and room > 0:
         return
     draft.album = album
-    key = "photo_added" if room > 0 else "photo_limit"
+    added = "voice_added" if turn.inbound.voice else "photo_added"
+    key = added if room > 0 else "photo_limit"
     text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
     if state.step == DESCRIBE and not draft.text and not turn.inbound.text:
         text += "\n" + turn.t("ask_describe_with_photo")

@@ -101,8 +101,9 @@ def wechat_event(
     if isinstance(message, WeChatImage | WeChatVoice):
         if file_ref is None:
             return Inbound(**base, unsupported="other")
+        voice = isinstance(message, WeChatVoice)
         text = message.recognition if isinstance(message, WeChatVoice) else None
-        return Inbound(**base, photos=(file_ref,), text=text or None)
+        return Inbound(**base, photos=(file_ref,), text=text or None, voice=voice)
     if isinstance(message, WeChatLocation):
         return Inbound(**base, location=(message.latitude, message.longitude))
     if isinstance(message, WeChatEvent):

@@ -302,3 +302,13 @@ async def test_typed_answers_work_where_a_tap_would(wx: WxBot) -> None:
     await got(api, "o_typist", "已受理")
     await wx.settle()
     assert await wx.rows("SELECT count(*), max(anonymous) FROM cases") == [(1, 1)]
+
+
+async def test_a_voice_message_is_kept_and_the_resident_asked_for_words(wx: WxBot) -> None:
+    resident = wx.resident("o_voice")
+    await resident.send_voice(recognition=None)
+    await wx.settle()
+    (answer,) = wx.wechat_api.received("o_voice")
+    assert "语音" in answer.text and "照片" not in answer.text  # not taken for a photo
+    assert "文字" in answer.text  # the words are asked for, for routing
+    assert await wx.rows("SELECT kind, content_type FROM files") == [("voice", "audio/amr")]
