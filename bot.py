@@ -13,21 +13,24 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import SecretStr
 
 from config.desk import load_desk, load_holidays
+from config.nearby import load_nearby
 from config.referrals import load_referrals
 from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
 from core import roster
 from core.context import District
 from core.models import ThinkTank
-from core.ports import Classifier, Offload
+from core.ports import Classifier, Offload, SimilarCases
 from core.service import Service
+from documents.workdays import Schedule
 from documents.workers import FileWorkers
 from handlers.office import ChinaWorkingDays, DocumentFiles
 from storage.db import Database
@@ -60,6 +63,7 @@ def load_district(settings: Settings) -> District:
     try:
         stations = tuple(load_stations(settings.stations))
         check_codes([s.code for s in stations], "station")
+        nearby = load_nearby(settings.stations)
     except ConfigError as e:
         raise ConfigError(f"MINQING_STATIONS: {e}") from e
     try:
@@ -87,10 +91,26 @@ def load_district(settings: Settings) -> District:
         digest_time=settings.digest_time,
         invite_days=settings.invite_days,
         referral_bodies=bodies,
+        nearby=nearby,
         issuer=desk.issuer,
         calendar=ChinaWorkingDays(settings.zone, schedule),
         proposal_reply_days=desk.proposal_reply_working_days,
+        work_start=settings.working[0],
+        work_end=settings.working[1],
+        working_day=partial(working_day, schedule),
     )
+
+
+def working_day(schedule: Schedule, day: date) -> bool:
+    """China's working days (holidays off, make-up days on), then the district's schedule for
+    later years; Monday to Friday for a year neither has data for yet."""
+    from documents.errors import BeyondCalendarData
+    from documents.workdays import is_working_day
+
+    try:
+        return is_working_day(day, schedule)
+    except BeyondCalendarData:
+        return day.weekday() < 5
 
 
 def build_tokenizer(tanks: Sequence[ThinkTank], backend: str) -> Tokenizer:
@@ -127,8 +147,29 @@ def build_service(
         views,
         dialogs=dialogs,
         offload=offload,
+        similar=build_similar(db, district, classifier),
         files=files,
     )
+
+
+def build_similar(db: Database, district: District, classifier: Classifier) -> SimilarCases:
+    """The similarity engine over the open cases, filled from the database on first use; it
+    explains with the classifier's tokenizer (no second dictionary) when it has one."""
+    from nlp.classifier import KeywordClassifier
+    from nlp.tokenizer import Tokenizer
+    from similar.index import OpenCase
+    from similar.place import Places
+    from similar.port import IndexedSimilarCases
+    from similar.terms import Featurizer
+    from storage.supporters import open_cases
+
+    tokenizer = classifier.tokenizer if isinstance(classifier, KeywordClassifier) else Tokenizer()
+
+    async def load() -> list[OpenCase]:
+        return [OpenCase(*row) for row in await open_cases(db)]
+
+    places = Places.of(district.nearby)
+    return IndexedSimilarCases(Featurizer(tokenizer.cut), places, load=load)
 
 
 def classifier_thread() -> Offload:
@@ -150,6 +191,10 @@ async def open_service(
     classifier = build_classifier(district, settings.tokenizer)
     db = await Database.open(database or settings.database)
     service = build_service(db, district, classifier, utcnow, classifier_thread())
+    from similar.port import IndexedSimilarCases
+
+    if isinstance(service.similar, IndexedSimilarCases):
+        await service.similar.ready()  # the open cases' index, before the freeze below
     # The dictionaries (jieba's is hundreds of thousands of objects) live as long as the process:
     # take them out of the garbage collector's scans, which otherwise walk them again and again.
     gc.freeze()

@@ -20,6 +20,7 @@ class Scope(StrEnum):
     REFER = "refer"  # the way out for a concern no tank can take (core.staff.referral)
     INVITE = "inv"  # an invitation's revoke button (core.staff.invitations)
     PRIVACY = "me"  # /forgetme's confirmation (core.cases.privacy)
+    HOT = "hot"  # a hot topic's dismiss button (core.staff.hot)
     DESK = "desk"  # reports, proposals and consultations (core.desk)
 
 

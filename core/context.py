@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from core.channels import limits
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
 from core.office import OfficeFiles, WorkingDays
-from core.ports import Classifier, UnitOfWork
+from core.ports import Classifier, NoSimilarCases, SimilarCases, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
 
@@ -55,9 +55,14 @@ class District:
     digest_time: time = time(9, 0)
     invite_days: float = 7.0
     referral_bodies: tuple[ReferralBody, ...] = ()
+    # Pairs of stations whose concerns may be about one problem (similar concerns).
+    nearby: tuple[tuple[str, str], ...] = ()
     issuer: str = "政协"  # who issues the office files, e.g. 丰南区政协
     calendar: WorkingDays | None = None  # China's working days; None counts calendar days
     proposal_reply_days: int = 0  # working days a body has to reply; 0: three months
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+    working_day: Callable[[date], bool] = field(default=lambda day: day.weekday() < 5)  # Mon-Fri
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""
@@ -192,6 +197,7 @@ class Turn:
     answered: bool = False
     deferred: Deferred | None = None
     deferred_case: int | None = None
+    similar: SimilarCases = field(default_factory=NoSimilarCases)
     files: list[FileJob] = field(default_factory=list)
 
     @property

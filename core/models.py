@@ -216,6 +216,7 @@ class Case:
     wider_notice_at: datetime | None = None
     awaiting_member: bool = False
     referred_to: str | None = None  # the body a referred case went to
+    late_notice_at: datetime | None = None  # the answer promised to the resident; told once if late
 
     @property
     def ref(self) -> str:
@@ -281,3 +282,60 @@ class Correction:
     actor_id: int | None
     reason: str
     at: datetime
+
+
+class Via(StrEnum):
+    """How a resident came to stand behind a case they did not write."""
+
+    VOICE = "voice"  # they added their voice at intake
+    MERGE = "merge"  # their own case was merged into it (并单)
+
+
+@dataclass(frozen=True, slots=True)
+class Supporter:
+    """A resident behind a case besides its author: they follow it and hear of its outcome.
+    A merge keeps the duplicate and the status it had, so that unmerging restores it."""
+
+    case_id: int
+    person_id: int
+    via: Via
+    at: datetime
+    merged_from: int | None = None
+    prior_status: CaseStatus | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An open case that reads like a new concern: its id, how alike (0..1) and why."""
+
+    case_id: int
+    score: float
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    """A case as hot topics see it: when, where and by whom it was raised."""
+
+    case_id: int
+    text: str
+    tank: str | None
+    station: str | None
+    created_at: datetime
+    resident_id: int
+    established: bool
+    location: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A cluster of concerns sharing one problem; id is its first case's, kept week to week."""
+
+    id: int
+    title: str
+    tank: str | None
+    case_ids: tuple[int, ...]
+    places: tuple[str, ...]
+    first_at: datetime
+    last_at: datetime

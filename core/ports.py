@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -12,10 +12,14 @@ from core.models import (
     Case,
     CaseEvent,
     Classification,
+    Concern,
     Correction,
     DialogState,
     Invite,
     Person,
+    Suggestion,
+    Supporter,
+    Topic,
 )
 
 T = TypeVar("T")
@@ -221,6 +225,65 @@ class Erasure(Protocol):
         ...
 
 
+class SupporterRepository(Protocol):
+    """Residents behind cases besides their authors, and the hot topics' memory."""
+
+    async def add(self, supporter: Supporter) -> bool:
+        """Store a supporter; False if they had added their voice to the case already."""
+        ...
+
+    async def of_case(self, case_id: int) -> list[Supporter]:
+        """A case's supporters, oldest first."""
+        ...
+
+    async def of_person(self, person_id: int) -> list[Supporter]:
+        """The cases a person supports, oldest first."""
+        ...
+
+    async def merged_into(self, duplicate_id: int) -> Supporter | None:
+        """The record of a duplicate's merge into a main case, if it is merged."""
+        ...
+
+    async def unmerge(self, duplicate_id: int) -> None:
+        """Forget a duplicate's merge."""
+        ...
+
+    async def counts(self, case_ids: Collection[int]) -> dict[int, int]:
+        """How many supporters each of these cases has (absent: none)."""
+        ...
+
+    async def concerns(
+        self, since: datetime, until: datetime, established_after: timedelta
+    ) -> list[Concern]:
+        """The cases raised in a period (since < created_at <= until) as hot topics see them,
+        merged duplicates left out; a resident is established when known for at least
+        established_after before the case."""
+        ...
+
+    async def established(
+        self, case_ids: Collection[int], established_after: timedelta
+    ) -> dict[int, set[int]]:
+        """The supporters of these cases known for at least established_after when they came
+        to stand behind them, per case."""
+        ...
+
+    async def clusters(self) -> dict[int, list[int]]:
+        """The hot topics' clusters as the last run left them: id -> case ids."""
+        ...
+
+    async def keep_clusters(self, clusters: Mapping[int, Sequence[int]]) -> None:
+        """Replace the clusters remembered with these."""
+        ...
+
+    async def dismissed(self) -> set[int]:
+        """The clusters coordinators dismissed."""
+        ...
+
+    async def dismiss(self, cluster_id: int, person_id: int, now: datetime) -> None:
+        """Dismiss a cluster for good."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; rolled back unless committed."""
 
@@ -244,6 +307,8 @@ class UnitOfWork(Protocol):
     def digests(self) -> DigestLog: ...
     @property
     def erasure(self) -> Erasure: ...
+    @property
+    def supporters(self) -> SupporterRepository: ...
     @property
     def queued(self) -> list[int]:
         """Outbox ids queued in this unit, to hand to the sender after commit."""
@@ -277,3 +342,74 @@ class UnitOfWorkFactory(Protocol):
     """Opens a unit of work."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+class SimilarCases(Protocol):
+    """Which open cases read like a concern, and the hot topics of a window (the similarity
+    engine behind it is chosen in bot.py)."""
+
+    async def similar(
+        self,
+        text: str,
+        tank: str | None,
+        station: str | None,
+        location: tuple[float, float] | None = None,
+        k: int = 3,
+        exclude: Iterable[int] = (),
+    ) -> list[Suggestion]:
+        """Up to k open cases of the tank and place like the text, best first, with the words
+        that made each similar."""
+        ...
+
+    async def add(self, case: Case) -> None:
+        """Take in an open case (again, if its text, tank or place changed)."""
+        ...
+
+    async def remove(self, case_id: int) -> None:
+        """Forget a case that is no longer open."""
+        ...
+
+    async def topics(
+        self, concerns: Sequence[Concern], previous: Mapping[int, Collection[int]]
+    ) -> list[Topic]:
+        """The concerns grouped into problems, previous clusters keeping their ids."""
+        ...
+
+
+class NoSimilarCases:
+    """The SimilarCases that finds nothing (core tests, a bot without the engine)."""
+
+    async def similar(
+        self,
+        text: str,
+        tank: str | None,
+        station: str | None,
+        location: tuple[float, float] | None = None,
+        k: int = 3,
+        exclude: Iterable[int] = (),
+    ) -> list[Suggestion]:
+        """None."""
+        return []
+
+    async def add(self, case: Case) -> None:
+        """Nothing to keep."""
+
+    async def remove(self, case_id: int) -> None:
+        """Nothing to forget."""
+
+    async def topics(
+        self, concerns: Sequence[Concern], previous: Mapping[int, Collection[int]]
+    ) -> list[Topic]:
+        """Each concern on its own."""
+        return [
+            Topic(
+                c.case_id,
+                "",
+                c.tank,
+                (c.case_id,),
+                tuple(filter(None, [c.station])),
+                c.created_at,
+                c.created_at,
+            )
+            for c in concerns
+        ]

@@ -13,7 +13,15 @@ from core.conversation import dispatch
 from core.desk import sweep as desk_sweep
 from core.messages import Inbound
 from core.office import OfficeFiles
-from core.ports import Classifier, DialogReader, Offload, UnitOfWorkFactory, run_here
+from core.ports import (
+    Classifier,
+    DialogReader,
+    NoSimilarCases,
+    Offload,
+    SimilarCases,
+    UnitOfWorkFactory,
+    run_here,
+)
 from core.staff import digests
 from core.throttle import Throttle
 from core.views import CaseViews
@@ -33,6 +41,8 @@ class Service:
     # classify; and where the classifier then runs. Without them, it runs during the turn.
     dialogs: DialogReader | None = None
     offload: Offload = run_here
+    # Which open cases read like a new concern, and the hot topics (bot.py picks the engine).
+    similar: SimilarCases = field(default_factory=NoSimilarCases)
     # Where the desk's files are built (None: files are refused with a word why).
     files: OfficeFiles | None = None
 
@@ -52,11 +62,13 @@ class Service:
 
     async def weekly_digest(self) -> list[int]:
         """This week's figures for coordinators, if not sent yet."""
-        return await digests.weekly(self.open_unit, self.views, self.district, self.clock())
+        return await digests.weekly(
+            self.open_unit, self.views, self.district, self.clock(), self.similar
+        )
 
     async def unreachable(self, channel: str, chat_id: str) -> list[int]:
         """A chat blocked the bot: if it was staff, tell the coordinators."""
         async with self.open_unit() as uow:
-            await roster.unreachable(uow, channel, chat_id, self.clock())
+            await roster.unreachable(uow, channel, chat_id, self.clock(), self.district)
             await uow.commit()
             return list(uow.queued)

@@ -48,6 +48,7 @@ class Step(StrEnum):
     CONTACT = "intake.contact"
     CONFIRM = "intake.confirm"
     TANK = "intake.tank"
+    SIMILAR = "intake.similar"  # open cases like the concern offered before the card
     WRITE_MESSAGE = "compose.message"
     WRITE_TRANSFER = "compose.transfer"
     WRITE_RESOLUTION = "compose.resolve"
@@ -93,6 +94,7 @@ class Draft(Held):
     confidence: float = 0.0
     hits: tuple[KeywordHit, ...] = ()
     judged: str | None = None  # the digest of the text last classified
+    offered: list[int] = []  # the open cases offered to add a voice to (their buttons)
 
     @field_validator("hits", mode="before")
     @classmethod
@@ -163,7 +165,7 @@ def holds(step: Step) -> type[Held] | None:
     match step:
         case Step.IDLE:
             return None
-        case Step.DESCRIBE | Step.STATION | Step.CONTACT | Step.CONFIRM | Step.TANK:
+        case Step.DESCRIBE | Step.STATION | Step.CONTACT | Step.CONFIRM | Step.TANK | Step.SIMILAR:
             return Draft
         case Step.WRITE_MESSAGE:
             return Message

@@ -7,10 +7,10 @@ query never holds up residents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from core.models import Case, CaseEvent, CaseStatus, Deadlines
+from core.models import Case, CaseEvent, CaseStatus, Concern, Deadlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,28 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class Behind:
+    """Who stands behind the cases of a window besides their authors: supporters (voices
+    added, merged duplicates' residents) once per case, how many of the cases are merged
+    duplicates, and the cases most residents raise."""
+
+    supporters: int
+    merged: int
+    most: tuple[tuple[int, int], ...] = ()  # (case id, residents), the most first
+
+
+@dataclass(frozen=True, slots=True)
+class HotInputs:
+    """What hot topics are made of: a window's concerns (merged duplicates left out), the
+    clusters as last remembered, the dismissed ones, and each case's established supporters."""
+
+    concerns: list[Concern]
+    previous: dict[int, list[int]]
+    dismissed: set[int]
+    backers: dict[int, set[int]]
+
+
+@dataclass(frozen=True, slots=True)
 class MemberLoad:
     """A member and how many open cases they hold."""
 
@@ -116,6 +138,17 @@ class CaseViews(Protocol):
 
     async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
         """A case and every event of its timeline, oldest first; None if there is none."""
+        ...
+
+    async def hot_inputs(
+        self, since: datetime, until: datetime, established_after: timedelta
+    ) -> HotInputs:
+        """The inputs of the hot topics of a window (see HotInputs)."""
+        ...
+
+    async def behind(self, since: datetime | None, limit: int = 3) -> Behind:
+        """The residents behind the cases created since a moment (all when None), merged
+        duplicates counted in their main case."""
         ...
 
 

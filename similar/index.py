@@ -20,6 +20,7 @@ the candidates, and for all when the number of cases has doubled or halved since
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from collections.abc import Container, Iterable, Iterator
@@ -33,6 +34,10 @@ Block = tuple[str | None, str | None]  # tank, station
 # tuning pairs for precision >= 0.9 (see the bench for the figures).
 THRESHOLD = 0.24
 CANDIDATES = 64  # scored exactly, out of those the inverted index ranks best
+# Postings read to find the candidates, the rarest terms' first: a character or pair most open
+# cases of the block hold adds little to any ranking and most of the reading; the candidates'
+# dot products are then completed from their own terms, so the scores stay exact.
+BUDGET = 4_000
 # A term's weight in a case is kept in one byte, in steps of 1/LEVELS (a weight is at most
 # 1 + ln 2000 < 9.7, as a text is cut at 2,000 characters): 5 bytes a term with its id.
 LEVELS = 20
@@ -94,6 +99,10 @@ class SimilarityIndex:
         # block -> term id -> (case ids, the term's weight in each)
         self._postings: dict[Block, dict[int, tuple[array, array]]] = {}
         self._normed_at = 1  # number of cases when the norms were last computed
+        # Exact norms (with the IDF as it is now) of cases scored since the open cases last
+        # changed: lookups between two changes do not compute them again.
+        self._exact: dict[int, float] = {}
+        self._inverse: dict[int, float] = {}  # 1 / the norm as of the last refresh, to rank by
         self._blocks: dict[Block, Block] = {}  # one tuple per block, shared by its cases
 
     def __len__(self) -> int:
@@ -170,6 +179,7 @@ class SimilarityIndex:
         """Index an open case by terms already made (rows read back from storage)."""
         case = self._insert(case_id, weights, tank, station, location, resident_id)
         case.norm = self._norm(case)
+        self._inverse[case_id] = 1.0 / (case.norm or 1.0)
         self._refresh_if_drifted()
 
     def extend(self, cases: Iterable[OpenCase]) -> int:
@@ -198,6 +208,8 @@ class SimilarityIndex:
             raise ValueError(f"case id {case_id} does not fit in 32 bits")
         if case_id in self._cases:
             self.remove(case_id)
+        self._exact.clear()
+        self._inverse[case_id] = 1.0
         block = self._blocks.setdefault((tank, station), (tank, station))
         known = self._ids
         ids = array("i", (known[t] if t in known else self._term_id(t) for t in weights))
@@ -221,6 +233,8 @@ class SimilarityIndex:
         case = self._cases.pop(case_id, None)
         if case is None:
             return False
+        self._exact.clear()
+        del self._inverse[case_id]
         postings = self._postings[case.block]
         for term_id in case.terms:
             self._df[term_id] -= 1
@@ -242,8 +256,11 @@ class SimilarityIndex:
 
     def refresh(self) -> None:
         """Recompute every case's norm with the IDF of the open cases as they are now."""
-        for case in self._cases.values():
-            case.norm = self._norm(case)
+        inverse, exact = self._inverse, self._exact
+        exact.clear()
+        for case_id, case in self._cases.items():
+            case.norm = exact[case_id] = self._norm(case)
+            inverse[case_id] = 1.0 / (case.norm or 1.0)
         self._normed_at = max(1, len(self._cases))
 
     def similar(
@@ -287,25 +304,40 @@ class SimilarityIndex:
         if not vector:
             return []
         query_norm = self.norm(query)
-        dots: dict[int, float] = {}
+        scales = {t: q * self._idf(t) / LEVELS for t, q in vector.items()}
+        lists: list[tuple[int, int, tuple[array, array]]] = []
         for station_ in self.places.stations(station):
             postings = self._postings.get((tank, station_))
             if not postings:
                 continue
-            for term_id, q in vector.items():
+            for term_id in vector:
                 held = postings.get(term_id)
-                if held is None:
-                    continue
-                scale = q * self._idf(term_id) / LEVELS
-                get = dots.get
-                for case_id, w in zip(*held, strict=True):
-                    dots[case_id] = get(case_id, 0.0) + scale * w
+                if held is not None:
+                    lists.append((len(held[0]), term_id, held))
+        lists.sort(key=lambda entry: entry[:2])
+        dots: dict[int, float] = {}
+        get = dots.get
+        read, complete = 0, True
+        for length, term_id, held in lists:
+            if read >= BUDGET and dots:
+                complete = False
+                break
+            read += length
+            scale = scales[term_id]
+            for case_id, w in zip(*held, strict=True):
+                dots[case_id] = get(case_id, 0.0) + scale * w
         skip = set(exclude)
         cases = self._cases
-        pool = dots if only is None else [c for c in dots if c in only]
-        ranked = sorted(pool, key=lambda c: -dots[c] / (cases[c].norm or 1.0))
+        # Rank by the dot over the norm as of the last refresh: one pass in C over the pool.
+        inverse = self._inverse
+        if only is None:
+            ranking = {c: d * inverse[c] for c, d in dots.items()}
+        else:
+            ranking = {c: d * inverse[c] for c, d in dots.items() if c in only}
+        ranked = heapq.nlargest(CANDIDATES + len(skip), ranking, key=ranking.__getitem__)
+        exact = self._exact
         found: list[tuple[float, int]] = []
-        for case_id in ranked[: CANDIDATES + len(skip)]:
+        for case_id in ranked:
             if case_id in skip:
                 continue
             case = cases[case_id]
@@ -315,7 +347,11 @@ class SimilarityIndex:
                 and not self.places.same_place(station, location, case.block[1], case.location)
             ):
                 continue
-            score = dots[case_id] / ((self._norm(case) or 1.0) * (query_norm or 1.0))
+            norm = exact.get(case_id)
+            if norm is None:
+                norm = exact[case_id] = self._norm(case)
+            dot = dots[case_id] if complete else _dot(case, scales)
+            score = dot / ((norm or 1.0) * (query_norm or 1.0))
             if score >= floor:
                 found.append((min(score, 1.0), case_id))
         found.sort(key=lambda sc: (-sc[0], sc[1]))
@@ -331,3 +367,9 @@ class SimilarityIndex:
             if t in vector
         ]
         return Match(case_id, round(score, 4), explain(shared, query))
+
+
+def _dot(case: _Case, scales: dict[int, float]) -> float:
+    """A case's dot product with the query, from its own terms (scales: the query's terms)."""
+    get = scales.get
+    return sum(get(t, 0.0) * w for t, w in zip(case.terms, case.weights, strict=True))

@@ -65,6 +65,11 @@ class SqlErasure:
         await self.conn.execute(
             "UPDATE case_events SET actor_id = ? WHERE actor_id = ?", (tomb, person_id)
         )
+        # Behind the cases they supported they stay counted, but nobody: no words, no identity.
+        await self.conn.execute(
+            "UPDATE supporters SET person_id = ?, text = NULL WHERE person_id = ?",
+            (tomb, person_id),
+        )
         await self.conn.execute(
             "UPDATE people SET external_id = 'erased:' || id, chat_id = '', name = '',"
             " username = NULL, phone = NULL, active = 0, reachable = 0 WHERE id = ?",

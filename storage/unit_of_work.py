@@ -12,6 +12,7 @@ from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
 from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
+from storage.supporters import SqlSupporters
 
 
 class SqliteUnitOfWork:
@@ -31,6 +32,7 @@ class SqliteUnitOfWork:
         self.corrections = SqlCorrections(conn)
         self.digests = SqlDigestLog(conn)
         self.erasure = SqlErasure(conn)
+        self.supporters = SqlSupporters(conn)
         self.desk = SqlDesk(conn)
         self.queued: list[int] = []
         self._done = False

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from core.models import Case, CaseEvent, CaseStatus
-from core.views import CaseBrief, MemberLoad, Stats
+from core.views import Behind, CaseBrief, HotInputs, MemberLoad, Stats
 from storage.buffer import BufferedConnection, Trips
 from storage.db import Database, from_ms, to_ms
 from storage.repositories import SqlCases, SqlEvents
 from storage.stats import OPEN, StatsQueries
+from storage.supporters import SqlSupporters
 
 BRIEF = (
     "SELECT c.id, c.status, c.tank, c.station, substr(c.text, 1, 120), c.created_at, c.due_kind,"
@@ -146,3 +147,32 @@ class SqlViews:
         None)."""
         figures = StatsQueries(self._rows, now, reply_hours)
         return await (figures.all_time() if since is None else figures.window(to_ms(since)))
+
+    async def behind(self, since: datetime | None, limit: int = 3) -> Behind:
+        """Supporters of the cases created since a moment (other than their authors, once per
+        case), how many of those cases are merged duplicates, and the most supported: read
+        from the supporters, never a walk of the cases."""
+        start = to_ms(since) if since is not None else -1
+        rows = await self._rows(
+            "SELECT s.case_id, count(DISTINCT s.person_id) FROM supporters s"
+            " JOIN cases c ON c.id = s.case_id"
+            " WHERE c.created_at > ? AND s.person_id != c.resident_id GROUP BY s.case_id"
+            " ORDER BY 2 DESC, 1",
+            (start,),
+        )
+        merged = await self._rows(
+            "SELECT count(*) FROM supporters s JOIN cases d ON d.id = s.merged_from"
+            " WHERE d.created_at > ?",
+            (start,),
+        )
+        most = tuple((int(r[0]), 1 + int(r[1])) for r in rows[:limit])
+        return Behind(sum(int(r[1]) for r in rows), int(merged[0][0]), most)
+
+    async def hot_inputs(
+        self, since: datetime, until: datetime, established_after: timedelta
+    ) -> HotInputs:
+        """The inputs of the hot topics of a window, read on the read side."""
+        store = SqlSupporters(BufferedConnection(Trips(self.db.views, here=False)))
+        concerns = await store.concerns(since, until, established_after)
+        backers = await store.established([c.case_id for c in concerns], established_after)
+        return HotInputs(concerns, await store.clusters(), await store.dismissed(), backers)

@@ -60,6 +60,8 @@ RULES = {
 _update_ids = itertools.count(1000)
 
 Fetch = Callable[[list[int]], Awaitable[list[Outbound]]]
+CONFIRM = ("确认提交", "✅ 确认提交", "Confirm", "✅ Confirm")
+GO_ON = ("继续提交新的反映",) * 2 + ("Go on with a new concern",) * 2
 
 
 @dataclass
@@ -101,13 +103,22 @@ class Chat:
         return await self.send(command=command, args=args)
 
     async def press(self, label: str) -> list[Outbound]:
-        """Press the inline button with this label in the latest message that has it."""
+        """Press the inline button with this label in the latest message that has it. Asked
+        to confirm a draft while similar open cases are offered before its card, the resident
+        goes on with a new case first (tests about adding a voice press the buttons themselves)."""
+        if label in CONFIRM and self._offered():
+            await self.press(GO_ON[CONFIRM.index(label)])
         for message in reversed(self.inbox):
             for row in message.buttons:
                 for button in row:
                     if label in button.text:
                         return await self.send(callback_id="cb", callback_data=button.data)
         raise AssertionError(f"no button {label!r} in {[m.text[:40] for m in self.inbox]}")
+
+    def _offered(self) -> bool:
+        """True when the latest message with buttons offers similar open cases."""
+        latest = next((m for m in reversed(self.inbox) if m.buttons), None)
+        return latest is not None and any(b.text in GO_ON for row in latest.buttons for b in row)
 
     def last_text(self) -> str:
         """The text of the latest message with text."""

@@ -19,6 +19,11 @@ def may_use(person: Person, roles: Collection[Role]) -> bool:
     return person.role in roles
 
 
+def help_lists_commands(role: Role) -> bool:
+    """Whether /help lists a role's commands: a resident's says what they can do instead."""
+    return role != Role.RESIDENT
+
+
 def is_resident(person: Person) -> bool:
     """True for someone with no role but a resident's (their menu is the default one)."""
     return person.role == Role.RESIDENT
@@ -141,3 +146,16 @@ def may_see_proposal(person: Person, proposers: Collection[int]) -> bool:
     """True for coordinators and for a proposal's proposers while they work at the desk: a
     member who was removed no longer sees or rates it."""
     return runs_desk(person) or (works_at_desk(person) and person.id in proposers)
+
+
+def may_merge(person: Person, duplicate: Case, main: Case) -> bool:
+    """True for who may merge a duplicate into a main case (并单) or undo it: a coordinator, the
+    member holding the duplicate, or the member holding the main case while nobody holds the
+    duplicate."""
+    if person.is_coordinator:
+        return True
+    if not person.is_member:
+        return False
+    if duplicate.assignee_id == person.id:
+        return True
+    return main.assignee_id == person.id and duplicate.status != CaseStatus.CLAIMED

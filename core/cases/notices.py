@@ -258,3 +258,23 @@ async def tell_coordinators_resident_wrote(
         await notify(
             uow, person, body, now, buttons=tuple(tuple(r) for r in buttons), case_id=case.id
         )
+
+
+def case_text_for(person: Person, key: str, case: Case, **kw: str | Localized) -> str:
+    """A catalogue text about a case, in the locale of the person who reads it."""
+    return t(person.locale, key, ref=case.ref, **kw)
+
+
+async def tell_supporters(
+    uow: UnitOfWork, case: Case, now: datetime, key: str, **kw: str | Localized
+) -> None:
+    """Tell everyone behind a case besides its author (voices added, duplicates merged) of what
+    became of it, once each."""
+    told: set[int] = {case.resident_id}
+    for supporter in await uow.supporters.of_case(case.id):
+        if supporter.person_id in told:
+            continue
+        told.add(supporter.person_id)
+        person = await uow.people.get(supporter.person_id)
+        if person is not None:  # not the case's message: a reply to it is not for its member
+            await notify(uow, person, case_text_for(person, key, case, **kw), now)

@@ -18,7 +18,7 @@ from core.views import CaseViews
 def show(turn: Turn, case: Case) -> None:
     """Show the case's timeline as the caller may see it, with the claim card's actions for
     the member holding it."""
-    person, district, case_id = turn.person, turn.district, case.id
+    person, district, case_id, similar = turn.person, turn.district, case.id, turn.similar
 
     async def read(views: CaseViews) -> list[Reply]:
         found = await views.timeline(case_id)
@@ -27,7 +27,15 @@ def show(turn: Turn, case: Case) -> None:
         case, events = found
         events = access.visible_events(person, case, events)
         contact, place = access.sees_contact(person, case), access.sees_location(person, case)
-        text = cards.case_timeline(person.locale, district, case, events, contact, place)
+        staff = not access.is_resident(person)
+        text = cards.case_timeline(person.locale, district, case, events, contact, place, staff)
+        if access.is_staff_of(person, case) and case.is_open:
+            alike = await similar.similar(
+                case.text, case.tank, case.station, case.location, k=3, exclude=[case.id]
+            )
+            if alike:
+                refs = " ".join(f"#{s.case_id}" for s in alike)
+                text += "\n\n" + t(person.locale, "card_similar", refs=refs, ref=case.ref)
         buttons = [*notices.holder_actions(person, case), *notices.desk_actions(person, case)]
         return [(text, buttons)]
 

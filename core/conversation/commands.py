@@ -14,7 +14,14 @@ from core.context import Turn
 from core.conversation import everyone
 from core.desk import consultations, office, proposals, reports
 from core.models import Role
-from core.staff import coordinator_commands, invitations, member_commands, referral
+from core.staff import (
+    coordinator_commands,
+    hot,
+    invitations,
+    member_commands,
+    merge_commands,
+    referral,
+)
 from core.states import Conversation
 
 CommandFn = Callable[[Turn, Conversation], Awaitable[None]]
@@ -63,6 +70,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("assign", COORDINATORS, coordinator_commands.assign),
     Command("refer", COORDINATORS, referral.refer_command),
     Command("find", COORDINATORS, coordinator_commands.find),
+    Command("similar", STAFF, merge_commands.similar),
+    Command("merge", STAFF, merge_commands.merge),
+    Command("unmerge", STAFF, merge_commands.unmerge),
+    Command("hot", COORDINATORS, hot.hot),
     Command("members", COORDINATORS, coordinator_commands.members),
     Command("invite", COORDINATORS, invitations.invite),
     Command("invites", COORDINATORS, invitations.list_invites),

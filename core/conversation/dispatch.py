@@ -18,8 +18,16 @@ from core.desk import reports
 from core.messages import MAX_TEXT, Attachment, Inbound, Outbound
 from core.models import Person
 from core.office import FileRefused, OfficeFiles
-from core.ports import Classifier, DialogReader, Lookahead, Offload, UnitOfWork, UnitOfWorkFactory
-from core.staff import invitations, referral
+from core.ports import (
+    Classifier,
+    DialogReader,
+    Lookahead,
+    Offload,
+    SimilarCases,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from core.staff import hot, invitations, referral
 from core.states import Conversation, Talk
 from core.texts import locale_of, t
 from core.throttle import Throttle, Verdict
@@ -48,6 +56,8 @@ class Wiring(Protocol):
     def dialogs(self) -> DialogReader | None: ...
     @property
     def offload(self) -> Offload: ...
+    @property
+    def similar(self) -> SimilarCases: ...
     @property
     def files(self) -> OfficeFiles | None: ...
 
@@ -167,6 +177,8 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
             await invitations.on_button(turn, state, cb)
         case Scope.PRIVACY:
             await privacy.on_button(turn, state, cb)
+        case Scope.HOT:
+            await hot.on_button(turn, state, cb)
         case Scope.DESK:
             await desk_buttons.on_button(turn, state, cb)
         case unknown:
@@ -174,11 +186,11 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
 
 
 async def _command(turn: Turn, state: Conversation, name: str) -> None:
+    """Run a command the caller's role has; any other name, another role's command or none at
+    all, gets the one same answer, so that a refusal tells nothing of other roles' commands."""
     command = menus.command(name)
-    if command is None:
+    if command is None or not access.may_use(turn.person, command.roles):
         await turn.reply(turn.t("unknown_command", command=f"/{name[:32]}"))
-    elif not access.may_use(turn.person, command.roles):
-        await turn.reply(turn.t("not_allowed"))
     else:
         await command.handler(turn, state)
 
@@ -238,6 +250,7 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
                 return []
             person = await identify(uow, inbound, now)
             turn = Turn(uow, service.district, classifier, now, person, inbound, menus)
+            turn.similar = service.similar
             if verdict is Verdict.WARN:
                 await turn.answer(turn.t("slow_down"), alert=True)
                 if inbound.callback_id is None:

@@ -13,9 +13,9 @@ import unicodedata
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import cards, lifecycle, notices
+from core.cases import cards, lifecycle, notices, promises
 from core.context import Turn
-from core.conversation import labels
+from core.conversation import labels, voices
 from core.messages import Button, Inbound, KeyButton
 from core.models import Case, CaseEvent
 from core.states import Conversation, Draft, Step, Talk
@@ -27,12 +27,13 @@ PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
 CONTACT_KINDS = ("none", "anonymous")  # the contact step's typed choices: contact_<kind>
 GREETINGS = frozenset({"你好", "您好", "在吗", "在么", "hi", "hello", "hey", "嗨", "哈喽", "喂"})
 
-DESCRIBE, STATION, CONTACT, CONFIRM, TANK = (
+DESCRIBE, STATION, CONTACT, CONFIRM, TANK, SIMILAR = (
     Step.DESCRIBE,
     Step.STATION,
     Step.CONTACT,
     Step.CONFIRM,
     Step.TANK,
+    Step.SIMILAR,
 )
 
 
@@ -107,6 +108,13 @@ async def _typed_button(turn: Turn, state: Conversation, text: str) -> bool:
             await _open_tanks(turn, state)
         elif choice == "cancel":
             await cancel(turn, state)
+    elif step == SIMILAR:
+        actions = {"fresh": "btn_new_case", "cancel": "btn_cancel"}
+        choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
+        if choice == "fresh":
+            await _show_card(turn, state)
+        elif choice == "cancel":
+            await cancel(turn, state)
     elif step == TANK:
         tanks = [(t.code, (t.name_zh, t.name_en, t.code)) for t in district.tanks]
         choice = labels.chosen(text, [*tanks, ("triage", labels.in_every_locale("tank_unsure"))])
@@ -155,6 +163,11 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     elif cb.action == "tank" and state.step == TANK and _valid_tank_choice(turn, cb.arg(1)):
         await turn.answer()
         await _choose_tank(turn, state, cb.arg(1) or "triage")
+    elif cb.action == "voice" and state.step == SIMILAR:
+        await voices.add_voice(turn, state, cb.int_arg(1))
+    elif cb.action == "fresh" and state.step == SIMILAR:
+        await turn.answer()
+        await _show_card(turn, state)
     elif cb.action == "cancel":
         await cancel(turn, state)
     else:
@@ -329,11 +342,14 @@ def _classify(turn: Turn, draft: Draft) -> None:
 
 
 async def _show_card(turn: Turn, state: Conversation) -> None:
-    first_card = state.step != CONFIRM and state.step != TANK
-    state.begin(CONFIRM)
+    """The confirmation card; the first time, the open cases like the concern come before it."""
+    first_card = state.step not in (CONFIRM, TANK, SIMILAR)
     _classify(turn, state.draft)
     if first_card:
         await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
+        if await voices.offer(turn, state):
+            return
+    state.begin(CONFIRM)
     draft_id = state.draft.id
     buttons = [
         [
@@ -366,14 +382,26 @@ async def _submit(turn: Turn, state: Conversation) -> None:
         confidence=draft.confidence,
         keywords=draft.hits,
     )
-    tank = draft.tank
-    lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
+    tank, district = draft.tank, turn.district
+    lifecycle.route(case, tank, now, district.deadlines(tank), fresh=False)
+    promise = promises.promise(now, district.deadlines(tank), promises.working_time(district))
+    case.late_notice_at = promise.answer_by
+    lifecycle.plan_check(case)
     audience = await notices.audience_for(uow, turn.district, case, now)
     case = await uow.cases.add(case)
     via = "resident" if draft.tank_chosen else "classifier"
     await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
     state.end()
-    tank_name = turn.district.tank_name(case.tank, turn.locale)
+    await turn.similar.add(case)
+    tank_name = district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
-    await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
+    shown = {
+        "claim_by": promises.show(turn.locale, promise.taken_by, district.timezone),
+        "answer_by": promises.show(turn.locale, promise.answer_by, district.timezone),
+    }
+    progress = Button(
+        text=turn.t("btn_progress"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+    )
+    text = turn.t(key, ref=case.ref, **({"tank": tank_name} if case.tank else {}), **shown)
+    await turn.reply(text, buttons=[[progress]], case_id=case.id)
     await notices.announce(uow, turn.district, case, now, audience)

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from core.context import District, notify
 from core.models import CaseStatus, Person
-from core.ports import UnitOfWorkFactory
-from core.staff import lists
+from core.ports import NoSimilarCases, SimilarCases, UnitOfWorkFactory
+from core.staff import hot, lists
 from core.texts import t
 from core.views import CaseBrief, CaseViews
 
@@ -55,7 +55,11 @@ async def daily(
 
 
 async def weekly(
-    open_unit: UnitOfWorkFactory, views: CaseViews, district: District, now: datetime
+    open_unit: UnitOfWorkFactory,
+    views: CaseViews,
+    district: District,
+    now: datetime,
+    similar: SimilarCases | None = None,
 ) -> list[int]:
     """Send the week's figures to every coordinator who has not had them."""
     period = due_period(district, now, WEEKLY)
@@ -63,7 +67,9 @@ async def weekly(
         return []
     figures = await views.stats(now - WEEK, now, lists.reply_hours_of(district))
     undelivered = await views.undelivered(now - WEEK, now)
+    found, clusters = await hot.topics(views, similar or NoSimilarCases(), now, WEEK)
     async with open_unit() as uow:
+        await uow.supporters.keep_clusters(clusters)
         for person in await uow.people.coordinators():
             if await uow.digests.first_time(WEEKLY, period, person.id, now):
                 loc = person.locale
@@ -71,6 +77,9 @@ async def weekly(
                 text += lists.render_stats(loc, district, figures, "7d")
                 if undelivered:
                     text += "\n\n" + t(loc, "digest_undelivered", count=undelivered)
+                if found:
+                    section = [t(loc, "digest_hot"), *hot.render(loc, district, found)]
+                    text += "\n\n" + "\n".join(section)
                 await notify(uow, person, text, now)
         await uow.commit()
         return list(uow.queued)

@@ -116,6 +116,10 @@ async def refer(turn: Turn, case: Case, body: ReferralBody, text: str) -> None:
             text=notices.quote(text),
         )
         await turn.send_to(resident, message, buttons=rating_buttons(loc, case), case_id=case.id)
+    await notices.tell_supporters(
+        uow, case, now, "supporter_referred", body=body.name, text=notices.quote(text)
+    )
+    await turn.similar.remove(case.id)
     await turn.reply(turn.t("referred_done", ref=case.ref, body=body.name(turn.locale)))
 
 

@@ -52,16 +52,26 @@ def rows(report: Report, raw: dict[str, Any]) -> None:
     """The rows from the bench's JSON."""
     speed = raw["speed"]
     n = f"{speed['cases']:,}"
-    met, margin = below(speed["p99_ms"], LATENCY_MS)
+    met, margin = below(speed["port_p99_ms"], LATENCY_MS)
     report.add(
         Row(
             "similar",
-            f"suggestion at intake at {n} open cases, p50 / p99 ({speed['queries']} lookups)",
-            f"{speed['p50_ms']:.1f} / {speed['p99_ms']:.1f} ms",
+            f"suggestion at intake at {n} open cases, through core's port with the words that"
+            f" explain it, p50 / p99 ({speed['queries']} lookups)",
+            f"{speed['port_p50_ms']:.1f} / {speed['port_p99_ms']:.1f} ms (CPU p99"
+            f" {speed['port_cpu_p99_ms']:.1f} ms)",
             f"< {LATENCY_MS:.0f} ms",
             met,
             margin,
-            {k: speed[k] for k in ("p50_ms", "p99_ms")},
+            {k: speed[k] for k in ("port_p50_ms", "port_p99_ms")},
+        )
+    )
+    report.add(
+        Row(
+            "similar",
+            f"the index's own lookup at {n} open cases, p50 / p99",
+            f"{speed['p50_ms']:.1f} / {speed['p99_ms']:.1f} ms",
+            values={k: speed[k] for k in ("p50_ms", "p99_ms")},
         )
     )
     report.add(

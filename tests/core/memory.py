@@ -16,6 +16,7 @@ from core.messages import Outbound
 from core.models import Case, CaseEvent, CaseStatus, Correction, DialogState, Invite, Person, Role
 from tests.core.memory_erasure import MemoryErasure
 from tests.core.memory_state import MemoryState, as_json, stored, stored_moment
+from tests.core.memory_supporters import MemorySupporters
 
 __all__ = ["MemoryState", "MemoryUnitOfWork"]
 
@@ -295,6 +296,7 @@ class MemoryUnitOfWork:
         self.corrections = MemoryCorrections(state)
         self.digests = MemoryDigests(state)
         self.erasure = MemoryErasure(state)
+        self.supporters = MemorySupporters(state)
         self.queued: list[int] = []
         self._snapshot: MemoryState | None = None
 

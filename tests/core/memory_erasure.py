@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from core.messages import Outbound
 from core.models import Case, CaseStatus, Person, Role
 from tests.core.memory_state import TOMBSTONE, MemoryState, stored_moment
+from tests.core.memory_supporters import erase_supporter
 
 FINISHED = frozenset({CaseStatus.CLOSED, CaseStatus.REFERRED})
 
@@ -74,6 +75,7 @@ class MemoryErasure:
         for case in mine:
             self._scrub(case, tomb)
         self._actors({e.case_id for e in self.s.events}, {person_id}, tomb)
+        erase_supporter(self.s, person_id, tomb)
         self._erase(person)
         return len(mine)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from core.messages import Outbound
-from core.models import Case, CaseEvent, Correction, DialogState, Invite, Person
+from core.models import Case, CaseEvent, Correction, DialogState, Invite, Person, Supporter
 
 T = TypeVar("T")
 TOMBSTONE = ("erased", "erased")
@@ -55,6 +55,9 @@ class MemoryState:
     updates: dict[tuple[str, int], datetime] = field(default_factory=dict)
     delivered: dict[int, int] = field(default_factory=dict)  # outbox id -> message id
     digests: set[tuple[str, str, int]] = field(default_factory=set)
+    supporters: list[Supporter] = field(default_factory=list)
+    hot_clusters: dict[int, list[int]] = field(default_factory=dict)
+    hot_dismissed: set[int] = field(default_factory=set)
 
     def deliver(self, row_id: int, message_id: int) -> None:
         """What the sender records when a message was delivered."""

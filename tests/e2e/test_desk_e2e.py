@@ -79,7 +79,7 @@ async def test_an_english_coordinator_gets_the_ledger_and_summary_and_forged_but
     from openpyxl import load_workbook
 
     from tests.e2e.conftest import answer_of
-    from tests.e2e.test_intake_e2e import file_until_station
+    from tests.e2e.test_intake_e2e import card_after_similar, file_until_station
 
     await bot.add_member(601, "law", "张律师")
     bot.server.user(700, "Zhao", language_code="en")
@@ -91,7 +91,7 @@ async def test_an_english_coordinator_gets_the_ledger_and_summary_and_forged_but
     await hidden.press("钱营镇")
     await hidden.wait_text("联系电话")
     await hidden.send_text("匿名反映")
-    await hidden.wait_text("请确认您的反映")
+    await card_after_similar(hidden)
     await hidden.press("✅ 确认提交")
     await hidden.wait_text("已受理")
 

@@ -101,3 +101,27 @@ def test_k_exclude_and_bad_input(index: SimilarityIndex) -> None:
     with pytest.raises(ValueError, match="32 bits"):
         index.add(2**40, CANAL, "agriculture", "daodi")
     assert index.similar(CANAL, "agriculture", "daodi", k=0) == []
+
+
+def test_scores_stay_exact_when_only_the_rarest_postings_are_read(
+    featurizer: Featurizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from similar import index as module
+    from tests.bench.similar_corpus import open_cases, vary
+
+    corpus = list(open_cases(600, seed=3))
+    full = SimilarityIndex(featurizer)
+    full.extend(OpenCase(c.id, c.text, c.tank, "daodi") for c in corpus)
+    rng = random.Random(5)
+    queries = [(vary(c.text, rng), c.tank) for c in rng.sample(corpus, 20)]
+    unbounded = [full.similar(text, tank, "daodi", k=5) for text, tank in queries]
+    monkeypatch.setattr(module, "BUDGET", 40)  # far fewer postings than the block holds
+    bounded = [full.similar(text, tank, "daodi", k=5) for text, tank in queries]
+    for (text, _), found in zip(queries, bounded, strict=True):
+        terms = featurizer.terms(text)
+        for match in found:
+            exact = full.cosine(terms, featurizer.terms(corpus[match.case_id - 1].text))
+            assert match.score == pytest.approx(exact, abs=1e-3)
+    assert [[m.case_id for m in f][:1] for f in bounded] == [
+        [m.case_id for m in f][:1] for f in unbounded
+    ]

@@ -466,3 +466,52 @@ async def test_the_purge_erases_old_closed_cases_and_old_traces(backend: Backend
         assert (await uow.dialogs.get("telegram", "3")).state == "intake.describe"
         assert await uow.updates.first_time("telegram", 1, NOW)
         assert not await uow.updates.first_time("telegram", 2, NOW)
+
+
+async def test_supporters_once_each_merges_undone_counted_established_and_erased(
+    backend: Backend,
+) -> None:
+    from core.models import Supporter, Via
+
+    old, author, voice, dup_author = await add_people(
+        backend, someone("1"), someone("2"), someone("3"), someone("4")
+    )
+    later = NOW + timedelta(days=2)
+    main, duplicate = await add_cases(
+        backend,
+        Case(0, author.id, "路灯坏了", later, later),
+        Case(0, dup_author.id, "路灯又坏了", later, later),
+    )
+    async with backend.open_unit() as uow:
+        store = uow.supporters
+        assert await store.add(Supporter(main.id, voice.id, Via.VOICE, later, text="我也是"))
+        assert not await store.add(Supporter(main.id, voice.id, Via.VOICE, later, text="再来"))
+        record = Supporter(
+            main.id,
+            dup_author.id,
+            Via.MERGE,
+            later,
+            merged_from=duplicate.id,
+            prior_status=CaseStatus.OPEN,
+        )
+        assert await store.add(record)
+        assert not await store.add(record)
+        assert await store.merged_into(duplicate.id) == dataclasses.replace(record, at=ms(later))
+        assert await store.counts([main.id, duplicate.id]) == {main.id: 2}
+        assert [s.person_id for s in await store.of_person(voice.id)] == [voice.id]
+        assert await store.established([main.id], timedelta(days=1)) == {
+            main.id: {voice.id, dup_author.id}
+        }
+        assert await store.established([main.id], timedelta(days=3)) == {}
+        concerns = await store.concerns(NOW, later, timedelta(days=1))
+        assert [(c.case_id, c.established) for c in concerns] == [(main.id, True)]
+        await store.unmerge(duplicate.id)
+        assert await store.merged_into(duplicate.id) is None
+        await store.keep_clusters({main.id: [main.id, duplicate.id]})
+        assert await store.clusters() == {main.id: [main.id, duplicate.id]}
+        await store.dismiss(main.id, old.id, later)
+        assert await store.dismissed() == {main.id}
+        await uow.erasure.forget(voice.id, later)
+        (kept,) = await store.of_case(main.id)
+        assert kept.text is None and kept.person_id != voice.id
+        await uow.commit()
