@@ -59,7 +59,7 @@ async def begin(
     else:
         text = turn.t("ask_describe")
         if photos:
-            key = "voice_added" if turn.inbound.voice else "photo_added"
+            key = "voice_message_added" if turn.inbound.voice else "photo_added"
             added = turn.t(key, count=len(draft.photos), limit=MAX_PHOTOS)
             text = added + "\n" + turn.t("ask_describe_with_photo")
         await turn.reply(text, remove_keyboard=True)
@@ -240,7 +240,7 @@ async def _add_photos(turn: Turn, state: Conversation) -> None:
     if album is not None and draft.album == album and room > 0:
         return
     draft.album = album
-    added = "voice_added" if turn.inbound.voice else "photo_added"
+    added = "voice_message_added" if turn.inbound.voice else "photo_added"
     key = added if room > 0 else "photo_limit"
     text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
     if state.step == DESCRIBE and not draft.text and not turn.inbound.text:

@@ -301,5 +301,5 @@ EN_RESIDENTS: dict[str, str] = {
     "unsupported_typed": "{what} cannot be taken. Please describe the problem in words; photos, a "
     "location or your phone number typed are welcome.",
     "expect_contact_typed": 'Please type your phone number, or choose "No phone" or "Stay anonymous".',
-    "voice_added": "🎤 Voice message added ({count}/{limit}).",
+    "voice_message_added": "🎤 Voice message added ({count}/{limit}).",
 }
