@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -197,14 +198,27 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message names the setting."""
 
 
+# A WeCom userid as the admin console allows it: 1-64 letters, digits and _-@. (first a letter or
+# a digit). A member's name typed instead would be taken and never reached.
+WECOM_USERID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$")
+
+
+def is_wecom_userid(user: str) -> bool:
+    """True when user has the form of a WeCom userid."""
+    return WECOM_USERID.fullmatch(user) is not None
+
+
 def _coordinator(entry: str) -> int | str:
     """A Telegram user id, or wecom:<userid>."""
     if entry.isdigit():
         return int(entry)
     channel, _, user = entry.partition(":")
-    if channel == "wecom" and user and len(user) <= 64 and ":" not in user:
+    if channel == "wecom" and is_wecom_userid(user):
         return f"wecom:{user}"
-    raise ValueError(f"{entry!r} is neither a Telegram user id nor wecom:<userid>")
+    raise ValueError(
+        f"{entry!r} is neither a Telegram user id nor wecom:<userid>"
+        " (1-64 letters, digits and _-@.)"
+    )
 
 
 def _complete(prefix: str, values: dict[str, object]) -> bool:

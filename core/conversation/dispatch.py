@@ -129,7 +129,8 @@ async def _route(turn: Turn, state: Conversation) -> None:
         await _command(turn, state, inbound.command)
     elif inbound.unsupported is not None:
         what = turn.t(f"media_{inbound.unsupported}")
-        await turn.reply(turn.t("unsupported", what=what))
+        typed = inbound.channel in intake.TYPED_PHONE  # no button shares a phone number there
+        await turn.reply(turn.t("unsupported_typed" if typed else "unsupported", what=what))
     elif await _reply_to_case(turn) or await followups.take(turn, state):
         return
     else:

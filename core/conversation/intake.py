@@ -59,7 +59,8 @@ async def begin(
     else:
         text = turn.t("ask_describe")
         if photos:
-            added = turn.t("photo_added", count=len(draft.photos), limit=MAX_PHOTOS)
+            key = "voice_message_added" if turn.inbound.voice else "photo_added"
+            added = turn.t(key, count=len(draft.photos), limit=MAX_PHOTOS)
             text = added + "\n" + turn.t("ask_describe_with_photo")
         await turn.reply(text, remove_keyboard=True)
 
@@ -128,7 +129,10 @@ async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
     """Other text where buttons are expected: a phone number is the contact where one may be
     given; a sentence is added to the concern, saying so; anything else is told what the step
     expects and added nowhere."""
-    expects = turn.t(f"expect_{state.step.name_in_texts}")
+    name = state.step.name_in_texts
+    if name == "contact" and turn.person.channel in TYPED_PHONE:
+        name = "contact_typed"  # no button shares a phone number there
+    expects = turn.t(f"expect_{name}")
     phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
     if phone and state.step in (CONTACT, CONFIRM):
         state.draft.contact, state.draft.phone = "phone", text
@@ -236,7 +240,8 @@ async def _add_photos(turn: Turn, state: Conversation) -> None:
     if album is not None and draft.album == album and room > 0:
         return
     draft.album = album
-    key = "photo_added" if room > 0 else "photo_limit"
+    added = "voice_message_added" if turn.inbound.voice else "photo_added"
+    key = added if room > 0 else "photo_limit"
     text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
     if state.step == DESCRIBE and not draft.text and not turn.inbound.text:
         text += "\n" + turn.t("ask_describe_with_photo")

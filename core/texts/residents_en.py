@@ -297,4 +297,9 @@ EN_RESIDENTS: dict[str, str] = {
     "outcome_meet_held": "📢 A consultation was held on what you raised ({refs}): {topic}.",
     "outcome_rated_unsatisfied_final": "📢 The members were still not satisfied with the second answer to the proposal on what you raised ({refs}); it is closed.",
     "refs_separator": ", ",
+    # channels where a phone number is typed, never shared with a button (WeChat, WeCom)
+    "unsupported_typed": "{what} cannot be taken. Please describe the problem in words; photos, a "
+    "location or your phone number typed are welcome.",
+    "expect_contact_typed": 'Please type your phone number, or choose "No phone" or "Stay anonymous".',
+    "voice_message_added": "🎤 Voice message added ({count}/{limit}).",
 }

@@ -292,4 +292,8 @@ ZH_RESIDENTS: dict[str, str] = {
     "outcome_meet_held": "📢 就您反映的问题（{refs}）召开了议事会：{topic}。",
     "outcome_rated_unsatisfied_final": "📢 关于您反映的问题（{refs}）的提案，委员对再次答复仍不满意，办理结束。",
     "refs_separator": "、",
+    # channels where a phone number is typed, never shared with a button (WeChat, WeCom)
+    "unsupported_typed": "暂不支持{what}。请用文字描述问题，可附照片、位置或输入手机号。",
+    "expect_contact_typed": "请直接输入您的手机号，或选择「不留电话」「匿名反映」。",
+    "voice_message_added": "🎤 已添加语音（{count}/{limit}）。",
 }
