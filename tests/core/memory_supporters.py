@@ -114,8 +114,9 @@ class MemorySupporters:
 
 
 def erase_supporter(state: MemoryState, person_id: int, tomb: int) -> None:
-    """What erasure does to a person's supporter records: nobody, and no words."""
+    """What erasure does to a person's supporter records: no words (the erased person's own row,
+    without identity, keeps them counted once each)."""
     state.supporters = [
-        dataclasses.replace(r, person_id=tomb, text=None) if r.person_id == person_id else r
+        dataclasses.replace(r, text=None) if r.person_id == person_id else r
         for r in state.supporters
     ]

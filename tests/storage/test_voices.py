@@ -186,9 +186,31 @@ async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Se
     await neighbour.press("确认删除")
     rows_after = await rows(
         service,
-        "SELECT p.channel, s.text FROM supporters s JOIN people p ON p.id = s.person_id",
+        "SELECT p.name, s.text FROM supporters s JOIN people p ON p.id = s.person_id",
     )
-    assert rows_after == [("erased", None)]  # still counted behind #1, as nobody
+    assert rows_after == [("", None)]  # still counted behind #1, as nobody
+    assert await rows(service, "SELECT name, phone, chat_id FROM people WHERE id = 2") == [
+        ("", None, "")
+    ]
+
+
+async def test_two_supporters_of_one_case_can_both_be_forgotten_and_stay_counted(
+    service: Service,
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    neighbours = [chat(service, user_id, NAME) for user_id in ("502", "503")]
+    for neighbour in neighbours:
+        await draft(neighbour, WAGES_AGAIN)
+        await neighbour.press("附议 #1")
+    for neighbour in neighbours:
+        await neighbour.command("forgetme")
+        done = await neighbour.press("确认删除")
+        assert not any("出错" in m.text for m in done)
+    assert await rows(service, "SELECT count(*), count(text) FROM supporters") == [(2, 0)]
+    assert await rows(service, "SELECT count(*) FROM people WHERE name = '王秘密'") == [(0,)]
+    stats = (await zhao.command("stats", "30d"))[-1].text
+    assert "3 位居民反映了 1 件案件" in stats
 
 
 WAGES_TOO = "包工头老刘拖欠工地工资，我们三个月没拿到钱了"
