@@ -16,8 +16,7 @@ from core.states import Conversation
 
 async def residents_behind(turn: Turn, case: Case) -> int:
     """The distinct residents behind a case: its author and its supporters."""
-    supporters = await turn.uow.supporters.of_case(case.id)
-    return len({case.resident_id} | {s.person_id for s in supporters})
+    return 1 + len(await notices.behind(turn.uow, case))
 
 
 def _check(turn: Turn, duplicate: Case, main: Case) -> None:

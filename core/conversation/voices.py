@@ -102,7 +102,7 @@ async def add_voice(turn: Turn, state: Conversation, case_id: int | None) -> Non
     if not added:
         await turn.answer(turn.t("voice_twice", ref=case.ref), alert=True)
         return
-    behind = 1 + len({s.person_id for s in await uow.supporters.of_case(case.id)})
+    behind = 1 + len(await notices.behind(uow, case))
     await uow.events.add(CaseEvent(case.id, "supported", now, person.id, {"count": behind}))
     state.end()
     await turn.answer(turn.t("voice_added_toast"))

@@ -176,6 +176,31 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     assert await rows(service, "SELECT count(*) FROM supporters") == [(1,)]
 
 
+async def test_everyone_behind_a_merged_duplicate_is_told_of_the_outcome_once(
+    service: Service,
+) -> None:
+    zhang, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    await filed(service, "503", WAGES)
+    voice = chat(service, "504")
+    shown = offer(await draft(voice, WAGES_AGAIN))
+    assert "➕ 附议 #3" in buttons(shown)
+    await voice.press("附议 #3")
+    # #3 (with its voice) into #2, then #2 into #1: a chain.
+    await zhao.command("merge", "3 2")
+    done = (await zhao.command("merge", "2 1"))[-1].text
+    assert "#1 现有 4 位居民" in done
+    stats = (await zhao.command("stats", "30d"))[-1].text
+    assert "4 位居民反映了 1 件案件" in stats and "#1（4）" in stats
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 工资已经发放")
+    for user_id in ("502", "503", "504"):
+        told = [m for m in to(user_id, zhang.everyone) if "已办结" in m.text]
+        assert len(told) == 1, user_id
+    assert len([m for m in to("501", zhang.everyone) if "已办结" in m.text]) == 1
+
+
 async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Service) -> None:
     await filed(service, "501", WAGES)
     neighbour = chat(service, "502", NAME)
