@@ -172,5 +172,8 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
     cluster = cb.int_arg(0)
     if cb.action != "dismiss" or cluster is None:
         raise Refused("button_stale")
+    # A topic's id is the case that started it: made-up ids dismiss nothing, now or later.
+    if await turn.uow.cases.get(cluster) is None:
+        raise Refused("button_stale")
     await turn.uow.supporters.dismiss(cluster, turn.person.id, turn.now)
     await turn.answer(turn.t("hot_dismissed"))

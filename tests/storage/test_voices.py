@@ -283,6 +283,11 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert any("5 件诉求" in m.text for m in material), [m.text for m in material]
     forged = await zhao.send(callback_id="f", callback_data="hot:report:1-x")
     assert any("失效" in m.text for m in forged)
+    # A made-up topic is refused and dismisses nothing, now or when its number becomes a case.
+    for data in ("hot:dismiss:999", "hot:dismiss:0", "hot:dismiss:-1", "hot:dismiss:1x"):
+        made_up = await zhao.send(callback_id="f", callback_data=data)
+        assert any("失效" in m.text for m in made_up), data
+    assert await rows(service, "SELECT count(*) FROM hot_dismissed") == [(0,)]
     # Dismissed, a topic is never listed again; bad arguments are refused.
     await zhao.press("忽略第 1 条")
     assert "暂无热点问题" in (await zhao.command("hot", "30d"))[-1].text
