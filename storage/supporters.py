@@ -113,7 +113,9 @@ class SqlSupporters:
     async def established(
         self, case_ids: Collection[int], established_after: timedelta
     ) -> dict[int, set[int]]:
-        """The supporters of these cases known long enough when they came, per case."""
+        """The supporters of these cases known long enough when they came, per case: a merged
+        duplicate's (its resident, known long enough when they raised it, and those behind it)
+        counted in its main case."""
         ids = sorted(set(case_ids))
         age = int(established_after.total_seconds() * 1000)
         out: dict[int, set[int]] = {}
@@ -121,8 +123,13 @@ class SqlSupporters:
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = await self.conn.execute_fetchall(
-                "SELECT s.case_id, s.person_id FROM supporters s JOIN people p"
-                f" ON p.id = s.person_id WHERE s.case_id IN ({marks}) AND p.created_at <= s.at - ?",
+                "WITH RECURSIVE tree (root, case_id) AS ("
+                f" SELECT id, id FROM cases WHERE id IN ({marks})"
+                " UNION SELECT t.root, s.merged_from FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id WHERE s.merged_from IS NOT NULL)"
+                " SELECT t.root, s.person_id FROM tree t JOIN supporters s ON s.case_id = t.case_id"
+                " JOIN people p ON p.id = s.person_id LEFT JOIN cases d ON d.id = s.merged_from"
+                " WHERE p.created_at <= coalesce(d.created_at, s.at) - ?",
                 (*chunk, age),
             )
             for case_id, person_id in rows:

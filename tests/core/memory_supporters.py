@@ -86,14 +86,22 @@ class MemorySupporters:
     async def established(
         self, case_ids: Collection[int], established_after: timedelta
     ) -> dict[int, set[int]]:
-        """Supporters known long enough when they came, per case."""
+        """Supporters known long enough when they came, per case, down the merges."""
         out: dict[int, set[int]] = {}
-        for r in self.s.supporters:
-            if (
-                r.case_id in case_ids
-                and self.s.people_created[r.person_id] <= r.at - established_after
-            ):
-                out.setdefault(r.case_id, set()).add(r.person_id)
+        for root in case_ids:
+            todo, seen = [root], {root}
+            while todo:
+                here = todo.pop()
+                for r in self.s.supporters:
+                    if r.case_id != here:
+                        continue
+                    dup = self.s.cases.get(r.merged_from) if r.merged_from else None
+                    came = dup.created_at if dup is not None else r.at
+                    if self.s.people_created[r.person_id] <= came - established_after:
+                        out.setdefault(root, set()).add(r.person_id)
+                    if r.merged_from is not None and r.merged_from not in seen:
+                        seen.add(r.merged_from)
+                        todo.append(r.merged_from)
         return out
 
     async def clusters(self) -> dict[int, list[int]]:

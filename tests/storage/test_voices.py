@@ -296,6 +296,27 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert "权限" in (await member.command("hot"))[-1].text
 
 
+async def test_a_hot_topic_counts_everyone_behind_its_merged_duplicates(
+    service: Service, clock: Clock
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    residents = [chat(service, str(600 + n)) for n in range(3)]
+    for resident in residents:
+        await resident.command("start")
+    clock.advance(days=2)
+    await draft(residents[0], WAGES)
+    await residents[0].press("确认提交")
+    await draft(residents[1], WAGES_AGAIN)
+    await residents[1].press("确认提交")
+    await draft(residents[2], WAGES_TOO)
+    await residents[2].press("附议 #2")
+    assert "暂无热点问题" not in (await zhao.command("hot"))[-1].text
+    # Merged, #2 is no concern of its own: its resident and its voice stand behind #1.
+    await zhao.command("merge", "2 1")
+    hot = (await zhao.command("hot"))[-1].text
+    assert "3 位居民" in hot and "#1" in hot and "#2" not in hot, hot
+
+
 async def all_sent(service: Service) -> list[Outbound]:
     """Every message in the outbox."""
     ids = [int(str(r[0])) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
