@@ -75,7 +75,10 @@ async def unmerge(turn: Turn, duplicate: Case) -> None:
     if not access.may_merge(turn.person, duplicate, main):
         raise Refused("merge_not_allowed")
     if not main.is_open:
-        raise Refused("unmerge_too_late", ref=main.ref)
+        ended = main.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+        if ended and await uow.supporters.merged_into(main.id) is None:
+            raise Refused("unmerge_too_late", ref=main.ref)
+        raise Refused("unmerge_main_closed", ref=main.ref)
     await uow.supporters.unmerge(duplicate.id)
     prior = record.prior_status or CaseStatus.OPEN
     duplicate.closed_at, duplicate.updated_at = None, now

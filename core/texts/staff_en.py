@@ -365,4 +365,5 @@ EN_STAFF: dict[str, str] = {
     "meet_topic_too_long": "The topic has {length} characters; at most {limit}. Please shorten it and send it again.",
     "proposal_due_unknown": "⚠️ Proposal {number} went back for a second reply, but its deadline cannot be counted yet: {why}",
     "btn_hot_report": "📝 Report on {n}",
+    "unmerge_main_closed": "{ref} is no longer being worked on (referred, or merged into another case); the merge can no longer be undone.",
 }

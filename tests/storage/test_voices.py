@@ -199,6 +199,9 @@ async def test_everyone_behind_a_merged_duplicate_is_told_of_the_outcome_once(
         told = [m for m in to(user_id, zhang.everyone) if "已办结" in m.text]
         assert len(told) == 1, user_id
     assert len([m for m in to("501", zhang.everyone) if "已办结" in m.text]) == 1
+    # #2 was merged on, not resolved: the refusal says so.
+    refused = (await zhao.command("unmerge", "3"))[-1].text
+    assert "#2 已不在办理中" in refused and "已办结" not in refused
 
 
 async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Service) -> None:
