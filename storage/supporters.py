@@ -71,6 +71,19 @@ class SqlSupporters:
         found = await self._where("merged_from = ?", (duplicate_id,))
         return found[0] if found else None
 
+    async def merged_among(self, case_ids: Collection[int]) -> set[int]:
+        """Which of these cases are duplicates merged into another."""
+        ids = sorted(set(case_ids))
+        out: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self.conn.execute_fetchall(
+                f"SELECT merged_from FROM supporters WHERE merged_from IN ({marks})", tuple(chunk)
+            )
+            out.update(int(r[0]) for r in rows)
+        return out
+
     async def unmerge(self, duplicate_id: int) -> None:
         """Forget a duplicate's merge."""
         await self.conn.execute("DELETE FROM supporters WHERE merged_from = ?", (duplicate_id,))

@@ -162,6 +162,9 @@ async def figures_of(
     """The period's figures and chart, from one read of its cases and the desk's counts."""
     district, now = turn.district, turn.now
     cases = await desk(turn).cases_between(start, end, MOST_ROWS)
+    # A duplicate merged into a main case is counted in it, as /stats counts it, not solved.
+    merged = await turn.uow.supporters.merged_among([c.id for c in cases])
+    cases = [c for c in cases if c.id not in merged]
     counts = await desk(turn).counts(start, end)
     by_status = Counter(c.status.value for c in cases)
     ratings = Counter(c.rating for c in cases if c.rating)

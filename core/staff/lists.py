@@ -181,7 +181,7 @@ async def stats(
     text = render_stats(person.locale, district, figures, window)
     behind = await views.behind(now - span if span else None)
     if behind.supporters:
-        loc, cases = person.locale, figures.total - behind.merged
+        loc, cases = person.locale, figures.total
         residents = cases + behind.supporters
         text += "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
         left, right = ("（", "）") if loc == "zh" else (" (", ")")

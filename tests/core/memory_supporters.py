@@ -44,6 +44,11 @@ class MemorySupporters:
         """A duplicate's merge."""
         return next((r for r in self.s.supporters if r.merged_from == duplicate_id), None)
 
+    async def merged_among(self, case_ids: Collection[int]) -> set[int]:
+        """Which of these cases are duplicates merged into another."""
+        wanted = set(case_ids)
+        return {r.merged_from for r in self.s.supporters if r.merged_from in wanted}
+
     async def unmerge(self, duplicate_id: int) -> None:
         """Forget a duplicate's merge."""
         self.s.supporters = [r for r in self.s.supporters if r.merged_from != duplicate_id]

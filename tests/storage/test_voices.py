@@ -160,6 +160,14 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("closed",)]
     stats = (await zhao.command("stats", "30d"))[-1].text
     assert "3 位居民反映了 2 件案件" in stats and "#1（2）" in stats
+    # The duplicate is no case of its own, nor a resolution: over a window and over all time.
+    for window in ("30d", "all"):
+        figures = (await zhao.command("stats", window))[-1].text
+        assert "案件总数：2" in figures and "已关闭 0" in figures, figures
+        assert "办结率（不含转办）：0% (0/2)" in figures, figures
+    year = str(service.district.local(clock.now).year)
+    summary = await zhao.command("summary", year)
+    assert any("受理群众诉求 2 件，办结 0 件" in m.text for m in summary), [m.text for m in summary]
     # Undone while #1 is open: #2 is back, its resident told.
     await zhao.command("unmerge", "2")
     assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("open",)]
