@@ -60,11 +60,13 @@ def _brief(row: aiosqlite.Row) -> CaseBrief:
 
 
 # The residents behind each case of a window that is not merged into another, besides its
-# author: its supporters and those behind the duplicates merged into it, down a chain of merges.
+# author: its supporters and those behind the duplicates merged into it, down a chain of merges;
+# read from the supporters, never a walk of the cases.
 BEHIND = (
     "WITH RECURSIVE tree (root, case_id) AS ("
-    " SELECT c.id, c.id FROM cases c WHERE c.created_at > ?"
-    " AND NOT EXISTS (SELECT 1 FROM supporters m WHERE m.merged_from = c.id)"
+    " SELECT DISTINCT s.case_id, s.case_id FROM supporters s JOIN cases c ON c.id = s.case_id"
+    " WHERE c.created_at > ?"
+    " AND NOT EXISTS (SELECT 1 FROM supporters m WHERE m.merged_from = s.case_id)"
     " UNION SELECT t.root, s.merged_from FROM tree t JOIN supporters s ON s.case_id = t.case_id"
     " WHERE s.merged_from IS NOT NULL)"
     " SELECT t.root, count(DISTINCT s.person_id) FROM tree t"
