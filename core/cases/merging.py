@@ -108,5 +108,5 @@ async def visible(turn: Turn, case_id: int | None) -> Case:
 async def merge_button(turn: Turn, state: Conversation, duplicate: Case, cb: Callback) -> None:
     """case:merge:<duplicate>:<main>, from the similar cases' list."""
     main = await visible(turn, cb.int_arg(1))
+    await merge(turn, duplicate, main)  # a refusal answers the press itself
     await turn.answer()
-    await merge(turn, duplicate, main)

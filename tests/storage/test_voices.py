@@ -151,8 +151,11 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     listed = (await zhao.command("similar", "2"))[-1]
     assert "#1" in listed.text and "#3" not in listed.text
     assert buttons(listed) == ["🔗 #2 并入 #1"]
-    # A member who holds neither case may not merge them.
+    # A member who holds neither case may not merge them, by command or by a button.
     assert "只有协调员或承办委员" in (await li.command("merge", "2 1"))[-1].text
+    pressed = await li.send(callback_id="f", callback_data="case:merge:2:1")
+    assert any("只有协调员或承办委员" in m.text for m in pressed), pressed
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(0,)]
     await zhao.press("#2 并入 #1")
     assert any("已将 #2 并入 #1" in m.text for m in zhao.inbox)
     told = to("502", zhao.everyone)
@@ -294,6 +297,8 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert any("5 件诉求" in m.text for m in material), [m.text for m in material]
     forged = await zhao.send(callback_id="f", callback_data="hot:report:1-x")
     assert any("失效" in m.text for m in forged)
+    unknown = await zhao.send(callback_id="f", callback_data="hot:report:1-999")
+    assert any("#999" in m.text for m in unknown), unknown
     # A made-up topic is refused and dismisses nothing, now or when its number becomes a case.
     for data in ("hot:dismiss:999", "hot:dismiss:0", "hot:dismiss:-1", "hot:dismiss:1x"):
         made_up = await zhao.send(callback_id="f", callback_data=data)
