@@ -96,6 +96,17 @@ async def test_a_resident_adds_their_voice_and_is_told_of_the_outcome(
     assert not any(m.buttons for m in told)  # the rating is the author's
 
 
+async def test_an_english_resident_is_offered_the_case_in_plain_english(service: Service) -> None:
+    await filed(service, "501", WAGES)
+    neighbour = Chat(service, sqlite_fetch(database(service)), "502", name="Li", language="en")
+    await neighbour.text(WAGES_AGAIN)
+    await neighbour.press("Daodi")
+    out = await neighbour.text("No phone")
+    shown = next(m for m in out if "Your neighbours raised" in m.text)
+    assert "residents: 1" in shown.text and "1 residents" not in shown.text, shown.text
+    assert buttons(shown)[0] == "➕ Add my voice to #1"
+
+
 async def test_adding_a_voice_is_refused_politely_when_it_cannot_be(service: Service) -> None:
     author = chat(service, "501")
     await draft(author, WAGES)
