@@ -344,6 +344,22 @@ async def test_a_hot_topic_counts_everyone_behind_its_merged_duplicates(
     assert "3 位居民" in hot and "#1" in hot and "#2" not in hot, hot
 
 
+async def test_the_weekly_digest_counts_the_residents_behind_the_cases_as_stats_does(
+    service: Service, clock: Clock
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    await zhao.command("merge", "2 1")
+    clock.advance(days=5)
+    assert service.district.local(clock.now).weekday() == 0
+    stats = (await zhao.command("stats", "7d"))[-1].text
+    assert "2 位居民反映了 1 件案件" in stats and "案件总数：1" in stats
+    await service.weekly_digest()
+    digest = [m.text for m in to("99", await all_sent(service)) if "案件总数" in m.text]
+    assert digest and "2 位居民反映了 1 件案件" in digest[-1] and "案件总数：1" in digest[-1]
+
+
 async def all_sent(service: Service) -> list[Outbound]:
     """Every message in the outbox."""
     ids = [int(str(r[0])) for r in await rows(service, "SELECT id FROM outbox ORDER BY id")]
