@@ -89,15 +89,21 @@ class SqlSupporters:
         await self.conn.execute("DELETE FROM supporters WHERE merged_from = ?", (duplicate_id,))
 
     async def counts(self, case_ids: Collection[int]) -> dict[int, int]:
-        """How many supporters each of these cases has (absent: none)."""
+        """How many residents stand behind each of these cases besides its author (absent:
+        none): its supporters, and those behind the duplicates merged into it."""
         ids = sorted(set(case_ids))
         out: dict[int, int] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = await self.conn.execute_fetchall(
-                f"SELECT case_id, count(DISTINCT person_id) FROM supporters"
-                f" WHERE case_id IN ({marks}) GROUP BY case_id",
+                "WITH RECURSIVE tree (root, case_id) AS ("
+                f" SELECT id, id FROM cases WHERE id IN ({marks})"
+                " UNION SELECT t.root, s.merged_from FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id WHERE s.merged_from IS NOT NULL)"
+                " SELECT t.root, count(DISTINCT s.person_id) FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id JOIN cases c ON c.id = t.root"
+                " WHERE s.person_id != c.resident_id GROUP BY t.root",
                 tuple(chunk),
             )
             out.update({int(r[0]): int(r[1]) for r in rows})

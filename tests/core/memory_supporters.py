@@ -54,12 +54,24 @@ class MemorySupporters:
         self.s.supporters = [r for r in self.s.supporters if r.merged_from != duplicate_id]
 
     async def counts(self, case_ids: Collection[int]) -> dict[int, int]:
-        """Supporters per case."""
-        people: dict[int, set[int]] = {}
-        for r in self.s.supporters:
-            if r.case_id in case_ids:
-                people.setdefault(r.case_id, set()).add(r.person_id)
-        return {k: len(v) for k, v in people.items()}
+        """Residents behind each case besides its author, down the merges."""
+        out: dict[int, int] = {}
+        for root in set(case_ids):
+            case = self.s.cases.get(root)
+            people: set[int] = set()
+            todo, seen = [root], {root}
+            while todo:
+                here = todo.pop()
+                for r in self.s.supporters:
+                    if r.case_id == here:
+                        people.add(r.person_id)
+                        if r.merged_from is not None and r.merged_from not in seen:
+                            seen.add(r.merged_from)
+                            todo.append(r.merged_from)
+            people.discard(case.resident_id if case is not None else -1)
+            if people:
+                out[root] = len(people)
+        return out
 
     async def concerns(
         self, since: datetime, until: datetime, established_after: timedelta

@@ -213,6 +213,9 @@ async def test_everyone_behind_a_merged_duplicate_is_told_of_the_outcome_once(
     await zhao.command("merge", "3 2")
     done = (await zhao.command("merge", "2 1"))[-1].text
     assert "#1 现有 4 位居民" in done
+    late = offer(await draft(chat(service, "505"), WAGES))
+    assert "<b>#1</b>" in late.text and "4 位居民" in late.text, late.text
+    await chat(service, "505").command("cancel")
     stats = (await zhao.command("stats", "30d"))[-1].text
     assert "4 位居民反映了 1 件案件" in stats and "#1（4）" in stats
     await zhang.send(callback_id="c", callback_data="case:claim:1")
