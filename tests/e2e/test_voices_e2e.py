@@ -4,7 +4,7 @@ same way through the Telegram adapter."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, PHONE, file_concern, file_until_station
 
 AGAIN = "工地老板拖欠我们三个月工资了，怎么办"
@@ -38,8 +38,6 @@ async def test_a_second_resident_adds_their_voice_and_hears_the_outcome(bot: Run
 async def test_forged_voice_merge_and_hot_buttons_get_a_clear_answer_and_change_nothing(
     bot: RunningBot,
 ) -> None:
-    from tests.e2e.conftest import answer_of
-
     await bot.add_member(2001, "law", "张律师")
     stranger = await bot.add_member(2009, "law", "李律师")
     await file_concern(bot.server.user(2002, "王小明"), CONCERN)
