@@ -254,4 +254,5 @@ ZH_RESIDENTS: dict[str, str] = {
     "outcome_meet_held": "📢 就您反映的问题（{refs}）召开了议事会：{topic}。",
     "outcome_rated_unsatisfied_final": "📢 关于您反映的问题（{refs}）的提案，委员对再次答复仍不满意，办理结束。",
     "refs_separator": "、",
+    "status_merged_into": "已并入 {ref}",
 }

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from config.nearby import load_nearby
 from config.tanks import ConfigError
@@ -182,6 +184,14 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     year = str(service.district.local(clock.now).year)
     summary = await zhao.command("summary", year)
     assert any("受理群众诉求 2 件，办结 0 件" in m.text for m in summary), [m.text for m in summary]
+    ledger = next(m for m in await zhao.command("export", year) if m.document is not None)
+    assert ledger.document is not None
+    sheet = load_workbook(io.BytesIO(ledger.document.content)).active
+    assert sheet is not None
+    ledger_rows = list(sheet.iter_rows(values_only=True))
+    column = ledger_rows[0].index("状态")
+    status = {row[0]: row[column] for row in ledger_rows[1:]}
+    assert status[2] == "已并入 #1" and status[1] == "待认领", status
     # Undone while #1 is open: #2 is back, its resident told.
     await zhao.command("unmerge", "2")
     assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("open",)]
