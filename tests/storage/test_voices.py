@@ -109,6 +109,21 @@ async def test_an_english_resident_is_offered_the_case_in_plain_english(service:
     assert buttons(shown)[0] == "➕ Add my voice to #1"
 
 
+async def test_a_flood_of_voices_reaches_the_holder_as_a_few_messages(service: Service) -> None:
+    zhang, _, _, _ = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    told: list[str] = []
+    for n in range(11):
+        neighbour = chat(service, str(600 + n))
+        await draft(neighbour, WAGES_AGAIN)
+        await neighbour.press("附议 #1")
+        told += [m.text for m in to("11", neighbour.everyone) if "添了声音" in m.text]
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(11,)]
+    counts = [text.split("现共 ")[1].split(" 位")[0] for text in told]
+    assert counts == ["2", "3", "4", "5", "10"], counts
+
+
 async def test_adding_a_voice_is_refused_politely_when_it_cannot_be(service: Service) -> None:
     author = chat(service, "501")
     await draft(author, WAGES)
