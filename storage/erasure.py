@@ -101,6 +101,15 @@ class SqlErasure:
             " (SELECT id FROM people WHERE role = 'resident')",
             (tomb, cutoff),
         )
+        # Behind those cases: no words kept, and a merged duplicate's resident is nobody, as the
+        # duplicate's own record is; a voice keeps its supporter, so that it stays counted.
+        await self.conn.execute(
+            f"UPDATE supporters SET text = NULL WHERE case_id IN ({old})", (cutoff,)
+        )
+        await self.conn.execute(
+            f"UPDATE supporters SET person_id = ? WHERE via = 'merge' AND case_id IN ({old})",
+            (tomb, cutoff),
+        )
         cursor = await self.conn.execute(
             f"{SCRUB_CASES} WHERE status IN {FINISHED} AND closed_at < ? AND resident_id != ?",
             (tomb, cutoff, tomb),

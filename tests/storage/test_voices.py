@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from config.nearby import load_nearby
 from config.tanks import ConfigError
+from core.cases import privacy
 from core.context import District
 from core.messages import Outbound
 from core.service import Service
@@ -289,6 +290,29 @@ async def test_two_supporters_of_one_case_can_both_be_forgotten_and_stay_counted
     assert await rows(service, "SELECT count(*) FROM people WHERE name = '王秘密'") == [(0,)]
     stats = (await zhao.command("stats", "30d"))[-1].text
     assert "3 位居民反映了 1 件案件" in stats
+
+
+async def test_the_retention_purge_leaves_no_words_or_merged_resident_behind_an_old_case(
+    service: Service, clock: Clock
+) -> None:
+    zhang, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    author = await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    voice = chat(service, "503")
+    await draft(voice, WAGES_TOO)
+    await voice.press("附议 #1")
+    await zhao.command("merge", "2 1")
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 工资已经发放")
+    author.inbox.extend(to("501", zhang.everyone))
+    await author.press("满意")
+    clock.advance(days=400)
+    assert await privacy.purge(service.open_unit, clock.now, 180) == 2
+    assert await rows(
+        service,
+        "SELECT s.via, s.text, p.channel FROM supporters s JOIN people p ON p.id = s.person_id"
+        " ORDER BY s.via",
+    ) == [("merge", None, "erased"), ("voice", None, "telegram")]
 
 
 WAGES_TOO = "包工头老刘拖欠工地工资，我们三个月没拿到钱了"
