@@ -287,10 +287,25 @@ async def tell_supporters(
     """Tell everyone behind a case besides its author (voices added, duplicates merged) of what
     became of it, once each."""
     told: set[int] = {case.resident_id}
+    author = await uow.people.get(case.resident_id)
+    # Words written to the author may name them: never to the others behind the case.
+    theirs = {case.contact_name, case.contact_phone, author.name if author else None}
+    secrets = sorted((s for s in theirs if s and len(s.strip()) >= 2), key=len, reverse=True)
     for person_id in await behind(uow, case):
         if person_id in told:
             continue
         told.add(person_id)
         person = await uow.people.get(person_id)
         if person is not None:  # not the case's message: a reply to it is not for its member
-            await notify(uow, person, case_text_for(person, key, case, **kw), now)
+            mask = t(person.locale, "withheld")
+            words = {k: _without(v, secrets, mask) for k, v in kw.items()}
+            await notify(uow, person, case_text_for(person, key, case, **words), now)
+
+
+def _without(value: str | Localized, secrets: list[str], mask: str) -> str | Localized:
+    """A text with the author's name and phone number withheld."""
+    if not isinstance(value, str):
+        return value
+    for secret in secrets:
+        value = value.replace(secret, mask)
+    return value

@@ -254,4 +254,5 @@ EN_RESIDENTS: dict[str, str] = {
     "outcome_rated_unsatisfied_final": "📢 The members were still not satisfied with the second answer to the proposal on what you raised ({refs}); it is closed.",
     "refs_separator": ", ",
     "status_merged_into": "merged into {ref}",
+    "withheld": "(withheld)",
 }

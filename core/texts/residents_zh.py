@@ -255,4 +255,5 @@ ZH_RESIDENTS: dict[str, str] = {
     "outcome_rated_unsatisfied_final": "📢 关于您反映的问题（{refs}）的提案，委员对再次答复仍不满意，办理结束。",
     "refs_separator": "、",
     "status_merged_into": "已并入 {ref}",
+    "withheld": "（略）",
 }

@@ -93,9 +93,12 @@ async def test_a_resident_adds_their_voice_and_is_told_of_the_outcome(
     # Nothing was merged by itself, and no second case was made.
     assert await rows(service, "SELECT count(*) FROM cases") == [(1,)]
     await zhang.send(callback_id="c", callback_data="case:claim:1")
-    await zhang.command("resolve", "1 已约谈包工头，工资本周发放")
+    await zhang.command("resolve", f"1 已约谈包工头，{NAME}（{PHONE}）的工资本周发放")
     told = to("502", zhang.everyone)
     assert any("您附议的反映 <b>#1</b> 已办结" in m.text and "本周发放" in m.text for m in told)
+    # What was written to the author may name them: the supporter never reads it.
+    assert not any(NAME in m.text or PHONE in m.text for m in told), [m.text for m in told]
+    assert any("（略）（（略））的工资" in m.text for m in told)
     assert not any(m.buttons for m in told)  # the rating is the author's
 
 
