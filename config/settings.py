@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     tokenizer: str = Field(default="jieba", pattern="^(jieba|rjieba)$")
     quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
     escalate_in_quiet_hours: bool = False
+    # When someone is at work to keep a promise to a resident (core/cases/promises.py).
+    working_hours: str = Field(default="09:00-17:30", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
     invite_days: float = Field(default=7.0, gt=0, le=90)
@@ -122,7 +124,7 @@ class Settings(BaseSettings):
                 raise ValueError("not a Telegram bot token (expected <digits>:<secret>)")
         return value
 
-    @field_validator("quiet_hours")
+    @field_validator("quiet_hours", "working_hours")
     @classmethod
     def _valid_hours(cls, value: str) -> str:
         for part in value.split("-"):
@@ -135,6 +137,12 @@ class Settings(BaseSettings):
     def quiet(self) -> tuple[time, time]:
         """The quiet hours' start and end."""
         start, end = (time.fromisoformat(p.zfill(5)) for p in self.quiet_hours.split("-"))
+        return start, end
+
+    @property
+    def working(self) -> tuple[time, time]:
+        """The working hours' start and end."""
+        start, end = (time.fromisoformat(p.zfill(5)) for p in self.working_hours.split("-"))
         return start, end
 
     @property

@@ -185,11 +185,11 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
 
 
 async def _command(turn: Turn, state: Conversation, name: str) -> None:
+    """Run a command the caller's role has; any other name, another role's command or none at
+    all, gets the one same answer, so that a refusal tells nothing of other roles' commands."""
     command = menus.command(name)
-    if command is None:
+    if command is None or not access.may_use(turn.person, command.roles):
         await turn.reply(turn.t("unknown_command", command=f"/{name[:32]}"))
-    elif not access.may_use(turn.person, command.roles):
-        await turn.reply(turn.t("not_allowed"))
     else:
         await command.handler(turn, state)
 

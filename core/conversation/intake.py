@@ -13,7 +13,7 @@ import unicodedata
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import cards, lifecycle, notices
+from core.cases import cards, lifecycle, notices, promises
 from core.context import Turn
 from core.conversation import labels, voices
 from core.messages import Button, Inbound, KeyButton
@@ -377,15 +377,26 @@ async def _submit(turn: Turn, state: Conversation) -> None:
         confidence=draft.confidence,
         keywords=draft.hits,
     )
-    tank = draft.tank
-    lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
+    tank, district = draft.tank, turn.district
+    lifecycle.route(case, tank, now, district.deadlines(tank), fresh=False)
+    promise = promises.promise(now, district.deadlines(tank), promises.working_time(district))
+    case.late_notice_at = promise.answer_by
+    lifecycle.plan_check(case)
     audience = await notices.audience_for(uow, turn.district, case, now)
     case = await uow.cases.add(case)
     via = "resident" if draft.tank_chosen else "classifier"
     await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
     state.end()
     await turn.similar.add(case)
-    tank_name = turn.district.tank_name(case.tank, turn.locale)
+    tank_name = district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
-    await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
+    shown = {
+        "claim_by": promises.show(turn.locale, promise.taken_by, district.timezone),
+        "answer_by": promises.show(turn.locale, promise.answer_by, district.timezone),
+    }
+    progress = Button(
+        text=turn.t("btn_progress"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+    )
+    text = turn.t(key, ref=case.ref, **({"tank": tank_name} if case.tank else {}), **shown)
+    await turn.reply(text, buttons=[[progress]], case_id=case.id)
     await notices.announce(uow, turn.district, case, now, audience)

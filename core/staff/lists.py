@@ -75,7 +75,7 @@ def brief_line(locale: str, district: District, brief: CaseBrief, now: datetime)
         "brief_line",
         ref=brief.ref,
         tank=district.place_name(brief.tank, brief.referred_to, locale),
-        status=t(locale, f"status_{brief.status.value}"),
+        status=t(locale, f"staff_status_{brief.status.value}"),
         who=brief.assignee or "",
         text=shorten(brief.text, 40),
         due=due,
@@ -206,14 +206,14 @@ def render_stats(locale: str, district: District, s: Stats, window: str) -> str:
     """The /stats answer."""
     statuses = [st.value for st in CaseStatus]
     by_status = " · ".join(
-        f"{t(locale, f'status_{st}')} {s.by_status.get(st, 0)}" for st in statuses
+        f"{t(locale, f'staff_status_{st}')} {s.by_status.get(st, 0)}" for st in statuses
     )
     tank_lines = []
     for code in [tank.code for tank in district.tanks] + [None]:
         counts = s.by_tank.get(code)
         if counts:
             parts = " · ".join(
-                f"{t(locale, f'status_{st}')} {counts[st]}" for st in statuses if st in counts
+                f"{t(locale, f'staff_status_{st}')} {counts[st]}" for st in statuses if st in counts
             )
             name = district.tank_name(code, locale) if code else t(locale, "stats_no_tank")
             tank_lines.append(t(locale, "stats_tank_line", tank=name, counts=Markup(parts)))

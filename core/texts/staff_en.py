@@ -23,7 +23,7 @@ EN_STAFF: dict[str, str] = {
     "cmd_members": "Members and their load",
     "cmd_invite": "Invite a member: /invite tank [town]",
     "cmd_removemember": "Retire a member: /removemember id",
-    "cmd_extend": "Ask for more time: /extend number days reason",
+    "cmd_extend": "Extend a deadline: /extend number days reason (granted at once, once per case)",
     "cmd_deadlines": "Deadlines and reminder rules",
     "cmd_invites": "Invitations: list and revoke",
     "cmd_revoke": "Revoke an invitation: /revoke code",
@@ -65,7 +65,7 @@ EN_STAFF: dict[str, str] = {
     "anonymous_resident": "anonymous resident",
     "note_saved": "Note added to {ref} (residents do not see it).",
     "transfer_choose": "Transfer {ref} to:",
-    "transfer_reason": "Why should it go to {tank}? A short reason:",
+    "transfer_reason": "Why should {ref} go to {tank}? A short reason:",
     "transferred_done": "{ref} was transferred.",
     "triage_reason": "routed by a coordinator",
     "resolve_summary": "What was done about {ref}? (The resident receives this.)",
@@ -77,8 +77,8 @@ EN_STAFF: dict[str, str] = {
     "assigned_tank": "{ref} routed to {tank}.",
     "assigned_member": "{ref} assigned to {member}.",
     "already_extended": "This case was extended once already.",
-    "extended_done": "{ref} is now due {when}.",
-    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}): {reason}",
+    "extended_done": "Extended: {ref} is now due {when}; the resident and the coordinators were told.",
+    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}, granted): {reason}",
     "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
     "compose_answer": "Type your answer to the resident of {ref}; it goes out as from a "
     "coordinator (/cancel to stop):",
@@ -158,7 +158,13 @@ EN_STAFF: dict[str, str] = {
     "you_were_removed": "You are no longer a think tank member. Thank you for your work!",
     "invite_link": "Invitation to the <b>{tank}</b> think tank (valid {days} days, for one "
     "person):\n{link}\n\nOr they can send this bot: /start {code}",
-    "invite_welcome": "🎉 Welcome to the <b>{tank}</b> think tank! New cases will reach you here.",
+    "invite_welcome": (
+        "🎉 Welcome to the <b>{tank}</b> think tank!\n"
+        "New cases of your tank come here: press Claim to take one, Details to read it all; "
+        "once you hold a case, its buttons let you ask the resident, answer and resolve. Each "
+        "morning you also get a digest of what is waiting.\n"
+        "Send /help for the member commands."
+    ),
     "invite_coordinator": "You are a coordinator and need not join a tank.",
     "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
     "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
@@ -174,7 +180,7 @@ EN_STAFF: dict[str, str] = {
     # how to use the commands
     "note_usage": "Usage: /note number text",
     "resolve_usage": "Usage: /resolve number summary",
-    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or triage) reason",
+    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or coordinators) reason",
     "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
     "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all; /stats chart sends the charts",
     "find_usage": "Usage: /find words",
@@ -219,6 +225,20 @@ EN_STAFF: dict[str, str] = {
     "stats_residents": "Residents (with voices added and merges): {residents}, behind cases: {cases}.",
     "stats_most_voiced": "Most voiced: {cases}",
     "card_similar": "🔗 Similar open cases: {refs} (send /similar {ref} to see or merge them)",
+    # /reply as coordinators may use it
+    "cmd_reply_coordinator": "Answer a resident (cases awaiting triage only): /reply number text",
+    # a case's status in the staff's lists and figures (residents read theirs in plain words)
+    "staff_status_triage": "awaiting triage",
+    "staff_status_open": "awaiting a member",
+    "staff_status_claimed": "in progress",
+    "staff_status_resolved": "resolved",
+    "staff_status_closed": "closed",
+    "staff_status_referred": "referred",
+    "case_detail_staff": (
+        "<b>Case {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>Timeline</b>\n{timeline}"
+    ),
     # the desk: reports, proposals, consultations, files
     "cmd_report": "Public opinion reports: /report new numbers…",
     "cmd_proposal": "Proposals and their replies",

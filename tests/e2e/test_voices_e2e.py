@@ -29,7 +29,7 @@ async def test_a_second_resident_adds_their_voice_and_hears_the_outcome(bot: Run
     assert await bot.rows("SELECT case_id, via FROM supporters") == [(1, "voice")]
     await lawyer.wait_text("新案件 #1")
     await lawyer.press("✋ 认领")
-    await lawyer.wait_text("认领")
+    await lawyer.wait_text("案件 #1")
     await lawyer.send_command("/resolve", "1 已约谈老板，工资本周发放")
     told = await second.wait_text("您附议的反映 #1 已办结")
     assert "本周发放" in (told.text or "") and not told.button_texts()
