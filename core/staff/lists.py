@@ -14,7 +14,7 @@ from core.cases.notices import open_buttons, triage_buttons
 from core.context import District, Reply, Turn
 from core.models import CaseStatus, Person
 from core.texts import Markup, esc, shorten, t
-from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
+from core.views import Behind, CaseBrief, CaseViews, Rate, Stats, reply_hours
 
 Render = Callable[..., Awaitable[list[Reply]]]
 LIST_LIMIT = 30
@@ -180,14 +180,20 @@ async def stats(
     figures = await views.stats(now - span if span else None, now, hours)
     text = render_stats(person.locale, district, figures, window)
     behind = await views.behind(now - span if span else None)
-    if behind.supporters:
-        loc, cases = person.locale, figures.total - behind.merged
-        residents = cases + behind.supporters
-        text += "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
-        left, right = ("（", "）") if loc == "zh" else (" (", ")")
-        most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
-        text += "\n" + t(loc, "stats_most_voiced", cases=most)
-    return [(text, ())]
+    return [(text + render_behind(person.locale, figures, behind), ())]
+
+
+def render_behind(loc: str, figures: Stats, behind: Behind) -> str:
+    """The residents behind the cases, when any stand behind a case besides its author; the
+    same lines in /stats and the weekly digest."""
+    if not behind.supporters:
+        return ""
+    cases = figures.total
+    residents = cases + behind.supporters
+    text = "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
+    left, right = ("（", "）") if loc == "zh" else (" (", ")")
+    most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
+    return text + "\n" + t(loc, "stats_most_voiced", cases=most)
 
 
 def reply_hours_of(district: District) -> dict[str | None, float]:

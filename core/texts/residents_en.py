@@ -226,7 +226,7 @@ EN_RESIDENTS: dict[str, str] = {
     ),
     "expect_similar": "Please tap a button above: add your voice to a similar concern, or go on with a new one.",
     "voice_offer": "🤝 Your neighbours raised something similar, still being worked on:\n{lines}\n\nIf it is the same problem, you can add your voice to one of them and you will be told of its outcome too; if not, go on with a new concern.",
-    "voice_line": "<b>{ref}</b> · {station} · {date} · {residents} residents · alike in: {words}",
+    "voice_line": "<b>{ref}</b> · {station} · {date} · residents: {residents} · alike in: {words}",
     "btn_add_voice": "➕ Add my voice to {ref}",
     "btn_new_case": "Go on with a new concern",
     "voice_added": "✅ You added your voice to <b>{ref}</b>. You will be told of its outcome, as its author is.",
@@ -302,4 +302,6 @@ EN_RESIDENTS: dict[str, str] = {
     "location or your phone number typed are welcome.",
     "expect_contact_typed": 'Please type your phone number, or choose "No phone" or "Stay anonymous".',
     "voice_message_added": "🎤 Voice message added ({count}/{limit}).",
+    "status_merged_into": "merged into {ref}",
+    "withheld": "(withheld)",
 }

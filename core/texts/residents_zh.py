@@ -296,4 +296,6 @@ ZH_RESIDENTS: dict[str, str] = {
     "unsupported_typed": "暂不支持{what}。请用文字描述问题，可附照片、位置或输入手机号。",
     "expect_contact_typed": "请直接输入您的手机号，或选择「不留电话」「匿名反映」。",
     "voice_message_added": "🎤 已添加语音（{count}/{limit}）。",
+    "status_merged_into": "已并入 {ref}",
+    "withheld": "（略）",
 }

@@ -391,4 +391,5 @@ ZH_STAFF: dict[str, str] = {
     "meet_topic_too_long": "议题有 {length} 字，最多 {limit} 字，请精简后重新发送。",
     "proposal_due_unknown": "⚠️ 提案 {number} 已退回再次答复，但答复期限暂无法计算：{why}",
     "btn_hot_report": "📝 第 {n} 条写成报告",
+    "unmerge_main_closed": "{ref} 已不在办理中（已转办或已并入其他案件），不能再撤销并单。",
 }
