@@ -301,7 +301,7 @@ async def restore_drill(
     await bot.start(database=restored)
     asker = next(r for r in crowd.residents if r.ref in numbers)
     await asker.user.send_command("/case", str(asker.ref))
-    shown = await asker.user.wait_text(f"案件 #{asker.ref}", timeout=30)
+    shown = await asker.user.wait_text(f"事项 #{asker.ref}", timeout=30)
     newcomer = Resident(server, crowd.ledger, RESIDENT_BASE + 99_999, "law", "daodi", "13700000000")
     filed = await newcomer.file(patience=20.0, deadline=asyncio.get_running_loop().time() + 60)
     resent = len(server.calls("sendMessage")) - sent_before

@@ -30,6 +30,7 @@ CONCERNS = {
 }
 TANKS = ("law", "economy", "agriculture")
 CONFIRM = "✅ 确认提交"
+NEW_CASE = "继续提交新的反映"
 CLAIM = "✋ 认领"
 REF = re.compile(r"已受理，您的反映编号是 #(\d+)")
 NOTICE = re.compile(r"新案件 #(\d+)")
@@ -70,7 +71,15 @@ class Resident:
     """A resident taking one concern from /start to its number, whatever happens meanwhile."""
 
     # What the latest of these in the chat says about where the conversation stands.
-    MARKS = ("已受理", "请确认您的反映", "好的。", "联系电话", "哪个镇", "民情直通车")
+    MARKS = (
+        "已受理",
+        "请确认您的反映",
+        "您的邻居也反映过",
+        "好的。",
+        "联系电话",
+        "哪个镇",
+        "民情直通车",
+    )
 
     def __init__(
         self,
@@ -116,6 +125,9 @@ class Resident:
             return False
         if mark == "请确认您的反映" and message is not None and message.find_button(CONFIRM):
             ledger.note(await user.press(CONFIRM, message))
+        elif mark == "您的邻居也反映过" and message is not None:
+            # another resident's concern is offered: not the same problem, a case of its own
+            ledger.note(await user.press(NEW_CASE, message))
         elif mark == "联系电话":
             ledger.note(await user.send_contact(self.phone, own=True))
         elif mark == "好的。":
