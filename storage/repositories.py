@@ -301,8 +301,11 @@ class SqlCases:
 
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Cases the sweep must look at (next check at or before now), earliest first."""
+        # On PostgreSQL two sweeps may run at once: each takes the cases the other has not
+        # locked, and holds them until its unit commits (by then they are no longer due).
+        claim = " FOR UPDATE SKIP LOCKED" if getattr(self.conn, "dialect", "") == "postgres" else ""
         return await self._many(
-            "next_check_at <= ? ORDER BY next_check_at LIMIT ?", (to_ms(now), limit)
+            "next_check_at <= ? ORDER BY next_check_at LIMIT ?" + claim, (to_ms(now), limit)
         )
 
     async def _many(self, where: str, params: tuple[Any, ...]) -> list[Case]:
