@@ -1,0 +1,212 @@
+"""PostgreSQL with several workers: migrations once, tallies exact, and no message or reminder
+claimed by two workers. Each worker is a pool of its own (its own connections), as a separate
+process would have; they run at once on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.cases.sweep import sweep
+from core.context import District
+from core.messages import Outbound
+from core.models import Case, CaseStatus, Person, Role
+from storage.dialect import postgres
+from storage.pg import PgDatabase, pg_unit_factory
+from storage.pg_claims import PgOutboxDeliveries
+
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, outside quiet hours
+
+
+async def open_workers(url: str, schema: str, n: int) -> list[PgDatabase]:
+    """n workers starting together on one database, each migrating it as it opens."""
+    return list(await asyncio.gather(*(PgDatabase.open(url, schema=schema) for _ in range(n))))
+
+
+async def close_all(dbs: list[PgDatabase]) -> None:
+    for db in dbs:
+        await db.close()
+
+
+def test_statements_are_rewritten_for_postgresql() -> None:
+    sql = "INSERT OR IGNORE INTO people (a, b) VALUES (?, '?')"
+    assert postgres(sql) == (
+        "INSERT INTO people (a, b) VALUES ($1, '?') ON CONFLICT DO NOTHING RETURNING id"
+    )
+    assert postgres("SELECT json_extract(data, '$.text') FROM t WHERE a = ? AND b = ?") == (
+        "SELECT ((data)::jsonb ->> 'text') FROM t WHERE a = $1 AND b = $2"
+    )
+    assert postgres("INSERT INTO digests_sent VALUES (?, ?)") == (
+        "INSERT INTO digests_sent VALUES ($1, $2)"
+    )
+
+
+async def test_workers_starting_together_migrate_once(pg_schema: tuple[str, str]) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, 3)
+    try:
+        assert {await db.version() for db in dbs} == {9}
+        assert await dbs[0].migrate() == []
+        async with dbs[0].pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM schema_version") == 1
+    finally:
+        await close_all(dbs)
+
+
+async def test_tallies_stay_exact_under_concurrent_writers(pg_schema: tuple[str, str]) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, 2)
+    units = [pg_unit_factory(db) for db in dbs]
+    try:
+        async with units[0]() as uow:
+            resident = await uow.people.add(Person(0, "telegram", "1", "1"), NOW)
+            await uow.commit()
+
+        async def churn(worker: int, k: int) -> None:
+            async with units[worker]() as uow:
+                case = await uow.cases.add(
+                    Case(0, resident.id, "路灯", NOW, NOW, status=CaseStatus.OPEN, tank="a")
+                )
+                case.status = CaseStatus.CLAIMED if k % 2 else CaseStatus.RESOLVED
+                case.tank = "b" if k % 3 else "a"
+                case.claimed_at = NOW + timedelta(minutes=k % 5)
+                await uow.cases.update(case)
+                await uow.commit()
+
+        await asyncio.gather(*(churn(k % 2, k) for k in range(60)))
+        async with dbs[1].pool.acquire() as conn:
+            counted = "SELECT status, tank, count(*) FROM cases GROUP BY 1, 2 ORDER BY 1, 2"
+            tallied = "SELECT status, tank, n FROM case_tallies WHERE n > 0 ORDER BY 1, 2"
+            minutes = (
+                "SELECT (claimed_at - created_at) / 60000, count(*) FROM cases"
+                " GROUP BY 1 ORDER BY 1"
+            )
+            durations = (
+                "SELECT minutes, sum(n) FROM duration_tallies WHERE kind = 'claim'"
+                " GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1"
+            )
+            expected = [tuple(r) for r in await conn.fetch(counted)]
+            assert [tuple(r) for r in await conn.fetch(tallied)] == expected
+            assert [tuple(r) for r in await conn.fetch(durations)] == [
+                tuple(r) for r in await conn.fetch(minutes)
+            ]
+            await dbs[0].fold_tallies()
+            assert [tuple(r) for r in await conn.fetch(tallied)] == expected
+            assert await conn.fetchval("SELECT count(*) FROM case_tally_deltas") == len(expected)
+    finally:
+        await close_all(dbs)
+
+
+async def test_two_senders_never_send_one_message_twice_and_keep_each_chat_in_order(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, 2)
+    try:
+        ids: dict[str, list[int]] = defaultdict(list)
+        async with pg_unit_factory(dbs[0])() as uow:
+            for k in range(200):
+                chat = str(k % 10)
+                ids[chat].append(
+                    await uow.outbox.add(
+                        Outbound(channel="telegram", chat_id=chat, text=f"第{k}条"), NOW
+                    )
+                )
+            await uow.commit()
+        sent: list[tuple[str, int]] = []  # (chat, outbox id) in the order they went out
+
+        async def worker(db: PgDatabase) -> None:
+            deliveries = PgOutboxDeliveries(db, "telegram")
+            while batch := await deliveries.claim(NOW, limit=7):
+                for pending in batch:
+                    sent.append((pending.message.chat_id, pending.id))
+                    await asyncio.sleep(0)  # the other worker claims meanwhile
+                    await deliveries.sent(pending.id, pending.id, NOW)
+
+        await asyncio.gather(worker(dbs[0]), worker(dbs[1]))
+        assert Counter(row_id for _, row_id in sent) == Counter(
+            row_id for chat in ids.values() for row_id in chat
+        )
+        for chat, expected in ids.items():
+            assert [row_id for c, row_id in sent if c == chat] == expected
+    finally:
+        await close_all(dbs)
+
+
+async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, 2)
+    try:
+        async with pg_unit_factory(dbs[0])() as uow:
+            first = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="一"), NOW)
+            await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="二"), NOW)
+            await uow.commit()
+        a, b = (PgOutboxDeliveries(db, "telegram") for db in dbs)
+        assert [p.id for p in await a.claim(NOW)] == [first]
+        assert await b.claim(NOW) == []  # leased to a; the chat's second waits for the first
+        later = NOW + a.lease + timedelta(seconds=1)  # a died with it: b takes it over
+        assert [p.id for p in await b.claim(later)] == [first]
+    finally:
+        await close_all(dbs)
+
+
+@pytest.mark.parametrize("together", [2, 3])
+async def test_sweeps_running_at_once_remind_each_case_once(
+    pg_schema: tuple[str, str], district: District, together: int
+) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, together)
+    tank = district.tanks[0].code
+    try:
+        async with pg_unit_factory(dbs[0])() as uow:
+            member = await uow.people.add(
+                Person(0, "telegram", "9", "9", role=Role.MEMBER, tank=tank), NOW
+            )
+            resident = await uow.people.add(Person(0, "telegram", "1", "1"), NOW)
+            for _ in range(120):
+                await uow.cases.add(
+                    Case(
+                        0,
+                        resident.id,
+                        "路灯坏了",
+                        NOW - timedelta(hours=10),
+                        NOW,
+                        status=CaseStatus.CLAIMED,
+                        tank=tank,
+                        assignee_id=member.id,
+                        due_kind="resolve",
+                        due_from=NOW - timedelta(hours=10),
+                        due_at=NOW + timedelta(hours=1),
+                        next_check_at=NOW - timedelta(minutes=1),
+                    )
+                )
+            await uow.commit()
+        runs = await asyncio.gather(*(sweep(pg_unit_factory(db), district, NOW) for db in dbs))
+        assert sum(len(r) for r in runs) == 120  # one reminder per case, from one sweep or another
+        async with dbs[0].pool.acquire() as conn:
+            per_case = await conn.fetch(
+                "SELECT case_id, count(*) FROM case_events WHERE kind = 'reminder' GROUP BY 1"
+            )
+            assert len(per_case) == 120 and {r[1] for r in per_case} == {1}
+            assert await conn.fetchval("SELECT count(*) FROM outbox") == 120
+    finally:
+        await close_all(dbs)
+
+
+def test_migrate_command_upgrades_a_postgresql_database(
+    pg_schema: tuple[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot
+
+    url, schema = pg_schema
+    monkeypatch.setenv("MINQING_DATABASE", f"{url}?search_path={schema}")
+    assert bot.main(["migrate"]) == 0
+    assert bot.main(["migrate"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["PostgreSQL: schema version 9"] * 2
+    assert bot.main(["backup", "copy.db"]) == 2
+    assert "pg_dump" in capsys.readouterr().err
