@@ -178,3 +178,11 @@ class OutboxDeliveries:
         # Rare, and its count matters: a transaction of its own rather than the shared batch.
         async with self.db.transaction(urgent=True) as conn, conn.execute(sql, params) as cursor:
             return cursor.rowcount
+
+
+def deliveries_of(db: Database, channel: str) -> OutboxDeliveries:
+    """The sender's side of the outbox of a database (on PostgreSQL, claimed per chat)."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        store: OutboxDeliveries = db.deliveries(channel)  # type: ignore[attr-defined]
+        return store
+    return OutboxDeliveries(db, channel)

@@ -207,6 +207,27 @@ class PgDatabase:
                     applied.append(version)
         return applied
 
+    @property
+    def reader(self) -> PgReader:
+        """Committed data, read on the pool."""
+        return PgReader(self.pool)
+
+    views = reader
+
+    def read_conn(self) -> PgReader:
+        """A reading connection for the repositories (a case's timeline, the conversations)."""
+        return PgReader(self.pool)
+
+    def unit_factory(self) -> Callable[[], PgUnitOfWork]:
+        """A factory of units of work on this database."""
+        return lambda: PgUnitOfWork(self)
+
+    def deliveries(self, channel: str) -> Any:
+        """The sender's side of the outbox, claimed per chat (storage/pg_claims.py)."""
+        from storage.pg_claims import PgOutboxDeliveries
+
+        return PgOutboxDeliveries(self, channel)
+
     async def fold_tallies(self) -> None:
         """Fold the tallies' deltas into one row per key (storage/migrations/postgres/0002)."""
         async with self.pool.acquire() as conn:
@@ -278,3 +299,35 @@ class PgUnitOfWork:
 def pg_unit_factory(db: PgDatabase) -> Callable[[], PgUnitOfWork]:
     """A factory of units of work on a PostgreSQL database."""
     return lambda: PgUnitOfWork(db)
+
+
+class PgReader:
+    """Committed data read outside any unit of work (the coordinators' lists, the conversations
+    before a turn, the similarity index), each statement on a pooled connection; it answers to
+    what the repositories and views ask of a reading connection."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.here = False
+
+    def peek(self, name: str, sql: str, params: Params = ()) -> None:
+        """Reads are made when asked for here (take hands back nothing)."""
+
+    def take(self, name: str) -> list[Any] | None:
+        """Nothing is read ahead."""
+        return None
+
+    def drop(self, prefix: str) -> None:
+        """Nothing is read ahead."""
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        """The rows of a query."""
+        async with self.pool.acquire() as conn:
+            return list(await conn.fetch(postgres(sql), *params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query."""
+        async with self.pool.acquire() as conn:
+            return await conn.fetchrow(postgres(sql), *params)

@@ -1,17 +1,19 @@
 """The sender's side of the outbox on PostgreSQL, for several workers at once.
 
-A worker claims the rows it will send: the oldest pending row of each chat whose turn has come,
-locked with FOR UPDATE SKIP LOCKED (rows another worker is claiming are passed over, not waited
-for) and leased (next_attempt_at moved to the end of the lease) in the same statement, which
-commits at once. No other worker sees a leased row as due, and no chat's later row is claimed
-while an earlier one is pending: two workers never send the same message, and a chat's
-messages go in order. A worker that dies leaves its rows to be claimed again once their lease
-ends (at least once, as on SQLite after a crash).
+A worker claims whole chats: a chat whose oldest pending row is due is taken, that row locked
+with FOR UPDATE SKIP LOCKED (a chat another worker is claiming is passed over, not waited for),
+and every pending row of the chat leased (next_attempt_at moved to the end of the lease) in the
+same statement, which commits at once. No other worker sees a leased row as due, and no chat
+is claimed while an earlier row of it is pending: two workers never send the same message,
+and a chat's messages go in order (the worker's sender sends a chat's rows in order). A worker
+that dies leaves its rows to be claimed again once their lease ends (at least once, as on
+SQLite after a crash); a restarted worker waits for its own old leases too.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from core.messages import OUTBOUND
 from storage.db import to_ms
@@ -19,34 +21,74 @@ from storage.dialect import postgres
 from storage.outbox import Pending
 from storage.pg import PgDatabase
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=5)
 
+# The chats whose oldest pending row is due and not being claimed by another worker (those
+# rows are locked, SKIP LOCKED passes them over), then every pending row of those chats,
+# leased to this worker in the same statement.
 CLAIM = (
-    "UPDATE outbox SET next_attempt_at = ? WHERE id IN ("
-    " SELECT o.id FROM outbox o WHERE o.channel = ? AND o.status = 'pending'"
-    " AND o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e"
+    "WITH heads AS ("
+    " SELECT o.chat_id FROM outbox o WHERE o.channel = ? AND o.status = 'pending'"
+    " AND o.next_attempt_at <= ? AND (? OR o.id = ANY(?::BIGINT[]))"
+    " AND NOT EXISTS (SELECT 1 FROM outbox e"
     "  WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.status = 'pending'"
     "  AND e.id < o.id)"
     " ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED)"
+    " UPDATE outbox SET next_attempt_at = ?"
+    " WHERE channel = ? AND status = 'pending' AND chat_id IN (SELECT chat_id FROM heads)"
     " RETURNING id, payload, attempts, next_attempt_at"
 )
+
+
+def utcnow() -> datetime:
+    """The time now, in UTC."""
+    return datetime.now(UTC)
 
 
 class PgOutboxDeliveries:
     """What a worker sends, claimed so that no other worker sends it, and what happened."""
 
-    def __init__(self, db: PgDatabase, channel: str, lease: timedelta = LEASE) -> None:
+    def __init__(
+        self,
+        db: PgDatabase,
+        channel: str,
+        lease: timedelta = LEASE,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.db = db
         self.channel = channel
         self.lease = lease
+        self.clock = clock
 
-    async def claim(self, now: datetime, limit: int = 100) -> list[Pending]:
-        """The rows this worker is to send now, oldest first, leased to it."""
-        params = (to_ms(now + self.lease), self.channel, to_ms(now), limit)
+    async def claim(
+        self, now: datetime, limit: int = 100, among: list[int] | None = None
+    ) -> list[Pending]:
+        """The rows this worker is to send now (whole chats, oldest first), leased to it;
+        only chats whose oldest pending row is among `among`, if given."""
+        params = (
+            self.channel,
+            to_ms(now),
+            among is None,
+            among or [],
+            limit,
+            to_ms(now + self.lease),
+            self.channel,
+        )
         async with self.db.pool.acquire() as conn:
             rows = await conn.fetch(postgres(CLAIM), *params)
         found = [Pending(r[0], OUTBOUND.validate_json(r[1]), r[2], r[3]) for r in rows]
         return sorted(found, key=lambda p: p.id)
+
+    async def pending(self, after_id: int = 0, limit: int = 1000) -> list[Pending]:
+        """The sender's scan: every chat whose turn has come, claimed."""
+        return [p for p in await self.claim(self.clock(), limit) if p.id > after_id]
+
+    async def get(self, ids: list[int]) -> list[Pending]:
+        """The chats of rows just queued here, claimed (a chat whose earlier rows another worker
+        holds stays with it; it is claimed by a later scan)."""
+        if not ids:
+            return []
+        return await self.claim(self.clock(), len(ids), among=ids)
 
     async def message_id_of(self, chat_id: str, key: str) -> int | None:
         """The message id of the latest delivered message sent under key to chat."""
@@ -84,11 +126,12 @@ class PgOutboxDeliveries:
         )
 
     async def retry_at(self, row_id: int, when: datetime, error: str) -> None:
-        """Record a failed attempt and when to try again (the lease ends then)."""
+        """Record a failed attempt and when to try again. The worker that holds the row tries
+        again then itself; other workers only once its lease has run out after that."""
         await self._write(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?"
             " WHERE id = ?",
-            (to_ms(when), error[:500], row_id),
+            (to_ms(when + self.lease), error[:500], row_id),
         )
 
     async def unreachable(self, chat_id: str) -> int:

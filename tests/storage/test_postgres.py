@@ -144,13 +144,17 @@ async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
     try:
         async with pg_unit_factory(dbs[0])() as uow:
             first = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="一"), NOW)
-            await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="二"), NOW)
+            second = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="二"), NOW)
             await uow.commit()
         a, b = (PgOutboxDeliveries(db, "telegram") for db in dbs)
-        assert [p.id for p in await a.claim(NOW)] == [first]
-        assert await b.claim(NOW) == []  # leased to a; the chat's second waits for the first
-        later = NOW + a.lease + timedelta(seconds=1)  # a died with it: b takes it over
-        assert [p.id for p in await b.claim(later)] == [first]
+        assert [p.id for p in await a.claim(NOW)] == [first, second]  # the whole chat
+        assert await b.claim(NOW) == []  # leased to a
+        async with pg_unit_factory(dbs[1])() as uow:
+            third = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="三"), NOW)
+            await uow.commit()
+        assert await b.get([third]) == []  # the chat's earlier rows are a's
+        later = NOW + a.lease + timedelta(seconds=1)  # a died with them: b takes the chat over
+        assert [p.id for p in await b.claim(later)] == [first, second, third]
     finally:
         await close_all(dbs)
 
