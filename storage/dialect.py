@@ -2,7 +2,8 @@
 
 Application SQL uses `?` placeholders and a few SQLite spellings; `postgres(sql)` rewrites them:
 `?` to `$1, $2, ...` (outside quoted strings), `INSERT OR IGNORE` to `ON CONFLICT DO NOTHING`,
-`json_extract(x, '$.k')` to `(x)::jsonb ->> 'k'`, and an INSERT into a table with an identity
+`json_extract(x, '$.k')` to `(x)::jsonb ->> 'k'`, SQLite's unary `+column` (which keeps an index
+out of a plan) to the bare column, and an INSERT into a table with an identity
 column gets `RETURNING id`, so that its Outcome carries the new row's id as SQLite's lastrowid
 does. What cannot be rewritten this way lives in the migrations (storage/migrations/postgres/)
 or in the few repository methods that ask `conn.dialect`.
@@ -34,6 +35,7 @@ WITH_ID = frozenset(
 
 _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)", re.IGNORECASE)
+_UNARY_PLUS = re.compile(r"(?<=[\s,(])\+(?=[a-z_])")  # SQLite's way to keep an index out
 _JSON = re.compile(r"json_extract\(([^,()]+(?:\([^()]*\))?),\s*'\$\.(\w+)'\)")
 
 
@@ -59,7 +61,7 @@ def _placeholders(sql: str) -> str:
 @lru_cache(maxsize=2048)
 def postgres(sql: str) -> str:
     """A statement written for SQLite, as PostgreSQL takes it."""
-    text = _JSON.sub(r"((\1)::jsonb ->> '\2')", sql)
+    text = _UNARY_PLUS.sub("", _JSON.sub(r"((\1)::jsonb ->> '\2')", sql))
     ignore = bool(_OR_IGNORE.match(text))
     if ignore:
         text = _OR_IGNORE.sub("INSERT INTO", text, count=1)

@@ -10,9 +10,11 @@ storage/pg_claims.py) or a transaction-scoped advisory lock (a chat's turn, the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from importlib import resources
 from itertools import groupby
 from types import TracebackType
@@ -59,6 +61,7 @@ class PgConnection:
     for PostgreSQL. Held-back writes go grouped by statement with executemany (pipelined)."""
 
     dialect = "postgres"
+    locks_rows = True  # a case read in a unit is locked until it ends (storage/repositories.py)
 
     def __init__(self, raw: asyncpg.Connection) -> None:
         self.raw = raw
@@ -163,6 +166,21 @@ class PgDatabase:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self.pool = pool
         self.path = url
+        # The sender's records of deliveries being written: a unit of work starts after them,
+        # so a reply to a message just delivered finds it (SQLite gives them urgent turns).
+        self.recording: set[asyncio.Future[None]] = set()
+
+    @asynccontextmanager
+    async def record(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection for one of the sender's records; units wait for it."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.recording.add(done)
+        try:
+            async with self.pool.acquire() as conn:
+                yield conn
+        finally:
+            self.recording.discard(done)
+            done.set_result(None)
 
     @classmethod
     async def open(
@@ -238,6 +256,18 @@ class PgDatabase:
         await self.pool.close()
 
 
+def _number(text: str) -> int | float:
+    """A numeric as SQLite gives it: sum() of integers is an integer."""
+    return float(text) if "." in text or "e" in text.lower() else int(text)
+
+
+async def _codecs(conn: asyncpg.Connection) -> None:
+    """numeric (what sum() and avg() of BIGINT give) as int or float, not Decimal."""
+    await conn.set_type_codec(
+        "numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text"
+    )
+
+
 async def _version(conn: asyncpg.Connection) -> int:
     value = await conn.fetchval("SELECT max(version) FROM schema_version")
     return int(value or 0)
@@ -258,6 +288,8 @@ class PgUnitOfWork:
         self.dialogs.expect(channel, chat_id)
 
     async def __aenter__(self) -> PgUnitOfWork:
+        if self.db.recording:
+            await asyncio.wait(list(self.db.recording))
         self._raw = raw = await self.db.pool.acquire()
         self.conn = conn = PgConnection(raw)
         self.people = SqlPeople(conn)  # type: ignore[arg-type]

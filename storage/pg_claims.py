@@ -2,9 +2,9 @@
 
 A worker claims whole chats: a chat whose oldest pending row is due is taken, that row locked
 with FOR UPDATE SKIP LOCKED (a chat another worker is claiming is passed over, not waited for),
-and every pending row of the chat leased (next_attempt_at moved to the end of the lease) in the
-same statement, which commits at once. No other worker sees a leased row as due, and no chat
-is claimed while an earlier row of it is pending: two workers never send the same message,
+and every pending row of the chat leased (leased_until, in real time) in the same statement,
+which commits at once. No other worker takes a leased row, and no chat is claimed while an
+earlier row of it is pending: two workers never send the same message,
 and a chat's messages go in order (the worker's sender sends a chat's rows in order). A worker
 that dies leaves its rows to be claimed again once their lease ends (at least once, as on
 SQLite after a crash); a restarted worker waits for its own old leases too.
@@ -29,12 +29,13 @@ LEASE = timedelta(minutes=5)
 CLAIM = (
     "WITH heads AS ("
     " SELECT o.chat_id FROM outbox o WHERE o.channel = ? AND o.status = 'pending'"
-    " AND o.next_attempt_at <= ? AND (? OR o.id = ANY(?::BIGINT[]))"
+    " AND (o.leased_until IS NULL OR o.leased_until <= ?)"
+    " AND (o.id = ANY(?::BIGINT[]) OR (? AND o.next_attempt_at <= ?))"
     " AND NOT EXISTS (SELECT 1 FROM outbox e"
     "  WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.status = 'pending'"
     "  AND e.id < o.id)"
     " ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED)"
-    " UPDATE outbox SET next_attempt_at = ?"
+    " UPDATE outbox SET leased_until = ?"
     " WHERE channel = ? AND status = 'pending' AND chat_id IN (SELECT chat_id FROM heads)"
     " RETURNING id, payload, attempts, next_attempt_at"
 )
@@ -54,24 +55,29 @@ class PgOutboxDeliveries:
         channel: str,
         lease: timedelta = LEASE,
         clock: Callable[[], datetime] = utcnow,
+        real: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.channel = channel
         self.lease = lease
-        self.clock = clock
+        self.clock = clock  # the bot's: when rows are due
+        self.real = real  # the machine's: when leases end
 
     async def claim(
         self, now: datetime, limit: int = 100, among: list[int] | None = None
     ) -> list[Pending]:
-        """The rows this worker is to send now (whole chats, oldest first), leased to it;
-        only chats whose oldest pending row is among `among`, if given."""
+        """The rows this worker is to send (whole chats, oldest first), leased to it until real
+        time passes the lease: the chats whose oldest pending row is due at now, or is among
+        `among` (rows just queued), and held by no other worker."""
+        real = self.real()
         params = (
             self.channel,
-            to_ms(now),
-            among is None,
+            to_ms(real),
             among or [],
+            among is None,
+            to_ms(now),
             limit,
-            to_ms(now + self.lease),
+            to_ms(real + self.lease),
             self.channel,
         )
         async with self.db.pool.acquire() as conn:
@@ -85,7 +91,7 @@ class PgOutboxDeliveries:
 
     async def get(self, ids: list[int]) -> list[Pending]:
         """The chats of rows just queued here, claimed (a chat whose earlier rows another worker
-        holds stays with it; it is claimed by a later scan)."""
+        holds stays with it)."""
         if not ids:
             return []
         return await self.claim(self.clock(), len(ids), among=ids)
@@ -101,7 +107,7 @@ class PgOutboxDeliveries:
         return None if value is None else int(value)
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        async with self.db.pool.acquire() as conn:
+        async with self.db.record() as conn:
             await conn.execute(postgres(sql), *params)
 
     async def sent(
@@ -128,10 +134,11 @@ class PgOutboxDeliveries:
     async def retry_at(self, row_id: int, when: datetime, error: str) -> None:
         """Record a failed attempt and when to try again. The worker that holds the row tries
         again then itself; other workers only once its lease has run out after that."""
+        held = max(when - self.clock(), timedelta(0))
         await self._write(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?"
-            " WHERE id = ?",
-            (to_ms(when + self.lease), error[:500], row_id),
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?,"
+            " leased_until = ? WHERE id = ?",
+            (to_ms(when), error[:500], to_ms(self.real() + held + self.lease), row_id),
         )
 
     async def unreachable(self, chat_id: str) -> int:

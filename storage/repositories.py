@@ -254,8 +254,11 @@ class SqlCases:
         return case
 
     async def get(self, case_id: int) -> Case | None:
-        """The case with this number, if any."""
-        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+        """The case with this number, if any. On PostgreSQL a unit of work locks the case it
+        reads until it commits: units on one case (two members claiming it) take turns, each
+        seeing what the one before committed, as under SQLite's single writer."""
+        lock = " FOR UPDATE" if getattr(self.conn, "locks_rows", False) else ""
+        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?{lock}"
         row = await self.conn.fetchone(sql, (case_id,))
         return case_of(row) if row else None
 

@@ -146,15 +146,16 @@ async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(
             first = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="一"), NOW)
             second = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="二"), NOW)
             await uow.commit()
-        a, b = (PgOutboxDeliveries(db, "telegram") for db in dbs)
+        real = [NOW]  # the machines' time, for the leases
+        a, b = (PgOutboxDeliveries(db, "telegram", real=lambda: real[0]) for db in dbs)
         assert [p.id for p in await a.claim(NOW)] == [first, second]  # the whole chat
         assert await b.claim(NOW) == []  # leased to a
         async with pg_unit_factory(dbs[1])() as uow:
             third = await uow.outbox.add(Outbound(channel="telegram", chat_id="7", text="三"), NOW)
             await uow.commit()
         assert await b.get([third]) == []  # the chat's earlier rows are a's
-        later = NOW + a.lease + timedelta(seconds=1)  # a died with them: b takes the chat over
-        assert [p.id for p in await b.claim(later)] == [first, second, third]
+        real[0] = NOW + a.lease + timedelta(seconds=1)  # a died with them: b takes them over
+        assert [p.id for p in await b.claim(NOW)] == [first, second, third]
     finally:
         await close_all(dbs)
 

@@ -107,7 +107,9 @@ CREATE TABLE outbox (
     next_attempt_at BIGINT  NOT NULL,
     sent_at         BIGINT,
     message_id      BIGINT,
-    error           TEXT
+    error           TEXT,
+    -- Until when a worker holds the row (storage/pg_claims.py): real time, not the bot's clock.
+    leased_until    BIGINT
 );
 CREATE INDEX outbox_pending ON outbox (channel, id) WHERE status = 'pending';
 CREATE INDEX outbox_by_key ON outbox (channel, chat_id, key) WHERE key IS NOT NULL;
