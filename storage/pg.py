@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 MIGRATION_LOCK = 0x6D696E71  # the advisory lock two processes migrating at once take in turn
 _ROWCOUNT = re.compile(r"(\d+)$")
+# A chat's turn: one unit of work at a time per chat, in whichever worker (released at the end
+# of the transaction). Keyed by a 64-bit hash of "channel:chat"; a collision only makes two
+# chats take turns.
+CHAT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
 
 
 def is_postgres(target: str) -> bool:
@@ -71,6 +75,7 @@ class PgConnection:
         self._open = False
         self._peeks: dict[str, tuple[str, Params]] = {}
         self.peeked: dict[str, list[Any]] = {}
+        self.chat: str | None = None  # the chat whose turn this is: held until the unit ends
 
     def begin(self) -> None:
         """Open the transaction with the first statement sent."""
@@ -105,6 +110,8 @@ class PgConnection:
             self._begin = False
             await self.raw.execute("BEGIN")
             self._open = True
+            if self.chat is not None:
+                await self.raw.execute(CHAT_LOCK, self.chat)
         peeks, self._peeks = self._peeks, {}
         for name, (sql, params) in peeks.items():
             self.peeked[name] = list(await self.raw.fetch(postgres(sql), *params))
@@ -283,7 +290,9 @@ class PgUnitOfWork:
         self._raw: asyncpg.Connection | None = None
 
     def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
-        """Read the sender and the chat's conversation with the turn's first round trip."""
+        """Hold the chat (no other worker's unit runs a turn of it meanwhile), and read the
+        sender and the chat's conversation with the turn's first round trip."""
+        self.conn.chat = f"{channel}:{chat_id}"
         self.people.expect(channel, user_id)
         self.dialogs.expect(channel, chat_id)
 

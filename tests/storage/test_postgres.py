@@ -215,3 +215,52 @@ def test_migrate_command_upgrades_a_postgresql_database(
     assert capsys.readouterr().out.splitlines() == ["PostgreSQL: schema version 9"] * 2
     assert bot.main(["backup", "copy.db"]) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+async def waiting_for_chat_locks(db: PgDatabase, count: int) -> None:
+    """Until count units wait for a chat's advisory lock (a condition, not a sleep)."""
+    async with asyncio.timeout(10), db.pool.acquire() as conn:
+        query = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        while await conn.fetchval(query) != count:
+            continue  # each look is a round trip to the server
+
+
+async def test_a_chat_is_held_by_one_worker_at_a_time(pg_schema: tuple[str, str]) -> None:
+    url, schema = pg_schema
+    dbs = await open_workers(url, schema, 3)
+    go = asyncio.Event()
+    try:
+        async with pg_unit_factory(dbs[0])() as uow:
+            await uow.people.add(Person(0, "telegram", "5", "5"), NOW)
+            await uow.commit()
+        order: list[str] = []
+
+        entered = asyncio.Event()
+
+        async def turn(db: PgDatabase, chat: str, name: str, held: asyncio.Event) -> None:
+            async with pg_unit_factory(db)() as uow:
+                uow.expect_turn("telegram", chat, chat)
+                await uow.people.by_external("telegram", chat)
+                order.append(name)
+                entered.set()
+                await held.wait()
+                await uow.commit()
+
+        first = asyncio.create_task(turn(dbs[0], "5", "first", go))
+        async with asyncio.timeout(10):
+            await entered.wait()
+        free = asyncio.Event()
+        free.set()
+        second = asyncio.create_task(turn(dbs[1], "5", "second", free))
+        await waiting_for_chat_locks(dbs[2], 1)
+        await turn(dbs[2], "6", "other chat", free)  # another chat is not held up
+        assert order == ["first", "other chat"]
+        go.set()
+        await asyncio.gather(first, second)
+        assert order == ["first", "other chat", "second"]
+    finally:
+        go.set()  # a failed check must not leave the first unit holding its connection
+        await close_all(dbs)
