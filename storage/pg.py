@@ -253,6 +253,12 @@ class PgDatabase:
 
         return PgOutboxDeliveries(self, channel)
 
+    @asynccontextmanager
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[PgStatements]:
+        """A short write transaction of its own (housekeeping's batches), as Database's."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PgStatements(conn)
+
     async def fold_tallies(self) -> None:
         """Fold the tallies' deltas into one row per key (storage/migrations/postgres/0002)."""
         async with self.pool.acquire() as conn:
@@ -278,6 +284,35 @@ async def _codecs(conn: asyncpg.Connection) -> None:
 async def _version(conn: asyncpg.Connection) -> int:
     value = await conn.fetchval("SELECT max(version) FROM schema_version")
     return int(value or 0)
+
+
+class PgStatements:
+    """A transaction's connection as housekeeping uses SQLite's: `async with conn.execute(sql,
+    params) as cursor` and the cursor's rowcount."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> _Ran:
+        """Run a statement when entered."""
+        return _Ran(self.conn, sql, params)
+
+
+class _Ran:
+    """A statement run on entering; its rowcount after."""
+
+    def __init__(self, conn: asyncpg.Connection, sql: str, params: Params) -> None:
+        self.conn, self.sql, self.params = conn, sql, params
+        self.rowcount = -1
+
+    async def __aenter__(self) -> _Ran:
+        status = await self.conn.execute(postgres(self.sql), *self.params)
+        found = _ROWCOUNT.search(status)
+        self.rowcount = int(found.group(1)) if found else -1
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
 
 
 class PgUnitOfWork:

@@ -264,3 +264,32 @@ async def test_a_chat_is_held_by_one_worker_at_a_time(pg_schema: tuple[str, str]
     finally:
         go.set()  # a failed check must not leave the first unit holding its connection
         await close_all(dbs)
+
+
+async def test_housekeeping_prunes_and_folds_the_tallies(pg_schema: tuple[str, str]) -> None:
+    from typing import cast
+
+    from storage.db import Database
+    from storage.housekeeping import Retention, prune
+
+    url, schema = pg_schema
+    (db,) = await open_workers(url, schema, 1)
+    try:
+        async with pg_unit_factory(db)() as uow:
+            resident = await uow.people.add(Person(0, "telegram", "1", "1"), NOW)
+            for _ in range(3):
+                await uow.cases.add(Case(0, resident.id, "路灯", NOW, NOW, status=CaseStatus.OPEN))
+            old = await uow.outbox.add(Outbound(channel="telegram", chat_id="1", text="旧"), NOW)
+            await uow.updates.first_time("telegram", 1, NOW)
+            await uow.commit()
+        await PgOutboxDeliveries(db, "telegram").sent(old, 5, NOW)
+        later = NOW + timedelta(days=100)
+        pruned = await prune(cast(Database, db), later, Retention())
+        assert (pruned.deliveries, pruned.updates) == (1, 1)
+        async with db.pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+            assert [tuple(r) for r in await conn.fetch("SELECT * FROM case_tally_deltas")] == [
+                ("open", "", "", 3)
+            ]
+    finally:
+        await db.close()
