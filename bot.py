@@ -13,7 +13,8 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -29,6 +30,7 @@ from core.context import District
 from core.models import ThinkTank
 from core.ports import Classifier, Offload, SimilarCases
 from core.service import Service
+from documents.workdays import Schedule
 from documents.workers import FileWorkers
 from handlers.office import ChinaWorkingDays, DocumentFiles
 from storage.db import Database
@@ -93,7 +95,22 @@ def load_district(settings: Settings) -> District:
         issuer=desk.issuer,
         calendar=ChinaWorkingDays(settings.zone, schedule),
         proposal_reply_days=desk.proposal_reply_working_days,
+        work_start=settings.working[0],
+        work_end=settings.working[1],
+        working_day=partial(working_day, schedule),
     )
+
+
+def working_day(schedule: Schedule, day: date) -> bool:
+    """China's working days (holidays off, make-up days on), then the district's schedule for
+    later years; Monday to Friday for a year neither has data for yet."""
+    from documents.errors import BeyondCalendarData
+    from documents.workdays import is_working_day
+
+    try:
+        return is_working_day(day, schedule)
+    except BeyondCalendarData:
+        return day.weekday() < 5
 
 
 def build_tokenizer(tanks: Sequence[ThinkTank], backend: str) -> Tokenizer:

@@ -9,7 +9,7 @@ from dataclasses import replace
 import bot
 from cli import CommandError
 from cli.common import Subparsers
-from config.settings import Settings
+from config.settings import Settings, is_wecom_userid
 from core import roster
 from core.models import Person, Role
 from storage.db import Database
@@ -44,8 +44,11 @@ def member_add_command(settings: Settings, args: argparse.Namespace) -> int:
     who = args.user_id.strip()
     if args.channel == "telegram" and not who.isdigit():
         raise CommandError(f"{who!r} is not a Telegram user id (a number)")
-    if not who or len(who) > 64 or any(c.isspace() or c == ":" for c in who):
-        raise CommandError(f"{who!r} is not a WeCom userid")
+    if args.channel == "wecom" and not is_wecom_userid(who):
+        raise CommandError(
+            f"{who!r} is not a WeCom userid (1-64 letters, digits and _-@., as the admin"
+            " console shows it under 账号)"
+        )
     return asyncio.run(_member_add(settings, args))
 
 

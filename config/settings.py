@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
     tokenizer: str = Field(default="jieba", pattern="^(jieba|rjieba)$")
     quiet_hours: str = Field(default="22:00-08:00", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
     escalate_in_quiet_hours: bool = False
+    # When someone is at work to keep a promise to a resident (core/cases/promises.py).
+    working_hours: str = Field(default="09:00-17:30", pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
     digest_time: time = time(9, 0)
     wider_notice_hours: float = Field(default=2.0, ge=0, le=168)
     invite_days: float = Field(default=7.0, gt=0, le=90)
@@ -142,7 +145,7 @@ class Settings(BaseSettings):
                 raise ValueError("not a Telegram bot token (expected <digits>:<secret>)")
         return value
 
-    @field_validator("quiet_hours")
+    @field_validator("quiet_hours", "working_hours")
     @classmethod
     def _valid_hours(cls, value: str) -> str:
         for part in value.split("-"):
@@ -155,6 +158,12 @@ class Settings(BaseSettings):
     def quiet(self) -> tuple[time, time]:
         """The quiet hours' start and end."""
         start, end = (time.fromisoformat(p.zfill(5)) for p in self.quiet_hours.split("-"))
+        return start, end
+
+    @property
+    def working(self) -> tuple[time, time]:
+        """The working hours' start and end."""
+        start, end = (time.fromisoformat(p.zfill(5)) for p in self.working_hours.split("-"))
         return start, end
 
     @property
@@ -209,14 +218,27 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message names the setting."""
 
 
+# A WeCom userid as the admin console allows it: 1-64 letters, digits and _-@. (first a letter or
+# a digit). A member's name typed instead would be taken and never reached.
+WECOM_USERID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$")
+
+
+def is_wecom_userid(user: str) -> bool:
+    """True when user has the form of a WeCom userid."""
+    return WECOM_USERID.fullmatch(user) is not None
+
+
 def _coordinator(entry: str) -> int | str:
     """A Telegram user id, or wecom:<userid>."""
     if entry.isdigit():
         return int(entry)
     channel, _, user = entry.partition(":")
-    if channel == "wecom" and user and len(user) <= 64 and ":" not in user:
+    if channel == "wecom" and is_wecom_userid(user):
         return f"wecom:{user}"
-    raise ValueError(f"{entry!r} is neither a Telegram user id nor wecom:<userid>")
+    raise ValueError(
+        f"{entry!r} is neither a Telegram user id nor wecom:<userid>"
+        " (1-64 letters, digits and _-@.)"
+    )
 
 
 def _complete(prefix: str, values: dict[str, object]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -60,6 +60,9 @@ class District:
     issuer: str = "政协"  # who issues the office files, e.g. 丰南区政协
     calendar: WorkingDays | None = None  # China's working days; None counts calendar days
     proposal_reply_days: int = 0  # working days a body has to reply; 0: three months
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+    working_day: Callable[[date], bool] = field(default=lambda day: day.weekday() < 5)  # Mon-Fri
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""

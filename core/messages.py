@@ -35,6 +35,7 @@ class Inbound(BaseModel):
     contact_user_id: str | None = None
     location: tuple[float, float] | None = None
     unsupported: str | None = None
+    voice: bool = False  # the attachment in photos is a voice message (kept as a file)
 
 
 class Button(BaseModel):

@@ -216,6 +216,7 @@ class Case:
     wider_notice_at: datetime | None = None
     awaiting_member: bool = False
     referred_to: str | None = None  # the body a referred case went to
+    late_notice_at: datetime | None = None  # the answer promised to the resident; told once if late
 
     @property
     def ref(self) -> str:

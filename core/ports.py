@@ -244,6 +244,10 @@ class SupporterRepository(Protocol):
         """The record of a duplicate's merge into a main case, if it is merged."""
         ...
 
+    async def merged_among(self, case_ids: Collection[int]) -> set[int]:
+        """Which of these cases are duplicates merged into another."""
+        ...
+
     async def unmerge(self, duplicate_id: int) -> None:
         """Forget a duplicate's merge."""
         ...

@@ -81,9 +81,11 @@ async def sync_coordinators(
     return changed
 
 
-async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime) -> None:
+async def unreachable(
+    uow: UnitOfWork, channel: str, chat_id: str, now: datetime, district: District | None = None
+) -> None:
     """Tell the other coordinators that a member's or a coordinator's chat can no longer be
-    reached (those unreachable themselves are not written to)."""
+    reached (those unreachable themselves are not written to); a member's tank by its name."""
     coordinators = await uow.people.coordinators()
     for person in [*await uow.people.members(), *coordinators]:
         if person.channel != channel or person.chat_id != chat_id:
@@ -93,5 +95,8 @@ async def unreachable(uow: UnitOfWork, channel: str, chat_id: str, now: datetime
             if coordinator.id == person.id:
                 continue
             name = person.name or person.id
-            text = t(coordinator.locale, key, name=name, tank=person.tank or "", id=person.id)
+            tank = {} if key == "coordinator_unreachable" else {"tank": person.tank or ""}
+            if tank and district is not None:
+                tank["tank"] = district.tank_name(person.tank, coordinator.locale)
+            text = t(coordinator.locale, key, name=name, id=person.id, **tank)
             await notify(uow, coordinator, text, now)

@@ -69,6 +69,6 @@ class Service:
     async def unreachable(self, channel: str, chat_id: str) -> list[int]:
         """A chat blocked the bot: if it was staff, tell the coordinators."""
         async with self.open_unit() as uow:
-            await roster.unreachable(uow, channel, chat_id, self.clock())
+            await roster.unreachable(uow, channel, chat_id, self.clock(), self.district)
             await uow.commit()
             return list(uow.queued)

@@ -1,7 +1,10 @@
 """The console channel: the same core and outbox, typed at a terminal or piped from a script.
 
-Buttons show as numbered choices; type the number to press one. Lines starting with ':' are the
-console's own commands (:as, :who, :photo, :contact, :location, :help, :quit).
+Buttons show as numbered choices; type the number (or :press and the label) to press one. Lines
+starting with ':' are the console's own commands (:as, :who, :press, :time, :tour, :photo,
+:contact, :location, :help, :quit). The demo's clock starts on a working morning, so that what
+the sweep does at `:time` is seen, not held for the quiet hours; `:tour` plays one concern's week
+through all three roles.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ RESIDENT = "resident"
 COORDINATOR = "coordinator"
 DEMO_NAMES = ("张律师", "王经理", "李农技", "刘委员", "陈委员")
 TAGS = re.compile(r"<[^>]+>")
+TOUR_PAUSE = 2.0  # seconds between the tour's 27 lines: about a minute
 
 
 @dataclass
@@ -47,9 +51,9 @@ def plain(text: str) -> str:
 class OffsetClock:
     """The real clock moved forward by `:time`, so the demo can show reminders."""
 
-    def __init__(self, base: Callable[[], datetime]) -> None:
+    def __init__(self, base: Callable[[], datetime], offset: timedelta | None = None) -> None:
         self.base = base
-        self.offset = timedelta()
+        self.offset = offset or timedelta()
 
     def __call__(self) -> datetime:
         return self.base() + self.offset
@@ -113,17 +117,24 @@ class Console:
     """A seeded demo district you talk to as a resident, a member or a coordinator."""
 
     def __init__(
-        self, service: Service, db: Database, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+        self,
+        service: Service,
+        db: Database,
+        inp: TextIO = sys.stdin,
+        out: TextIO = sys.stdout,
+        pause: float = TOUR_PAUSE,
     ) -> None:
         self.service, self.db, self.inp, self.out = service, db, inp, out
         self.chats: dict[str, Chat] = {RESIDENT: Chat("居民 resident (you)")}
         self.identities: dict[str, str] = {"resident": RESIDENT, "coordinator": COORDINATOR}
         self.me = RESIDENT
         self.echo = not inp.isatty()
-        self.clock = OffsetClock(service.clock)
+        self.clock = OffsetClock(service.clock, to_working_morning(service, service.clock()))
         service.clock = self.clock
         self.pending_jobs = False
         self.photo_ids = count(1)
+        self.pause = pause
+        self.sender: OutboxSender | None = None
 
     def chat(self, chat_id: str) -> Chat:
         """The console's record of a chat."""
@@ -163,23 +174,57 @@ class Console:
             clock=self.clock,
         )
         await sender.start()
+        self.sender = sender
         self.out.write(INTRO)
+        self.out.write(
+            f"   演示时钟从工作日上午开始 / the demo clock starts on a working morning: "
+            f"{self._now()}\n"
+        )
         try:
             while (line := await self._read()) is not None:
                 if line.strip() in (":quit", ":q"):
                     break
-                inbound = self._inbound(line.rstrip("\n"))
-                if inbound is not None:
-                    sender.submit(await self.service.handle(inbound))
-                if self.pending_jobs:
-                    self.pending_jobs = False
-                    sender.submit(await self.service.sweep())
-                    sender.submit(await self.service.daily_digest())
-                    sender.submit(await self.service.weekly_digest())
-                await sender.drain()
+                if line.strip() == ":tour":
+                    await self.tour()
+                else:
+                    await self.line(line.rstrip("\n"))
         finally:
             await sender.drain()
             await sender.stop()
+
+    async def line(self, line: str) -> None:
+        """Act on one typed line and deliver everything it caused (and, after :time, what the
+        sweep and the digests sent, with a summary of it)."""
+        assert self.sender is not None
+        inbound = self._inbound(line)
+        if inbound is not None:
+            self.sender.submit(await self.service.handle(inbound))
+        await self.sender.drain()
+        if self.pending_jobs:
+            self.pending_jobs = False
+            swept = await self.service.sweep()
+            daily = await self.service.daily_digest()
+            weekly = await self.service.weekly_digest()
+            for ids in (swept, daily, weekly):
+                self.sender.submit(ids)
+            await self.sender.drain()
+            self.out.write(sweep_summary(len(swept), len(daily), len(weekly)))
+
+    async def tour(self) -> None:
+        """Play one concern's week through the three roles, a step at a time, from the next
+        working morning."""
+        self.clock.offset += tour_start(self.service, self.clock()) - self.clock()
+        self.out.write(TOUR_INTRO.format(now=self._now()))
+        for caption, lines in TOUR:
+            self.out.write(f"\n════ {caption}\n")
+            for line in lines:
+                self.out.write(f"[{self.me}] › {line}\n")
+                await self.line(line)
+                await asyncio.sleep(self.pause)
+        self.out.write(TOUR_END)
+
+    def _now(self) -> str:
+        return self.service.district.show_time(self.clock())
 
     async def _read(self) -> str | None:
         self.out.write(f"\n[{self.me}] › ")
@@ -218,6 +263,20 @@ class Console:
             return Inbound(**base, command=head[1:].lower(), args=args.strip())
         return Inbound(**base, text=line)
 
+    def _press(self, label: str, base: dict[str, Any]) -> Inbound | None:
+        """Press the button or key whose label holds these words."""
+        chat = self.chat(self.me)
+        for index, (text, data) in enumerate(chat.buttons):
+            if label and label in text:
+                return Inbound(**base, callback_id=f"cb{index}", callback_data=data)
+        for text, contact in chat.keys:
+            if label and label in text:
+                if contact:
+                    return Inbound(**base, contact_phone="13800138000", contact_user_id=self.me)
+                return Inbound(**base, text=text)
+        self.out.write(f"   no button {label!r} here\n")
+        return None
+
     def _name(self) -> str:
         return "居民小王" if self.me == RESIDENT else self.chat(self.me).label.split("（")[0]
 
@@ -232,8 +291,12 @@ class Console:
             self.out.write(f"   now speaking as {self.chat(self.me).label}\n")
         elif word == "time" and (delta := parse_delta(name)) is not None:
             self.clock.offset += delta
-            self.out.write(f"   the clock is now {self.service.district.show_time(self.clock())}\n")
+            self.out.write(f"   时钟 / the clock is now {self._now()}\n")
             self.pending_jobs = True
+        elif word == "time":
+            self.out.write(f"   时钟 / the clock is {self._now()}; :time +25h moves it on\n")
+        elif word == "press":
+            return self._press(name, base)
         elif word == "who":
             for name, ident in self.identities.items():
                 self.out.write(f"   :as {name:12} {self.chat(ident).label}\n")
@@ -253,20 +316,135 @@ class Console:
         return None
 
 
+def to_working_morning(service: Service, now: datetime) -> timedelta:
+    """How far to move the clock so that the demo starts in working time: nothing when it is
+    already; else to the next working morning, when the quiet hours hold nothing back."""
+    district = service.district
+    local = district.local(now)
+    start = max(district.work_start, district.quiet_end)
+    if district.working_day(local.date()) and start <= local.time() < district.work_end:
+        return timedelta()
+    return next_working_morning(service, now) - now
+
+
+def next_working_morning(service: Service, now: datetime) -> datetime:
+    """The start of the next working day's hours after now."""
+    district = service.district
+    local = district.local(now)
+    start = max(district.work_start, district.quiet_end)
+    day = local.date() + timedelta(days=1 if local.time() >= start else 0)
+    while not district.working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, start, tzinfo=district.timezone)
+
+
+def tour_start(service: Service, now: datetime) -> datetime:
+    """The tour's first moment: the next Monday that is a working day, at its morning (now,
+    when it is that moment already), so that its week runs the same whenever it is played."""
+    morning = next_working_morning(service, now - timedelta(minutes=1))
+    while service.district.local(morning).weekday() != 0:
+        morning = next_working_morning(service, morning)
+    return morning
+
+
+def sweep_summary(swept: int, daily: int, weekly: int) -> str:
+    """What the sweep and the digests did after :time, in a line."""
+    if not swept + daily + weekly:
+        return "   ⏱ 扫描：没有到期的事 / the sweep found nothing due\n"
+    return (
+        f"   ⏱ 扫描：催办、升级和通知 {swept} 条，日报 {daily} 条，周报 {weekly} 条"
+        f" / the sweep sent {swept} reminders, escalations and notices;"
+        f" digests: {daily} daily, {weekly} weekly\n"
+    )
+
+
 INTRO = """\
 民情 Minqing — 控制台演示 / console demo
 你现在是居民。直接输入文字反映问题；按钮显示为 [编号]，输入编号即可点击。
 You are a resident. Type a concern; buttons show as [n], type n to press one.
 :as member | :as coordinator | :as resident  切换身份 switch identity
 :time +25h  时间快进，查看催办 move the clock on to see reminders;  :help 帮助
+:tour       一分钟看完一件事的一周 a concern's week through all three roles, in a minute
 """
 
 HELP = """\
    :as <resident|member|coordinator|<tank code>>  switch identity (a new name: a new person)
    :time +25h              move the clock forward (+90m, +3d) and run reminders and digests
+   :press <label>          press the button whose label holds these words
+   :tour                   play a concern's week through all three roles
    :who                    list identities
    :photo [caption]        send a photo
    :contact [phone]        share a phone number
    :location <lat> <lon>   share a location
    :quit                   leave
 """
+
+TOUR_INTRO = """
+══════ 一件事的一周 / a concern's week ══════
+居民反映 → 委员认领 → 催办 → 日报 → 超期升级 → 询问与答复 → 办结 → 评价
+resident raises it → a member claims it → reminders → digest → escalation → question and answer
+→ resolved → rated. The clock starts {now}, a Monday morning.
+"""
+
+TOUR_END = """
+══════ 完 / the end ══════
+这就是一件事的一生。现在轮到您：直接输入文字，或 :help 看演示命令。
+That was a concern's whole life. Your turn: type a concern, or :help for the demo's commands.
+"""
+
+# (what the step shows, the console lines that play it)
+TOUR: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "1 居民反映问题：卡片说明转给谁、为什么；回执写明何时接手、何时答复"
+        " / a resident raises a concern; the receipt promises when",
+        (
+            ":as resident",
+            "包工头拖欠我们三个月的工资，一直找不到人",
+            ":press 跳过",
+            ":press 不留电话",
+            ":press 确认提交",
+        ),
+    ),
+    (
+        "2 周二早上：无人认领，催办本智库委员 / Tuesday morning: nobody has claimed it, a reminder",
+        (":time +1410m",),
+    ),
+    ("3 委员认领 / a member claims it", (":as law", ":press 认领")),
+    (
+        "4 周三 9 点：委员收到今日待办日报 / Wednesday 09:00: the member's daily digest",
+        (":time +1470m",),
+    ),
+    (
+        "5 周四：首次答复到期，提醒委员；承诺居民的答复时间已到，告诉居民晚了"
+        " / Thursday: the answer is due; the resident is told it is late",
+        (":time +1d",),
+    ),
+    (
+        "6 周五：超期升级到协调员 / Friday: escalated to the coordinators",
+        (":time +1d", ":as coordinator", "/overdue"),
+    ),
+    (
+        "7 委员询问居民，居民点「回复」答复 / the member asks, the resident answers",
+        (
+            ":as law",
+            ":press 询问居民",
+            "请问您有工资条或者和包工头的聊天记录吗？",
+            ":as resident",
+            ":press 回复",
+            "有工资条，还有微信聊天记录。",
+        ),
+    ),
+    (
+        "8 委员办结，居民评价 / the member resolves it, the resident rates it",
+        (
+            ":as law",
+            "/mine",
+            ":press #",
+            ":press 办结",
+            "已联系劳动监察大队，包工头答应本周五前结清工钱。",
+            ":as resident",
+            ":press 满意",
+            ":press 跳过",
+        ),
+    ),
+)

@@ -174,7 +174,7 @@ def _cluster(
     places = Counter(c.station for c in concerns if c.station)
     return Cluster(
         id=cluster_id,
-        title=title(terms, index),
+        title=title(terms, index, [c.resident_id for c in concerns]),
         tank=concerns[0].tank,
         case_ids=tuple(c.case_id for c in concerns),
         residents=len({c.resident_id for c in concerns if c.established}),
@@ -184,11 +184,17 @@ def _cluster(
     )
 
 
-def title(terms: Sequence[Terms], index: SimilarityIndex) -> str:
-    """A short title: the words most of the concerns share, rarest first, as written."""
+def title(
+    terms: Sequence[Terms], index: SimilarityIndex, residents: Sequence[int] | None = None
+) -> str:
+    """A short title: the words most of the concerns' residents share, rarest first, as written.
+    A word only one resident wrote (their name, however often they signed with it) is theirs,
+    not the problem's: it makes no title once two residents are behind the cluster."""
+    who = list(residents) if residents is not None else list(range(len(terms)))
     held: Counter[str] = Counter()
+    users: dict[str, set[int]] = {}
     written: dict[str, str] = {}
-    for t in terms:
+    for t, resident in zip(terms, who, strict=True):
         for word, as_written in t.written.items():
             if (
                 len(word) >= 2
@@ -198,12 +204,11 @@ def title(terms: Sequence[Terms], index: SimilarityIndex) -> str:
                 and not PLACE.fullmatch(word)
             ):
                 held[word] += 1
+                users.setdefault(word, set()).add(resident)
                 written.setdefault(word, as_written)
-    need = 2 if len(terms) > 1 else 1
-    ranked = sorted(
-        (w for w, n in held.items() if n >= need),
-        key=lambda w: (-held[w] * _rarity(w, index), w),
-    ) or sorted(held, key=lambda w: (-held[w], w))
+    need = 2 if len(set(who)) > 1 else 1
+    shared = [w for w, n in held.items() if len(users[w]) >= need and (n > 1 or len(terms) == 1)]
+    ranked = sorted(shared, key=lambda w: (-held[w] * _rarity(w, index), w))
     chosen: list[str] = []
     for word in ranked:
         if any(word in other or other in word for other in chosen):

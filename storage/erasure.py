@@ -65,10 +65,10 @@ class SqlErasure:
         await self.conn.execute(
             "UPDATE case_events SET actor_id = ? WHERE actor_id = ?", (tomb, person_id)
         )
-        # Behind the cases they supported they stay counted, but nobody: no words, no identity.
+        # Behind the cases they supported they stay counted, each once, but nobody: no words, and
+        # their own row keeps no identity (one shared row would count them as one, or clash).
         await self.conn.execute(
-            "UPDATE supporters SET person_id = ?, text = NULL WHERE person_id = ?",
-            (tomb, person_id),
+            "UPDATE supporters SET text = NULL WHERE person_id = ?", (person_id,)
         )
         await self.conn.execute(
             "UPDATE people SET external_id = 'erased:' || id, chat_id = '', name = '',"
@@ -99,6 +99,15 @@ class SqlErasure:
         await self.conn.execute(
             f"UPDATE case_events SET actor_id = ? WHERE case_id IN ({old}) AND actor_id IN"
             " (SELECT id FROM people WHERE role = 'resident')",
+            (tomb, cutoff),
+        )
+        # Behind those cases: no words kept, and a merged duplicate's resident is nobody, as the
+        # duplicate's own record is; a voice keeps its supporter, so that it stays counted.
+        await self.conn.execute(
+            f"UPDATE supporters SET text = NULL WHERE case_id IN ({old})", (cutoff,)
+        )
+        await self.conn.execute(
+            f"UPDATE supporters SET person_id = ? WHERE via = 'merge' AND case_id IN ({old})",
             (tomb, cutoff),
         )
         cursor = await self.conn.execute(

@@ -144,7 +144,7 @@ CASE_COLUMNS = (
     " contact_phone, anonymous, tank, confidence, keywords, status, assignee_id, created_at,"
     " updated_at, claimed_at, first_reply_at, resolved_at, closed_at, rating, due_kind,"
     " due_from, due_at, remind_level, next_check_at, waiting_since, extended, wider_notice_at,"
-    " awaiting_member, referred_to"
+    " awaiting_member, referred_to, late_notice_at"
 )
 
 
@@ -184,6 +184,7 @@ def case_of(row: aiosqlite.Row) -> Case:
         wider_notice_at=from_ms(row["wider_notice_at"]),
         awaiting_member=bool(row["awaiting_member"]),
         referred_to=row["referred_to"],
+        late_notice_at=from_ms(row["late_notice_at"]),
     )
 
 
@@ -233,6 +234,7 @@ def case_values(c: Case) -> tuple[Any, ...]:
         _ms(c.wider_notice_at),
         int(c.awaiting_member),
         c.referred_to,
+        _ms(c.late_notice_at),
     )
 
 

@@ -30,7 +30,17 @@ def statuses(values: frozenset[str]) -> str:
 
 
 OPEN = statuses(measures.OPEN)
-COUNTS = "SELECT status, tank, count(*) FROM cases WHERE created_at >= ? GROUP BY +status, +tank"
+# A duplicate merged into a main case (并单) is no case of its own in the figures: its resident
+# is counted behind the main case, and its closing is no resolution.
+NOT_MERGED = " AND NOT EXISTS (SELECT 1 FROM supporters m WHERE m.merged_from = cases.id)"
+COUNTS = (
+    f"SELECT status, tank, count(*) FROM cases WHERE created_at >= ?{NOT_MERGED}"
+    " GROUP BY +status, +tank"
+)
+MERGED = (
+    "SELECT d.status, coalesce(d.tank, ''), count(*) FROM supporters s"
+    " JOIN cases d ON d.id = s.merged_from GROUP BY d.status, d.tank"
+)
 IN_TIME = "(first_reply_at - created_at) / 60000 * 60000 <= {limit}"
 # Overdue is a state of now, whenever a case was filed: a window's figures count every open case
 # past its deadline, not only the window's own (a weekly digest said 0 while older cases were
@@ -78,20 +88,20 @@ class StatsQueries:
             f"SELECT sum(CASE WHEN first_reply_at IS NOT NULL AND {in_time} THEN 1 ELSE 0 END),"
             " sum(CASE WHEN first_reply_at IS NOT NULL"
             f" OR created_at + {self.limit} <= ? THEN 1 ELSE 0 END)"
-            " FROM cases WHERE created_at >= ?",
+            f" FROM cases WHERE created_at >= ?{NOT_MERGED}",
             (*self.limit_params, *self.limit_params, self.now, start),
         )
         (overdue,) = await self._one(OVERDUE_NOW, (self.now,))
         ratings = await self.rows(
             "SELECT rating, count(*) FROM cases WHERE created_at >= ? AND rating IS NOT NULL"
-            " GROUP BY rating",
+            f"{NOT_MERGED} GROUP BY rating",
             (start,),
         )
         medians = []
         for column in ("claimed_at", "first_reply_at", "resolved_at"):
             histogram = await self.rows(
                 f"SELECT ({column} - created_at) / 60000 AS bucket, count(*) FROM cases"
-                f" WHERE created_at >= ? AND {column} IS NOT NULL GROUP BY bucket",
+                f" WHERE created_at >= ? AND {column} IS NOT NULL{NOT_MERGED} GROUP BY bucket",
                 (start,),
             )
             medians.append(median_of_histogram(histogram))
@@ -99,11 +109,16 @@ class StatsQueries:
 
     async def all_time(self) -> Stats:
         """Figures of every case, from the tallies and the open cases only."""
-        counts = await self.rows(
-            "SELECT status, nullif(tank, ''), sum(n) FROM case_tallies GROUP BY status, tank"
-            " HAVING sum(n) > 0",
+        tallied = await self.rows(
+            "SELECT status, tank, sum(n) FROM case_tallies GROUP BY status, tank HAVING sum(n) > 0",
             (),
         )
+        merged = {(r[0], r[1]): int(r[2]) for r in await self.rows(MERGED, ())}
+        counts = [
+            (status, tank or None, int(n) - merged.get((status, tank), 0))
+            for status, tank, n in tallied
+            if int(n) > merged.get((status, tank), 0)
+        ]
         ratings = await self.rows(
             "SELECT rating, sum(n) FROM case_tallies WHERE rating != '' GROUP BY rating"
             " HAVING sum(n) > 0",

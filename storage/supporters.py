@@ -71,20 +71,39 @@ class SqlSupporters:
         found = await self._where("merged_from = ?", (duplicate_id,))
         return found[0] if found else None
 
+    async def merged_among(self, case_ids: Collection[int]) -> set[int]:
+        """Which of these cases are duplicates merged into another."""
+        ids = sorted(set(case_ids))
+        out: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self.conn.execute_fetchall(
+                f"SELECT merged_from FROM supporters WHERE merged_from IN ({marks})", tuple(chunk)
+            )
+            out.update(int(r[0]) for r in rows)
+        return out
+
     async def unmerge(self, duplicate_id: int) -> None:
         """Forget a duplicate's merge."""
         await self.conn.execute("DELETE FROM supporters WHERE merged_from = ?", (duplicate_id,))
 
     async def counts(self, case_ids: Collection[int]) -> dict[int, int]:
-        """How many supporters each of these cases has (absent: none)."""
+        """How many residents stand behind each of these cases besides its author (absent:
+        none): its supporters, and those behind the duplicates merged into it."""
         ids = sorted(set(case_ids))
         out: dict[int, int] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = await self.conn.execute_fetchall(
-                f"SELECT case_id, count(DISTINCT person_id) FROM supporters"
-                f" WHERE case_id IN ({marks}) GROUP BY case_id",
+                "WITH RECURSIVE tree (root, case_id) AS ("
+                f" SELECT id, id FROM cases WHERE id IN ({marks})"
+                " UNION SELECT t.root, s.merged_from FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id WHERE s.merged_from IS NOT NULL)"
+                " SELECT t.root, count(DISTINCT s.person_id) FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id JOIN cases c ON c.id = t.root"
+                " WHERE s.person_id != c.resident_id GROUP BY t.root",
                 tuple(chunk),
             )
             out.update({int(r[0]): int(r[1]) for r in rows})
@@ -113,7 +132,9 @@ class SqlSupporters:
     async def established(
         self, case_ids: Collection[int], established_after: timedelta
     ) -> dict[int, set[int]]:
-        """The supporters of these cases known long enough when they came, per case."""
+        """The supporters of these cases known long enough when they came, per case: a merged
+        duplicate's (its resident, known long enough when they raised it, and those behind it)
+        counted in its main case."""
         ids = sorted(set(case_ids))
         age = int(established_after.total_seconds() * 1000)
         out: dict[int, set[int]] = {}
@@ -121,8 +142,13 @@ class SqlSupporters:
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = await self.conn.execute_fetchall(
-                "SELECT s.case_id, s.person_id FROM supporters s JOIN people p"
-                f" ON p.id = s.person_id WHERE s.case_id IN ({marks}) AND p.created_at <= s.at - ?",
+                "WITH RECURSIVE tree (root, case_id) AS ("
+                f" SELECT id, id FROM cases WHERE id IN ({marks})"
+                " UNION SELECT t.root, s.merged_from FROM tree t"
+                " JOIN supporters s ON s.case_id = t.case_id WHERE s.merged_from IS NOT NULL)"
+                " SELECT t.root, s.person_id FROM tree t JOIN supporters s ON s.case_id = t.case_id"
+                " JOIN people p ON p.id = s.person_id LEFT JOIN cases d ON d.id = s.merged_from"
+                " WHERE p.created_at <= coalesce(d.created_at, s.at) - ?",
                 (*chunk, age),
             )
             for case_id, person_id in rows:

@@ -59,6 +59,22 @@ def _brief(row: aiosqlite.Row) -> CaseBrief:
     )
 
 
+# The residents behind each case of a window that is not merged into another, besides its
+# author: its supporters and those behind the duplicates merged into it, down a chain of merges;
+# read from the supporters, never a walk of the cases.
+BEHIND = (
+    "WITH RECURSIVE tree (root, case_id) AS ("
+    " SELECT DISTINCT s.case_id, s.case_id FROM supporters s JOIN cases c ON c.id = s.case_id"
+    " WHERE c.created_at > ?"
+    " AND NOT EXISTS (SELECT 1 FROM supporters m WHERE m.merged_from = s.case_id)"
+    " UNION SELECT t.root, s.merged_from FROM tree t JOIN supporters s ON s.case_id = t.case_id"
+    " WHERE s.merged_from IS NOT NULL)"
+    " SELECT t.root, count(DISTINCT s.person_id) FROM tree t"
+    " JOIN supporters s ON s.case_id = t.case_id JOIN cases c ON c.id = t.root"
+    " WHERE s.person_id != c.resident_id GROUP BY t.root ORDER BY 2 DESC, 1"
+)
+
+
 class SqlViews:
     """CaseViews over SQLite's connection for the read side (not the sender's)."""
 
@@ -150,16 +166,10 @@ class SqlViews:
 
     async def behind(self, since: datetime | None, limit: int = 3) -> Behind:
         """Supporters of the cases created since a moment (other than their authors, once per
-        case), how many of those cases are merged duplicates, and the most supported: read
-        from the supporters, never a walk of the cases."""
+        main case, a merged duplicate's counted in its main case), how many of those cases are
+        merged duplicates, and the most supported."""
         start = to_ms(since) if since is not None else -1
-        rows = await self._rows(
-            "SELECT s.case_id, count(DISTINCT s.person_id) FROM supporters s"
-            " JOIN cases c ON c.id = s.case_id"
-            " WHERE c.created_at > ? AND s.person_id != c.resident_id GROUP BY s.case_id"
-            " ORDER BY 2 DESC, 1",
-            (start,),
-        )
+        rows = await self._rows(BEHIND, (start,))
         merged = await self._rows(
             "SELECT count(*) FROM supporters s JOIN cases d ON d.id = s.merged_from"
             " WHERE d.created_at > ?",

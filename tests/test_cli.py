@@ -291,6 +291,12 @@ def test_member_add_on_wecom_and_coordinators_by_userid(
     assert bot.main(["member", "add", "zhang.lv", "law"]) == 2  # not a Telegram id
     assert "not a Telegram user id" in capsys.readouterr().err
     assert bot.main(["member", "add", "a b", "law", "--channel", "wecom"]) == 2
+    capsys.readouterr()
+    # The member's name typed for their userid is refused, not taken and never reached.
+    assert bot.main(["member", "add", "张律师", "law", "--channel", "wecom"]) == 2
+    assert "not a WeCom userid" in capsys.readouterr().err
+    with pytest.raises(SettingsError, match="MINQING_COORDINATORS"):
+        load_settings(coordinators="wecom:赵主任", database=env)
     settings = load_settings(coordinators="11, wecom:zhao", database=env)
     assert settings.coordinator_ids("wecom") == ["zhao"]
     assert settings.coordinator_ids("telegram") == ["11"]

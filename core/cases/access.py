@@ -19,6 +19,11 @@ def may_use(person: Person, roles: Collection[Role]) -> bool:
     return person.role in roles
 
 
+def help_lists_commands(role: Role) -> bool:
+    """Whether /help lists a role's commands: a resident's says what they can do instead."""
+    return role != Role.RESIDENT
+
+
 def is_resident(person: Person) -> bool:
     """True for someone with no role but a resident's (their menu is the default one)."""
     return person.role == Role.RESIDENT

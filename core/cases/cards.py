@@ -6,12 +6,13 @@ from core.cases import measures
 from core.context import District, Turn
 from core.models import Case, CaseEvent, KeywordHit
 from core.states import Draft
-from core.texts import CATALOGUES, Markup, esc, m, shorten, t
+from core.texts import CATALOGUES, Markup, esc, m, placeholders, shorten, t
 
 CARD_TEXT = 900
 LIST_TEXT = 40
 EVENT_TEXT = 200
 TIMELINE_EVENTS = 25
+ROUTE_WORDS = 2  # the resident's words the card names as the reason for its routing
 SYSTEM_REASONS = ("triage_reason", "member_retired")  # stored in the words of whoever acted
 
 
@@ -24,11 +25,21 @@ def keyword_list(locale: str, hits: tuple[KeywordHit, ...], limit: int = 6) -> M
     )
 
 
-def _routing_line(locale: str, district: District, tank: str | None, confidence: float) -> Markup:
+def _routing_line(
+    locale: str, district: District, tank: str | None, hits: tuple[KeywordHit, ...]
+) -> Markup:
+    """Where the concern goes and why, in plain words: the words of theirs that decided it."""
     if tank is None:
         return m(locale, "card_route_triage")
     name = district.tank_name(tank, locale)
-    return m(locale, "card_route", tank=name, confidence=f"{confidence:.0%}")
+    if not hits:
+        return m(locale, "card_route", tank=name)
+    words = Markup(
+        t(locale, "keyword_separator").join(
+            t(locale, "keyword_quoted", word=h.shown) for h in hits[:ROUTE_WORDS]
+        )
+    )
+    return m(locale, "card_route_because", tank=name, keywords=words)
 
 
 def _contact_line(locale: str, draft: Draft) -> Markup:
@@ -44,13 +55,8 @@ def _contact_line(locale: str, draft: Draft) -> Markup:
 
 def draft_card(turn: Turn, draft: Draft) -> str:
     """The confirmation card a resident checks before submitting."""
-    loc, hits = turn.locale, draft.hits
-    chosen = draft.tank_chosen
-    keywords = (
-        m(loc, "card_keywords", keywords=keyword_list(loc, hits))
-        if hits and not chosen
-        else Markup("")
-    )
+    loc = turn.locale
+    hits = () if draft.tank_chosen else draft.hits
     return t(
         loc,
         "draft_card",
@@ -58,8 +64,7 @@ def draft_card(turn: Turn, draft: Draft) -> str:
         photos=len(draft.photos),
         station=turn.district.station_name(draft.station, loc),
         contact=_contact_line(loc, draft),
-        route=_routing_line(loc, turn.district, draft.tank, draft.confidence),
-        keywords=keywords,
+        route=_routing_line(loc, turn.district, draft.tank, hits),
     )
 
 
@@ -93,11 +98,12 @@ def member_notice(locale: str, district: District, case: Case) -> str:
         if case.keywords
         else Markup("")
     )
+    tank = {"tank": district.tank_name(case.tank, locale)} if case.tank else {}
     return t(
         locale,
         "member_notice" if case.tank else "triage_notice",
         ref=case.ref,
-        tank=district.tank_name(case.tank, locale),
+        **tank,
         text=shorten(case.text, CARD_TEXT),
         station=district.station_name(case.station, locale),
         photos=len(case.photos),
@@ -128,7 +134,11 @@ def event_line(locale: str, district: District, event: CaseEvent) -> str:
     rating = data.get("rating")
     data["rating_label"] = t(locale, f"rating_{rating}") if rating in measures.RATINGS else ""
     key = f"event_{event.kind}"
-    label = t(locale, key, **data) if key in CATALOGUES["zh"] else esc(event.kind)
+    if key in CATALOGUES["zh"]:  # an event's data fills the placeholders its text has
+        wanted = placeholders(CATALOGUES[locale].get(key) or CATALOGUES["zh"][key])
+        label = t(locale, key, **{k: v for k, v in data.items() if k in wanted})
+    else:
+        label = esc(event.kind)
     return f"{esc(district.show_time(event.at))}  {label}"
 
 
@@ -147,9 +157,10 @@ def case_timeline(
     events: list[CaseEvent],
     contact: bool = False,
     location: bool = False,
+    staff: bool = True,
 ) -> str:
     """A case with its timeline, for someone allowed to see it (contact and location only when
-    told they may)."""
+    told they may); a resident's in their words, a member's or coordinator's in the office's."""
     lines = [event_line(locale, district, e) for e in events[-TIMELINE_EVENTS:]]
     if len(events) > TIMELINE_EVENTS:
         lines.insert(0, t(locale, "timeline_more", count=len(events) - TIMELINE_EVENTS))
@@ -171,9 +182,11 @@ def case_timeline(
         contact_text = Markup(f"{contact_text}\n{place}" if contact_text else place)
     return t(
         locale,
-        "case_detail",
+        "case_detail_staff" if staff else "case_detail",
         ref=case.ref,
-        status=status_name(locale, case),
+        status=t(locale, f"staff_status_{case.status.value}")
+        if staff
+        else status_name(locale, case),
         tank=district.place_name(case.tank, case.referred_to, locale),
         station=district.station_name(case.station, locale),
         text=shorten(case.text, 1500),

@@ -75,7 +75,22 @@ async def start_message(turn: Turn, state: Conversation, case: Case, cb: Callbac
         raise Refused("not_assignee")
     await turn.answer()
     state.begin(Step.WRITE_MESSAGE, Message(case=case.id, question=question))
-    await turn.reply(turn.t("compose_question" if question else "compose_message", ref=case.ref))
+    key = "compose_question" if question else "compose_message"
+    await turn.reply(turn.t(key, ref=case.ref), buttons=stop_buttons(turn, case))
+
+
+def stop_buttons(turn: Turn, case: Case) -> Buttons:
+    """The button that stops writing a message, so that nobody must type /cancel."""
+    data = callbacks.pack(Scope.CASE, "stop", case.id)
+    return [[Button(text=turn.t("btn_stop"), data=data)]]
+
+
+async def stop(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
+    """Stop writing a message about the case (nothing is sent)."""
+    await turn.answer()
+    if state.step is Step.WRITE_MESSAGE:
+        state.end()
+        await turn.reply(turn.t("step_cancelled"), remove_keyboard=True)
 
 
 async def start_transfer(turn: Turn, state: Conversation, case: Case, cb: Callback) -> None:
@@ -182,6 +197,7 @@ BUTTONS = {
     "route": route_by_coordinator,
     "rate": rate,
     "merge": merging.merge_button,
+    "stop": stop,
 }
 
 
@@ -215,7 +231,10 @@ async def on_compose(turn: Turn, state: Conversation) -> None:
     """The text a compose step was waiting for."""
     text = (turn.inbound.text or "").strip()
     if not text:
-        await turn.reply(turn.t("compose_need_text"))
+        writing = state.step is Step.WRITE_MESSAGE
+        case = await turn.uow.cases.get(state.holding(Message).case) if writing else None
+        buttons = stop_buttons(turn, case) if case else ()
+        await turn.reply(turn.t("compose_need_text"), buttons=buttons)
         return
     step, held = state.step, state.holding(CaseText)
     state.end()
@@ -246,20 +265,21 @@ async def send_message(
         assignee = await notices.holder(uow, case)
         if assignee is None and case.status == CaseStatus.TRIAGE:
             await notices.tell_coordinators_resident_wrote(uow, turn.district, case, now, text)
-            await turn.reply(turn.t("message_sent", ref=case.ref))
+            await turn.reply(turn.t("resident_sent", ref=case.ref))
             return
         if assignee is None:
             await turn.reply(turn.t("message_kept", ref=case.ref))
             return
         sender = case.contact_name if not case.anonymous and case.contact_name else None
-        who = sender or case_text(assignee.locale, "anonymous_resident", case)
+        who = sender or t(assignee.locale, "anonymous_resident")
         body = case_text(assignee.locale, "to_member", case, who=who, text=notices.quote(text))
         reply = Button(
-            text=case_text(assignee.locale, "btn_reply", case),
+            text=t(assignee.locale, "btn_reply"),
             data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(assignee, body, buttons=[[reply]], case_id=case.id)
-        await turn.reply(turn.t(sent_key, ref=case.ref), buttons=sent_buttons)
+        key = "resident_sent" if sent_key == "message_sent" else sent_key
+        await turn.reply(turn.t(key, ref=case.ref), buttons=sent_buttons)
         return
     deadlines = turn.district.deadlines(case.tank)
     await record(
@@ -273,7 +293,7 @@ async def send_message(
             resident.locale, key, case, tank=tank, member=turn.person.name, text=notices.quote(text)
         )
         reply = Button(
-            text=case_text(resident.locale, "btn_reply", case),
+            text=t(resident.locale, "btn_reply"),
             data=callbacks.pack(Scope.CASE, "reply", case.id),
         )
         await turn.send_to(resident, body, buttons=[[reply]], case_id=case.id)

@@ -59,6 +59,8 @@ def plan_check(case: Case) -> None:
         moments.append(case.due_at)
     elif steps and case.is_open and case.waiting_since is None and case.remind_level < 3:
         moments.append(steps[case.remind_level])
+    if case.late_notice_at is not None and case.is_open and case.first_reply_at is None:
+        moments.append(case.late_notice_at)
     case.next_check_at = min(moments) if moments else None
 
 

@@ -16,8 +16,7 @@ from core.states import Conversation
 
 async def residents_behind(turn: Turn, case: Case) -> int:
     """The distinct residents behind a case: its author and its supporters."""
-    supporters = await turn.uow.supporters.of_case(case.id)
-    return len({case.resident_id} | {s.person_id for s in supporters})
+    return 1 + len(await notices.behind(turn.uow, case))
 
 
 def _check(turn: Turn, duplicate: Case, main: Case) -> None:
@@ -76,7 +75,10 @@ async def unmerge(turn: Turn, duplicate: Case) -> None:
     if not access.may_merge(turn.person, duplicate, main):
         raise Refused("merge_not_allowed")
     if not main.is_open:
-        raise Refused("unmerge_too_late", ref=main.ref)
+        ended = main.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+        if ended and await uow.supporters.merged_into(main.id) is None:
+            raise Refused("unmerge_too_late", ref=main.ref)
+        raise Refused("unmerge_main_closed", ref=main.ref)
     await uow.supporters.unmerge(duplicate.id)
     prior = record.prior_status or CaseStatus.OPEN
     duplicate.closed_at, duplicate.updated_at = None, now
@@ -106,5 +108,5 @@ async def visible(turn: Turn, case_id: int | None) -> Case:
 async def merge_button(turn: Turn, state: Conversation, duplicate: Case, cb: Callback) -> None:
     """case:merge:<duplicate>:<main>, from the similar cases' list."""
     main = await visible(turn, cb.int_arg(1))
+    await merge(turn, duplicate, main)  # a refusal answers the press itself
     await turn.answer()
-    await merge(turn, duplicate, main)

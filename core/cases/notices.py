@@ -265,16 +265,47 @@ def case_text_for(person: Person, key: str, case: Case, **kw: str | Localized) -
     return t(person.locale, key, ref=case.ref, **kw)
 
 
+async def behind(uow: UnitOfWork, case: Case) -> list[int]:
+    """Everyone behind a case besides its author, in the order they came: its supporters, and
+    those behind each duplicate merged into it (their voices, and duplicates merged into those)."""
+    out: list[int] = []
+    seen, todo = {case.id}, [case.id]
+    while todo:
+        for supporter in await uow.supporters.of_case(todo.pop(0)):
+            if supporter.person_id not in out:
+                out.append(supporter.person_id)
+            merged = supporter.merged_from
+            if merged is not None and merged not in seen:
+                seen.add(merged)
+                todo.append(merged)
+    return [p for p in out if p != case.resident_id]
+
+
 async def tell_supporters(
     uow: UnitOfWork, case: Case, now: datetime, key: str, **kw: str | Localized
 ) -> None:
     """Tell everyone behind a case besides its author (voices added, duplicates merged) of what
     became of it, once each."""
     told: set[int] = {case.resident_id}
-    for supporter in await uow.supporters.of_case(case.id):
-        if supporter.person_id in told:
+    author = await uow.people.get(case.resident_id)
+    # Words written to the author may name them: never to the others behind the case.
+    theirs = {case.contact_name, case.contact_phone, author.name if author else None}
+    secrets = sorted((s for s in theirs if s and len(s.strip()) >= 2), key=len, reverse=True)
+    for person_id in await behind(uow, case):
+        if person_id in told:
             continue
-        told.add(supporter.person_id)
-        person = await uow.people.get(supporter.person_id)
+        told.add(person_id)
+        person = await uow.people.get(person_id)
         if person is not None:  # not the case's message: a reply to it is not for its member
-            await notify(uow, person, case_text_for(person, key, case, **kw), now)
+            mask = t(person.locale, "withheld")
+            words = {k: _without(v, secrets, mask) for k, v in kw.items()}
+            await notify(uow, person, case_text_for(person, key, case, **words), now)
+
+
+def _without(value: str | Localized, secrets: list[str], mask: str) -> str | Localized:
+    """A text with the author's name and phone number withheld."""
+    if not isinstance(value, str):
+        return value
+    for secret in secrets:
+        value = value.replace(secret, mask)
+    return value

@@ -26,6 +26,7 @@ def answer(case: Case, coordinator: Person, text: str, now: datetime) -> CaseEve
         raise Refused("not_allowed_case")
     if not access.may_answer_in_triage(coordinator, case):
         raise Refused("answer_not_triage", ref=case.ref)
+    case.late_notice_at = None  # the resident has an answer: the one promised is not late
     return _event(case, "answered", coordinator, now, text=text)
 
 

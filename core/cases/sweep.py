@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 
 from core import callbacks
 from core.callbacks import Scope
-from core.cases import access, cards, lifecycle, measures, notices
+from core.cases import access, cards, lifecycle, measures, notices, promises
 from core.context import District, notify
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Person
@@ -78,8 +79,11 @@ async def check(
         return
     if case.wider_notice_at is not None and case.wider_notice_at <= now:
         await notices.announce_wider(uow, district, case, now)
-    rung = reached(case, now)
     quiet = district.in_quiet_hours(now)
+    late = case.late_notice_at is not None and case.late_notice_at <= now
+    if late and not quiet:
+        await _tell_late(uow, district, case, now)
+    rung = reached(case, now)
     if rung > case.remind_level and case.waiting_since is None:
         if quiet and not (rung == ESCALATE and district.escalate_in_quiet_hours):
             case.next_check_at = district.quiet_hours_end(now)
@@ -89,6 +93,8 @@ async def check(
         # after an outage) may be past rungs already; they count as told.
         case.remind_level = max(case.remind_level, reached(case, now))
     lifecycle.plan_check(case)
+    if late and quiet:  # the resident is told when the quiet hours end
+        case.next_check_at = district.quiet_hours_end(now)
 
 
 async def _climb(
@@ -205,6 +211,17 @@ async def _auto_assign(
     tank = district.tank_label(case.tank)
     await notices.tell_resident(uow, case, now, "resident_claimed", tank=tank, member=member.name)
     return True
+
+
+async def _tell_late(uow: UnitOfWork, district: District, case: Case, now: datetime) -> None:
+    """Tell the resident, once, that the answer promised by now has not come (nothing when it
+    has); the promise is then spent."""
+    promised, case.late_notice_at = case.late_notice_at, None
+    if promised is None or case.first_reply_at is not None:
+        return
+    when = partial(promises.show, moment=promised, zone=district.timezone)
+    await notices.tell_resident(uow, case, now, "resident_late", when=when)
+    await uow.events.add(CaseEvent(case.id, "resident_late", now, None, {}))
 
 
 async def _close_unrated(uow: UnitOfWork, case: Case, now: datetime) -> None:

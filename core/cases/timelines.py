@@ -27,7 +27,8 @@ def show(turn: Turn, case: Case) -> None:
         case, events = found
         events = access.visible_events(person, case, events)
         contact, place = access.sees_contact(person, case), access.sees_location(person, case)
-        text = cards.case_timeline(person.locale, district, case, events, contact, place)
+        staff = not access.is_resident(person)
+        text = cards.case_timeline(person.locale, district, case, events, contact, place, staff)
         if access.is_staff_of(person, case) and case.is_open:
             alike = await similar.similar(
                 case.text, case.tank, case.station, case.location, k=3, exclude=[case.id]

@@ -129,7 +129,8 @@ async def _route(turn: Turn, state: Conversation) -> None:
         await _command(turn, state, inbound.command)
     elif inbound.unsupported is not None:
         what = turn.t(f"media_{inbound.unsupported}")
-        await turn.reply(turn.t("unsupported", what=what))
+        typed = inbound.channel in intake.TYPED_PHONE  # no button shares a phone number there
+        await turn.reply(turn.t("unsupported_typed" if typed else "unsupported", what=what))
     elif await _reply_to_case(turn) or await followups.take(turn, state):
         return
     else:
@@ -185,11 +186,11 @@ async def _press(turn: Turn, state: Conversation, cb: Callback | None) -> None:
 
 
 async def _command(turn: Turn, state: Conversation, name: str) -> None:
+    """Run a command the caller's role has; any other name, another role's command or none at
+    all, gets the one same answer, so that a refusal tells nothing of other roles' commands."""
     command = menus.command(name)
-    if command is None:
+    if command is None or not access.may_use(turn.person, command.roles):
         await turn.reply(turn.t("unknown_command", command=f"/{name[:32]}"))
-    elif not access.may_use(turn.person, command.roles):
-        await turn.reply(turn.t("not_allowed"))
     else:
         await command.handler(turn, state)
 

@@ -3,10 +3,13 @@ a case's timeline, and /reply to the other side of a case."""
 
 from __future__ import annotations
 
+from core import callbacks
+from core.callbacks import Scope
 from core.cases import access, cards, casework, timelines
 from core.cases.lifecycle import Refused
 from core.context import Turn
 from core.conversation import intake
+from core.messages import Button
 from core.models import Case
 from core.staff import invitations, referral
 from core.states import Conversation, Message, Step, Talk
@@ -19,17 +22,23 @@ async def start(turn: Turn, state: Conversation) -> None:
     code = turn.inbound.args.strip()
     if code:
         outcome = await invitations.accept(turn.uow, turn.person, code, turn.now)
-        if outcome == "invite_welcome":
+        if outcome == "invite_welcome":  # one welcome: what a member receives and how to act
             await turn.send_menu(turn.person)
-        tank = turn.district.tank_name(turn.person.tank, turn.locale)
-        await turn.reply(turn.t(outcome, tank=tank))
+            tank = turn.district.tank_name(turn.person.tank, turn.locale)
+            await turn.reply(turn.t(outcome, tank=tank))
+            return
+        await turn.reply(turn.t(outcome))
     key = f"start_{turn.person.role.value}"
     name = turn.person.name
     await turn.reply(
         turn.t(key, name=(f" {name}" if turn.locale == "en" else name) if name else "")
     )
     if state.step.conversation is Talk.INTAKE:
-        await turn.reply(turn.t("draft_open"))
+        stop = Button(
+            text=turn.t("btn_cancel"),
+            data=callbacks.pack(Scope.INTAKE, "cancel", state.draft.id),
+        )
+        await turn.reply(turn.t("draft_open"), buttons=[[stop]])
 
 
 async def show_help(turn: Turn, state: Conversation) -> None:
@@ -97,6 +106,8 @@ async def reply(turn: Turn, state: Conversation) -> None:
         return
     if not text:
         state.begin(Step.WRITE_MESSAGE, Message(case=case.id))
-        await turn.reply(turn.t("compose_message", ref=case.ref))
+        await turn.reply(
+            turn.t("compose_message", ref=case.ref), buttons=casework.stop_buttons(turn, case)
+        )
         return
     await casework.send_message(turn, case, text[: casework.MAX_MESSAGE])

@@ -13,7 +13,7 @@ import unicodedata
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import cards, lifecycle, notices
+from core.cases import cards, lifecycle, notices, promises
 from core.context import Turn
 from core.conversation import labels, voices
 from core.messages import Button, Inbound, KeyButton
@@ -59,7 +59,8 @@ async def begin(
     else:
         text = turn.t("ask_describe")
         if photos:
-            added = turn.t("photo_added", count=len(draft.photos), limit=MAX_PHOTOS)
+            key = "voice_message_added" if turn.inbound.voice else "photo_added"
+            added = turn.t(key, count=len(draft.photos), limit=MAX_PHOTOS)
             text = added + "\n" + turn.t("ask_describe_with_photo")
         await turn.reply(text, remove_keyboard=True)
 
@@ -128,7 +129,10 @@ async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
     """Other text where buttons are expected: a phone number is the contact where one may be
     given; a sentence is added to the concern, saying so; anything else is told what the step
     expects and added nowhere."""
-    expects = turn.t(f"expect_{state.step.name_in_texts}")
+    name = state.step.name_in_texts
+    if name == "contact" and turn.person.channel in TYPED_PHONE:
+        name = "contact_typed"  # no button shares a phone number there
+    expects = turn.t(f"expect_{name}")
     phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
     if phone and state.step in (CONTACT, CONFIRM):
         state.draft.contact, state.draft.phone = "phone", text
@@ -236,7 +240,8 @@ async def _add_photos(turn: Turn, state: Conversation) -> None:
     if album is not None and draft.album == album and room > 0:
         return
     draft.album = album
-    key = "photo_added" if room > 0 else "photo_limit"
+    added = "voice_message_added" if turn.inbound.voice else "photo_added"
+    key = added if room > 0 else "photo_limit"
     text = turn.t(key, count=len(photos), limit=MAX_PHOTOS)
     if state.step == DESCRIBE and not draft.text and not turn.inbound.text:
         text += "\n" + turn.t("ask_describe_with_photo")
@@ -377,15 +382,26 @@ async def _submit(turn: Turn, state: Conversation) -> None:
         confidence=draft.confidence,
         keywords=draft.hits,
     )
-    tank = draft.tank
-    lifecycle.route(case, tank, now, turn.district.deadlines(tank), fresh=False)
+    tank, district = draft.tank, turn.district
+    lifecycle.route(case, tank, now, district.deadlines(tank), fresh=False)
+    promise = promises.promise(now, district.deadlines(tank), promises.working_time(district))
+    case.late_notice_at = promise.answer_by
+    lifecycle.plan_check(case)
     audience = await notices.audience_for(uow, turn.district, case, now)
     case = await uow.cases.add(case)
     via = "resident" if draft.tank_chosen else "classifier"
     await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
     state.end()
     await turn.similar.add(case)
-    tank_name = turn.district.tank_name(case.tank, turn.locale)
+    tank_name = district.tank_name(case.tank, turn.locale)
     key = "submitted" if case.tank else "submitted_triage"
-    await turn.reply(turn.t(key, ref=case.ref, tank=tank_name), case_id=case.id)
+    shown = {
+        "claim_by": promises.show(turn.locale, promise.taken_by, district.timezone),
+        "answer_by": promises.show(turn.locale, promise.answer_by, district.timezone),
+    }
+    progress = Button(
+        text=turn.t("btn_progress"), data=callbacks.pack(Scope.CASE, "detail", case.id)
+    )
+    text = turn.t(key, ref=case.ref, **({"tank": tank_name} if case.tank else {}), **shown)
+    await turn.reply(text, buttons=[[progress]], case_id=case.id)
     await notices.announce(uow, turn.district, case, now, audience)

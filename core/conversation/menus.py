@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.cases import access
 from core.context import Menu, message_to, queue
 from core.conversation.commands import COMMANDS, Command
 from core.messages import Kind
 from core.models import Person, Role
 from core.ports import UnitOfWork
-from core.texts import esc, t
+from core.texts import CATALOGUES, esc, t
 
 
 def command(name: str) -> Command | None:
@@ -24,11 +25,23 @@ def command(name: str) -> Command | None:
 
 def menu(role: Role, locale: str) -> Menu:
     """The (command, description) pairs of a role's menu, in the table's order."""
-    return tuple((c.name, t(locale, c.text_key)) for c in COMMANDS if role in c.roles and c.in_menu)
+    return tuple(
+        (c.name, t(locale, _text_key(c, role))) for c in COMMANDS if role in c.roles and c.in_menu
+    )
+
+
+def _text_key(command: Command, role: Role) -> str:
+    """The command's menu text for a role: its own for the role where it does less, e.g.
+    cmd_reply_coordinator (a coordinator answers only concerns awaiting triage)."""
+    own = f"{command.text_key}_{role.value}"
+    return own if own in CATALOGUES["zh"] else command.text_key
 
 
 def help_text(role: Role, locale: str) -> str:
-    """The /help answer for a role."""
+    """The /help answer for a role: for a resident, what they can do in three lines (the
+    menu has their commands); for members and coordinators, their commands."""
+    if not access.help_lists_commands(role):
+        return t(locale, f"help_{role.value}")
     lines = [f"/{name} — {esc(desc)}" for name, desc in menu(role, locale)]
     return t(locale, f"help_{role.value}") + "\n\n" + "\n".join(lines)
 

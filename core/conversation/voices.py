@@ -19,6 +19,7 @@ from core.texts import Markup, shorten
 
 OFFERED = 3  # at most this many open cases, a line each
 LOOKED_AT = 8  # suggestions looked at to find them (some may be closed since, or the sender's)
+TOLD_EACH = 5  # the holder hears of each voice up to this many residents behind the case
 
 
 async def suggestions(turn: Turn, state: Conversation) -> list[tuple[Case, tuple[str, ...]]]:
@@ -102,15 +103,21 @@ async def add_voice(turn: Turn, state: Conversation, case_id: int | None) -> Non
     if not added:
         await turn.answer(turn.t("voice_twice", ref=case.ref), alert=True)
         return
-    behind = 1 + len({s.person_id for s in await uow.supporters.of_case(case.id)})
+    behind = 1 + len(await notices.behind(uow, case))
     await uow.events.add(CaseEvent(case.id, "supported", now, person.id, {"count": behind}))
     state.end()
     await turn.answer(turn.t("voice_added_toast"))
     await turn.reply(turn.t("voice_added", ref=case.ref))
     holder = await notices.holder(uow, case)
-    if holder is not None:
+    if holder is not None and worth_telling(behind):
         text = notices.case_text_for(holder, "member_voice_added", case, count=str(behind))
         await turn.send_to(holder, text, case_id=case.id)
+
+
+def worth_telling(behind: int) -> bool:
+    """Whether the holder hears of this many residents behind their case: each of the first
+    few, then at 10, 20, 50 and every hundred, so that a flood of voices is no flood of messages."""
+    return behind <= TOLD_EACH or behind in (10, 20, 50) or behind % 100 == 0
 
 
 def _refusal(turn: Turn, state: Conversation, case: Case | None) -> str | None:

@@ -114,6 +114,12 @@ async def ledger_lines(turn: Turn, cases: list[Case]) -> list[LedgerLine]:
     locale, district, now = turn.locale, turn.district, turn.now
     holders: dict[int, str] = {}
     lines = []
+    # A merged duplicate says which case it lives on in (its residents are counted there).
+    merged: dict[int, str] = {}
+    for duplicate in await turn.uow.supporters.merged_among([c.id for c in cases]):
+        record = await turn.uow.supporters.merged_into(duplicate)
+        if record is not None:
+            merged[duplicate] = t(locale, "status_merged_into", ref=f"#{record.case_id}")
     for case in cases:
         holder = ""
         if case.assignee_id is not None:
@@ -128,7 +134,7 @@ async def ledger_lines(turn: Turn, cases: list[Case]) -> list[LedgerLine]:
                 received=case.created_at,
                 tank=district.tank_name(case.tank, locale),
                 station=district.station_name(case.station, locale) if case.station else "",
-                status=t(locale, f"status_{case.status.value}"),
+                status=merged.get(case.id) or t(locale, f"status_{case.status.value}"),
                 holder=holder,
                 first_reply=case.first_reply_at,
                 resolved=case.resolved_at,
@@ -162,6 +168,9 @@ async def figures_of(
     """The period's figures and chart, from one read of its cases and the desk's counts."""
     district, now = turn.district, turn.now
     cases = await desk(turn).cases_between(start, end, MOST_ROWS)
+    # A duplicate merged into a main case is counted in it, as /stats counts it, not solved.
+    merged = await turn.uow.supporters.merged_among([c.id for c in cases])
+    cases = [c for c in cases if c.id not in merged]
     counts = await desk(turn).counts(start, end)
     by_status = Counter(c.status.value for c in cases)
     ratings = Counter(c.rating for c in cases if c.rating)

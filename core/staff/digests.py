@@ -66,6 +66,7 @@ async def weekly(
     if period is None:
         return []
     figures = await views.stats(now - WEEK, now, lists.reply_hours_of(district))
+    behind = await views.behind(now - WEEK)
     undelivered = await views.undelivered(now - WEEK, now)
     found, clusters = await hot.topics(views, similar or NoSimilarCases(), now, WEEK)
     async with open_unit() as uow:
@@ -75,6 +76,7 @@ async def weekly(
                 loc = person.locale
                 text = t(loc, "digest_weekly") + "\n\n"
                 text += lists.render_stats(loc, district, figures, "7d")
+                text += lists.render_behind(loc, figures, behind)
                 if undelivered:
                     text += "\n\n" + t(loc, "digest_undelivered", count=undelivered)
                 if found:

@@ -166,11 +166,14 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
         numbers = [callbacks.parse_id(p) for p in parts]
         if not parts or None in numbers or len(numbers) > MAX_CITED:
             raise Refused("button_stale")
-        await turn.answer()
         await reports.start(turn, state, [n for n in numbers if n is not None])
+        await turn.answer()  # after: a refused case answers the press itself
         return
     cluster = cb.int_arg(0)
     if cb.action != "dismiss" or cluster is None:
+        raise Refused("button_stale")
+    # A topic's id is the case that started it: made-up ids dismiss nothing, now or later.
+    if await turn.uow.cases.get(cluster) is None:
         raise Refused("button_stale")
     await turn.uow.supporters.dismiss(cluster, turn.person.id, turn.now)
     await turn.answer(turn.t("hot_dismissed"))

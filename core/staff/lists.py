@@ -14,7 +14,7 @@ from core.cases.notices import open_buttons, triage_buttons
 from core.context import District, Reply, Turn
 from core.models import CaseStatus, Person
 from core.texts import Markup, esc, shorten, t
-from core.views import CaseBrief, CaseViews, Rate, Stats, reply_hours
+from core.views import Behind, CaseBrief, CaseViews, Rate, Stats, reply_hours
 
 Render = Callable[..., Awaitable[list[Reply]]]
 LIST_LIMIT = 30
@@ -75,7 +75,7 @@ def brief_line(locale: str, district: District, brief: CaseBrief, now: datetime)
         "brief_line",
         ref=brief.ref,
         tank=district.place_name(brief.tank, brief.referred_to, locale),
-        status=t(locale, f"status_{brief.status.value}"),
+        status=t(locale, f"staff_status_{brief.status.value}"),
         who=brief.assignee or "",
         text=shorten(brief.text, 40),
         due=due,
@@ -180,14 +180,20 @@ async def stats(
     figures = await views.stats(now - span if span else None, now, hours)
     text = render_stats(person.locale, district, figures, window)
     behind = await views.behind(now - span if span else None)
-    if behind.supporters:
-        loc, cases = person.locale, figures.total - behind.merged
-        residents = cases + behind.supporters
-        text += "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
-        left, right = ("（", "）") if loc == "zh" else (" (", ")")
-        most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
-        text += "\n" + t(loc, "stats_most_voiced", cases=most)
-    return [(text, ())]
+    return [(text + render_behind(person.locale, figures, behind), ())]
+
+
+def render_behind(loc: str, figures: Stats, behind: Behind) -> str:
+    """The residents behind the cases, when any stand behind a case besides its author; the
+    same lines in /stats and the weekly digest."""
+    if not behind.supporters:
+        return ""
+    cases = figures.total
+    residents = cases + behind.supporters
+    text = "\n" + t(loc, "stats_residents", residents=residents, cases=cases)
+    left, right = ("（", "）") if loc == "zh" else (" (", ")")
+    most = " ".join(f"#{case_id}{left}{count}{right}" for case_id, count in behind.most)
+    return text + "\n" + t(loc, "stats_most_voiced", cases=most)
 
 
 def reply_hours_of(district: District) -> dict[str | None, float]:
@@ -200,14 +206,14 @@ def render_stats(locale: str, district: District, s: Stats, window: str) -> str:
     """The /stats answer."""
     statuses = [st.value for st in CaseStatus]
     by_status = " · ".join(
-        f"{t(locale, f'status_{st}')} {s.by_status.get(st, 0)}" for st in statuses
+        f"{t(locale, f'staff_status_{st}')} {s.by_status.get(st, 0)}" for st in statuses
     )
     tank_lines = []
     for code in [tank.code for tank in district.tanks] + [None]:
         counts = s.by_tank.get(code)
         if counts:
             parts = " · ".join(
-                f"{t(locale, f'status_{st}')} {counts[st]}" for st in statuses if st in counts
+                f"{t(locale, f'staff_status_{st}')} {counts[st]}" for st in statuses if st in counts
             )
             name = district.tank_name(code, locale) if code else t(locale, "stats_no_tank")
             tank_lines.append(t(locale, "stats_tank_line", tank=name, counts=Markup(parts)))

@@ -4,7 +4,8 @@ Texts are Telegram HTML. `t()` escapes every argument unless it is wrapped in `M
 words can never become markup; an argument that is a `Localized` (a function of the locale, such
 as a tank's name) is rendered in the text's locale, so one set of arguments serves every reader.
 A placeholder left unfilled is a defect: with MINQING_STRICT_TEXTS=1 (the test suite sets it) it
-raises; in production it is logged and left blank, so that a person still gets an answer.
+raises; in production it is logged and left blank, so that a person still gets an answer. A value
+given that the text has no place for raises too when strict (in production it is left out).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +35,10 @@ log = logging.getLogger(__name__)
 
 class MissingPlaceholder(KeyError):
     """A catalogue text was rendered without one of its placeholders."""
+
+
+class UnusedPlaceholder(KeyError):
+    """A catalogue text was given a value it has no placeholder for (strict mode only)."""
 
 
 class _Arguments(dict[str, Any]):
@@ -69,9 +75,18 @@ def t(locale: str, key: str, **kwargs: Any) -> str:
     """The text for key in the locale, with its arguments escaped and filled in."""
     catalogue = CATALOGUES.get(locale, ZH)
     template = catalogue.get(key) or ZH[key]
+    if kwargs and os.environ.get(STRICT) == "1":
+        unused = set(kwargs) - placeholders(template)
+        if unused:
+            raise UnusedPlaceholder(f"text {key!r} has no place for {sorted(unused)}")
     values = {k: v(locale) if callable(v) else v for k, v in kwargs.items()}
     safe = {k: v if isinstance(v, Markup) else esc(v) for k, v in values.items()}
     return template.format_map(_Arguments(key, safe))
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a catalogue text fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
 def m(locale: str, key: str, **kwargs: Any) -> Markup:

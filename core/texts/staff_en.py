@@ -23,7 +23,7 @@ EN_STAFF: dict[str, str] = {
     "cmd_members": "Members and their load",
     "cmd_invite": "Invite a member: /invite tank [town]",
     "cmd_removemember": "Retire a member: /removemember id",
-    "cmd_extend": "Ask for more time: /extend number days reason",
+    "cmd_extend": "Extend a deadline: /extend number days reason (granted at once, once per case)",
     "cmd_deadlines": "Deadlines and reminder rules",
     "cmd_invites": "Invitations: list and revoke",
     "cmd_revoke": "Revoke an invitation: /revoke code",
@@ -65,7 +65,7 @@ EN_STAFF: dict[str, str] = {
     "anonymous_resident": "anonymous resident",
     "note_saved": "Note added to {ref} (residents do not see it).",
     "transfer_choose": "Transfer {ref} to:",
-    "transfer_reason": "Why should it go to {tank}? A short reason:",
+    "transfer_reason": "Why should {ref} go to {tank}? A short reason:",
     "transferred_done": "{ref} was transferred.",
     "triage_reason": "routed by a coordinator",
     "resolve_summary": "What was done about {ref}? (The resident receives this.)",
@@ -77,8 +77,8 @@ EN_STAFF: dict[str, str] = {
     "assigned_tank": "{ref} routed to {tank}.",
     "assigned_member": "{ref} assigned to {member}.",
     "already_extended": "This case was extended once already.",
-    "extended_done": "{ref} is now due {when}.",
-    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}): {reason}",
+    "extended_done": "Extended: {ref} is now due {when}; the resident and the coordinators were told.",
+    "coordinator_extended": "⏳ {member} extended {ref} by {days} days (to {when}, granted): {reason}",
     "member_withdrawn": "ℹ️ The resident says the words just sent on {ref} are a new concern, filed separately:\n\n{text}",
     "compose_answer": "Type your answer to the resident of {ref}; it goes out as from a "
     "coordinator (/cancel to stop):",
@@ -158,7 +158,13 @@ EN_STAFF: dict[str, str] = {
     "you_were_removed": "You are no longer a think tank member. Thank you for your work!",
     "invite_link": "Invitation to the <b>{tank}</b> think tank (valid {days} days, for one "
     "person):\n{link}\n\nOr they can send this bot: /start {code}",
-    "invite_welcome": "🎉 Welcome to the <b>{tank}</b> think tank! New cases will reach you here.",
+    "invite_welcome": (
+        "🎉 Welcome to the <b>{tank}</b> think tank!\n"
+        "New cases of your tank come here: press Claim to take one, Details to read it all; "
+        "once you hold a case, its buttons let you ask the resident, answer and resolve. Each "
+        "morning you also get a digest of what is waiting.\n"
+        "Send /help for the member commands."
+    ),
     "invite_coordinator": "You are a coordinator and need not join a tank.",
     "invites_header": "<b>Valid invitations</b> (code · tank · town · invited by · valid until)",
     "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
@@ -174,7 +180,7 @@ EN_STAFF: dict[str, str] = {
     # how to use the commands
     "note_usage": "Usage: /note number text",
     "resolve_usage": "Usage: /resolve number summary",
-    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or triage) reason",
+    "transfer_usage": "Usage: /transfer number tank (law, economy, agriculture or coordinators) reason",
     "assign_usage": "Usage: /assign number tank-or-member-id (see /members)",
     "stats_usage": "Usage: /stats 7d, /stats 30d or /stats all; /stats chart sends the charts",
     "find_usage": "Usage: /find words",
@@ -186,19 +192,19 @@ EN_STAFF: dict[str, str] = {
     "places are allocated by the education bureau...\nBodies (code · name):\n{bodies}",
     "invite_code": "Invitation code for the <b>{tank}</b> think tank (valid {days} days, for one "
     "person):\n{code}\n\nAsk them to send this code to the app in WeCom.",
-    "member_voice_added": "🤝 Another resident added their voice to <b>{ref}</b>: {count} residents raise it now.",
+    "member_voice_added": "🤝 Another resident added their voice to <b>{ref}</b>: residents raising it now: {count}.",
     "cmd_similar": "similar cases (merge)",
     "cmd_merge": "merge a duplicate into a main case",
     "cmd_unmerge": "undo a merge",
     "cmd_hot": "hot topics",
     "similar_usage": "Usage: /similar number",
     "similar_none": "No open case is similar to {ref}.",
-    "similar_header": "Open cases similar to <b>{ref}</b> ({count} residents):",
-    "similar_line": "<b>{ref}</b> · {status} · {station} · {date} · {residents} residents · alike in: {words}\n{text}",
+    "similar_header": "Open cases similar to <b>{ref}</b> (residents: {count}):",
+    "similar_line": "<b>{ref}</b> · {status} · {station} · {date} · residents: {residents} · alike in: {words}\n{text}",
     "btn_merge": "🔗 Merge {dup} into {ref}",
     "merge_usage": "Usage: /merge duplicate main, e.g. /merge 15 12",
     "unmerge_usage": "Usage: /unmerge number (the one merged into another case)",
-    "merge_done": "{dup} is merged into {ref}; {ref} now has {count} residents.",
+    "merge_done": "{dup} is merged into {ref}; residents behind {ref} now: {count}.",
     "merge_same": "A case cannot be merged into itself.",
     "merge_other_tank": "{dup} and {ref} are in different think tanks and cannot be merged.",
     "merge_not_open": "{ref} is no longer being worked on and cannot be merged.",
@@ -210,15 +216,29 @@ EN_STAFF: dict[str, str] = {
     "hot_usage": "Usage: /hot, /hot 7d or /hot 30d, optionally with a think tank, e.g. /hot 30d agriculture",
     "hot_header": "🔥 Hot topics ({window}, by residents raising them):",
     "hot_none": "No hot topic in the {window} (at least {least} residents on one problem).",
-    "hot_line": "{n}. <b>{title}</b> · {tank} · {places} · {residents} residents · {count} cases · latest {date}\nCases: {refs}",
+    "hot_line": "{n}. <b>{title}</b> · {tank} · {places} · residents: {residents} · cases: {count} · latest {date}\nCases: {refs}",
     "hot_window_7d": "last 7 days",
     "hot_window_30d": "last 30 days",
     "btn_hot_dismiss": "Dismiss {n}",
     "hot_dismissed": "Dismissed: this topic will not be listed again.",
     "digest_hot": "This week's hot topics:",
-    "stats_residents": "Residents (with voices added and merges): {residents} residents behind {cases} cases.",
+    "stats_residents": "Residents (with voices added and merges): {residents}, behind cases: {cases}.",
     "stats_most_voiced": "Most voiced: {cases}",
     "card_similar": "🔗 Similar open cases: {refs} (send /similar {ref} to see or merge them)",
+    # /reply as coordinators may use it
+    "cmd_reply_coordinator": "Answer a resident (cases awaiting triage only): /reply number text",
+    # a case's status in the staff's lists and figures (residents read theirs in plain words)
+    "staff_status_triage": "awaiting triage",
+    "staff_status_open": "awaiting a member",
+    "staff_status_claimed": "in progress",
+    "staff_status_resolved": "resolved",
+    "staff_status_closed": "closed",
+    "staff_status_referred": "referred",
+    "case_detail_staff": (
+        "<b>Case {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>Timeline</b>\n{timeline}"
+    ),
     # the desk: reports, proposals, consultations, files
     "cmd_report": "Public opinion reports: /report new numbers…",
     "cmd_proposal": "Proposals and their replies",
@@ -365,4 +385,5 @@ EN_STAFF: dict[str, str] = {
     "meet_topic_too_long": "The topic has {length} characters; at most {limit}. Please shorten it and send it again.",
     "proposal_due_unknown": "⚠️ Proposal {number} went back for a second reply, but its deadline cannot be counted yet: {why}",
     "btn_hot_report": "📝 Report on {n}",
+    "unmerge_main_closed": "{ref} is no longer being worked on (referred, or merged into another case); the merge can no longer be undone.",
 }

@@ -23,7 +23,7 @@ ZH_STAFF: dict[str, str] = {
     "cmd_members": "委员名单及工作量",
     "cmd_invite": "邀请委员：/invite 智库 [镇]",
     "cmd_removemember": "移除委员：/removemember 委员编号",
-    "cmd_extend": "申请延期：/extend 编号 天数 理由",
+    "cmd_extend": "延期：/extend 编号 天数 理由（立即生效，每个案件限一次）",
     "cmd_deadlines": "办理时限与提醒规则",
     "cmd_invites": "邀请链接：查看与撤销",
     "cmd_revoke": "撤销邀请：/revoke 邀请码",
@@ -43,7 +43,7 @@ ZH_STAFF: dict[str, str] = {
     "btn_ask": "❓ 询问居民",
     "btn_resolve": "✅ 办结",
     "claimed_toast": "您已认领 {ref}",
-    "notice_claimed": "✅ 已由 {member} 委员认领",
+    "notice_claimed": "✅ 已由{member}委员认领",
     "notice_transferred": "🔀 已转交至 {tank}",
     "routed_toast": "{ref} 已分派",
     "case_location": "📌 位置：{lat}, {lon}",
@@ -64,7 +64,7 @@ ZH_STAFF: dict[str, str] = {
     "anonymous_resident": "匿名居民",
     "note_saved": "备注已记入 {ref}（居民不可见）。",
     "transfer_choose": "把 {ref} 转交到：",
-    "transfer_reason": "请简要说明转交至 {tank} 的理由：",
+    "transfer_reason": "请简要说明把 {ref} 转交至 {tank} 的理由：",
     "transferred_done": "{ref} 已转交。",
     "triage_reason": "协调员分派",
     "resolve_summary": "请写下 {ref} 的办理结果（会发给居民）：",
@@ -74,10 +74,10 @@ ZH_STAFF: dict[str, str] = {
     "member_comment": "💬 居民对 {ref} 的补充意见：\n\n{text}",
     "coordinator_reopened": "⚠️ {ref} 居民评价不满意，已重开，办理委员：{member}",
     "assigned_tank": "{ref} 已分派至 {tank}。",
-    "assigned_member": "{ref} 已分派给 {member} 委员。",
+    "assigned_member": "{ref} 已分派给{member}委员。",
     "already_extended": "该案件已延期过一次。",
-    "extended_done": "{ref} 期限已延至 {when}。",
-    "coordinator_extended": "⏳ {member} 委员将 {ref} 期限延长 {days} 天（至 {when}）：{reason}",
+    "extended_done": "已延期：{ref} 的期限延至 {when}，居民和协调员已收到通知。",
+    "coordinator_extended": "⏳ {member}委员将 {ref} 的期限延长 {days} 天（至 {when}，已生效）：{reason}",
     "member_withdrawn": "ℹ️ 居民说明：刚才发到 {ref} 的这段话是另一个新问题，已另行反映：\n\n{text}",
     "compose_answer": "请输入给居民的答复（{ref}），将以协调员名义发出（/cancel 取消）：",
     "answer_not_triage": "只有待分派的案件由协调员直接答复居民，{ref} 当前不是。",
@@ -141,7 +141,7 @@ ZH_STAFF: dict[str, str] = {
     "n_days": "{n} 天",
     "yes": "是",
     "no": "否",
-    "digest_daily": "☀️ <b>{name} 委员，早上好！今日待办：</b>",
+    "digest_daily": "☀️ <b>{name}委员，早上好！今日待办：</b>",
     "digest_weekly": "📊 <b>上周工作周报</b>",
     "digest_undelivered": "⚠️ 本周有 {count} 条消息未能送达（对方屏蔽了机器人，或消息被拒收），请运维人员查看发送记录。",
     "stats_tank_line": "  {tank}：{counts}",
@@ -162,7 +162,12 @@ ZH_STAFF: dict[str, str] = {
         "邀请链接（加入<b>{tank}</b>智库，{days} 天内有效，仅限一人使用）：\n{link}\n\n"
         "也可让对方向本机器人发送：/start {code}"
     ),
-    "invite_welcome": "🎉 欢迎加入<b>{tank}</b>智库！新案件会推送给您。",
+    "invite_welcome": (
+        "🎉 欢迎加入<b>{tank}</b>智库！\n"
+        "本智库的新案件会推送到这里：点「认领」接手，点「详情」看全文；接手后用案件下方的按钮"
+        "询问居民、答复和办结。每天早上还会收到一份待办日报。\n"
+        "发送 /help 查看委员命令。"
+    ),
     "invite_coordinator": "您已是协调员，无需加入智库。",
     "invites_header": "<b>有效的邀请链接</b>（邀请码 · 智库 · 镇 · 邀请人 · 有效期至）",
     "invite_line": "<code>{code}</code> · {tank} · {station} · {by} · {until}",
@@ -178,7 +183,7 @@ ZH_STAFF: dict[str, str] = {
     # how to use the commands
     "note_usage": "用法：/note 编号 内容",
     "resolve_usage": "用法：/resolve 编号 办理结果",
-    "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或待分派） 理由",
+    "transfer_usage": "用法：/transfer 编号 智库（如 法律、经济、农业或协调员） 理由",
     "assign_usage": "用法：/assign 编号 智库名称或委员编号（见 /members）",
     "stats_usage": "用法：/stats 7d、/stats 30d 或 /stats all；/stats chart 发送图表",
     "find_usage": "用法：/find 关键词（可多个，空格分隔）",
@@ -224,6 +229,20 @@ ZH_STAFF: dict[str, str] = {
     "stats_residents": "居民人数（含附议与并单）：{residents} 位居民反映了 {cases} 件案件。",
     "stats_most_voiced": "反映人数最多：{cases}",
     "card_similar": "🔗 相近的在办案件：{refs}（发送 /similar {ref} 查看或并单）",
+    # /reply as coordinators may use it
+    "cmd_reply_coordinator": "答复待分派的居民：/reply 编号 内容",
+    # a case's status in the staff's lists and figures (residents read theirs in plain words)
+    "staff_status_triage": "待分派",
+    "staff_status_open": "待认领",
+    "staff_status_claimed": "办理中",
+    "staff_status_resolved": "已办结",
+    "staff_status_closed": "已关闭",
+    "staff_status_referred": "已转办",
+    "case_detail_staff": (
+        "<b>案件 {ref}</b> · {status}\n"
+        "🏛 {tank} · 📍 {station}\n{contact}\n"
+        "{text}\n\n<b>办理记录</b>\n{timeline}"
+    ),
     # the desk: reports, proposals, consultations, files
     "cmd_report": "社情民意信息：/report new 编号…",
     "cmd_proposal": "提案及其答复",
@@ -372,4 +391,5 @@ ZH_STAFF: dict[str, str] = {
     "meet_topic_too_long": "议题有 {length} 字，最多 {limit} 字，请精简后重新发送。",
     "proposal_due_unknown": "⚠️ 提案 {number} 已退回再次答复，但答复期限暂无法计算：{why}",
     "btn_hot_report": "📝 第 {n} 条写成报告",
+    "unmerge_main_closed": "{ref} 已不在办理中（已转办或已并入其他案件），不能再撤销并单。",
 }

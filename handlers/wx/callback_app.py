@@ -5,12 +5,16 @@ then signature in constant time, then decryption with its receive id); a request
 403 (or 400 for a malformed or oversized body, 413 when over the cap) with an empty body, never
 `success`, and reaches no sink. A verified message is handed to the channel's sink, a port the
 composition root fills (it records the message with its dedupe key and returns quickly); the answer
-is `success` (WeChat) or an empty body (WeCom) once the sink returned. If the sink raises, the
-answer is 500, so the platform delivers the callback again rather than the message being lost.
+is `success` (WeChat) or an empty body (WeCom) once the sink returned. In plain mode, whose
+signature does not cover the body, a signature seen before is refused with another body. If the
+sink raises, the answer is 500, so the platform delivers the callback again rather than the
+message being lost.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,7 +22,13 @@ from datetime import datetime
 
 from aiohttp import web
 
-from handlers.wx.crypto import CallbackCrypto, VerificationError, check_signature, check_timestamp
+from handlers.wx.crypto import (
+    MAX_AGE,
+    CallbackCrypto,
+    VerificationError,
+    check_signature,
+    check_timestamp,
+)
 from handlers.wx.wechat_inbound import WeChatMessage, parse_wechat
 from handlers.wx.wecom_inbound import WeComMessage, parse_wecom
 from handlers.wx.xmlsafe import MAX_BODY, MalformedMessage, XmlRefused, parse_fields
@@ -48,6 +58,27 @@ class WeComEndpoint:
     corp_id: str
     aes_key: str
     sink: WeComSink
+
+
+class SignedBodies:
+    """Plain mode signs only the timestamp and nonce, not the body: the body first seen under
+    each signature (while its timestamp is fresh), so that a signed address seen once cannot
+    carry another body. The platform's retries repeat the body and pass."""
+
+    def __init__(self, max_age: float = MAX_AGE, limit: int = 200_000) -> None:
+        self.max_age, self.limit = max_age, limit
+        self._seen: dict[tuple[str, str, str], tuple[bytes, int]] = {}
+
+    def same(self, key: tuple[str, str, str], body: bytes, timestamp: int, now: float) -> bool:
+        """Whether body is the first seen under key (it is kept if it is the first)."""
+        while self._seen:
+            oldest = next(iter(self._seen))
+            if self._seen[oldest][1] >= now - self.max_age and len(self._seen) < self.limit:
+                break
+            del self._seen[oldest]
+        digest = hashlib.sha256(body).digest()
+        seen = self._seen.setdefault(key, (digest, timestamp))
+        return hmac.compare_digest(seen[0], digest)
 
 
 class Refused(Exception):
@@ -94,6 +125,7 @@ class CallbackHandlers:
             if wechat is not None and wechat.aes_key
             else None
         )
+        self._bodies = SignedBodies()
         self._wecom_crypto = (
             CallbackCrypto(wecom.token, wecom.aes_key, wecom.corp_id) if wecom is not None else None
         )
@@ -121,7 +153,11 @@ class CallbackHandlers:
             check_timestamp(timestamp, self.now())
             body = await _body(request, self.max_body)
             if self._wechat_crypto is None:
-                check_signature(_param(request, "signature"), endpoint.token, timestamp, nonce)
+                signed = _param(request, "signature")
+                check_signature(signed, endpoint.token, timestamp, nonce)
+                now = self.now().timestamp()
+                if not self._bodies.same((timestamp, nonce, signed), body, int(timestamp), now):
+                    raise Refused(403, "a signature seen before with another body")
                 document = body
             else:
                 if request.query.get("encrypt_type") != "aes":

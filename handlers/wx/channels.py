@@ -197,7 +197,9 @@ class WxChannels:
 
         async def convert(row: Recorded) -> Inbound | None:
             message = WECHAT_MESSAGE.validate_json(row.payload)
-            if events.opens(message) == "message":  # a new window: what was held goes first
+            # A message, or a menu click or tap (what a resident does after a template, which
+            # shows no words of invitation), opens a window: what was held goes first.
+            if events.opens(message) is not None:
                 now = self.service.clock()
                 self.route(await self.state.release("wechat", row.chat_id, now - HELD_FOR, now))
             return await self._wechat_inbound(client, message, row.id)

@@ -77,6 +77,8 @@ def _typed(base: dict[str, Any], text: str, choices: Choices, msg_id: str | None
     if command is not None:
         return Inbound(**base, command=command[0], args=command[1])
     data = _choice(text, choices)
+    if data is not None and data.startswith(KEYBOARD):  # a reply keyboard's: its label typed
+        return Inbound(**base, text=data[len(KEYBOARD) :])
     if data is not None:
         return Inbound(**base, callback_id=f"typed:{msg_id}", callback_data=data)
     return Inbound(**base, text=text)
@@ -99,8 +101,9 @@ def wechat_event(
     if isinstance(message, WeChatImage | WeChatVoice):
         if file_ref is None:
             return Inbound(**base, unsupported="other")
+        voice = isinstance(message, WeChatVoice)
         text = message.recognition if isinstance(message, WeChatVoice) else None
-        return Inbound(**base, photos=(file_ref,), text=text or None)
+        return Inbound(**base, photos=(file_ref,), text=text or None, voice=voice)
     if isinstance(message, WeChatLocation):
         return Inbound(**base, location=(message.latitude, message.longitude))
     if isinstance(message, WeChatEvent):

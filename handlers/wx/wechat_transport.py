@@ -5,8 +5,8 @@ Invariants (what a newcomer can break):
   many as it needs (handlers.wx.window, counted from the recorded callbacks); what the window
   cannot carry, and every refusal with 45015 or 45047, goes out as the notification template
   instead, naming the case and what changed: a notification is never lost for want of a window.
-  Only a message about no case, outside every window, cannot be sent: it is Rejected, so the
-  outbox keeps it as failed, visible to the operator.
+  A message the template cannot announce (none configured, about no case, or the template
+  refused) is only held: it goes out when the resident next writes.
 - Each customer-service message sent is counted against its window (wx_quota) after the
   platform took it; a msgmenu's items are remembered, so that typed answers ("1", a label) work.
 - Edits and command menus have no meaning on the Official Account (nothing to edit, the custom
@@ -137,12 +137,12 @@ class WeChatTransport:
 
     async def _template(self, message: Outbound) -> None:
         """The notification template for a message the window cannot carry."""
-        if self.template is None or message.case_id is None:
-            why = "no template configured" if self.template is None else "about no case"
-            raise Rejected(f"outside the 48-hour window, and {why}")
-        case = await self.cases(message.case_id)
-        if case is None:
-            raise Rejected(f"outside the 48-hour window; case {message.case_id} is gone")
+        case = None if message.case_id is None else await self.cases(message.case_id)
+        if self.template is None or case is None:
+            why = "no template configured" if self.template is None else "no case to name"
+            log.info("wechat chat %s: outside the window, %s; held", message.chat_id, why)
+            await self.state.hold(message, self.clock())
+            return
         progress = progress_of(case)
         told = (message.chat_id, case.id, progress)
         now = time.monotonic()
@@ -160,7 +160,12 @@ class WeChatTransport:
             zone=self.template.zone,
             keys=self.template.keys,
         )
-        await self.client.send_template(payload)
+        try:
+            await self.client.send_template(payload)
+        except Rejected as e:  # the template refused for good: the message still waits
+            log.warning("wechat chat %s: the template was refused (%s); held", told[0], e)
+            await self.state.hold(message, self.clock())
+            return
         self._told[told] = now
         self.templates_sent += 1
         await self.state.hold(message, self.clock())

@@ -1,5 +1,6 @@
-"""The WeCom app's API: access token, app messages (text, markdown, template cards), card updates,
-media. A send that names only members the app cannot reach (`invaliduser`) is Unreachable."""
+"""The WeCom app's API: access token, app messages (text, markdown, template cards, files), card
+updates, media (download, and upload of the files the bot sends). A send that names only
+members the app cannot reach (`invaliduser`) is Unreachable."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 
 import httpx
 
-from handlers.delivery import Unreachable
+from handlers.delivery import RetryLater, Unreachable
 from handlers.wx.api_base import ApiClient, Media
+from handlers.wx.api_errors import StaleToken, raise_for_status
 from handlers.wx.tokens import TokenCache
 
 DEFAULT_URL = "https://qyapi.weixin.qq.com"
@@ -91,6 +93,42 @@ class WeComClient(ApiClient):
         else:
             body["button"] = {"replace_name": replace_name or ""}
         await self.call_with_token("POST", "/cgi-bin/message/update_template_card", body)
+
+    async def upload_file(
+        self, filename: str, mime: str, content: bytes, kind: str = "file"
+    ) -> str:
+        """Upload a file as temporary media (valid 3 days) of a kind (file, image, voice);
+        returns its media id. A refused token is refreshed and the upload made once more."""
+        path = "/cgi-bin/media/upload"
+        for attempt in range(2):
+            token = await self.tokens.get()
+            try:
+                response = await self.http.post(
+                    self.base_url + path,
+                    params={"access_token": token, "type": kind},
+                    files={"media": (filename, content, mime)},
+                )
+            except httpx.TimeoutException as e:
+                raise RetryLater(f"{path}: timed out") from e
+            except httpx.TransportError as e:
+                raise RetryLater(f"{path}: {type(e).__name__}") from e
+            raise_for_status(response.status_code, path)
+            try:
+                answer = self._checked(response, path)
+            except StaleToken as e:
+                if attempt:
+                    raise RetryLater(str(e)) from e
+                await self.tokens.refresh(token)
+                continue
+            media_id = answer.get("media_id")
+            if not isinstance(media_id, str) or not media_id:
+                raise RetryLater(f"{path}: no media_id in the answer")
+            return media_id
+        raise RetryLater(f"{path}: token refused twice")  # pragma: no cover - loop returns
+
+    async def send_file(self, user_id: str, media_id: str, kind: str = "file") -> Sent:
+        """Send uploaded media to a member as a message of its kind (file, image, voice)."""
+        return await self.send({"touser": user_id, "msgtype": kind, kind: {"media_id": media_id}})
 
     async def download_media(self, media_id: str) -> Media:
         """Download a temporary media file a member sent."""

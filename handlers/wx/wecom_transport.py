@@ -8,9 +8,12 @@ Invariants (what a newcomer can break):
   updates the card with it (update_template_card, once per code): new buttons make a new card,
   none grey the buttons out under a short label. A card without a usable code gets the edit's
   text as a new message, so what changed is still said.
-- Photos a resident sent are shown as links to the bot's file address (`file_url`), a place as
-  a map link; a button's answer goes out as text only when it is an alert (a refusal); command
-  menus have no meaning in the app.
+- A file (a report, a ledger, a chart) is uploaded as temporary media and sent as a file
+  message, its caption after it as text.
+- A resident's photos and voice messages the bot keeps are sent as image and voice messages,
+  seen and heard in the app; one the platform refuses is shown as a link to the bot's file
+  address (`file_url`), a place as a map link; a button's answer goes out as text only when it
+  is an alert (a refusal); command menus have no meaning in the app.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from core.messages import Kind, Outbound
 from core.texts import t
 from handlers.delivery import Rejected
+from handlers.wx import files
 from handlers.wx.plain import cut_chars, html_to_plain, one_line
 from handlers.wx.wecom_api import WeComClient
 from handlers.wx.wecom_render import (
@@ -39,6 +43,9 @@ from storage.wx_state import WxState
 log = logging.getLogger(__name__)
 
 FileUrl = Callable[[str], str | None]
+# What WeCom takes as image and voice messages: JPG or PNG, and AMR.
+MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "audio/amr": ".amr"}
+MEDIA_KIND = {".jpg": "image", ".png": "image", ".amr": "voice"}
 _nonces = itertools.count()
 
 
@@ -47,10 +54,14 @@ def nonce() -> int:
     return int(time.time() * 1_000_000) * 1000 + next(_nonces) % 1000
 
 
-def attachments(message: Outbound, file_url: FileUrl) -> str:
-    """Photos and a place as text lines a member can open."""
+def attachments(
+    message: Outbound, file_url: FileUrl, sent: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """Photos (but those already sent as media) and a place as text lines a member can open."""
     lines = []
     for ref in message.photos:
+        if ref in sent:
+            continue
         url = file_url(ref)
         lines.append(f"📷 {url}" if url else f"📷 {t('zh', 'media_file')}")
     if message.location is not None:
@@ -85,9 +96,15 @@ class WeComTransport:
         if message.kind == Kind.EDIT:
             await self._edit(message, edit_message_id)
             return None
+        if message.document is not None:
+            document = message.document
+            media_id = await self.client.upload_file(
+                document.filename, document.mime, document.content
+            )
+            await self.client.send_file(user, media_id)
         number = nonce()
         task = task_id_for(message.key or "card", number)
-        extra = attachments(message, self.file_url)
+        extra = attachments(message, self.file_url, await self._kept_media(message))
         if extra:
             await self._text(user, extra)
         if not message.text and not message.buttons:
@@ -104,6 +121,33 @@ class WeComTransport:
             if payload.get("msgtype") == "template_card" and sent.response_code:
                 await self.state.save_code(task, user, sent.response_code, self.clock())
         return number if message.key else None
+
+    async def _kept_media(self, message: Outbound) -> set[str]:
+        """Send the kept photos and voice messages among the message's as image and voice
+        messages, which members see and hear in the app; returns the refs sent. One the
+        platform refuses (too large, a voice not in AMR) is left to be shown as a link."""
+        sent: set[str] = set()
+        for ref in message.photos:
+            number = ref.removeprefix(files.PREFIX)
+            if not ref.startswith(files.PREFIX) or not number.isdigit():
+                continue
+            stored = await self.state.file(int(number))
+            suffix = MEDIA_SUFFIX.get(stored.content_type) if stored is not None else None
+            if stored is None or suffix is None or stored.kind != MEDIA_KIND[suffix]:
+                continue
+            try:
+                media_id = await self.client.upload_file(
+                    f"{stored.kind}{stored.id}{suffix}",
+                    stored.content_type,
+                    stored.content,
+                    stored.kind,
+                )
+                await self.client.send_file(message.chat_id, media_id, stored.kind)
+            except Rejected as e:
+                log.info("wecom: kept %s %s sent as a link instead (%s)", stored.kind, ref, e)
+                continue
+            sent.add(ref)
+        return sent
 
     async def _numbered(self, message: Outbound) -> None:
         """More choices than a card holds: a text with numbered choices, answered by typing the

@@ -43,7 +43,7 @@ ANSWER_P99_MS = 500.0
 STEP_WITHIN = 120.0
 UP_WITHIN = 60.0
 CONCERNS = ("老板拖欠工资三个月了，怎么办", "工地欠薪不给，包工头跑了", "公司不发工资还不签合同")
-_ACK = re.compile(r"编号 #(\d+)")
+_ACK = re.compile(r"编号是?\s*#(\d+)")
 
 
 class RealClock(ManualClock):
@@ -214,11 +214,17 @@ class WxBot:
 
 async def wait_text(api: FakeWeChatAPI, open_id: str, text: str) -> str:
     """The first message to the resident holding text."""
+    return await wait_any(api, open_id, (text,))
+
+
+async def wait_any(api: FakeWeChatAPI, open_id: str, texts: tuple[str, ...]) -> str:
+    """The first message to the resident holding any of texts."""
     assert isinstance(api, BenchWeChatAPI)
     arrival = api.arrival(open_id)
     async with asyncio.timeout(STEP_WITHIN):
         while True:
-            found = next((r.text for r in api.received(open_id) if text in r.text), None)
+            received = api.received(open_id)
+            found = next((r.text for r in received if any(x in r.text for x in texts)), None)
             if found is not None:
                 return found
             arrival.clear()
@@ -234,7 +240,10 @@ async def file_concern(resident: WeChatResident, text: str) -> int:
     await resident.tap("钱营镇")
     await wait_text(api, who, "联系电话")
     await resident.send_text("13800138000")
-    await wait_text(api, who, "请确认您的反映")
+    step = await wait_any(api, who, ("请确认您的反映", "您的邻居也反映过"))
+    if "您的邻居也反映过" in step:
+        await resident.tap("继续提交新的反映")
+        await wait_text(api, who, "请确认您的反映")
     await resident.tap("✅ 确认提交")
     ack = await wait_text(api, who, "已受理")
     found = _ACK.search(ack)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from core.messages import Outbound
-from core.models import Case, CaseStatus, Person, Role
+from core.models import Case, CaseStatus, Person, Role, Via
 from tests.core.memory_state import TOMBSTONE, MemoryState, stored_moment
 from tests.core.memory_supporters import erase_supporter
 
@@ -91,6 +91,12 @@ class MemoryErasure:
         self._drop_messages(lambda i, m: m.case_id not in old)
         residents = {p.id for p in self.s.people.values() if p.role == Role.RESIDENT}
         self._actors(old, residents, tomb)
+        self.s.supporters = [
+            dataclasses.replace(r, text=None, person_id=tomb if r.via == Via.MERGE else r.person_id)
+            if r.case_id in old
+            else r
+            for r in self.s.supporters
+        ]
         scrubbed = [c for i, c in self.s.cases.items() if i in old and c.resident_id != tomb]
         for case in scrubbed:
             self._scrub(case, tomb)

@@ -44,17 +44,34 @@ class MemorySupporters:
         """A duplicate's merge."""
         return next((r for r in self.s.supporters if r.merged_from == duplicate_id), None)
 
+    async def merged_among(self, case_ids: Collection[int]) -> set[int]:
+        """Which of these cases are duplicates merged into another."""
+        wanted = set(case_ids)
+        return {r.merged_from for r in self.s.supporters if r.merged_from in wanted}
+
     async def unmerge(self, duplicate_id: int) -> None:
         """Forget a duplicate's merge."""
         self.s.supporters = [r for r in self.s.supporters if r.merged_from != duplicate_id]
 
     async def counts(self, case_ids: Collection[int]) -> dict[int, int]:
-        """Supporters per case."""
-        people: dict[int, set[int]] = {}
-        for r in self.s.supporters:
-            if r.case_id in case_ids:
-                people.setdefault(r.case_id, set()).add(r.person_id)
-        return {k: len(v) for k, v in people.items()}
+        """Residents behind each case besides its author, down the merges."""
+        out: dict[int, int] = {}
+        for root in set(case_ids):
+            case = self.s.cases.get(root)
+            people: set[int] = set()
+            todo, seen = [root], {root}
+            while todo:
+                here = todo.pop()
+                for r in self.s.supporters:
+                    if r.case_id == here:
+                        people.add(r.person_id)
+                        if r.merged_from is not None and r.merged_from not in seen:
+                            seen.add(r.merged_from)
+                            todo.append(r.merged_from)
+            people.discard(case.resident_id if case is not None else -1)
+            if people:
+                out[root] = len(people)
+        return out
 
     async def concerns(
         self, since: datetime, until: datetime, established_after: timedelta
@@ -86,14 +103,22 @@ class MemorySupporters:
     async def established(
         self, case_ids: Collection[int], established_after: timedelta
     ) -> dict[int, set[int]]:
-        """Supporters known long enough when they came, per case."""
+        """Supporters known long enough when they came, per case, down the merges."""
         out: dict[int, set[int]] = {}
-        for r in self.s.supporters:
-            if (
-                r.case_id in case_ids
-                and self.s.people_created[r.person_id] <= r.at - established_after
-            ):
-                out.setdefault(r.case_id, set()).add(r.person_id)
+        for root in case_ids:
+            todo, seen = [root], {root}
+            while todo:
+                here = todo.pop()
+                for r in self.s.supporters:
+                    if r.case_id != here:
+                        continue
+                    dup = self.s.cases.get(r.merged_from) if r.merged_from else None
+                    came = dup.created_at if dup is not None else r.at
+                    if self.s.people_created[r.person_id] <= came - established_after:
+                        out.setdefault(root, set()).add(r.person_id)
+                    if r.merged_from is not None and r.merged_from not in seen:
+                        seen.add(r.merged_from)
+                        todo.append(r.merged_from)
         return out
 
     async def clusters(self) -> dict[int, list[int]]:
@@ -114,8 +139,9 @@ class MemorySupporters:
 
 
 def erase_supporter(state: MemoryState, person_id: int, tomb: int) -> None:
-    """What erasure does to a person's supporter records: nobody, and no words."""
+    """What erasure does to a person's supporter records: no words (the erased person's own row,
+    without identity, keeps them counted once each)."""
     state.supporters = [
-        dataclasses.replace(r, person_id=tomb, text=None) if r.person_id == person_id else r
+        dataclasses.replace(r, text=None) if r.person_id == person_id else r
         for r in state.supporters
     ]

@@ -41,7 +41,7 @@ async def file_in_english(resident: Chat, text: str = "老板拖欠工资三个�
     await resident.press("Daodi")
     await resident.text("No phone")
     await resident.press("Confirm")
-    assert "Received as case" in resident.last_text()
+    assert "your concern is number" in resident.last_text()
 
 
 def english(messages: list[Outbound]) -> list[str]:
@@ -59,7 +59,7 @@ async def test_an_english_resident_hears_of_a_claim_in_english(
     zhang.inbox.append(to("11", alice.everyone)[0])
     await zhang.press("认领")
     (told,) = english(to("601", zhang.everyone))
-    assert "of the <b>Law</b> think tank" in told
+    assert "a member for <b>Law</b>" in told
 
 
 async def test_an_english_resident_hears_of_an_assignment_in_english(
@@ -70,7 +70,7 @@ async def test_an_english_resident_hears_of_an_assignment_in_english(
     await zhao.command("assign", "1 1")  # to 张律师, the first member
     assert state.cases[1].assignee_id == 1
     (told,) = english(to("601", zhao.everyone))
-    assert "<b>Law</b> think tank" in told
+    assert "a member for <b>Law</b>" in told
 
 
 async def test_an_english_resident_hears_of_an_auto_assignment_in_english(
@@ -80,7 +80,7 @@ async def test_an_english_resident_hears_of_an_auto_assignment_in_english(
     await file_in_english(alice)
     clock.advance(hours=24)  # past the claim deadline: the least-loaded member gets it
     (told,) = english(to("601", await fetch(await service.sweep())))
-    assert "<b>Law</b> think tank" in told
+    assert "a member for <b>Law</b>" in told
 
 
 async def test_an_english_member_reads_where_a_case_went_in_english(

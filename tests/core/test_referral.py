@@ -59,7 +59,7 @@ async def test_a_coordinator_answers_a_triaged_case_and_the_resident_answers_bac
     resident.inbox.append(asked)
     await resident.press("回复")
     out = await resident.text("幸福里小区东门")
-    assert out[-1].text == "已发送（#1）。"  # not "kept until a member claims it"
+    assert out[-1].text == "已发送（#1）。有回复我会马上告诉您。"  # not "kept until claimed"
     (told,) = to("99", resident.everyone)
     assert "幸福里小区东门" in told.text and "#1" in told.text
     assert [b.text for b in told.buttons[1]] == ["💬 答复居民", "↪️ 转办"]
@@ -108,7 +108,7 @@ async def test_a_coordinator_refers_a_triaged_case_and_the_resident_sees_and_rat
     again = await resident.press("满意")
     assert again[0].alert and state.cases[1].rating == "fair"
     words = await resident.command("reply", "1 还是没人修")
-    assert "已转办结案" in words[0].text
+    assert "已转给其他部门办理" in words[0].text
     assert [e.kind for e in state.events].count("message") == 0
 
 
@@ -198,7 +198,7 @@ async def test_only_coordinators_answer_and_refer_and_only_cases_nobody_holds(
     ):
         answer = await chat.send(callback_id="q", callback_data=data)
         assert answer[0].kind == Kind.ANSWER and answer[0].alert, data
-    assert "权限" in (await zhang.command("refer", "1 rexian 说明"))[0].text
+    assert "不是您能用的命令" in (await zhang.command("refer", "1 rexian 说明"))[0].text
     assert "已有委员办理" in (await zhao.command("refer", "2 rexian 说明"))[0].text
     assert (dict(state.cases), len(state.events)) == before
 
@@ -226,7 +226,8 @@ async def test_the_sweep_stops_chasing_a_referred_case(
     await zhao.command("refer", "1 chengguan 路灯归城管局维修")
     clock.advance(days=30)
     out = await fetch(await service.sweep())
-    assert [m.chat_id for m in out] == ["99"] and "#2" in out[0].text  # only the one in triage
+    # only the one in triage: its coordinators are reminded, its resident told the answer is late
+    assert [m.chat_id for m in out] == ["502", "99"] and "#2" in out[1].text
     clock.advance(days=30)
     assert await fetch(await service.sweep()) == []
     assert [e.kind for e in state.events if e.case_id == 1][-1] == "referred"

@@ -43,7 +43,7 @@ async def test_full_ladder_of_an_unclaimed_case(
     case = state.cases[1]
     assert case.status == CaseStatus.CLAIMED and case.due_kind == "reply"
     assert any("已按工作量分派给您" in m.text for m in out)
-    assert any(m.chat_id == "501" and "认领办理" in m.text for m in out)
+    assert any(m.chat_id == "501" and "接手办理" in m.text for m in out)
     clock.advance(hours=72 - 24)  # the reply deadline (72 h from receipt)
     out = await run_sweep(service, fetch)
     holder = state.people[case.assignee_id or 0].external_id
@@ -52,8 +52,9 @@ async def test_full_ladder_of_an_unclaimed_case(
     out = await run_sweep(service, fetch)
     assert [m.chat_id for m in out] == ["99"] and "超期升级 #1" in out[0].text
     assert "办理委员" in out[0].text
-    clock.advance(days=30)
-    assert await run_sweep(service, fetch) == []
+    clock.advance(days=30)  # no answer by the time promised (Monday 17:30): the resident is told
+    out = await run_sweep(service, fetch)
+    assert [m.chat_id for m in out] == ["501"] and "原定 11月30日（周一）17:30 前" in out[0].text
     kinds = [e.kind for e in state.events]
     assert kinds.count("reminder") == 2 and kinds.count("escalated") == 1
 
@@ -148,7 +149,8 @@ async def test_unrated_resolution_closes_after_seven_days(
     assert [m.chat_id for m in out if m.kind == Kind.SEND] == ["501"]
     # The claim card's and the rating's buttons are taken off: the case is closed.
     removals = [m for m in out if m.kind == Kind.EDIT and not m.text and not m.buttons]
-    assert sorted(m.chat_id for m in removals) == ["11", "501"]
+    # (the resident's two: the receipt's progress button and the rating's)
+    assert sorted(m.chat_id for m in removals) == ["11", "501", "501"]
 
 
 async def test_station_members_first_then_the_rest(
@@ -236,7 +238,7 @@ async def test_an_auto_assigned_case_says_whom_it_went_to_not_that_they_claimed_
     kinds = [e.kind for e in state.events if e.case_id == 1]
     assert "claimed" not in kinds and kinds.count("auto_assigned") == 1
     card = next(m for m in out if m.chat_id == holder.external_id and m.kind == Kind.SEND)
-    assert f"超期未认领，自动分派给 {holder.name} 委员" in card.text
-    assert "委员认领" not in card.text
+    assert f"超时无人接手，安排{holder.name}委员办理" in card.text
+    assert "委员认领" not in card.text and "接手办理" not in card.text
     timeline = (await Chat(service, fetch, "99").command("case", "1"))[0].text
-    assert "自动分派给" in timeline and "委员认领" not in timeline
+    assert "安排" in timeline and "委员认领" not in timeline

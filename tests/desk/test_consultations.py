@@ -107,7 +107,7 @@ async def test_bad_input_and_people_not_invited_change_nothing(desk: Desk) -> No
     out = await desk.member.send(callback_id="x", callback_data=f"desk:msend:{number}")
     assert out[0].alert
     out = await desk.member.command("meet", f"list {number}")
-    assert "权限" in out[0].text
+    assert "不是您能用的命令" in out[0].text
     rows = await desk.db.reader.execute_fetchall("SELECT COUNT(*) FROM desk_invitations")
     assert next(iter(rows))[0] == 0
 

@@ -57,7 +57,7 @@ async def test_the_ledger_has_the_cases_of_the_period_as_text_with_contact_as_al
 async def test_export_is_for_coordinators_and_bad_filters_get_the_usage(desk: Desk) -> None:
     await desk.case(desk.chat("501"), "欠薪")
     out = await desk.member.command("export", "2026-11")
-    assert "权限" in out[0].text and documents_in(out) == []
+    assert "不是您能用的命令" in out[0].text and documents_in(out) == []
     for args in ("2026-13", "nowhere", "=cmd|' /C calc'!A0", "2026-11 " + "x" * 5000):
         out = await desk.coordinator.command("export", args)
         assert "用法" in out[0].text and documents_in(out) == []

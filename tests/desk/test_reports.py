@@ -170,7 +170,7 @@ async def test_who_may_not_is_refused_and_nothing_changes(desk: Desk) -> None:
         assert out[0].kind == Kind.ANSWER and out[0].alert
     # a resident has no /report
     out = await desk.chat("501").command("report", f"show {number}")
-    assert "没有使用该命令的权限" in out[0].text
+    assert "/report 不是您能用的命令" in out[0].text
     assert (await report_row(desk, number))[:4] == before[:4]
 
 

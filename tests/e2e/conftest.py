@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
@@ -27,6 +28,7 @@ from core.context import District
 from core.models import Person
 from core.ports import Classifier
 from core.service import Service
+from core.texts import t
 from handlers.telegram_app import SendLimits, TelegramChannel
 from storage.db import Database
 from tests.fakes import CallbackAnswer, FakeBotAPI, FakeUser, SentMessage, fake_bot_api
@@ -262,12 +264,21 @@ async def any_bot(
             await running.stop()
 
 
+def plain_text(html: str) -> str:
+    """A catalogue text as the client shows it (tags out)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 async def barrier(user: FakeUser, within: float = 10.0) -> SentMessage:
     """Send /help and wait for its answer: everything the chat sent before has then been handled
     and delivered (one chat's updates are handled, and its messages sent, in order)."""
     await user.send_command("/help")
+    residents = {plain_text(t(locale, "help_resident")) for locale in ("zh", "en")}
     return await user.wait_for(
-        lambda m: "/help" in (m.text or "") and "/cancel" in (m.text or ""),
+        lambda m: (
+            ("/help" in (m.text or "") and "/cancel" in (m.text or ""))
+            or (m.text or "") in residents
+        ),
         within,
         what="the answer to /help",
     )

@@ -7,8 +7,9 @@ from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, file_concern
 from tests.fakes import FakeUser
 
-NOT_ALLOWED = "您没有使用该命令的权限。"
-NOT_FOUND = "没有找到案件 #1，或您无权查看。"
+NOT_ALLOWED = "不是您能用的命令。"
+HELP = "发送 /help 看看您能做什么。"
+NOT_FOUND = "没有找到编号为 #1 的事项，或您无权查看。"
 STALE = "该按钮已失效。"
 JUNK = "case:claim:1:" + "💣" * 40 + "x" * 27  # 200 bytes, far over Telegram's 64
 
@@ -47,7 +48,7 @@ async def test_a_resident_cannot_use_staff_commands_or_forge_buttons(bot: Runnin
     ):
         await mallory.send_command(command, args)
         refusal = await mallory.next_message()
-        assert refusal.text == NOT_ALLOWED, (command, refusal.text)
+        assert refusal.text == f"{command} {NOT_ALLOWED}{HELP}", (command, refusal.text)
 
     for data, expected in (
         ("case:claim:1", NOT_FOUND),
@@ -56,10 +57,10 @@ async def test_a_resident_cannot_use_staff_commands_or_forge_buttons(bot: Runnin
         ("case:detail:1", NOT_FOUND),
         ("case:rate:1:good", NOT_FOUND),
         ("case:route:1:economy", NOT_FOUND),
-        ("case:claim:999", "没有找到案件 #999，或您无权查看。"),
+        ("case:claim:999", "没有找到编号为 #999 的事项，或您无权查看。"),
         ("in:ok:deadbeef", STALE),
         ("in:st:deadbeef:qianying", STALE),
-        ("case:claim:-1", "没有找到案件 #?，或您无权查看。"),
+        ("case:claim:-1", "没有找到编号为 #? 的事项，或您无权查看。"),
         (JUNK, STALE),
         ("nonsense", STALE),
     ):
@@ -75,7 +76,7 @@ async def test_a_resident_cannot_use_staff_commands_or_forge_buttons(bot: Runnin
     assert all(m.chat_id == mallory.id for m in mallory.messages)
     # The owner still sees the case as it was, and may still rate it.
     await owner.send_command("/case", "1")
-    shown = await owner.wait_text("案件 #1")
+    shown = await owner.wait_text("事项 #1")
     assert "已办结" in (shown.text or "") and CONCERN in (shown.text or "")
     assert "评价" not in (shown.text or "").split("办理记录")[1]
     rating = await owner.press("😊 满意")
@@ -102,7 +103,7 @@ async def test_a_member_of_another_tank_cannot_touch_the_case(bot: RunningBot) -
         await farmer.send_command(command, args)
         assert (await farmer.next_message()).text == NOT_FOUND, command
     await farmer.send_command("/stats")
-    assert (await farmer.next_message()).text == NOT_ALLOWED
+    assert (await farmer.next_message()).text == f"/stats {NOT_ALLOWED}{HELP}"
 
     assert await bot.snapshot() == before
     assert not any("新案件 #1" in (m.text or "") for m in farmer.messages)

@@ -10,7 +10,7 @@ from tests.e2e.conftest import GroupChat, RunningBot
 from tests.e2e.test_intake_e2e import file_concern
 from tests.fakes import FakeUser
 
-NEED_WORDS = "请用文字描述您的问题（仅表情或空白无法受理）。"
+NEED_WORDS = "请用文字描述您的问题（只发表情或空白，我看不出是什么问题）。"
 HTML = "<b>x</b> & <script>alert(1)</script> 工资"
 
 Send = Callable[[FakeUser], Awaitable[object]]
@@ -31,8 +31,8 @@ CASES: list[tuple[str, Send, str]] = [
     ("sticker", lambda u: u.send_sticker(), "暂不支持贴纸。"),
     ("voice", lambda u: u.send_voice(), "暂不支持语音。"),
     ("document", lambda u: u.send_document(), "暂不支持文件。"),
-    ("unknown command", lambda u: u.send_command("/frobnicate"), "不认识的命令 /frobnicate。"),
-    ("long unknown command", lambda u: u.send_command("/" + "x" * 60), "不认识的命令 /xxxx"),
+    ("unknown command", lambda u: u.send_command("/frobnicate"), "/frobnicate 不是您能用的命令。"),
+    ("long unknown command", lambda u: u.send_command("/" + "x" * 60), "不是您能用的命令"),
     ("greeting", text("你好"), "请直接描述您遇到的问题"),
     ("location first", lambda u: u.send_location(39.6, 118.1), "请先用文字描述"),
     ("contact first", lambda u: u.send_contact("13800138000"), "请先用文字描述"),
@@ -82,7 +82,7 @@ async def test_html_in_a_concern_and_a_name_is_shown_as_typed(bot: RunningBot) -
     await odd.send_command("/my")
     assert HTML[:20] in ((await odd.wait_text("您的反映")).text or "")
     await odd.send_command("/case", "<b>1</b>")
-    assert "请写上案件编号" in ((await odd.next_message()).text or "")
+    assert "请写上编号" in ((await odd.next_message()).text or "")
 
 
 async def test_a_4096_character_concern_is_cut_and_shown_within_telegrams_limits(
@@ -159,7 +159,7 @@ async def test_a_command_with_its_argument_on_the_next_line_still_works(bot: Run
     entity = {"type": "bot_command", "offset": 0, "length": 5}
     await resident.send_message(text="/case\n1", entities=[entity])
     shown = await resident.next_message()
-    assert "案件 #1" in (shown.text or ""), shown.text
+    assert "事项 #1" in (shown.text or ""), shown.text
 
 
 def _file(kind: str, **extra: object) -> dict[str, object]:

@@ -61,7 +61,7 @@ async def reopened_case(bot: RunningBot) -> Loop:
     winner, loser = await claim_race(zhang, wang)
     name = winner.user["first_name"]
     edited = await loser.wait_for(
-        lambda m: m.edited and f"已由 {name} 委员认领" in (m.text or ""),
+        lambda m: m.edited and f"已由{name}委员认领" in (m.text or ""),
         include_consumed=True,
         what="the loser's notice, edited",
     )

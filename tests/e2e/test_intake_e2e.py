@@ -117,7 +117,7 @@ async def test_an_english_resident_gets_english_texts(bot: RunningBot) -> None:
     assert buttons(card) == ["✅ Confirm", "🔀 Change field", "✖️ Cancel"]
     await ann.press("✅ Confirm")
     ack = await ann.next_message()
-    assert "Received as case #1" in (ack.text or "")
+    assert "your concern is number #1" in (ack.text or "")
     # The member's Telegram is Chinese: the notice is in the member's language, not Ann's.
     notice = await lawyer.wait_text("新案件 #1")
     assert "Ann" not in (notice.text or "")

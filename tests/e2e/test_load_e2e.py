@@ -15,7 +15,7 @@ RESIDENTS = 30
 
 def not_found(number: int) -> str:
     """The answer to /case for a case that does not exist."""
-    return f"没有找到案件 #{number}，或您无权查看。"
+    return f"没有找到编号为 #{number} 的事项，或您无权查看。"
 
 
 async def test_thirty_residents_file_at_once(bot: RunningBot) -> None:
@@ -46,7 +46,7 @@ async def test_a_flood_in_one_chat_is_handled_in_order_without_holding_up_others
     assert CONVERSATION[0] in (greeting.text or "")
     flood = [await flooder.next_message() for _ in range(40)]
     assert [m.text for m in flood] == [
-        f"没有找到案件 #{1000 + i}，或您无权查看。" for i in range(40)
+        f"没有找到编号为 #{1000 + i} 的事项，或您无权查看。" for i in range(40)
     ]
     # The other chat did not wait for the flood: its answer went out before the flood's middle.
     assert greeting.seq < flood[20].seq

@@ -43,7 +43,7 @@ async def test_start_up_sets_the_residents_menu_in_chinese_and_english(bot: Runn
     assert zh == [{"command": n, "description": d} for n, d in menus.menu(Role.RESIDENT, "zh")]
     assert en == [{"command": n, "description": d} for n, d in menus.menu(Role.RESIDENT, "en")]
     assert zh is not None and zh[1]["description"] == "我的反映及进度"
-    assert en is not None and en[1]["description"] == "My concerns and their status"
+    assert en is not None and en[1]["description"] == "My concerns"
     # What a resident's client shows, through Telegram's scope resolution.
     assert server.visible_commands(1401, "zh") == zh
     assert server.visible_commands(1401, "en") == en
@@ -139,8 +139,8 @@ async def test_an_invited_member_joins_by_deep_link_and_gets_the_members_menu(
     newcomer = bot.server.user(1542, "新委员")
     after = bot.server.last_seq
     await newcomer.send_command("/start", code)
-    assert "欢迎加入法律智库" in ((await newcomer.next_message()).text or "")
-    assert "委员" in ((await newcomer.next_message()).text or "")
+    welcome = (await newcomer.next_message()).text or ""  # one welcome: what comes, how to act
+    assert "欢迎加入法律智库" in welcome and "点「认领」接手" in welcome
     await bot.server.wait_for_call(
         "setMyCommands",
         lambda c: (c.params.get("scope") or {}).get("chat_id") == newcomer.id,

@@ -11,6 +11,8 @@ and its escapes are shown to the member as text, as WeCom does.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
 import secrets
@@ -23,6 +25,7 @@ from tests.fakes.wx_platform import ESCAPED_NON_ASCII, ApiFault, FakePlatform, M
 
 MAX_TEXT_BYTES = 2048
 CODE_LIFE = 72 * 3600
+UPLOAD_LIMITS = {"file": 20 * 1024**2, "image": 2 * 1024**2, "voice": 2 * 1024**2}
 _TASK_ID = re.compile(r"^[0-9A-Za-z_\-@]{1,128}$")
 
 
@@ -42,6 +45,16 @@ class Card:
         return [(str(b.get("key", "")), str(b.get("text", ""))) for b in listed]
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the app uploaded with media/upload: its name, content type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    kind: str = "file"
+
+
 @dataclass
 class Delivered:
     """One app message that reached a member."""
@@ -52,6 +65,7 @@ class Delivered:
     card: Card | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     at: float = 0.0
+    upload: Upload | None = None
 
 
 @dataclass
@@ -63,7 +77,8 @@ class MemberState:
 
 
 class FakeWeComAPI(FakePlatform):
-    """The fake WeCom API: gettoken, message/send, message/update_template_card, media/get."""
+    """The fake WeCom API: gettoken, message/send, message/update_template_card, media/get
+    and media/upload."""
 
     token_invalid = (40014, "invalid access_token")
 
@@ -90,8 +105,11 @@ class FakeWeComAPI(FakePlatform):
             ("POST", "/cgi-bin/message/send", self._send),
             ("POST", "/cgi-bin/message/update_template_card", self._update_card),
             ("GET", "/cgi-bin/media/get", self._media_get),
+            ("POST", "/cgi-bin/media/upload", self._media_upload),
         ):
             self.route(method, path, handler)
+        self.raw_paths.add("/cgi-bin/media/upload")
+        self.uploads: dict[str, Upload] = {}  # media id -> what the app uploaded
 
     def member(self, user_id: str) -> MemberState:
         """The member's state, adding them to the app's visible range on first mention."""
@@ -189,6 +207,11 @@ class FakeWeComAPI(FakePlatform):
             if len(text.encode()) > MAX_TEXT_BYTES:
                 raise ApiFault(45002, "content size out of limit")
             return Delivered(kind, text, msgid, payload=body)
+        if kind in ("file", "image", "voice"):
+            upload = self.uploads.get(str(part.get("media_id", "")))
+            if upload is None or upload.kind != kind:
+                raise ApiFault(40007, "invalid media_id")
+            return Delivered(kind, upload.filename, msgid, payload=body, upload=upload)
         if kind == "template_card":
             card = self._checked_card(part)
             self.task_ids[card.task_id] = (user_id, card)
@@ -235,6 +258,39 @@ class FakeWeComAPI(FakePlatform):
         else:
             card.replaced_button = str(body.get("button", {}).get("replace_name", ""))
         return ok(invaliduser=[])
+
+    async def _media_upload(
+        self, query: dict[str, str], body: dict[str, Any] | None, raw: bytes
+    ) -> web.Response:
+        """A temporary media upload (multipart form, field "media" with a file name), as the
+        platform takes it: type file up to 20 MB, image up to 2 MB, more than 5 bytes."""
+        self.check_token(query)
+        kind = query.get("type", "")
+        if kind not in UPLOAD_LIMITS:
+            raise ApiFault(40004, "invalid media type")
+        content_type = str((body or {}).get("content_type", ""))
+        if not content_type.startswith("multipart/form-data"):
+            raise ApiFault(41005, "media data missing")
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        form = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
+        for part in form.iter_parts():
+            if part.get_param("name", header="content-disposition") != "media":
+                continue
+            filename = part.get_filename()
+            content = part.get_payload(decode=True)
+            if not filename or not isinstance(content, bytes):
+                raise ApiFault(41005, "media data missing")
+            if len(content) <= 5 or len(content) > UPLOAD_LIMITS[kind]:
+                raise ApiFault(40006, "invalid file size")
+            media_id = "wcup_" + secrets.token_hex(12)
+            if kind == "voice" and not filename.lower().endswith(".amr"):
+                raise ApiFault(40011, "invalid voice file: AMR only")
+            if kind == "image" and not filename.lower().endswith((".jpg", ".jpeg", ".png")):
+                raise ApiFault(40005, "invalid image file type")
+            upload = Upload(filename, part.get_content_type(), content, kind)
+            self.uploads[media_id] = upload
+            return ok(type=kind, media_id=media_id, created_at=str(int(self.clock())))
+        raise ApiFault(41005, "media data missing")
 
     async def _media_get(self, query: dict[str, str], body: Any, raw: bytes) -> web.Response:
         self.check_token(query)

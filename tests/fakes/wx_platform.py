@@ -104,6 +104,9 @@ class FakePlatform:
         self.faults = ScriptedFaults()
         self.changed = Signal()
         self._routes: dict[tuple[str, str], Handler] = {}
+        # Paths whose POST body is not JSON (a multipart upload): the handler gets the raw body
+        # and, as its body, {"content_type": the request's Content-Type header}.
+        self.raw_paths: set[str] = set()
         self._runner: web.AppRunner | None = None
 
     def route(self, method: str, path: str, handler: Handler) -> None:
@@ -190,7 +193,12 @@ class FakePlatform:
         try:
             if fault is not None:
                 raise ApiFault(-1 if fault == "busy" else int(fault), "injected fault")
-            body = self._decode(raw) if request.method == "POST" else None
+            if request.path in self.raw_paths:
+                body: dict[str, Any] | None = {
+                    "content_type": request.headers.get("Content-Type", "")
+                }
+            else:
+                body = self._decode(raw) if request.method == "POST" else None
             call.body = body
             response = await handler(query, body, raw)
         except ApiFault as e:

@@ -141,3 +141,17 @@ def test_ranked_by_established_residents_then_the_latest_and_windowed(
     assert [t.id for t in result.topics] == [20, 10]
     assert 9 not in {i for c in result.clusters for i in c.case_ids}
     assert run(featurizer, concerns, min_residents=5).topics == []
+
+
+def test_a_title_has_no_word_that_only_one_resident_wrote(featurizer: Featurizer) -> None:
+    # One resident signs three of the cluster's concerns with their name: a title never shows
+    # it, however rare and often written; the words the residents share make it.
+    signed = [
+        concern(10, "我叫王建国，东庄村南边那条水渠塌了，放水全漏了", 6, 100),
+        concern(11, "我是王建国，东庄村那条水渠又塌了一截，浇不上地", 5, 100),
+        concern(15, "王建国再说一次：东庄村水渠塌了没人修", 5, 100),
+    ]
+    others = [concern(12 + i, t, 4 - i, 101 + i) for i, t in enumerate(CANAL[:3])]
+    result = run(featurizer, [*signed, *others, *base()[6:]])
+    (canal,) = [t for t in result.topics if 10 in t.case_ids]
+    assert canal.title and "王建国" not in canal.title and "水渠" in canal.title, canal.title

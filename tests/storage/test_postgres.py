@@ -15,7 +15,7 @@ from core.context import District
 from core.messages import Outbound
 from core.models import Case, CaseStatus, Person, Role
 from storage.dialect import postgres
-from storage.pg import PgDatabase, pg_unit_factory
+from storage.pg import PgDatabase, pg_migrations, pg_unit_factory
 from storage.pg_claims import PgOutboxDeliveries
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, outside quiet hours
@@ -44,11 +44,17 @@ def test_statements_are_rewritten_for_postgresql() -> None:
     )
 
 
+def test_postgresql_has_a_migration_for_every_sqlite_one() -> None:
+    from storage.db import migrations
+
+    assert [m[0] for m in pg_migrations()] == [m[0] for m in migrations()]
+
+
 async def test_workers_starting_together_migrate_once(pg_schema: tuple[str, str]) -> None:
     url, schema = pg_schema
     dbs = await open_workers(url, schema, 3)
     try:
-        assert {await db.version() for db in dbs} == {9}
+        assert {await db.version() for db in dbs} == {pg_migrations()[-1][0]}
         assert await dbs[0].migrate() == []
         async with dbs[0].pool.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM schema_version") == 1
@@ -212,7 +218,8 @@ def test_migrate_command_upgrades_a_postgresql_database(
     monkeypatch.setenv("MINQING_DATABASE", f"{url}?search_path={schema}")
     assert bot.main(["migrate"]) == 0
     assert bot.main(["migrate"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["PostgreSQL: schema version 9"] * 2
+    latest = pg_migrations()[-1][0]
+    assert capsys.readouterr().out.splitlines() == [f"PostgreSQL: schema version {latest}"] * 2
     assert bot.main(["backup", "copy.db"]) == 2
     assert "pg_dump" in capsys.readouterr().err
 

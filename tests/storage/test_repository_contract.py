@@ -527,5 +527,7 @@ async def test_supporters_once_each_merges_undone_counted_established_and_erased
         assert await store.dismissed() == {main.id}
         await uow.erasure.forget(voice.id, later)
         (kept,) = await store.of_case(main.id)
-        assert kept.text is None and kept.person_id != voice.id
+        assert kept.text is None  # counted still, as nobody: their own row has no identity
+        erased = await uow.people.get(kept.person_id)
+        assert erased is not None and not erased.chat_id and erased.name != voice.name
         await uow.commit()

@@ -100,7 +100,7 @@ async def test_assign_to_a_member_and_remove_a_member(service: Service, db: Data
     removed = await zhao.command("removemember", li_id)
     assert "1 件" in removed[-1].text
     assert "#1" in (await zhang.command("pending"))[0].text
-    assert "权限" in (await li.command("pending"))[0].text
+    assert "不是您能用的命令" in (await li.command("pending"))[0].text
 
 
 async def plan_of(db: Database, sql: str, *params: object) -> list[str]:

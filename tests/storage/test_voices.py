@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from config.nearby import load_nearby
 from config.tanks import ConfigError
+from core.cases import privacy
 from core.context import District
 from core.messages import Outbound
 from core.service import Service
@@ -90,10 +93,39 @@ async def test_a_resident_adds_their_voice_and_is_told_of_the_outcome(
     # Nothing was merged by itself, and no second case was made.
     assert await rows(service, "SELECT count(*) FROM cases") == [(1,)]
     await zhang.send(callback_id="c", callback_data="case:claim:1")
-    await zhang.command("resolve", "1 已约谈包工头，工资本周发放")
+    await zhang.command("resolve", f"1 已约谈包工头，{NAME}（{PHONE}）的工资本周发放")
     told = to("502", zhang.everyone)
     assert any("您附议的反映 <b>#1</b> 已办结" in m.text and "本周发放" in m.text for m in told)
+    # What was written to the author may name them: the supporter never reads it.
+    assert not any(NAME in m.text or PHONE in m.text for m in told), [m.text for m in told]
+    assert any("（略）（（略））的工资" in m.text for m in told)
     assert not any(m.buttons for m in told)  # the rating is the author's
+
+
+async def test_an_english_resident_is_offered_the_case_in_plain_english(service: Service) -> None:
+    await filed(service, "501", WAGES)
+    neighbour = Chat(service, sqlite_fetch(database(service)), "502", name="Li", language="en")
+    await neighbour.text(WAGES_AGAIN)
+    await neighbour.press("Daodi")
+    out = await neighbour.text("No phone")
+    shown = next(m for m in out if "Your neighbours raised" in m.text)
+    assert "residents: 1" in shown.text and "1 residents" not in shown.text, shown.text
+    assert buttons(shown)[0] == "➕ Add my voice to #1"
+
+
+async def test_a_flood_of_voices_reaches_the_holder_as_a_few_messages(service: Service) -> None:
+    zhang, _, _, _ = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    told: list[str] = []
+    for n in range(11):
+        neighbour = chat(service, str(600 + n))
+        await draft(neighbour, WAGES_AGAIN)
+        await neighbour.press("附议 #1")
+        told += [m.text for m in to("11", neighbour.everyone) if "添了声音" in m.text]
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(11,)]
+    counts = [text.split("现共 ")[1].split(" 位")[0] for text in told]
+    assert counts == ["2", "3", "4", "5", "10"], counts
 
 
 async def test_adding_a_voice_is_refused_politely_when_it_cannot_be(service: Service) -> None:
@@ -151,8 +183,11 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     listed = (await zhao.command("similar", "2"))[-1]
     assert "#1" in listed.text and "#3" not in listed.text
     assert buttons(listed) == ["🔗 #2 并入 #1"]
-    # A member who holds neither case may not merge them.
+    # A member who holds neither case may not merge them, by command or by a button.
     assert "只有协调员或承办委员" in (await li.command("merge", "2 1"))[-1].text
+    pressed = await li.send(callback_id="f", callback_data="case:merge:2:1")
+    assert any("只有协调员或承办委员" in m.text for m in pressed), pressed
+    assert await rows(service, "SELECT count(*) FROM supporters") == [(0,)]
     await zhao.press("#2 并入 #1")
     assert any("已将 #2 并入 #1" in m.text for m in zhao.inbox)
     told = to("502", zhao.everyone)
@@ -160,6 +195,22 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("closed",)]
     stats = (await zhao.command("stats", "30d"))[-1].text
     assert "3 位居民反映了 2 件案件" in stats and "#1（2）" in stats
+    # The duplicate is no case of its own, nor a resolution: over a window and over all time.
+    for window in ("30d", "all"):
+        figures = (await zhao.command("stats", window))[-1].text
+        assert "案件总数：2" in figures and "已关闭 0" in figures, figures
+        assert "办结率（不含转办）：0% (0/2)" in figures, figures
+    year = str(service.district.local(clock.now).year)
+    summary = await zhao.command("summary", year)
+    assert any("受理群众诉求 2 件，办结 0 件" in m.text for m in summary), [m.text for m in summary]
+    ledger = next(m for m in await zhao.command("export", year) if m.document is not None)
+    assert ledger.document is not None
+    sheet = load_workbook(io.BytesIO(ledger.document.content)).active
+    assert sheet is not None
+    ledger_rows = list(sheet.iter_rows(values_only=True))
+    column = ledger_rows[0].index("状态")
+    status = {row[0]: row[column] for row in ledger_rows[1:]}
+    assert status[2] == "已并入 #1" and status[1] == status[3] != status[2], status
     # Undone while #1 is open: #2 is back, its resident told.
     await zhao.command("unmerge", "2")
     assert await rows(service, "SELECT status FROM cases WHERE id = 2") == [("open",)]
@@ -176,6 +227,37 @@ async def test_merge_tells_the_resident_counts_them_and_unmerge_until_resolved(
     assert await rows(service, "SELECT count(*) FROM supporters") == [(1,)]
 
 
+async def test_everyone_behind_a_merged_duplicate_is_told_of_the_outcome_once(
+    service: Service,
+) -> None:
+    zhang, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    await filed(service, "503", WAGES)
+    voice = chat(service, "504")
+    shown = offer(await draft(voice, WAGES_AGAIN))
+    assert "➕ 附议 #3" in buttons(shown)
+    await voice.press("附议 #3")
+    # #3 (with its voice) into #2, then #2 into #1: a chain.
+    await zhao.command("merge", "3 2")
+    done = (await zhao.command("merge", "2 1"))[-1].text
+    assert "#1 现有 4 位居民" in done
+    late = offer(await draft(chat(service, "505"), WAGES))
+    assert "<b>#1</b>" in late.text and "4 位居民" in late.text, late.text
+    await chat(service, "505").command("cancel")
+    stats = (await zhao.command("stats", "30d"))[-1].text
+    assert "4 位居民反映了 1 件案件" in stats and "#1（4）" in stats
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 工资已经发放")
+    for user_id in ("502", "503", "504"):
+        told = [m for m in to(user_id, zhang.everyone) if "已办结" in m.text]
+        assert len(told) == 1, user_id
+    assert len([m for m in to("501", zhang.everyone) if "已办结" in m.text]) == 1
+    # #2 was merged on, not resolved: the refusal says so.
+    refused = (await zhao.command("unmerge", "3"))[-1].text
+    assert "#2 已不在办理中" in refused and "已办结" not in refused
+
+
 async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Service) -> None:
     await filed(service, "501", WAGES)
     neighbour = chat(service, "502", NAME)
@@ -186,9 +268,54 @@ async def test_forgetme_erases_the_words_and_identity_of_a_supporter(service: Se
     await neighbour.press("确认删除")
     rows_after = await rows(
         service,
-        "SELECT p.channel, s.text FROM supporters s JOIN people p ON p.id = s.person_id",
+        "SELECT p.name, s.text FROM supporters s JOIN people p ON p.id = s.person_id",
     )
-    assert rows_after == [("erased", None)]  # still counted behind #1, as nobody
+    assert rows_after == [("", None)]  # still counted behind #1, as nobody
+    assert await rows(service, "SELECT name, phone, chat_id FROM people WHERE id = 2") == [
+        ("", None, "")
+    ]
+
+
+async def test_two_supporters_of_one_case_can_both_be_forgotten_and_stay_counted(
+    service: Service,
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    neighbours = [chat(service, user_id, NAME) for user_id in ("502", "503")]
+    for neighbour in neighbours:
+        await draft(neighbour, WAGES_AGAIN)
+        await neighbour.press("附议 #1")
+    for neighbour in neighbours:
+        await neighbour.command("forgetme")
+        done = await neighbour.press("确认删除")
+        assert not any("出错" in m.text for m in done)
+    assert await rows(service, "SELECT count(*), count(text) FROM supporters") == [(2, 0)]
+    assert await rows(service, "SELECT count(*) FROM people WHERE name = '王秘密'") == [(0,)]
+    stats = (await zhao.command("stats", "30d"))[-1].text
+    assert "3 位居民反映了 1 件案件" in stats
+
+
+async def test_the_retention_purge_leaves_no_words_or_merged_resident_behind_an_old_case(
+    service: Service, clock: Clock
+) -> None:
+    zhang, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    author = await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    voice = chat(service, "503")
+    await draft(voice, WAGES_TOO)
+    await voice.press("附议 #1")
+    await zhao.command("merge", "2 1")
+    await zhang.send(callback_id="c", callback_data="case:claim:1")
+    await zhang.command("resolve", "1 工资已经发放")
+    author.inbox.extend(to("501", zhang.everyone))
+    await author.press("满意")
+    clock.advance(days=400)
+    assert await privacy.purge(service.open_unit, clock.now, 180) == 2
+    assert await rows(
+        service,
+        "SELECT s.via, s.text, p.channel FROM supporters s JOIN people p ON p.id = s.person_id"
+        " ORDER BY s.via",
+    ) == [("merge", None, "erased"), ("voice", None, "telegram")]
 
 
 WAGES_TOO = "包工头老刘拖欠工地工资，我们三个月没拿到钱了"
@@ -236,12 +363,56 @@ async def test_hot_topics_count_established_residents_keep_their_id_and_reach_th
     assert any("5 件诉求" in m.text for m in material), [m.text for m in material]
     forged = await zhao.send(callback_id="f", callback_data="hot:report:1-x")
     assert any("失效" in m.text for m in forged)
+    unknown = await zhao.send(callback_id="f", callback_data="hot:report:1-999")
+    assert any("#999" in m.text for m in unknown), unknown
+    # A made-up topic is refused and dismisses nothing, now or when its number becomes a case.
+    for data in ("hot:dismiss:999", "hot:dismiss:0", "hot:dismiss:-1", "hot:dismiss:1x"):
+        made_up = await zhao.send(callback_id="f", callback_data=data)
+        assert any("失效" in m.text for m in made_up), data
+    assert await rows(service, "SELECT count(*) FROM hot_dismissed") == [(0,)]
     # Dismissed, a topic is never listed again; bad arguments are refused.
     await zhao.press("忽略第 1 条")
     assert "暂无热点问题" in (await zhao.command("hot", "30d"))[-1].text
     assert "用法" in (await zhao.command("hot", "90d 农业 extra"))[-1].text
     member = chat(service, "11")
-    assert "权限" in (await member.command("hot"))[-1].text
+    assert "不是您能用的命令" in (await member.command("hot"))[-1].text
+
+
+async def test_a_hot_topic_counts_everyone_behind_its_merged_duplicates(
+    service: Service, clock: Clock
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    residents = [chat(service, str(600 + n)) for n in range(3)]
+    for resident in residents:
+        await resident.command("start")
+    clock.advance(days=2)
+    await draft(residents[0], WAGES)
+    await residents[0].press("确认提交")
+    await draft(residents[1], WAGES_AGAIN)
+    await residents[1].press("确认提交")
+    await draft(residents[2], WAGES_TOO)
+    await residents[2].press("附议 #2")
+    assert "暂无热点问题" not in (await zhao.command("hot"))[-1].text
+    # Merged, #2 is no concern of its own: its resident and its voice stand behind #1.
+    await zhao.command("merge", "2 1")
+    hot = (await zhao.command("hot"))[-1].text
+    assert "3 位居民" in hot and "#1" in hot and "#2" not in hot, hot
+
+
+async def test_the_weekly_digest_counts_the_residents_behind_the_cases_as_stats_does(
+    service: Service, clock: Clock
+) -> None:
+    _, _, _, zhao = await staff(service, sqlite_fetch(database(service)))
+    await filed(service, "501", WAGES)
+    await filed(service, "502", WAGES_AGAIN)
+    await zhao.command("merge", "2 1")
+    clock.advance(days=5)
+    assert service.district.local(clock.now).weekday() == 0
+    stats = (await zhao.command("stats", "7d"))[-1].text
+    assert "2 位居民反映了 1 件案件" in stats and "案件总数：1" in stats
+    await service.weekly_digest()
+    digest = [m.text for m in to("99", await all_sent(service)) if "案件总数" in m.text]
+    assert digest and "2 位居民反映了 1 件案件" in digest[-1] and "案件总数：1" in digest[-1]
 
 
 async def all_sent(service: Service) -> list[Outbound]:

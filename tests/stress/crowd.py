@@ -31,7 +31,7 @@ CONCERNS = {
 TANKS = ("law", "economy", "agriculture")
 CONFIRM = "✅ 确认提交"
 CLAIM = "✋ 认领"
-REF = re.compile(r"已受理，编号 #(\d+)")
+REF = re.compile(r"已受理，您的反映编号是 #(\d+)")
 NOTICE = re.compile(r"新案件 #(\d+)")
 TRIAGE_NOTICE = re.compile(r"待分派 #(\d+)")
 

@@ -10,7 +10,7 @@ from tests.fakes import FakeUser
 from tests.fakes.content import message_dict
 from tests.stress.crowd import text_of
 
-NOT_ALLOWED = "您没有使用该命令的权限"
+NOT_ALLOWED = "不是您能用的命令"
 STALE = "该按钮已失效"
 NEED_WORDS = "请用文字描述您的问题"
 UNSUPPORTED = "暂不支持"
@@ -20,7 +20,7 @@ Send = Callable[[FakeUser], Awaitable[dict[str, Any]]]
 
 def not_found(number: object) -> str:
     """The refusal for a case the asker may not see."""
-    return f"没有找到案件 #{number}"
+    return f"没有找到编号为 #{number} 的事项"
 
 
 @dataclass
@@ -153,9 +153,9 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
             command("case", f"＃{claimed}"),
             not_found(claimed),
         ),
-        Probe("SQL in a case number", "nosy", command("case", "1' OR '1'='1"), "请写上案件编号"),
+        Probe("SQL in a case number", "nosy", command("case", "1' OR '1'='1"), "请写上编号"),
         Probe("SQL after a case number", "nosy", command("case", "1; DROP TABLE cases"), "请写上"),
-        Probe("4,096-character case number", "nosy", command("case", "9" * 4090), "请写上案件编号"),
+        Probe("4,096-character case number", "nosy", command("case", "9" * 4090), "请写上编号"),
     ]
     forged_presses = [
         ("claim button on someone else's case", f"case:claim:{other}", not_found(other)),
@@ -166,7 +166,7 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
         ("details of someone else's case", f"case:detail:{claimed}", not_found(claimed)),
         ("reply button on someone else's case", f"case:reply:{claimed}", not_found(claimed)),
         ("claim button on their own case", f"case:claim:{own}", "该案件不属于您所在的智库"),
-        ("rating their own unresolved case", f"case:rate:{own}:good", "该案件当前无需评价"),
+        ("rating their own unresolved case", f"case:rate:{own}:good", "这件事现在不需要评价"),
         ("unknown action on their own case", f"case:frobnicate:{own}", STALE),
         ("negative case number", "case:claim:-1", not_found("?")),
         ("14-digit case number", "case:claim:99999999999999", not_found("?")),
@@ -205,9 +205,9 @@ def probes(own: int, other: int, claimed: int) -> list[Probe]:
         ("video note", raw(media("video_note", length=1, duration=1)), UNSUPPORTED),
         ("audio", raw(media("audio", duration=1)), UNSUPPORTED),
         ("dice", raw({"dice": {"emoji": "🎲", "value": 6}}), UNSUPPORTED),
-        ("an update the bot's library cannot read, then /help", unreadable_then_help(), "可用命令"),
-        ("unknown command", command("frobnicate"), "不认识的命令 /frobnicate"),
-        ("64-letter command", command("x" * 64), "不认识的命令 /xxxx"),
+        ("an update the bot's library cannot read, then /help", unreadable_then_help(), "您可以："),
+        ("unknown command", command("frobnicate"), "/frobnicate 不是您能用的命令"),
+        ("64-letter command", command("x" * 64), "不是您能用的命令"),
         ("a forged invitation", command("start", "not-a-real-code"), "邀请链接无效"),
         # Letters and digits among the control bytes: taken as the start of a concern.
         ("binary-looking text", text("\x00\x01\x02\x7f\x1b[0;31m\ufffd\x08"), "请再多写几句"),

@@ -127,3 +127,24 @@ async def test_media_download_and_wrong_secret(wecom_api: FakeWeComAPI, wecom: W
     with pytest.raises(RetryLater):
         await wrong.send_text(ZHANG, "x")
     await wrong.aclose()
+
+
+async def test_file_upload_send_and_token_refresh(
+    wecom_api: FakeWeComAPI, wecom: WeComClient
+) -> None:
+    wecom_api.member(ZHANG)
+    await wecom.send_text(ZHANG, "您好")
+    wecom_api.expire_tokens()  # the upload refreshes the token and is made once more
+    media_id = await wecom.upload_file(
+        "台账.xlsx", "application/vnd.ms-excel", b"PK\x03\x04 ledger"
+    )
+    uploads = wecom_api.calls_to("/cgi-bin/media/upload")
+    assert [c.errcode for c in uploads] == [42001, 0]
+    await wecom.send_file(ZHANG, media_id)
+    sent = wecom_api.received(ZHANG)[-1]
+    assert sent.kind == "file" and sent.upload is not None
+    assert (sent.upload.filename, sent.upload.content) == ("台账.xlsx", b"PK\x03\x04 ledger")
+    with pytest.raises(Rejected):  # the platform takes no file of 5 bytes or less
+        await wecom.upload_file("empty.txt", "text/plain", b"")
+    with pytest.raises(Rejected):
+        await wecom.send_file(ZHANG, "never-uploaded")

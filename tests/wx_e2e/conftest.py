@@ -60,10 +60,12 @@ class WxBot:
         wechat_api: FakeWeChatAPI,
         wecom_api: FakeWeComAPI,
         safe_mode: bool = True,
+        template_id: str | None = TEMPLATE_ID,
     ) -> None:
         self.path, self.district, self.classifier = path, district, classifier
         self.manual, self.clock = manual, SharedClock(manual)
         self.wechat_api, self.wecom_api, self.safe_mode = wechat_api, wecom_api, safe_mode
+        self.template_id = template_id
         self._db: Database | None = None
         self._service: Service | None = None
         self._channels: WxChannels | None = None
@@ -97,7 +99,7 @@ class WxBot:
             token=WECHAT_TOKEN,
             api_url=self.wechat_api.url,
             aes_key=WECHAT_AES if self.safe_mode else None,
-            template_id=TEMPLATE_ID,
+            template_id=self.template_id,
         )
         wecom = WeComConfig(
             corp_id=self.wecom_api.corp_id,

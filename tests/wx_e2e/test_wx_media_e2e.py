@@ -40,9 +40,16 @@ async def test_a_photo_voice_and_place_reach_the_member(wx: WxBot) -> None:
         (f'["file:{kept[0][0]}", "file:{kept[1][0]}"]', 39.57, 118.08)
     ]
 
-    # The member sees the photo through a signed link, the place on a map once claimed.
-    shown = await got_wecom(wx.wecom_api, "zhang", "http://files.example/files/")
-    link = next(w for w in shown.text.split() if w.startswith("http://files.example/"))
+    # The member sees the photo and hears the voice in the app (image and voice messages
+    # uploaded from what the bot kept), the place on a map once claimed.
+    photo = await got_wecom(wx.wecom_api, "zhang", ".jpg")
+    assert photo.kind == "image" and photo.upload is not None and photo.upload.content == JPEG
+    voice = await got_wecom(wx.wecom_api, "zhang", ".amr")
+    assert voice.kind == "voice"
+    assert all("files.example" not in d.text for d in wx.wecom_api.received("zhang"))
+    # A kept file is also behind a signed link (where the platform refuses the upload).
+    link = wx.channels.files.url(f"file:{kept[0][0]}")
+    assert link is not None
     path = link.removeprefix("http://files.example")
     served = await wx.http.get(wx.channels.url + path)
     assert (served.status_code, served.content) == (200, JPEG)
