@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from pydantic import SecretStr
 
@@ -189,7 +189,13 @@ async def open_service(
     """Open the database and build the core service on it."""
     district = load_district(settings)
     classifier = build_classifier(district, settings.tokenizer)
-    db = await Database.open(database or settings.database)
+    if settings.postgres_url is not None and database is None:
+        from storage.pg import PgDatabase
+
+        pg = await PgDatabase.open(settings.postgres_url.get_secret_value())
+        db = cast(Database, pg)  # the same storage ports, on PostgreSQL (storage/pg.py)
+    else:
+        db = await Database.open(database or settings.database)
     service = build_service(db, district, classifier, utcnow, classifier_thread())
     from similar.port import IndexedSimilarCases
 
@@ -266,6 +272,11 @@ async def run_bot(settings: Settings) -> int:
     wechat, wecom = wx_configs(settings)
     if settings.bot_token is None and wechat is None and wecom is None:
         raise SettingsError(NO_CHANNEL)
+    if settings.postgres_url is not None and (wechat is not None or wecom is not None):
+        raise SettingsError(
+            "MINQING_DATABASE: the WeChat and WeCom channels run on the SQLite file only;"
+            " on PostgreSQL, Telegram only"
+        )
     db, service = await open_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

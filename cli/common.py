@@ -20,6 +20,11 @@ Handler = Callable[[Settings, argparse.Namespace], int]
 
 def existing_database(settings: Settings) -> Path:
     """The configured database file, which must exist (commands that only read or copy it)."""
+    if settings.postgres_url is not None:
+        raise SettingsError(
+            "MINQING_DATABASE: this command works on the SQLite file; the PostgreSQL server is"
+            " backed up and restored with pg_dump and pg_restore (README, Operations)"
+        )
     path = Path(settings.database)
     if not path.exists():
         raise SettingsError(f"MINQING_DATABASE: {path} does not exist")

@@ -62,6 +62,15 @@ def migrate_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
+    if settings.postgres_url is not None:
+        from storage.pg import PgDatabase
+
+        pg = await PgDatabase.open(settings.postgres_url.get_secret_value(), size=1)
+        try:
+            print(f"PostgreSQL: schema version {await pg.version()}")
+        finally:
+            await pg.close()
+        return 0
     db = await Database.open(settings.database)
     try:
         print(f"{settings.database}: schema version {await db.version()}")

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from config.desk import DEFAULT_DESK, DEFAULT_HOLIDAYS
@@ -26,6 +33,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
     database: Path = Path("data/minqing.db")
+    # MINQING_DATABASE=postgresql://user@host/db selects a PostgreSQL server instead of the
+    # SQLite file; it is kept here (and `database` stays the default file, unused then).
+    postgres_url: SecretStr | None = None
     timezone: str = "Asia/Shanghai"
     # Telegram user ids, and WeCom members as wecom:<userid>.
     coordinators: Annotated[tuple[int | str, ...], NoDecode] = ()
@@ -84,6 +94,16 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     # The address the callback server is reached at from outside, for links to residents' photos.
     public_url: AnyHttpUrl | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _postgres(cls, data: object) -> object:
+        if isinstance(data, dict):
+            value = data.get("database")
+            if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+                data = {k: v for k, v in data.items() if k != "database"}
+                data["postgres_url"] = value
+        return data
 
     @field_validator("coordinators", mode="before")
     @classmethod

@@ -37,7 +37,7 @@ from handlers.sender import OutboxSender
 from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import TelegramTransport, seconds
 from storage.db import Database
-from storage.outbox import OutboxDeliveries
+from storage.outbox import deliveries_of
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class TelegramChannel:
             await self._default_menus(self.app)
             limits = self.limits
             self.sender = OutboxSender(
-                OutboxDeliveries(self.db, CHANNEL),
+                deliveries_of(self.db, CHANNEL),
                 TelegramTransport(self.app.bot),
                 rate=limits.rate,
                 chat_rate=limits.chat_rate,

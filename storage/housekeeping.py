@@ -67,8 +67,11 @@ class Pruned:
 
 
 async def prune(db: Database, now: datetime, retention: Retention, batch: int = BATCH) -> Pruned:
-    """Delete delivery records, stale conversations and update ids older than their retention."""
+    """Delete delivery records, stale conversations and update ids older than their retention
+    (on PostgreSQL, fold the tallies' deltas first)."""
     deliveries = to_ms(now - retention.deliveries)
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        await db.fold_tallies()  # type: ignore[attr-defined]
     return Pruned(
         deliveries=await _in_batches(db, OLD_DELIVERIES, (deliveries, deliveries), batch),
         dialogs=await _in_batches(db, STALE_DIALOGS, (to_ms(now - retention.dialogs),), batch),

@@ -22,6 +22,7 @@ from storage.db import Database, to_ms
 
 LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+NEXT_ID_SQL = "SELECT nextval(pg_get_serial_sequence('outbox', 'id'))"
 
 
 class SqlOutboxQueue:
@@ -30,12 +31,18 @@ class SqlOutboxQueue:
     def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
         self._next_id: int | None = None
-        conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues a message: read it on the way
+        # On PostgreSQL units of work run side by side: each id comes from the sequence.
+        self._shared = getattr(conn, "dialect", "sqlite") == "postgres"
+        if not self._shared:
+            conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues one: read it on the way
 
     async def add(self, message: Outbound, now: datetime) -> int:
         """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
         ids can be handed out here and the rows written in one batch."""
-        if self._next_id is None:
+        if self._shared:
+            row = await self.conn.fetchone(NEXT_ID_SQL)
+            self._next_id = int(row[0]) if row else 1
+        elif self._next_id is None:
             rows = self.conn.take(LAST_ID)
             if rows is None:
                 rows = list(await self.conn.execute_fetchall(LAST_ID_SQL))
@@ -69,8 +76,9 @@ class SqlOutboxQueue:
     async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
         """(channel, chat_id, key) of a case's messages whose key starts with prefix."""
         rows = await self.conn.execute_fetchall(
-            "SELECT DISTINCT channel, chat_id, key FROM outbox"
-            " WHERE case_id = ? AND key >= ? AND key < ? ORDER BY id",
+            "SELECT channel, chat_id, key FROM outbox"
+            " WHERE case_id = ? AND key >= ? AND key < ?"
+            " GROUP BY channel, chat_id, key ORDER BY min(id)",
             (case_id, prefix, prefix + "\uffff"),
         )
         return [(r[0], r[1], r[2]) for r in rows]
@@ -170,3 +178,11 @@ class OutboxDeliveries:
         # Rare, and its count matters: a transaction of its own rather than the shared batch.
         async with self.db.transaction(urgent=True) as conn, conn.execute(sql, params) as cursor:
             return cursor.rowcount
+
+
+def deliveries_of(db: Database, channel: str) -> OutboxDeliveries:
+    """The sender's side of the outbox of a database (on PostgreSQL, claimed per chat)."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        store: OutboxDeliveries = db.deliveries(channel)  # type: ignore[attr-defined]
+        return store
+    return OutboxDeliveries(db, channel)

@@ -256,8 +256,11 @@ class SqlCases:
         return case
 
     async def get(self, case_id: int) -> Case | None:
-        """The case with this number, if any."""
-        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+        """The case with this number, if any. On PostgreSQL a unit of work locks the case it
+        reads until it commits: units on one case (two members claiming it) take turns, each
+        seeing what the one before committed, as under SQLite's single writer."""
+        lock = " FOR UPDATE" if getattr(self.conn, "locks_rows", False) else ""
+        sql = f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?{lock}"
         row = await self.conn.fetchone(sql, (case_id,))
         return case_of(row) if row else None
 
@@ -303,8 +306,11 @@ class SqlCases:
 
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Cases the sweep must look at (next check at or before now), earliest first."""
+        # On PostgreSQL two sweeps may run at once: each takes the cases the other has not
+        # locked, and holds them until its unit commits (by then they are no longer due).
+        claim = " FOR UPDATE SKIP LOCKED" if getattr(self.conn, "dialect", "") == "postgres" else ""
         return await self._many(
-            "next_check_at <= ? ORDER BY next_check_at LIMIT ?", (to_ms(now), limit)
+            "next_check_at <= ? ORDER BY next_check_at LIMIT ?" + claim, (to_ms(now), limit)
         )
 
     async def _many(self, where: str, params: tuple[Any, ...]) -> list[Case]:

@@ -69,9 +69,9 @@ class StatsQueries:
         self.rows, self.now = rows, to_ms(now)
         default = reply_hours.get(None, 72.0)
         named = [(k, v) for k, v in reply_hours.items() if k is not None]
-        whens = " ".join("WHEN ? THEN ?" for _ in named)
+        whens = " ".join("WHEN ? THEN CAST(? AS BIGINT)" for _ in named)
         # Each case's first-reply allowance in ms, by its tank; triage's for the rest.
-        self.limit = f"(CASE tank {whens} ELSE ? END)"
+        self.limit = f"(CASE tank {whens} ELSE CAST(? AS BIGINT) END)"
         self.limit_params = (
             *(x for k, v in named for x in (k, measures.allowance_ms(v))),
             measures.allowance_ms(default),
@@ -85,8 +85,9 @@ class StatsQueries:
         counts = await self.rows(COUNTS, (start,))
         in_time = IN_TIME.format(limit=self.limit)
         hits, judged = await self._one(
-            f"SELECT sum(first_reply_at IS NOT NULL AND {in_time}),"
-            f" sum(first_reply_at IS NOT NULL OR created_at + {self.limit} <= ?)"
+            f"SELECT sum(CASE WHEN first_reply_at IS NOT NULL AND {in_time} THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN first_reply_at IS NOT NULL"
+            f" OR created_at + {self.limit} <= ? THEN 1 ELSE 0 END)"
             f" FROM cases WHERE created_at >= ?{NOT_MERGED}",
             (*self.limit_params, *self.limit_params, self.now, start),
         )
@@ -138,8 +139,9 @@ class StatsQueries:
         # Only open cases can lack a first reply (resolving sets it), so these few rows settle
         # both the overdue count and the unanswered cases already past their reply deadline.
         overdue, late = await self._one(
-            f"SELECT sum(due_at <= ? AND waiting_since IS NULL),"
-            f" sum(first_reply_at IS NULL AND created_at + {self.limit} <= ?)"
+            "SELECT sum(CASE WHEN due_at <= ? AND waiting_since IS NULL THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN first_reply_at IS NULL"
+            f" AND created_at + {self.limit} <= ? THEN 1 ELSE 0 END)"
             f" FROM cases WHERE status IN {OPEN}",
             (self.now, *self.limit_params, self.now),
         )

@@ -78,13 +78,18 @@ class SqliteUnitOfWork:
 
 
 def unit_factory(db: Database) -> Callable[[], SqliteUnitOfWork]:
-    """A factory of units of work on a database."""
+    """A factory of units of work on a database (PostgreSQL's has its own: storage/pg.py)."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        factory: Callable[[], SqliteUnitOfWork] = db.unit_factory()  # type: ignore[attr-defined]
+        return factory
     return lambda: SqliteUnitOfWork(db)
 
 
 def committed_dialogs(db: Database) -> SqlDialogs:
     """The chats' conversations as last committed, read outside any unit of work, right here
     on the event loop (a point read: core/conversation/prejudge.py)."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        return SqlDialogs(db.read_conn())  # type: ignore[attr-defined]
     conn = BufferedConnection(db.glance)
     conn.here = True
     return SqlDialogs(conn)

@@ -150,7 +150,7 @@ class SqlViews:
 
     async def timeline(self, case_id: int) -> tuple[Case, list[CaseEvent]] | None:
         """A case and every event of its timeline, oldest first; None if there is none."""
-        conn = BufferedConnection(Trips(self.db.views, here=False))
+        conn = _reading(self.db)
         case = await SqlCases(conn).get(case_id)
         if case is None:
             return None
@@ -182,7 +182,15 @@ class SqlViews:
         self, since: datetime, until: datetime, established_after: timedelta
     ) -> HotInputs:
         """The inputs of the hot topics of a window, read on the read side."""
-        store = SqlSupporters(BufferedConnection(Trips(self.db.views, here=False)))
+        store = SqlSupporters(_reading(self.db))
         concerns = await store.concerns(since, until, established_after)
         backers = await store.established([c.case_id for c in concerns], established_after)
         return HotInputs(concerns, await store.clusters(), await store.dismissed(), backers)
+
+
+def _reading(db: Database) -> BufferedConnection:
+    """A connection for repositories that read committed data for the coordinators."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        conn: BufferedConnection = db.read_conn()  # type: ignore[attr-defined]
+        return conn
+    return BufferedConnection(Trips(db.views, here=False))

@@ -12,6 +12,7 @@ from config.referrals import load_referrals
 from config.tanks import load_stations, load_tanks
 from core.context import District
 from storage.db import Database
+from tests.pg import fresh_schema
 from tests.support import RULES, Clock, RuleClassifier
 
 # PTB 22 warns (an error under filterwarnings=error) when it builds a RetryAfter unless durations
@@ -47,3 +48,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "minqing.db")
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def pg_schema() -> AsyncIterator[tuple[str, str]]:
+    """A fresh, empty schema on the test PostgreSQL server (MINQING_TEST_POSTGRES), dropped
+    afterwards: (server url, schema). Skips, saying why, when no server answers."""
+    async with fresh_schema() as found:
+        yield found

@@ -22,7 +22,16 @@ from tests.bench.report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "citizen_messages_train.csv"
-SECTIONS = ("load", "intake", "database", "classifier", "similar", "documents", "wechat")
+SECTIONS = (
+    "load",
+    "intake",
+    "database",
+    "classifier",
+    "similar",
+    "documents",
+    "wechat",
+    "postgres",
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,6 +89,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             from tests.bench import wechat
 
             await wechat.run(report, args.users or (50 if args.quick else 200), workdir, args.quick)
+            task.advance()
+        if "postgres" in only:
+            from tests.bench import postgres
+
+            await postgres.run(report, args.users or (50 if args.quick else 200), workdir)
             task.advance()
         if "documents" in only:
             from tests.bench import office

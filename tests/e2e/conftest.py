@@ -32,6 +32,7 @@ from core.texts import t
 from handlers.telegram_app import SendLimits, TelegramChannel
 from storage.db import Database
 from tests.fakes import CallbackAnswer, FakeBotAPI, FakeUser, SentMessage, fake_bot_api
+from tests.pg import fresh_schema
 from tests.support import Clock, sqlite_service
 
 TOKEN = "123:ABC"
@@ -54,8 +55,10 @@ class RunningBot:
         classifier: Classifier,
         clock: Clock,
         limits: SendLimits = FAST,
+        postgres: tuple[str, str] | None = None,
     ) -> None:
         self.server, self.path, self.district = server, path, district
+        self.postgres = postgres  # (server url, schema): the bot on PostgreSQL instead
         self.classifier, self.clock, self.limits = classifier, clock, limits
         self.starts = 0
         self._db: Database | None = None
@@ -85,7 +88,14 @@ class RunningBot:
     async def start(self) -> None:
         """Open the database, build the service as bot.py does, and run a new channel."""
         assert self._task is None, "already running"
-        self._db = await Database.open(self.path)
+        if self.postgres is not None:
+            from storage.pg import PgDatabase
+
+            url, schema = self.postgres
+            self._db = await PgDatabase.open(url, schema=schema)  # type: ignore[assignment]
+        else:
+            self._db = await Database.open(self.path)
+        assert self._db is not None
         self._service = sqlite_service(self._db, self.district, self.classifier, self.clock)
         ready = asyncio.Event()
 
@@ -224,6 +234,34 @@ async def bot(
         yield running
     finally:
         await running.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_bot(
+    request: pytest.FixtureRequest,
+    server: FakeBotAPI,
+    tmp_path: Path,
+    district: District,
+    classifier: Classifier,
+    clock: Clock,
+) -> AsyncIterator[RunningBot]:
+    """The bot on each database in turn: a SQLite file, then a fresh schema on the test
+    PostgreSQL server (skipped, saying why, when there is none)."""
+    if request.param == "sqlite":
+        running = RunningBot(server, tmp_path / "minqing.db", district, classifier, clock)
+        await running.start()
+        try:
+            yield running
+        finally:
+            await running.stop()
+        return
+    async with fresh_schema() as found:
+        running = RunningBot(server, tmp_path, district, classifier, clock, postgres=found)
+        await running.start()
+        try:
+            yield running
+        finally:
+            await running.stop()
 
 
 def plain_text(html: str) -> str:

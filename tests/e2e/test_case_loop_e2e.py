@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.conftest import RunningBot, answer_of
 from tests.e2e.test_intake_e2e import CONCERN, file_concern
 from tests.fakes import FakeUser
@@ -22,6 +24,12 @@ async def claim_race(a: FakeUser, b: FakeUser) -> tuple[FakeUser, FakeUser]:
     ]
     assert len(won) == 1 and len(lost) == 1, (answer_a, answer_b)
     return won[0], lost[0]
+
+
+@pytest.fixture
+def bot(any_bot: RunningBot) -> RunningBot:
+    """The bot on SQLite and on PostgreSQL: the case loop holds on both."""
+    return any_bot
 
 
 class Loop:

@@ -29,8 +29,11 @@ from core.models import (
 from core.ports import UnitOfWork
 from storage.db import Database
 from storage.outbox import OutboxDeliveries
+from storage.pg import PgDatabase, pg_unit_factory
+from storage.pg_claims import PgOutboxDeliveries
 from storage.unit_of_work import unit_factory
 from tests.core.memory import MemoryState, MemoryUnitOfWork
+from tests.pg import fresh_schema
 
 NOW = datetime(2026, 11, 25, 2, 0, 0, 123456, tzinfo=UTC)  # SQL keeps milliseconds
 
@@ -49,9 +52,9 @@ class Backend:
     delivered: Callable[[int, int], Awaitable[None]]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
-    """The fake and the real storage, in turn."""
+    """The fake and the real storages, in turn."""
     if request.param == "memory":
         state = MemoryState()
 
@@ -59,6 +62,17 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             state.deliver(row_id, message_id)
 
         yield Backend("memory", lambda: MemoryUnitOfWork(state), mark)
+        return
+    if request.param == "postgres":
+        async with fresh_schema() as (url, schema):
+            pg = await PgDatabase.open(url, schema=schema)
+            deliveries = PgOutboxDeliveries(pg, "telegram")
+
+            async def pg_sent(row_id: int, message_id: int) -> None:
+                await deliveries.sent(row_id, message_id, NOW)
+
+            yield Backend("postgres", pg_unit_factory(pg), pg_sent)
+            await pg.close()
         return
     db = await Database.open(tmp_path / "contract.db")
     store = OutboxDeliveries(db, "telegram")

@@ -1,0 +1,409 @@
+"""PostgreSQL (asyncpg): a pool of connections, the migrations of storage/migrations/postgres/,
+and units of work whose repositories are the SQLite ones, on a connection that speaks
+PostgreSQL (storage/dialect.py).
+
+Where SQLite has one writer at a time (the process-wide writer lock, storage/db.py), PostgreSQL
+has many: each unit of work is a transaction on a connection of its own, READ COMMITTED, and
+what must not run twice at once is held by row locks (claims with FOR UPDATE SKIP LOCKED,
+storage/pg_claims.py) or a transaction-scoped advisory lock (a chat's turn, the migrations).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from itertools import groupby
+from types import TracebackType
+from typing import Any
+
+import asyncpg
+
+from storage.buffer import Outcome, Params
+from storage.desk import SqlDesk
+from storage.dialect import postgres, returns_id
+from storage.erasure import SqlErasure
+from storage.outbox import SqlOutboxQueue
+from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
+from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
+from storage.supporters import SqlSupporters
+
+__all__ = ["PgConnection", "PgDatabase", "PgUnitOfWork", "is_postgres", "pg_migrations"]
+
+log = logging.getLogger(__name__)
+
+_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+MIGRATION_LOCK = 0x6D696E71  # the advisory lock two processes migrating at once take in turn
+_ROWCOUNT = re.compile(r"(\d+)$")
+# A chat's turn: one unit of work at a time per chat, in whichever worker (released at the end
+# of the transaction). Keyed by a 64-bit hash of "channel:chat"; a collision only makes two
+# chats take turns.
+CHAT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+
+
+def is_postgres(target: str) -> bool:
+    """Whether a database setting names a PostgreSQL server rather than a SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def pg_migrations() -> list[tuple[int, str, str]]:
+    """The PostgreSQL migrations, numbered as SQLite's are: (version, name, sql)."""
+    found = []
+    for entry in resources.files("storage.migrations.postgres").iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class PgConnection:
+    """A unit of work's connection on PostgreSQL, as its repositories see it: the interface of
+    storage/buffer.py's BufferedConnection (held-back writes, peeks), each statement rewritten
+    for PostgreSQL. Held-back writes go grouped by statement with executemany (pipelined)."""
+
+    dialect = "postgres"
+    locks_rows = True  # a case read in a unit is locked until it ends (storage/repositories.py)
+
+    def __init__(self, raw: asyncpg.Connection) -> None:
+        self.raw = raw
+        self.here = False  # asked for by SQLite's units; every round trip is async here
+        self._queue: list[tuple[str, Params]] = []
+        self._begin = False
+        self._open = False
+        self._peeks: dict[str, tuple[str, Params]] = {}
+        self.peeked: dict[str, list[Any]] = {}
+        self.chat: str | None = None  # the chat whose turn this is: held until the unit ends
+
+    def begin(self) -> None:
+        """Open the transaction with the first statement sent."""
+        self._begin = True
+
+    def peek(self, name: str, sql: str, params: Params = ()) -> None:
+        """Make a read with the next round trip; its rows land in `peeked[name]`."""
+        self._peeks[name] = (sql, params)
+
+    def take(self, name: str) -> list[Any] | None:
+        """The rows a peek brought back, once; None if it has not."""
+        self._peeks.pop(name, None)
+        return self.peeked.pop(name, None)
+
+    def drop(self, prefix: str) -> None:
+        """Forget the peeks whose name starts with prefix."""
+        for names in (self._peeks, self.peeked):
+            for name in [n for n in names if n.startswith(prefix)]:
+                del names[name]
+
+    def queue(self, sql: str, params: Params) -> None:
+        """Hold back a write whose result is not needed."""
+        self._queue.append((sql, params))
+
+    def discard(self) -> None:
+        """Forget what is held back."""
+        self._queue.clear()
+
+    async def _send(self) -> None:
+        """BEGIN if due, the peeks, then the held-back writes, in order."""
+        if self._begin:
+            self._begin = False
+            await self.raw.execute("BEGIN")
+            self._open = True
+            if self.chat is not None:
+                await self.raw.execute(CHAT_LOCK, self.chat)
+        peeks, self._peeks = self._peeks, {}
+        for name, (sql, params) in peeks.items():
+            self.peeked[name] = list(await self.raw.fetch(postgres(sql), *params))
+        queued, self._queue = self._queue, []
+        for sql, group in groupby(queued, key=lambda item: item[0]):
+            rows = [tuple(p) for _, p in group]
+            if len(rows) == 1:
+                await self.raw.execute(postgres(sql), *rows[0])
+            else:
+                await self.raw.executemany(postgres(sql), rows)
+
+    async def flush(self) -> None:
+        """Send every held-back write, in order."""
+        await self._send()
+
+    async def execute(self, sql: str, params: Params = ()) -> Outcome:
+        """Run a statement after the held-back writes; returns what it changed."""
+        await self._send()
+        if returns_id(sql):
+            rows = await self.raw.fetch(postgres(sql), *params)
+            return Outcome(len(rows), int(rows[0][0]) if rows else None)
+        status = await self.raw.execute(postgres(sql), *params)
+        found = _ROWCOUNT.search(status)
+        return Outcome(int(found.group(1)) if found else -1, None)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query, after the held-back writes."""
+        await self._send()
+        return await self.raw.fetchrow(postgres(sql), *params)
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[Any]:
+        """Run a query after the held-back writes and return its rows."""
+        await self._send()
+        return list(await self.raw.fetch(postgres(sql), *params))
+
+    async def commit(self) -> None:
+        """Send the held-back writes and COMMIT (nothing if nothing began)."""
+        if self._queue:
+            await self._send()
+        self._begin = False
+        if self._open:
+            self._open = False
+            await self.raw.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        """Forget what is held back and roll back what was sent, if anything was."""
+        self.discard()
+        self._begin = False
+        if self._open:
+            self._open = False
+            await self.raw.execute("ROLLBACK")
+
+
+class PgDatabase:
+    """The bot's database on a PostgreSQL server: a pool of connections."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self.pool = pool
+        self.path = url
+        # The sender's records of deliveries being written: a unit of work starts after them,
+        # so a reply to a message just delivered finds it (SQLite gives them urgent turns).
+        self.recording: set[asyncio.Future[None]] = set()
+
+    @asynccontextmanager
+    async def record(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection for one of the sender's records; units wait for it."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.recording.add(done)
+        try:
+            async with self.pool.acquire() as conn:
+                yield conn
+        finally:
+            self.recording.discard(done)
+            done.set_result(None)
+
+    @classmethod
+    async def open(
+        cls, url: str, schema: str | None = None, size: int = 10, migrate: bool = True
+    ) -> PgDatabase:
+        """Connect to the server at url (tables in `schema`, if given) and migrate."""
+        settings = {"search_path": schema} if schema else None
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=size, server_settings=settings)
+        db = cls(pool, url)
+        try:
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return db
+
+    async def version(self) -> int:
+        """The schema version the database is at."""
+        async with self.pool.acquire() as conn:
+            return await _version(conn)
+
+    async def migrate(self) -> list[int]:
+        """Apply every migration newer than the database, each in its own transaction, under an
+        advisory lock so that workers starting together migrate once."""
+        applied: list[int] = []
+        async with self.pool.acquire() as conn:
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"
+                )
+            for version, name, sql in pg_migrations():
+                async with conn.transaction():
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                    if version <= await _version(conn):
+                        continue
+                    log.info("applying migration %s", name)
+                    await conn.execute(sql)
+                    await conn.execute("DELETE FROM schema_version")
+                    await conn.execute("INSERT INTO schema_version VALUES ($1)", version)
+                    applied.append(version)
+        return applied
+
+    @property
+    def reader(self) -> PgReader:
+        """Committed data, read on the pool."""
+        return PgReader(self.pool)
+
+    views = reader
+
+    def read_conn(self) -> PgReader:
+        """A reading connection for the repositories (a case's timeline, the conversations)."""
+        return PgReader(self.pool)
+
+    def unit_factory(self) -> Callable[[], PgUnitOfWork]:
+        """A factory of units of work on this database."""
+        return lambda: PgUnitOfWork(self)
+
+    def deliveries(self, channel: str) -> Any:
+        """The sender's side of the outbox, claimed per chat (storage/pg_claims.py)."""
+        from storage.pg_claims import PgOutboxDeliveries
+
+        return PgOutboxDeliveries(self, channel)
+
+    @asynccontextmanager
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[PgStatements]:
+        """A short write transaction of its own (housekeeping's batches), as Database's."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PgStatements(conn)
+
+    async def fold_tallies(self) -> None:
+        """Fold the tallies' deltas into one row per key (storage/migrations/postgres/0002)."""
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT fold_tallies()")
+
+    async def close(self) -> None:
+        """Close the pool."""
+        await self.pool.close()
+
+
+def _number(text: str) -> int | float:
+    """A numeric as SQLite gives it: sum() of integers is an integer."""
+    return float(text) if "." in text or "e" in text.lower() else int(text)
+
+
+async def _codecs(conn: asyncpg.Connection) -> None:
+    """numeric (what sum() and avg() of BIGINT give) as int or float, not Decimal."""
+    await conn.set_type_codec(
+        "numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text"
+    )
+
+
+async def _version(conn: asyncpg.Connection) -> int:
+    value = await conn.fetchval("SELECT max(version) FROM schema_version")
+    return int(value or 0)
+
+
+class PgStatements:
+    """A transaction's connection as housekeeping uses SQLite's: `async with conn.execute(sql,
+    params) as cursor` and the cursor's rowcount."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> _Ran:
+        """Run a statement when entered."""
+        return _Ran(self.conn, sql, params)
+
+
+class _Ran:
+    """A statement run on entering; its rowcount after."""
+
+    def __init__(self, conn: asyncpg.Connection, sql: str, params: Params) -> None:
+        self.conn, self.sql, self.params = conn, sql, params
+        self.rowcount = -1
+
+    async def __aenter__(self) -> _Ran:
+        status = await self.conn.execute(postgres(self.sql), *self.params)
+        found = _ROWCOUNT.search(status)
+        self.rowcount = int(found.group(1)) if found else -1
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class PgUnitOfWork:
+    """A transaction on a pooled connection of its own; units of work run side by side."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+        self.queued: list[int] = []
+        self._done = False
+        self._raw: asyncpg.Connection | None = None
+
+    def expect_turn(self, channel: str, user_id: str, chat_id: str) -> None:
+        """Hold the chat (no other worker's unit runs a turn of it meanwhile), and read the
+        sender and the chat's conversation with the turn's first round trip."""
+        self.conn.chat = f"{channel}:{chat_id}"
+        self.people.expect(channel, user_id)
+        self.dialogs.expect(channel, chat_id)
+
+    async def __aenter__(self) -> PgUnitOfWork:
+        if self.db.recording:
+            await asyncio.wait(list(self.db.recording))
+        self._raw = raw = await self.db.pool.acquire()
+        self.conn = conn = PgConnection(raw)
+        self.people = SqlPeople(conn)  # type: ignore[arg-type]
+        self.cases = SqlCases(conn)  # type: ignore[arg-type]
+        self.events = SqlEvents(conn)  # type: ignore[arg-type]
+        self.dialogs = SqlDialogs(conn)  # type: ignore[arg-type]
+        self.outbox = SqlOutboxQueue(conn)  # type: ignore[arg-type]
+        self.updates = SqlUpdateLog(conn)  # type: ignore[arg-type]
+        self.invites = SqlInvites(conn)  # type: ignore[arg-type]
+        self.corrections = SqlCorrections(conn)  # type: ignore[arg-type]
+        self.digests = SqlDigestLog(conn)  # type: ignore[arg-type]
+        self.erasure = SqlErasure(conn)  # type: ignore[arg-type]
+        self.supporters = SqlSupporters(conn)  # type: ignore[arg-type]
+        self.desk = SqlDesk(conn)  # type: ignore[arg-type]
+        conn.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._done:
+                self.queued.clear()
+                await self.conn.rollback()
+        finally:
+            if self._raw is not None:
+                await self.db.pool.release(self._raw)
+                self._raw = None
+
+    async def commit(self) -> None:
+        """Make every change of this unit durable."""
+        await self.conn.commit()
+        self._done = True
+
+
+def pg_unit_factory(db: PgDatabase) -> Callable[[], PgUnitOfWork]:
+    """A factory of units of work on a PostgreSQL database."""
+    return lambda: PgUnitOfWork(db)
+
+
+class PgReader:
+    """Committed data read outside any unit of work (the coordinators' lists, the conversations
+    before a turn, the similarity index), each statement on a pooled connection; it answers to
+    what the repositories and views ask of a reading connection."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.here = False
+
+    def peek(self, name: str, sql: str, params: Params = ()) -> None:
+        """Reads are made when asked for here (take hands back nothing)."""
+
+    def take(self, name: str) -> list[Any] | None:
+        """Nothing is read ahead."""
+        return None
+
+    def drop(self, prefix: str) -> None:
+        """Nothing is read ahead."""
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        """The rows of a query."""
+        async with self.pool.acquire() as conn:
+            return list(await conn.fetch(postgres(sql), *params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        """The first row of a query."""
+        async with self.pool.acquire() as conn:
+            return await conn.fetchrow(postgres(sql), *params)
