@@ -107,27 +107,25 @@ def _locked(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-class BufferedConnection:
-    """The writer connection as a unit of work's repositories see it."""
+class HeldBack:
+    """What a unit's connection keeps until its next round trip, on either database: whether
+    BEGIN is due, the peeks registered and the rows they brought, and the held-back writes."""
 
-    def __init__(self, trips: Trips) -> None:
-        self.trips = trips
-        self.raw = trips.raw
-        self.here = False  # round trips on the event loop (a conversation's turn)
+    def __init__(self) -> None:
         self._queue: list[tuple[str, Params]] = []
         self._begin = False
         self._peeks: dict[str, tuple[str, Params]] = {}
-        self.peeked: dict[str, list[sqlite3.Row]] = {}
+        self.peeked: dict[str, list[Any]] = {}
 
     def begin(self) -> None:
-        """Open the transaction (BEGIN IMMEDIATE) with the first statement sent."""
+        """Open the transaction with the first statement sent."""
         self._begin = True
 
     def peek(self, name: str, sql: str, params: Params = ()) -> None:
-        """Make a read with the first round trip; its rows land in `peeked[name]`."""
+        """Make a read with the next round trip; its rows land in `peeked[name]`."""
         self._peeks[name] = (sql, params)
 
-    def take(self, name: str) -> list[sqlite3.Row] | None:
+    def take(self, name: str) -> list[Any] | None:
         """The rows a peek brought back, once; None if it has not (it is then not made)."""
         self._peeks.pop(name, None)
         return self.peeked.pop(name, None)
@@ -145,6 +143,16 @@ class BufferedConnection:
     def discard(self) -> None:
         """Forget what is held back (the transaction is rolled back)."""
         self._queue.clear()
+
+
+class BufferedConnection(HeldBack):
+    """The writer connection as a unit of work's repositories see it (BEGIN IMMEDIATE)."""
+
+    def __init__(self, trips: Trips) -> None:
+        super().__init__()
+        self.trips = trips
+        self.raw = trips.raw
+        self.here = False  # round trips on the event loop (a conversation's turn)
 
     async def flush(self) -> None:
         """Send every held-back write, in order."""

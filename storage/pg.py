@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.buffer import Outcome, Params
+from storage.buffer import HeldBack, Outcome, Params
 from storage.desk import SqlDesk
 from storage.dialect import postgres, returns_id
 from storage.erasure import SqlErasure
@@ -59,7 +59,7 @@ def pg_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class PgConnection:
+class PgConnection(HeldBack):
     """A unit of work's connection on PostgreSQL, as its repositories see it: the interface of
     storage/buffer.py's BufferedConnection (held-back writes, peeks), each statement rewritten
     for PostgreSQL. Held-back writes go grouped by statement with executemany (pipelined)."""
@@ -68,41 +68,11 @@ class PgConnection:
     locks_rows = True  # a case read in a unit is locked until it ends (storage/repositories.py)
 
     def __init__(self, raw: asyncpg.Connection) -> None:
+        super().__init__()
         self.raw = raw
         self.here = False  # asked for by SQLite's units; every round trip is async here
-        self._queue: list[tuple[str, Params]] = []
-        self._begin = False
         self._open = False
-        self._peeks: dict[str, tuple[str, Params]] = {}
-        self.peeked: dict[str, list[Any]] = {}
         self.chat: str | None = None  # the chat whose turn this is: held until the unit ends
-
-    def begin(self) -> None:
-        """Open the transaction with the first statement sent."""
-        self._begin = True
-
-    def peek(self, name: str, sql: str, params: Params = ()) -> None:
-        """Make a read with the next round trip; its rows land in `peeked[name]`."""
-        self._peeks[name] = (sql, params)
-
-    def take(self, name: str) -> list[Any] | None:
-        """The rows a peek brought back, once; None if it has not."""
-        self._peeks.pop(name, None)
-        return self.peeked.pop(name, None)
-
-    def drop(self, prefix: str) -> None:
-        """Forget the peeks whose name starts with prefix."""
-        for names in (self._peeks, self.peeked):
-            for name in [n for n in names if n.startswith(prefix)]:
-                del names[name]
-
-    def queue(self, sql: str, params: Params) -> None:
-        """Hold back a write whose result is not needed."""
-        self._queue.append((sql, params))
-
-    def discard(self) -> None:
-        """Forget what is held back."""
-        self._queue.clear()
 
     async def _send(self) -> None:
         """BEGIN if due, the peeks, then the held-back writes, in order."""
