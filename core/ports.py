@@ -365,6 +365,11 @@ class SimilarCases(Protocol):
         that made each similar."""
         ...
 
+    async def prepare(self, texts: Iterable[str], offload: Offload) -> None:
+        """Work out, before a turn and away from the event loop, what looking up or taking in
+        these texts needs, so that the turn holding the writer does not."""
+        ...
+
     async def add(self, case: Case) -> None:
         """Take in an open case (again, if its text, tank or place changed)."""
         ...
@@ -394,6 +399,9 @@ class NoSimilarCases:
     ) -> list[Suggestion]:
         """None."""
         return []
+
+    async def prepare(self, texts: Iterable[str], offload: Offload) -> None:
+        """Nothing to prepare."""
 
     async def add(self, case: Case) -> None:
         """Nothing to keep."""

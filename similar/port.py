@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
 
 from core.models import Case, Concern, Suggestion, Topic
+from core.ports import Offload
 from similar import hot
 from similar.index import OpenCase, SimilarityIndex
 from similar.place import Places
-from similar.terms import Featurizer
+from similar.terms import Featurizer, Terms
 
 OpenCases = Callable[[], Awaitable[Iterable[OpenCase]]]
+PREPARED = 64  # texts whose terms are kept from before their turn (the newest)
+TERMS_HERE = 200  # a text this short is cut right here: a thread's round trip costs more
 
 
 class IndexedSimilarCases:
@@ -30,6 +34,24 @@ class IndexedSimilarCases:
         self.index = SimilarityIndex(featurizer, self.places)
         self._load = load
         self._loading = asyncio.Lock()
+        self._prepared: dict[str, Terms] = {}
+
+    async def prepare(self, texts: Iterable[str], offload: Offload) -> None:
+        """Cut the texts a turn may look up or index, before it: a long text in a thread."""
+        for text in texts:
+            if text in self._prepared:
+                continue
+            if len(text) <= TERMS_HERE:
+                self._prepared[text] = self.featurizer.terms(text)
+            else:
+                self._prepared[text] = await offload(partial(self.featurizer.terms, text))
+            while len(self._prepared) > PREPARED:
+                del self._prepared[next(iter(self._prepared))]
+
+    def _terms(self, text: str) -> Terms:
+        """The text's terms, prepared before the turn if they were."""
+        found = self._prepared.get(text)
+        return found if found is not None else self.featurizer.terms(text)
 
     async def ready(self) -> None:
         """Fill the index from the open cases stored, once."""
@@ -52,14 +74,16 @@ class IndexedSimilarCases:
     ) -> list[Suggestion]:
         """Up to k open cases of the tank and place like the text, best first."""
         await self.ready()
-        found = self.index.similar(text, tank, station, location, k, exclude=exclude)
+        query = self._terms(text)
+        found = self.index.similar_terms(query, tank, station, location, k, exclude=exclude)
         return [Suggestion(m.case_id, m.score, m.shared_words) for m in found]
 
     async def add(self, case: Case) -> None:
         """Index an open case; one no longer open is forgotten."""
         await self.ready()
         if case.is_open:
-            self.index.add(case.id, case.text, case.tank, case.station, case.location)
+            weights = self._terms(case.text).weights
+            self.index.add_terms(case.id, weights, case.tank, case.station, case.location)
         else:
             self.index.remove(case.id)
 

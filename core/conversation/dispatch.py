@@ -238,7 +238,7 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
         return []
     try:
         judged = await prejudge.judge_ahead(
-            inbound, service.dialogs, service.classifier, service.offload
+            inbound, service.dialogs, service.classifier, service.offload, service.similar
         )
         classifier = prejudge.Prejudged(service.classifier, judged)
         async with service.open_unit() as uow:

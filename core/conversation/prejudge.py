@@ -20,7 +20,7 @@ from core import states
 from core.conversation import intake
 from core.messages import Inbound
 from core.models import Classification
-from core.ports import Classifier, DialogReader, Offload
+from core.ports import Classifier, DialogReader, Offload, SimilarCases
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,25 @@ class Prejudged:
 
 
 async def judge_ahead(
-    inbound: Inbound, dialogs: DialogReader | None, classifier: Classifier, offload: Offload
+    inbound: Inbound,
+    dialogs: DialogReader | None,
+    classifier: Classifier,
+    offload: Offload,
+    similar: SimilarCases | None = None,
 ) -> dict[str, Classification]:
     """Classify, before the turn and away from the event loop, what this input may make the
-    conversation classify."""
+    conversation classify; the similarity engine prepares the same texts for its lookup."""
     typed = inbound.text is not None or inbound.contact_phone is not None
     if dialogs is None or not inbound.private or inbound.command is not None or not typed:
         return {}
     state = await dialogs.get(inbound.channel, inbound.chat_id)
     verdicts = {}
-    for text in intake.texts_ahead(states.load(state), inbound):
+    texts = list(intake.texts_ahead(states.load(state), inbound))
+    for text in texts:
         if len(text) <= CLASSIFY_HERE:
             verdicts[text] = classifier.classify(text)
         else:
             verdicts[text] = await offload(partial(classifier.classify, text))
+    if similar is not None and texts:
+        await similar.prepare(texts, offload)
     return verdicts
