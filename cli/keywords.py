@@ -63,13 +63,14 @@ def suggest_command(settings: Settings, args: argparse.Namespace) -> int:
     """Suggest keyword weights from the corrections; --apply writes them into the tanks file."""
     from cli import tables
     from nlp import suggest, tankfile
+    from nlp.keyword_update import SuggestOptions
 
     if args.min_support < 1 or not args.max_change > 0:
         raise SettingsError("--min-support must be at least 1 and --max-change above 0")
     district = bot.load_district(settings)
     existing_database(settings)
     corrections = asyncio.run(read_corrections(settings))
-    options = suggest.SuggestOptions(min_support=args.min_support, max_change=args.max_change)
+    options = SuggestOptions(min_support=args.min_support, max_change=args.max_change)
     with progress_for(silent=args.json).task("suggesting", 1) as task:
         result = suggest.suggest(
             corrections,

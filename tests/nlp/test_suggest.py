@@ -21,7 +21,8 @@ import bot
 from config.tanks import ConfigError, load_tanks, parse_tanks
 from core.models import Case, Correction, Person, ThinkTank
 from nlp.classifier import KeywordClassifier
-from nlp.suggest import Change, SuggestOptions, report_lines, suggest
+from nlp.keyword_update import Change, SuggestOptions
+from nlp.suggest import report_lines, suggest
 from nlp.tankfile import edit
 from nlp.tokenizer import Tokenizer
 from storage.db import Database
