@@ -9,19 +9,13 @@ from typing import Any
 from core.desk.records import Consultation, ConsultationStatus, DeskCounts
 from core.models import Case
 from storage.buffer import BufferedConnection
-from storage.db import from_ms, to_ms
+from storage.db import at_ms, to_ms
 from storage.repositories import CASE_COLUMNS, case_of
 
 CONSULTATION_COLUMNS = (
     "id, topic, at, station, organiser_id, status, reminded, minutes, report_id, proposal_id,"
     " created_at"
 )
-
-
-def _at(value: int) -> datetime:
-    moment = from_ms(value)
-    assert moment is not None
-    return moment
 
 
 class SqlConsultations:
@@ -78,7 +72,7 @@ class SqlConsultations:
         return Consultation(
             id=key,
             topic=row[1],
-            at=_at(row[2]),
+            at=at_ms(row[2]),
             station=row[3],
             organiser_id=row[4],
             status=ConsultationStatus(row[5]),
@@ -86,7 +80,7 @@ class SqlConsultations:
             minutes=row[7],
             report_id=row[8],
             proposal_id=row[9],
-            created_at=_at(row[10]),
+            created_at=at_ms(row[10]),
             cases=cases,
             answers={int(r[0]): r[1] for r in invited},
             guests=tuple(str(r[0]) for r in guests),

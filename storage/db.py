@@ -37,6 +37,11 @@ def from_ms(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
 
 
+def at_ms(value: int) -> datetime:
+    """A column that is never NULL, UTC milliseconds since the epoch, as an aware moment."""
+    return datetime.fromtimestamp(value / 1000, UTC)
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """The numbered migrations shipped with the code, in order: (version, name, sql)."""
     found = []

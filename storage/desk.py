@@ -9,7 +9,7 @@ from typing import Any
 
 from core.desk.records import Proposal, ProposalStatus, Report, ReportStatus
 from storage.consultations import SqlConsultations
-from storage.db import from_ms, to_ms
+from storage.db import at_ms, from_ms, to_ms
 
 REPORT_COLUMNS = (
     "id, author_id, title, situation, problems, suggestions, status, special, number,"
@@ -23,12 +23,6 @@ PROPOSAL_COLUMNS = (
 
 def _ms(moment: datetime | None) -> int | None:
     return None if moment is None else to_ms(moment)
-
-
-def _at(value: int) -> datetime:
-    moment = from_ms(value)
-    assert moment is not None
-    return moment
 
 
 class SqlDesk(SqlConsultations):
@@ -164,7 +158,7 @@ class SqlDesk(SqlConsultations):
             created_by=row[3],
             status=ProposalStatus(row[4]),
             bodies=tuple(json.loads(row[5])),
-            submitted_at=_at(row[6]),
+            submitted_at=at_ms(row[6]),
             accepted_at=from_ms(row[7]),
             assigned_at=from_ms(row[8]),
             due_at=from_ms(row[9]),
@@ -250,8 +244,8 @@ def _report(row: Sequence[Any], cases: tuple[int, ...]) -> Report:
         status=ReportStatus(row[6]),
         special=bool(row[7]),
         number=row[8],
-        created_at=_at(row[9]),
-        updated_at=_at(row[10]),
+        created_at=at_ms(row[9]),
+        updated_at=at_ms(row[10]),
         submitted_at=from_ms(row[11]),
         decided_at=from_ms(row[12]),
         cases=cases,
