@@ -18,8 +18,8 @@ from core.desk.records import (
 )
 from core.models import Case
 from storage.buffer import BufferedConnection
+from storage.cases import CASE_COLUMNS, case_of
 from storage.db import from_ms, to_ms
-from storage.repositories import CASE_COLUMNS, case_of
 
 REPORT_COLUMNS = (
     "id, author_id, title, situation, problems, suggestions, status, special, number,"
