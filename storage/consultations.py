@@ -9,8 +9,8 @@ from typing import Any
 from core.desk.records import Consultation, ConsultationStatus, DeskCounts
 from core.models import Case
 from storage.buffer import BufferedConnection
+from storage.cases import CASE_COLUMNS, case_of
 from storage.db import at_ms, to_ms
-from storage.repositories import CASE_COLUMNS, case_of
 
 CONSULTATION_COLUMNS = (
     "id, topic, at, station, organiser_id, status, reminded, minutes, report_id, proposal_id,"

@@ -23,12 +23,13 @@ from typing import Any
 import asyncpg
 
 from storage.buffer import HeldBack, Outcome, Params
+from storage.cases import SqlCases, SqlEvents
 from storage.desk import SqlDesk
 from storage.dialect import postgres, returns_id
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
-from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
+from storage.repositories import SqlDialogs, SqlPeople, SqlUpdateLog
 from storage.supporters import SqlSupporters
 
 __all__ = ["PgConnection", "PgDatabase", "PgUnitOfWork", "is_postgres", "pg_migrations"]
@@ -65,7 +66,7 @@ class PgConnection(HeldBack):
     for PostgreSQL. Held-back writes go grouped by statement with executemany (pipelined)."""
 
     dialect = "postgres"
-    locks_rows = True  # a case read in a unit is locked until it ends (storage/repositories.py)
+    locks_rows = True  # a case read in a unit is locked until it ends (storage/cases.py)
 
     def __init__(self, raw: asyncpg.Connection) -> None:
         super().__init__()

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from types import TracebackType
 
 from storage.buffer import BufferedConnection
+from storage.cases import SqlCases, SqlEvents
 from storage.db import Database
 from storage.desk import SqlDesk
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
-from storage.repositories import SqlCases, SqlDialogs, SqlEvents, SqlPeople, SqlUpdateLog
+from storage.repositories import SqlDialogs, SqlPeople, SqlUpdateLog
 from storage.supporters import SqlSupporters
 
 

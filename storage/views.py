@@ -10,8 +10,8 @@ import aiosqlite
 from core.models import Case, CaseEvent, CaseStatus
 from core.views import Behind, CaseBrief, HotInputs, MemberLoad, Stats
 from storage.buffer import BufferedConnection, Trips
+from storage.cases import SqlCases, SqlEvents
 from storage.db import Database, from_ms, to_ms
-from storage.repositories import SqlCases, SqlEvents
 from storage.stats import OPEN, StatsQueries
 from storage.supporters import SqlSupporters
 
