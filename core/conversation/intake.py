@@ -1,24 +1,21 @@
-"""The resident's conversation that turns words into a case: describe → station → contact → confirm.
-
-The draft lives in the chat's dialog state (the database), so a restart loses nothing. Every button
-carries the draft's id; a button of an older or finished draft is refused politely.
-"""
+"""The resident's draft gathered: describe → station → contact, its buttons and typed choices."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import unicodedata
 
 from core import callbacks
 from core.callbacks import Callback, Scope
-from core.cases import cards, lifecycle, notices, promises
 from core.context import Turn
-from core.conversation import labels, voices
+from core.conversation import confirmation, labels, voices
 from core.messages import Button, Inbound, KeyButton
-from core.models import Case, CaseEvent
 from core.states import Conversation, Draft, Step, Talk
+
+# The draft lives in the chat's dialog state (the database), so a restart loses nothing. Every
+# button carries the draft's id; a button of an older or finished draft is refused politely.
+# The confirmation card and the submission are core/conversation/confirmation.py.
 
 MAX_TEXT = 3000
 MAX_PHOTOS = 10
@@ -98,28 +95,28 @@ async def _typed_button(turn: Turn, state: Conversation, text: str) -> bool:
         choice = labels.chosen(text, kinds)
         if choice is not None:
             state.draft.contact = "anonymous" if choice == "anonymous" else "none"
-            await _show_card(turn, state)
+            await confirmation.show_card(turn, state)
     elif step == CONFIRM:
         actions = {"ok": "btn_confirm", "tanks": "btn_change_tank", "cancel": "btn_cancel"}
         choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
         if choice == "ok":
-            await _submit(turn, state)
+            await confirmation.submit(turn, state)
         elif choice == "tanks":
-            await _open_tanks(turn, state)
+            await confirmation.open_tanks(turn, state)
         elif choice == "cancel":
             await cancel(turn, state)
     elif step == SIMILAR:
         actions = {"fresh": "btn_new_case", "cancel": "btn_cancel"}
         choice = labels.chosen(text, [(a, labels.in_every_locale(k)) for a, k in actions.items()])
         if choice == "fresh":
-            await _show_card(turn, state)
+            await confirmation.show_card(turn, state)
         elif choice == "cancel":
             await cancel(turn, state)
     elif step == TANK:
         tanks = [(t.code, (t.name_zh, t.name_en, t.code)) for t in district.tanks]
         choice = labels.chosen(text, [*tanks, ("triage", labels.in_every_locale("tank_unsure"))])
         if choice is not None:
-            await _choose_tank(turn, state, choice)
+            await confirmation.choose_tank(turn, state, choice)
     else:
         choice = None
     return choice is not None
@@ -136,7 +133,7 @@ async def _at_button_step(turn: Turn, state: Conversation, text: str) -> None:
     phone = bool(PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
     if phone and state.step in (CONTACT, CONFIRM):
         state.draft.contact, state.draft.phone = "phone", text
-        await _show_card(turn, state)
+        await confirmation.show_card(turn, state)
     elif not phone and meaningful(text) >= MIN_CONCERN_CHARS:
         await _append_text(turn, state, text, expects)
     else:
@@ -156,18 +153,22 @@ async def on_button(turn: Turn, state: Conversation, cb: Callback) -> None:
         await _choose_station(turn, state, None)
     elif cb.action == "ok" and state.step == CONFIRM:
         await turn.answer(turn.t("submitted_toast"))
-        await _submit(turn, state)
+        await confirmation.submit(turn, state)
     elif cb.action == "tanks" and state.step in (CONFIRM, TANK):
         await turn.answer()
-        await _open_tanks(turn, state)
-    elif cb.action == "tank" and state.step == TANK and _valid_tank_choice(turn, cb.arg(1)):
+        await confirmation.open_tanks(turn, state)
+    elif (
+        cb.action == "tank"
+        and state.step == TANK
+        and confirmation.valid_tank_choice(turn, cb.arg(1))
+    ):
         await turn.answer()
-        await _choose_tank(turn, state, cb.arg(1) or "triage")
+        await confirmation.choose_tank(turn, state, cb.arg(1) or "triage")
     elif cb.action == "voice" and state.step == SIMILAR:
         await voices.add_voice(turn, state, cb.int_arg(1))
     elif cb.action == "fresh" and state.step == SIMILAR:
         await turn.answer()
-        await _show_card(turn, state)
+        await confirmation.show_card(turn, state)
     elif cb.action == "cancel":
         await cancel(turn, state)
     else:
@@ -203,17 +204,6 @@ async def _choose_station(turn: Turn, state: Conversation, code: str | None) -> 
     await _ask_contact(turn, state)
 
 
-async def _open_tanks(turn: Turn, state: Conversation) -> None:
-    state.begin(TANK)
-    await turn.reply(turn.t("choose_tank"), buttons=_tank_buttons(turn, state.draft.id))
-
-
-async def _choose_tank(turn: Turn, state: Conversation, code: str) -> None:
-    state.draft.tank = None if code == "triage" else code
-    state.draft.tank_chosen = True
-    await _show_card(turn, state)
-
-
 async def _append_text(turn: Turn, state: Conversation, text: str, expects: str) -> None:
     draft = state.draft
     if len(draft.text) + len(text) + 1 > MAX_TEXT:
@@ -221,7 +211,7 @@ async def _append_text(turn: Turn, state: Conversation, text: str, expects: str)
         return
     draft.text = _joined(draft.text, text)
     if state.step == CONFIRM:
-        await _show_card(turn, state)
+        await confirmation.show_card(turn, state)
     else:
         await turn.reply(turn.t("text_appended") + "\n" + expects)
 
@@ -257,7 +247,7 @@ async def _take_contact(turn: Turn, state: Conversation) -> None:
     turn.person.phone = inbound.contact_phone
     await turn.uow.people.update(turn.person)
     if state.step in (STATION, CONTACT, CONFIRM):
-        await _show_card(turn, state)
+        await confirmation.show_card(turn, state)
     else:
         await turn.reply(turn.t("contact_saved"))
 
@@ -272,31 +262,6 @@ def _station_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
         [Button(text=turn.t("skip"), data=callbacks.pack(Scope.INTAKE, "stskip", draft_id))]
     )
     return rows
-
-
-def _tank_buttons(turn: Turn, draft_id: str) -> list[list[Button]]:
-    rows = [
-        [
-            Button(
-                text=tank.name(turn.locale),
-                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, tank.code),
-            )
-        ]
-        for tank in turn.district.tanks
-    ]
-    rows.append(
-        [
-            Button(
-                text=turn.t("tank_unsure"),
-                data=callbacks.pack(Scope.INTAKE, "tank", draft_id, "triage"),
-            )
-        ]
-    )
-    return rows
-
-
-def _valid_tank_choice(turn: Turn, code: str | None) -> bool:
-    return code == "triage" or turn.district.tank(code) is not None
 
 
 # Channels where a phone number cannot be shared with a button: it is typed.
@@ -320,88 +285,8 @@ def texts_ahead(state: Conversation, inbound: Inbound) -> list[str]:
     if state.step not in (STATION, CONTACT, CONFIRM) or state.draft.tank_chosen:
         return []
     text = state.draft.text
-    ahead = [text] if text and state.draft.judged != _digest(text) else []
+    ahead = [text] if text and state.draft.judged != confirmation.digest(text) else []
     typed = (inbound.text or "").strip()
     if typed and state.step == CONFIRM:
         ahead.append(_joined(text, typed))
     return ahead
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def _classify(turn: Turn, draft: Draft) -> None:
-    if draft.tank_chosen or draft.judged == _digest(draft.text):
-        return
-    verdict = turn.classifier.classify(draft.text)
-    draft.tank = verdict.tank
-    draft.confidence = round(verdict.confidence, 4)
-    draft.hits = verdict.hits
-    draft.judged = _digest(draft.text)
-
-
-async def _show_card(turn: Turn, state: Conversation) -> None:
-    """The confirmation card; the first time, the open cases like the concern come before it."""
-    first_card = state.step not in (CONFIRM, TANK, SIMILAR)
-    _classify(turn, state.draft)
-    if first_card:
-        await turn.reply(turn.t("contact_noted"), remove_keyboard=True)
-        if await voices.offer(turn, state):
-            return
-    state.begin(CONFIRM)
-    draft_id = state.draft.id
-    buttons = [
-        [
-            Button(text=turn.t("btn_confirm"), data=callbacks.pack(Scope.INTAKE, "ok", draft_id)),
-            Button(
-                text=turn.t("btn_change_tank"), data=callbacks.pack(Scope.INTAKE, "tanks", draft_id)
-            ),
-        ],
-        [Button(text=turn.t("btn_cancel"), data=callbacks.pack(Scope.INTAKE, "cancel", draft_id))],
-    ]
-    await turn.reply(cards.draft_card(turn, state.draft), buttons=buttons)
-
-
-async def _submit(turn: Turn, state: Conversation) -> None:
-    draft, person, now, uow = state.draft, turn.person, turn.now, turn.uow
-    anonymous = draft.contact == "anonymous"
-    case = Case(
-        id=0,
-        resident_id=person.id,
-        channel=person.channel,
-        text=draft.text,
-        created_at=now,
-        updated_at=now,
-        photos=tuple(draft.photos),
-        station=draft.station,
-        location=draft.location,
-        contact_name=None if anonymous else (person.name or None),
-        contact_phone=None if anonymous else draft.phone,
-        anonymous=anonymous,
-        confidence=draft.confidence,
-        keywords=draft.hits,
-    )
-    tank, district = draft.tank, turn.district
-    lifecycle.route(case, tank, now, district.deadlines(tank), fresh=False)
-    promise = promises.promise(now, district.deadlines(tank), promises.working_time(district))
-    case.late_notice_at = promise.answer_by
-    lifecycle.plan_check(case)
-    audience = await notices.audience_for(uow, turn.district, case, now)
-    case = await uow.cases.add(case)
-    via = "resident" if draft.tank_chosen else "classifier"
-    await uow.events.add(CaseEvent(case.id, "created", now, person.id, {"tank": tank, "via": via}))
-    state.end()
-    await turn.similar.add(case)
-    tank_name = district.tank_name(case.tank, turn.locale)
-    key = "submitted" if case.tank else "submitted_triage"
-    shown = {
-        "claim_by": promises.show(turn.locale, promise.taken_by, district.timezone),
-        "answer_by": promises.show(turn.locale, promise.answer_by, district.timezone),
-    }
-    progress = Button(
-        text=turn.t("btn_progress"), data=callbacks.pack(Scope.CASE, "detail", case.id)
-    )
-    text = turn.t(key, ref=case.ref, **({"tank": tank_name} if case.tank else {}), **shown)
-    await turn.reply(text, buttons=[[progress]], case_id=case.id)
-    await notices.announce(uow, turn.district, case, now, audience)
