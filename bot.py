@@ -27,8 +27,8 @@ from config.settings import Settings, SettingsError
 from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
 from core import roster
 from core.context import District
+from core.engines import Classifier, Offload, SimilarCases
 from core.models import ThinkTank
-from core.ports import Classifier, Offload, SimilarCases
 from core.service import Service
 from documents.workdays import Schedule
 from documents.workers import FileWorkers

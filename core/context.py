@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from core.callbacks import Scope
 from core.channels import limits
+from core.engines import Classifier, NoSimilarCases, SimilarCases
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
 from core.office import OfficeFiles, WorkingDays
-from core.ports import Classifier, NoSimilarCases, SimilarCases, UnitOfWork
+from core.ports import UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
 

@@ -11,17 +11,10 @@ from core.cases import sweep
 from core.context import District
 from core.conversation import dispatch
 from core.desk import sweep as desk_sweep
+from core.engines import Classifier, NoSimilarCases, Offload, SimilarCases, run_here
 from core.messages import Inbound
 from core.office import OfficeFiles
-from core.ports import (
-    Classifier,
-    DialogReader,
-    NoSimilarCases,
-    Offload,
-    SimilarCases,
-    UnitOfWorkFactory,
-    run_here,
-)
+from core.ports import DialogReader, UnitOfWorkFactory
 from core.staff import digests
 from core.throttle import Throttle
 from core.views import CaseViews

@@ -1,7 +1,7 @@
 """Similar concerns: which open cases read like a new one, and the hot topics of a window.
 
 The engine is plain Python over a tokenizer the caller gives (nlp.tokenizer in the bot): core
-never imports this package; it calls it through its SimilarCases port (core.ports), which
+never imports this package; it calls it through its SimilarCases port (core.engines), which
 similar.port implements over the index.
 
 - similar.index: SimilarityIndex, the open cases by tank and place, and Match, what a lookup

@@ -11,8 +11,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from functools import partial
 
+from core.engines import Offload
 from core.models import Case, Concern, Suggestion, Topic
-from core.ports import Offload
 from similar import hot
 from similar.index import OpenCase, SimilarityIndex
 from similar.place import Places

@@ -11,9 +11,9 @@ from typing import Any
 
 import bot
 from core.context import District
+from core.engines import Classifier
 from core.messages import Inbound, Kind, Outbound
 from core.models import Classification, KeywordHit
-from core.ports import Classifier
 from core.service import Service
 from core.throttle import Throttle
 from storage.db import Database

@@ -29,8 +29,8 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "base",
         (
-            *("core.states", "core.ports", "core.views", "core.models", "core.messages"),
-            *("core.texts", "core.office"),
+            *("core.states", "core.ports", "core.engines", "core.views", "core.models"),
+            *("core.messages", "core.texts", "core.office"),
         ),
     ),
 )

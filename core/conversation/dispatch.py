@@ -15,18 +15,11 @@ from core.context import Deferred, District, FileJob, Turn, notify, queue
 from core.conversation import followups, intake, menus, prejudge
 from core.desk import buttons as desk_buttons
 from core.desk import reports
+from core.engines import Classifier, Offload, SimilarCases
 from core.messages import MAX_TEXT, Attachment, Inbound, Outbound
 from core.models import Person
 from core.office import FileRefused, OfficeFiles
-from core.ports import (
-    Classifier,
-    DialogReader,
-    Lookahead,
-    Offload,
-    SimilarCases,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from core.ports import DialogReader, Lookahead, UnitOfWork, UnitOfWorkFactory
 from core.staff import hot, invitations, referral
 from core.states import Conversation, Talk
 from core.texts import locale_of, t

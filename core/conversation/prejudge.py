@@ -18,9 +18,10 @@ from functools import partial
 
 from core import states
 from core.conversation import intake
+from core.engines import Classifier, Offload, SimilarCases
 from core.messages import Inbound
 from core.models import Classification
-from core.ports import Classifier, DialogReader, Offload, SimilarCases
+from core.ports import DialogReader
 
 log = logging.getLogger(__name__)
 

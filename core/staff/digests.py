@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.context import District, notify
+from core.engines import NoSimilarCases, SimilarCases
 from core.models import CaseStatus, Person
-from core.ports import NoSimilarCases, SimilarCases, UnitOfWorkFactory
+from core.ports import UnitOfWorkFactory
 from core.staff import hot, lists
 from core.texts import t
 from core.views import CaseBrief, CaseViews

@@ -21,9 +21,9 @@ from core.cases import access, casework
 from core.cases.lifecycle import Refused
 from core.context import District, Reply, Turn
 from core.desk import reports
+from core.engines import SimilarCases
 from core.messages import Button
 from core.models import Topic
-from core.ports import SimilarCases
 from core.states import Conversation
 from core.texts import t
 from core.views import CaseViews

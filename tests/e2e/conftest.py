@@ -25,8 +25,8 @@ import pytest
 
 from core import roster
 from core.context import District
+from core.engines import Classifier
 from core.models import Person
-from core.ports import Classifier
 from core.service import Service
 from core.texts import t
 from handlers.telegram_app import SendLimits, TelegramChannel

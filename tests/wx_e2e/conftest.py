@@ -18,7 +18,7 @@ import pytest
 
 from core import roster
 from core.context import District
-from core.ports import Classifier
+from core.engines import Classifier
 from core.service import Service
 from handlers.wx.channels import WxChannels
 from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.context import District, notify
-from core.ports import Classifier
+from core.engines import Classifier
 from tests.fakes.wechat_api import FakeWeChatAPI
 from tests.fakes.wecom_api import FakeWeComAPI
 from tests.fakes.wx_platform import ManualClock
