@@ -7,7 +7,7 @@ import asyncio
 import json
 from pathlib import Path
 
-import bot
+import wiring
 from cli.common import Subparsers, existing_database
 from cli.progress import progress_for
 from config.settings import Settings, SettingsError
@@ -67,7 +67,7 @@ def suggest_command(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.min_support < 1 or not args.max_change > 0:
         raise SettingsError("--min-support must be at least 1 and --max-change above 0")
-    district = bot.load_district(settings)
+    district = wiring.load_district(settings)
     existing_database(settings)
     corrections = asyncio.run(read_corrections(settings))
     options = SuggestOptions(min_support=args.min_support, max_change=args.max_change)
@@ -75,7 +75,7 @@ def suggest_command(settings: Settings, args: argparse.Namespace) -> int:
         result = suggest.suggest(
             corrections,
             district.tanks,
-            lambda t: bot.build_tokenizer(t, settings.tokenizer),
+            lambda t: wiring.build_tokenizer(t, settings.tokenizer),
             options,
         )
         task.advance()

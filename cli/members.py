@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import replace
 
 import bot
+import wiring
 from cli import CommandError
 from cli.common import Subparsers
 from config.settings import Settings, is_wecom_userid
@@ -53,7 +54,7 @@ def member_add_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _member_add(settings: Settings, args: argparse.Namespace) -> int:
-    district = bot.load_district(settings)
+    district = wiring.load_district(settings)
     who, channel = args.user_id.strip(), args.channel
     db = await Database.open(settings.database)
     try:

@@ -395,7 +395,7 @@ def test_keywords_suggest_json_is_one_object_and_no_progress(
 
 
 def test_how_long_an_invitation_lasts_is_a_setting() -> None:
-    from bot import load_district
+    from wiring import load_district
 
     assert load_district(load_settings()).invite_days == 7
     assert load_district(load_settings(invite_days="3")).invite_days == 3

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bot
+import wiring
 from config.tanks import load_stations, load_tanks
 from core.context import District
 from core.messages import Inbound, Outbound
@@ -98,7 +99,7 @@ async def measure(
 ) -> dict[str, float]:
     """Both turns' figures, in seconds."""
     district = District(tuple(load_tanks()), tuple(load_stations()))
-    classifier = bot.build_classifier(district, "jieba")
+    classifier = wiring.build_classifier(district, "jieba")
     db = await Database.open(workdir / "writer-held.db")
     try:
         lock = db.lock = TimedLock()

@@ -18,6 +18,7 @@ from typing import cast
 import pytest
 
 import bot
+import wiring
 from config.tanks import ConfigError, load_tanks, parse_tanks
 from core.models import Case, Correction, Person, ThinkTank
 from nlp.classifier import KeywordClassifier
@@ -310,7 +311,7 @@ def test_cli_suggests_then_applies_into_the_tanks_file(
     loaded = load_tanks(tanks_file)
     assert loaded[0].keywords == {"欠薪": 2.0, "工资": 2.2, "律师": 2.5, "扣钱": 1.0}
     assert loaded[1].keywords["企业"] == 1.5
-    classifier = KeywordClassifier(loaded, bot.build_tokenizer(loaded, "jieba"))
+    classifier = KeywordClassifier(loaded, wiring.build_tokenizer(loaded, "jieba"))
     last = {text: label for _, text, _, label in known}
     for concern, label in last.items():
         if concern != "小区改造占用土地":  # the one the guard left misrouted
