@@ -264,13 +264,11 @@ def telegram_webhook(
 ) -> TelegramWebhook | None:
     """Telegram's webhook route on the server when MINQING_WEBHOOK_URL is set (the secret
     configured, or derived from the token); None for polling."""
-    from handlers.telegram_webhook import TelegramWebhook, WebhookSetup, derive_secret
+    from handlers.telegram_webhook import TelegramWebhook, WebhookSetup
 
-    if settings.bot_token is None or settings.webhook_url is None or server is None:
+    secret = settings.telegram_webhook_secret
+    if secret is None or settings.webhook_url is None or server is None:
         return None
-    configured = settings.webhook_secret
-    token = settings.bot_token.get_secret_value()
-    secret = configured.get_secret_value() if configured else derive_secret(token)
     connections = max(1, min(100, settings.concurrency))
     setup = WebhookSetup(str(settings.webhook_url), secret, connections)
     return TelegramWebhook(db, setup, server, service.clock)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import time
 from pathlib import Path
@@ -234,6 +236,15 @@ class Settings(BaseSettings):
         return found
 
     @property
+    def telegram_webhook_secret(self) -> str | None:
+        """The secret Telegram sends in webhook mode: the configured one, else the token's."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        if self.bot_token is None:
+            return None
+        return derive_webhook_secret(self.bot_token.get_secret_value())
+
+    @property
     def api_base(self) -> str:
         """The Bot API base URL without a trailing slash."""
         return str(self.telegram_api_url).rstrip("/")
@@ -241,6 +252,12 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """Settings that cannot be used; the message names the setting."""
+
+
+def derive_webhook_secret(token: str) -> str:
+    """The default secret_token: hex of HMAC-SHA256(token, "minqing-webhook"), 64 characters of
+    the allowed set, the same in every process that has the token."""
+    return hmac.new(token.encode(), b"minqing-webhook", hashlib.sha256).hexdigest()
 
 
 # Telegram's secret_token: what setWebhook accepts.

@@ -12,15 +12,14 @@ Invariants (what a newcomer can break):
   vain, but answering 200 would hide that something is sending garbage.
 - The answer does not wait for core: the worker takes the recorded rows, in order per chat, and
   marks a row handled only after core has committed its turn (handlers/wx/ingress_worker.py).
-- The secret derived from the token (when none is configured) is the same in every worker
-  process, so any of them can check a request that the shared port gives it.
+- The secret derived from the token when none is configured (config/settings.py) is the same
+  in every worker process, so any of them can check a request that the shared port gives it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import json
 import logging
@@ -50,12 +49,6 @@ PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 256 * 1024  # an update is a few KiB; a reply quoting a long message stays far under
 NO_CHAT = "-"  # the queue of updates that name no chat (none of the kinds the bot asks for)
-
-
-def derive_secret(token: str) -> str:
-    """The default secret_token: hex of HMAC-SHA256(token, "minqing-webhook"), 64 characters
-    of the allowed set, the same in every process that has the token."""
-    return hmac.new(token.encode(), b"minqing-webhook", hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
