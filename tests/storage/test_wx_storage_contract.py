@@ -166,3 +166,30 @@ async def test_files_are_kept_once_and_served_only_by_their_signed_link(
     finally:
         await runner.cleanup()
     assert await case_brief(wx_db, 1) is None
+
+
+async def test_forgetting_a_resident_forgets_their_wechat_chat(wx_db: Database) -> None:
+    from core.models import Person
+    from storage.unit_of_work import unit_factory
+
+    store, state = ingress_of(wx_db, "wechat"), WxState(wx_db)
+    await store.record("wechat:msg:1", "o_gone", '{"content": "老板欠薪"}', "message", NOW)
+    await store.record("wechat:msg:2", "o_gone", '{"content": "还没处理"}', "message", NOW)
+    first = (await store.pending())[0]
+    await store.handled(first.id, NOW)
+    await store.spend("o_gone", "message", first.id)
+    await state.save_menu("wechat", "o_gone", [("in:ok:1", "确认")], NOW)
+    photo = await state.add_file("wechat", "o_gone", "m1", "image", "image/jpeg", b"jpg", NOW)
+    await state.hold(Outbound(channel="wechat", chat_id="o_gone", text="已答复", case_id=1), NOW)
+    async with unit_factory(wx_db)() as uow:
+        added = await uow.people.add(
+            Person(id=0, channel="wechat", external_id="o_gone", chat_id="o_gone"), NOW
+        )
+        await uow.erasure.forget(added.id, NOW)
+        await uow.commit()
+    assert await rows(wx_db, "SELECT dedupe_key FROM ingress") == [("wechat:msg:2",)]
+    for left in ("SELECT * FROM wx_quota", "SELECT * FROM wx_menus", "SELECT * FROM wx_held"):
+        assert await rows(wx_db, left) == []
+    kept = await state.file(photo)
+    assert kept is not None and kept.content == b"jpg"
+    assert await rows(wx_db, "SELECT chat_id FROM files") == [("",)]
