@@ -167,11 +167,6 @@ async def run_bot(settings: Settings) -> int:
     wechat, wecom = wx_configs(settings)
     if settings.bot_token is None and wechat is None and wecom is None:
         raise SettingsError(NO_CHANNEL)
-    if settings.postgres_url is not None and (wechat is not None or wecom is not None):
-        raise SettingsError(
-            "MINQING_DATABASE: the WeChat and WeCom channels run on the SQLite file only;"
-            " on PostgreSQL, Telegram only"
-        )
     db, service = await open_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
