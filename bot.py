@@ -161,8 +161,7 @@ async def run_bot(settings: Settings) -> int:
     from handlers.supervision import Fatal
     from handlers.wx.channels import WxChannels
     from handlers.wx.config import WxLimits
-    from storage.housekeeping import Retention, prune
-    from storage.ingress import prune_handled
+    from storage.housekeeping import Retention, nightly
 
     wechat, wecom = wx_configs(settings)
     if settings.bot_token is None and wechat is None and wecom is None:
@@ -188,9 +187,8 @@ async def run_bot(settings: Settings) -> int:
     retention = Retention.days(settings.retention_days, settings.update_log_days)
 
     async def housekeeping() -> object:
-        pruned = await prune(db, service.clock(), retention)
-        await prune_handled(db, service.clock() - retention.updates)
-        return pruned
+        pruned = await nightly(db, service.clock(), retention)
+        return "nothing: another worker is at it" if pruned is None else pruned
 
     async def ready() -> None:
         nonlocal scheduler
