@@ -164,22 +164,11 @@ async def run_bot(settings: Settings) -> int:
     from handlers.supervision import Fatal
     from handlers.wx.channels import WxChannels
     from handlers.wx.config import WxLimits
-    from storage.housekeeping import Retention, prune
-    from storage.ingress import prune_handled
+    from storage.housekeeping import Retention, nightly
 
     wechat, wecom = wx_configs(settings)
     if settings.bot_token is None and wechat is None and wecom is None:
         raise SettingsError(NO_CHANNEL)
-    if settings.postgres_url is not None and (wechat is not None or wecom is not None):
-        raise SettingsError(
-            "MINQING_DATABASE: the WeChat and WeCom channels run on the SQLite file only;"
-            " on PostgreSQL, Telegram only"
-        )
-    if settings.postgres_url is not None and settings.webhook_url is not None:
-        raise SettingsError(  # the ingress table is written on the SQLite file only, for now
-            "MINQING_WEBHOOK_URL: webhook mode runs on the SQLite file only for now;"
-            " on PostgreSQL, Telegram polls"
-        )
     webhook = settings.bot_token is not None and settings.webhook_url is not None
     db, service = await open_service(settings)
     stop = asyncio.Event()
@@ -202,9 +191,8 @@ async def run_bot(settings: Settings) -> int:
     retention = Retention.days(settings.retention_days, settings.update_log_days)
 
     async def housekeeping() -> object:
-        pruned = await prune(db, service.clock(), retention)
-        await prune_handled(db, service.clock() - retention.updates)
-        return pruned
+        pruned = await nightly(db, service.clock(), retention)
+        return "nothing: another worker is at it" if pruned is None else pruned
 
     async def ready() -> None:
         nonlocal scheduler

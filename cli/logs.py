@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterable
@@ -73,7 +74,9 @@ def configure(
     """Send the records at `level` and above to stderr in the chosen format (text or json),
     the token (and the other `hidden` secrets) hidden from every one of them."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    inner = JsonLines() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
+    worker = os.environ.get("MINQING_WORKER")  # i/N under `run --workers` (handlers/workers.py)
+    text = TEXT_FORMAT.replace("%(name)s", f"[worker {worker}] %(name)s") if worker else TEXT_FORMAT
+    inner = JsonLines() if fmt == "json" else logging.Formatter(text)
     handler.setFormatter(Redacting(inner, [*secret_parts(token), *hidden]))
     logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -40,7 +40,7 @@ from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import seconds
 from handlers.wx.ingress_worker import Handle, IngressWorker
 from storage.db import Database
-from storage.ingress import IngressStore, Recorded
+from storage.ingress import IngressStore, Recorded, ingress_of
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class TelegramWebhook:
         max_body: int = MAX_BODY,
     ) -> None:
         self.setup, self.server, self.clock = setup, server, clock
-        self.store = IngressStore(db, CHANNEL)
+        self.store = ingress_of(db, CHANNEL)
         self.endpoint = WebhookEndpoint(self.store, setup.secret, clock, max_body)
         server.add("POST", PATH, self.endpoint.receive)
         self.worker: IngressWorker | None = None

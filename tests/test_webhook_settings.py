@@ -3,16 +3,13 @@ the token (the same in every worker process, never shown), checked at start with
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from config.settings import SettingsError, derive_webhook_secret, load_settings
 from handlers.telegram_webhook import WebhookSetup
-from tests.test_cli import ROOT, run_bot
+from tests.test_cli import run_bot
 
 TOKEN = "123456:RealSecretTokenOfTheBot"
 
@@ -56,19 +53,3 @@ def test_a_bad_webhook_setting_stops_run_with_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"minqing: {name}:"), lines
     assert value not in lines[0] or name == "MINQING_WEBHOOK_URL"
-
-
-def test_webhook_mode_on_postgresql_is_refused_for_now(tmp_path: Path) -> None:
-    # The ingress table is written through the SQLite file's group commit (storage/ingress.py).
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
-    env.update(
-        MINQING_BOT_TOKEN=TOKEN,
-        MINQING_WEBHOOK_URL="https://bot.example.gov.cn",
-        MINQING_DATABASE="postgresql://nobody@127.0.0.1:1/none",
-    )
-    command = [sys.executable, str(ROOT / "bot.py"), "run"]
-    result = subprocess.run(
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().startswith("minqing: MINQING_WEBHOOK_URL: webhook mode runs")

@@ -42,8 +42,8 @@ from handlers.wx.wecom_api import WeComClient
 from handlers.wx.wecom_inbound import WeComCardEvent, WeComImage, WeComMessage
 from handlers.wx.wecom_transport import WeComTransport
 from storage.db import Database
-from storage.ingress import IngressStore, Recorded
-from storage.outbox import OutboxDeliveries
+from storage.ingress import IngressStore, Recorded, ingress_of
+from storage.outbox import deliveries_of
 from storage.wx_state import CaseBrief, WxState, case_brief
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class WxChannels:
             self.route(await self.service.unreachable(channel, chat_id))
 
         sender = OutboxSender(
-            OutboxDeliveries(self.db, channel),
+            deliveries_of(self.db, channel),  # on PostgreSQL, claimed per chat
             transport,
             clock=self.service.clock,
             rate=limits.rate,
@@ -184,7 +184,7 @@ class WxChannels:
         self.wechat_client = client
         await account.check_template(client, config)
         await account.create_menu(client)
-        store = IngressStore(self.db, "wechat")
+        store = ingress_of(self.db, "wechat")
         template = None
         if config.template_id:
             zone = self.service.district.timezone
@@ -228,7 +228,7 @@ class WxChannels:
             kind = "image" if isinstance(message, WeChatImage) else "voice"
             ref = await self._download(client, "wechat", chat, message.media_id, kind)
         if isinstance(message, WeChatEvent) and message.event == "unsubscribe":
-            await OutboxDeliveries(self.db, "wechat").unreachable(chat)
+            await deliveries_of(self.db, "wechat").unreachable(chat)
             return None
         since = self.service.clock() - CHOICES_LAST
         choices = await self.state.last_menu("wechat", chat, since)
@@ -255,7 +255,7 @@ class WxChannels:
             config.corp_id, config.agent_id, config.secret, config.api_url, http=self.http
         )
         self.wecom_client = client
-        store = IngressStore(self.db, "wecom")
+        store = ingress_of(self.db, "wecom")
         transport = WeComTransport(client, self.state, self.service.clock, self.files.url)
         sender = self._sender("wecom", transport)
         await sender.start()

@@ -22,6 +22,7 @@ from tests.e2e.conftest import WEBHOOK_BASE, RunningBot, barrier
 from tests.e2e.test_case_loop_e2e import reopened_case
 from tests.e2e.test_intake_e2e import file_concern
 from tests.fakes import FakeBotAPI
+from tests.pg import fresh_schema
 from tests.support import Clock
 
 SECRET = "webhook-secret_0123456789"
@@ -33,17 +34,33 @@ def running(
     return RunningBot(server, tmp_path / "minqing.db", district, classifier, clock, webhook=SECRET)
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgres"])
 async def bot(
-    server: FakeBotAPI, tmp_path: Path, district: District, classifier: Classifier, clock: Clock
+    request: pytest.FixtureRequest,
+    server: FakeBotAPI,
+    tmp_path: Path,
+    district: District,
+    classifier: Classifier,
+    clock: Clock,
 ) -> AsyncIterator[RunningBot]:
-    """The bot in webhook mode over a SQLite file: the fake posts to its HTTP server."""
-    bot = running(server, tmp_path, district, classifier, clock)
-    await bot.start()
-    try:
-        yield bot
-    finally:
-        await bot.stop()
+    """The bot in webhook mode, the fake posting to its HTTP server: over a SQLite file, then on
+    a fresh PostgreSQL schema (its ingress claimed per chat; skipped, saying why, without one)."""
+    if request.param == "sqlite":
+        bot = running(server, tmp_path, district, classifier, clock)
+        await bot.start()
+        try:
+            yield bot
+        finally:
+            await bot.stop()
+        return
+    async with fresh_schema() as found:
+        bot = RunningBot(server, tmp_path, district, classifier, clock, postgres=found)
+        bot.webhook = SECRET
+        await bot.start()
+        try:
+            yield bot
+        finally:
+            await bot.stop()
 
 
 async def post(bot: RunningBot, update: dict[str, Any], secret: str | bytes | None) -> int:
@@ -130,11 +147,22 @@ async def test_an_update_the_database_did_not_record_is_posted_again_not_lost(
     resident = bot.server.user(3201, "赵六")
     await barrier(resident)
     # The disk refuses the ingress table's writes: the bot must not answer 200.
+    on_postgres = bot.postgres is not None
     async with bot.db.transaction() as conn:
-        await conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON ingress"
-            " BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END"
-        )
+        if on_postgres:
+            await conn.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'disk full (injected)'; END $$"
+            )
+            await conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON ingress"
+                " FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        else:
+            await conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON ingress"
+                " BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END"
+            )
     update = await resident.send_command("/start")
     hook = bot.server.webhook
     await hook.signal.wait_until(
@@ -147,7 +175,9 @@ async def test_an_update_the_database_did_not_record_is_posted_again_not_lost(
         "SELECT count(*) FROM ingress WHERE dedupe_key = ?", str(update["update_id"])
     ) == [(0,)]
     async with bot.db.transaction() as conn:
-        await conn.execute("DROP TRIGGER refuse")
+        await conn.execute(
+            "DROP TRIGGER refuse ON ingress" if on_postgres else "DROP TRIGGER refuse"
+        )
     await resident.wait_text("民情直通车", timeout=20)
     statuses = [d.status for d in hook.attempts(update["update_id"])]
     assert statuses[-1] == 200 and set(statuses[:-1]) == {500}
