@@ -1,12 +1,12 @@
-"""Telegram's webhook mode under load: python -m tests.bench.webhook [--chats N] [--each K].
+"""Telegram's webhook mode under load: python -m tests.bench.webhook [--postgres].
 
-The real channel (webhook route, ingress table, IngressWorker, core, outbox sender) on a SQLite
-file in this process, the fake Bot API answering its calls. `connections` aiohttp posters stand
-in for Telegram's (max_connections, 40 by default; httpx's pool was slower than the bot): each
-takes a chat and posts its updates one after another, as Telegram keeps a chat's updates in
-order. Prints the time to answer a post (what Telegram waits for: the ingress row committed), and
-updates handled and answered a second, beside the same load in polling mode. A benchmark prints:
-it never fails.
+The real channel (webhook route, ingress table, IngressWorker, core, outbox sender) in this
+process, on a SQLite file (and, with --postgres, on a fresh schema of MINQING_TEST_POSTGRES), the
+fake Bot API answering its calls. `connections` aiohttp posters stand in for Telegram's
+(max_connections, 40 by default; httpx's pool was slower than the bot): each takes a chat and
+posts its updates one after another, as Telegram keeps a chat's updates in order. Prints the time
+to answer a post (what Telegram waits for: the ingress row committed), and updates handled and
+answered a second, beside the same load in polling mode. A benchmark prints: it never fails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
@@ -57,14 +57,28 @@ def help_message(user: FakeUser) -> dict[str, Any]:
 
 
 async def bench(
-    mode: str, chats: int, each: int, connections: int, workdir: Path
+    mode: str, chats: int, each: int, connections: int, workdir: Path, postgres: bool = False
 ) -> dict[str, float | int]:
-    """One run in webhook or polling mode; the figures."""
+    """One run in webhook or polling mode, on SQLite or a fresh PostgreSQL schema."""
+    if not postgres:
+        db = await Database.open(workdir / f"{mode}-bench.db")
+        return await bench_on(db, mode, chats, each, connections)
+    from storage.pg import PgDatabase
+    from tests.pg import fresh_schema
+
+    async with fresh_schema() as (url, schema):
+        pg = await PgDatabase.open(url, schema=schema)
+        return await bench_on(cast(Database, pg), mode, chats, each, connections)
+
+
+async def bench_on(
+    db: Database, mode: str, chats: int, each: int, connections: int
+) -> dict[str, float | int]:
+    """One run on an open database (closed at the end); the figures."""
     district = District(
         tuple(load_tanks()), tuple(load_stations()), referral_bodies=tuple(load_referrals())
     )
     async with FakeBotAPI(TOKEN) as server:
-        db = await Database.open(workdir / f"{mode}-bench.db")
         service = sqlite_service(db, district, RuleClassifier(RULES), Clock())
         http_server = HttpServer(db, "127.0.0.1", 0)
         hook = None
@@ -139,17 +153,22 @@ def main() -> None:
     p.add_argument("--chats", type=int, default=200)
     p.add_argument("--each", type=int, default=5, help="updates per chat")
     p.add_argument("--connections", type=int, default=40, help="Telegram's max_connections")
+    p.add_argument("--postgres", action="store_true", help="also on MINQING_TEST_POSTGRES")
     args = p.parse_args()
     runs = {}
+    kinds = [("SQLite", False)] + ([("PostgreSQL", True)] if args.postgres else [])
     with tempfile.TemporaryDirectory() as workdir:
-        for mode in ("webhook", "polling"):
-            runs[mode] = asyncio.run(
-                bench(mode, args.chats, args.each, args.connections, Path(workdir))
-            )
-    print("| figure | webhook | polling |\n| --- | --- | --- |")
-    for name, value in runs["webhook"].items():
-        other = runs["polling"].get(name, "-")
-        print(f"| {name} | {show(value)} | {show(other)} |")
+        for database, postgres in kinds:
+            for mode in ("webhook", "polling"):
+                runs[f"{mode}, {database}"] = asyncio.run(
+                    bench(mode, args.chats, args.each, args.connections, Path(workdir), postgres)
+                )
+    names = list(runs)
+    print("| figure | " + " | ".join(names) + " |")
+    print("| --- |" + " --- |" * len(names))
+    for figure in runs[names[0]]:
+        values = [show(runs[name].get(figure, "-")) for name in names]
+        print(f"| {figure} | " + " | ".join(values) + " |")
 
 
 def show(value: object) -> str:
