@@ -93,13 +93,11 @@ class WebhookEndpoint:
         self.store, self.clock, self.max_body = store, clock, max_body
         self._secret = secret.encode()
         self.wake: Callable[[], None] = lambda: None
-        self.refused = 0
 
     async def receive(self, request: web.Request) -> web.Response:
         """Answer 200 once the update is committed; 403, 413, 400 or 500 otherwise."""
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
         if not hmac.compare_digest(given, self._secret):
-            self.refused += 1
             log.warning("telegram webhook: refused a request without the right secret")
             return web.Response(status=403)
         body = await _body(request, self.max_body)
@@ -107,7 +105,8 @@ class WebhookEndpoint:
             log.warning("telegram webhook: refused a body over %d bytes", self.max_body)
             return web.Response(status=413)
         try:
-            update = json.loads(body)
+            text = body.decode("utf-8")  # what Telegram sends; a UnicodeDecodeError is a ValueError
+            update = json.loads(text)
             update_id = update["update_id"]
             if not isinstance(update_id, int) or isinstance(update_id, bool):
                 raise TypeError("update_id is not an integer")
@@ -115,7 +114,6 @@ class WebhookEndpoint:
             log.warning("telegram webhook: malformed update (%s: %s)", type(e).__name__, e)
             return web.Response(status=400)
         try:
-            text = body.decode("utf-8")
             await self.store.record(str(update_id), chat_of(update), text, None, self.clock())
         except Exception as e:  # Telegram posts it again: nothing is lost
             log.error(

@@ -18,7 +18,8 @@ signed links). Storage: storage.ingress and storage.wx_state. The protocol layer
   (text with the msgmenu `menu_id`, image, voice, location, events; WeCom card presses with
   EventKey, TaskId and ResponseCode), each with a `dedupe_key` that a platform retry repeats.
 - callback_app: `callback_app(now=..., wechat=WeChatEndpoint(...), wecom=WeComEndpoint(...))`, an
-  aiohttp application serving GET/POST `/wechat`, `/wecom` and `/health`; a verified message goes
+  aiohttp application serving GET/POST `/wechat`, `/wecom` and `/health` (or `callback_routes`,
+  the same routes on the shared server's application); a verified message goes
   to the endpoint's sink (an async callable: the port to core), which must record it durably and
   return; then the platform gets `success` (WeChat) or an empty body (WeCom). Anything unverified
   gets 403/400/413 and an empty body; a failing sink 500, so the platform retries.

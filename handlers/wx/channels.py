@@ -1,6 +1,7 @@
-"""The WeChat Official Account and WeCom channels on one callback server: each records what
-arrives (storage.ingress), hands it to core in order per chat (ingress_worker), and delivers its
-outbox rows (the Telegram channel's OutboxSender, with this channel's transport).
+"""The WeChat Official Account and WeCom channels on one callback server (the shared
+handlers/http_server.py, or one of their own when none is given): each records what arrives
+(storage.ingress), hands it to core in order per chat (ingress_worker), and delivers its outbox
+rows (the Telegram channel's OutboxSender, with this channel's transport).
 
 Invariants (what a newcomer can break):
 - The callback is answered only after the message is committed to the ingress table, and the

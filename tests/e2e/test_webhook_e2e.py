@@ -120,6 +120,8 @@ async def test_requests_without_the_secret_are_refused_and_store_nothing(
         url = bot.http.url + "/telegram"
         assert (await http.post(url, content=b"{not json", headers=headers)).status_code == 400
         assert (await http.post(url, json={"update": 1}, headers=headers)).status_code == 400
+        latin = b'{"update_id": 7, "x": "\xff"}'  # not UTF-8
+        assert (await http.post(url, content=latin, headers=headers)).status_code == 400
         huge = b'{"update_id": 1, "x": "' + b"a" * 300_000 + b'"}'
         assert (await http.post(url, content=huge, headers=headers)).status_code == 413
     assert await bot.rows("SELECT count(*) FROM ingress") == before
@@ -198,7 +200,12 @@ async def test_what_was_recorded_before_a_restart_is_handled_after_it(bot: Runni
 
 
 async def test_set_webhook_failures_at_start(
-    server: FakeBotAPI, tmp_path: Path, district: District, classifier: Classifier, clock: Clock
+    server: FakeBotAPI,
+    tmp_path: Path,
+    district: District,
+    classifier: Classifier,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # A passing fault is waited out (one line per attempt), a refusal names the setting, a 401
     # is the refused token as in polling mode.
@@ -206,6 +213,8 @@ async def test_set_webhook_failures_at_start(
     server.faults.fail_next("setWebhook", "502")
     await bot.start()
     assert [c.status for c in server.calls("setWebhook")] == [502, 200]
+    tries = [r for r in caplog.records if r.getMessage().startswith("cannot set the webhook")]
+    assert len(tries) == 1 and tries[0].exc_info is None and "\n" not in tries[0].getMessage()
     await bot.stop()
     server.faults.fail_next("setWebhook", "401")
     with pytest.raises(TokenRefused):
