@@ -149,7 +149,10 @@ class OutboxSender:
             await self._rescan()
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), self.rescan_every)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a stop's
+                # cancellation when a wake comes at the same moment, and the loop runs on.
+                async with asyncio.timeout(self.rescan_every):
+                    await self._wake.wait()
             except TimeoutError:
                 await self._rescan()
                 continue
