@@ -148,8 +148,9 @@ class OutboxSender:
         if self._rescan_due:
             await self._rescan()
         while True:
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.rescan_every)
+            try:  # not wait_for: on Python 3.11 it can swallow a stop's cancellation
+                async with asyncio.timeout(self.rescan_every):
+                    await self._wake.wait()
             except TimeoutError:
                 await self._rescan()
                 continue
