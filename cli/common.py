@@ -22,8 +22,8 @@ def existing_database(settings: Settings) -> Path:
     """The configured database file, which must exist (commands that only read or copy it)."""
     if settings.postgres_url is not None:
         raise SettingsError(
-            "MINQING_DATABASE: this command works on the SQLite file; the PostgreSQL server is"
-            " backed up and restored with pg_dump and pg_restore (README, Operations)"
+            "MINQING_DATABASE: this command works on the SQLite file; a PostgreSQL database is"
+            " backed up with pg_dump -Fc and restored with pg_restore (README, Deployment)"
         )
     path = Path(settings.database)
     if not path.exists():

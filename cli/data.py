@@ -72,6 +72,8 @@ def restore_command(settings: Settings, args: argparse.Namespace) -> int:
     """Replace the database with a backup (stop the bot first). Case numbers go on N past the
     backup's last, so numbers residents were given after the backup are never reused. The
     backup is checked before anything is touched; the replaced file is kept beside it."""
+    if settings.postgres_url is not None:
+        existing_database(settings)  # refuses: PostgreSQL is restored with pg_restore
     if args.skip_numbers < 0:
         raise SettingsError(f"--skip-numbers must be 0 or more, not {args.skip_numbers}")
     check_backup(args.path, migrations()[-1][0])

@@ -26,6 +26,13 @@ def add_commands(sub: Subparsers) -> None:
         "MINQING_HTTP_HOST:MINQING_HTTP_PORT) when theirs are. A fatal error is logged at "
         "CRITICAL and the exit code is 1, so that a supervisor (systemd) restarts it.",
     )
+    run.add_argument(
+        "--workers",
+        type=positive,
+        metavar="N",
+        help="run N worker processes under a supervisor that restarts one that dies (N > 1"
+        " needs PostgreSQL and, with Telegram, webhook mode)",
+    )
     run.set_defaults(handler=run_command)
     console = sub.add_parser("console", help="the console demo: a seeded district, no token")
     console.add_argument(
@@ -40,8 +47,24 @@ def add_commands(sub: Subparsers) -> None:
     migrate.set_defaults(handler=migrate_command)
 
 
+def positive(text: str) -> int:
+    """A whole number of at least 1 (argparse's type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def run_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Run the bot; a fatal error is logged with its cause and exits 1."""
+    """Run the bot (or, with --workers, supervise worker processes that each run it); a fatal
+    error is logged with its cause and exits 1."""
+    if getattr(args, "workers", None) is not None:
+        from handlers.workers import run_workers
+
+        return run_workers(settings, args.workers)
     try:
         return asyncio.run(bot.run_bot(settings))
     except (SettingsError, ConfigError):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from core.callbacks import Scope
@@ -16,9 +17,13 @@ from core.engines import Classifier, NoSimilarCases, SimilarCases
 from core.messages import Button, Inbound, KeyButton, Kind, Outbound
 from core.models import Deadlines, Person, ReferralBody, Role, Station, ThinkTank
 from core.office import OfficeFiles, WorkingDays
-from core.ports import UnitOfWork
+from core.ports import Conflict, UnitOfWork
 from core.texts import Localized, t
 from core.views import CaseViews
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ATTEMPTS = 3  # a unit that lost to another transaction runs again up to twice more
 
 Buttons = Sequence[Sequence[Button]]
 Reply = tuple[str, Buttons]
@@ -268,3 +273,17 @@ class Turn:
             alert=alert,
             forget_after=True,
         )
+
+
+async def retried(what: str, work: Callable[[], Awaitable[T]], attempts: int = ATTEMPTS) -> T:
+    """Run work, again from its start when a unit of work in it lost to another transaction
+    (Conflict: rolled back, nothing sent, its outbox ids never handed out); each retry logged.
+    Work must open its units itself and do nothing outside them that cannot run twice."""
+    for attempt in range(1, attempts):
+        try:
+            return await work()
+        except Conflict as e:
+            log.warning(
+                "%s: %s; running it again (attempt %d of %d)", what, e, attempt + 1, attempts
+            )
+    return await work()

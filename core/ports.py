@@ -260,8 +260,15 @@ class SupporterRepository(Protocol):
         ...
 
 
+class Conflict(Exception):
+    """A unit of work lost to another transaction (PostgreSQL's deadlock or serialization
+    failure): it was rolled back whole, nothing of it kept or sent, and it may run again from
+    its start (core.context.retried)."""
+
+
 class UnitOfWork(Protocol):
-    """One transaction over every repository; rolled back unless committed."""
+    """One transaction over every repository; rolled back unless committed. A unit that loses
+    to another transaction raises Conflict as it ends."""
 
     @property
     def people(self) -> PeopleRepository: ...

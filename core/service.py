@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core import roster
 from core.cases import sweep
-from core.context import District
+from core.context import District, retried
 from core.conversation import dispatch
 from core.desk import sweep as desk_sweep
 from core.engines import Classifier, NoSimilarCases, Offload, SimilarCases, run_here
@@ -51,12 +51,18 @@ class Service:
 
     async def daily_digest(self) -> list[int]:
         """This morning's digest for members with pending work, if not sent yet."""
-        return await digests.daily(self.open_unit, self.views, self.district, self.clock())
+        return await retried(
+            "the daily digest",
+            lambda: digests.daily(self.open_unit, self.views, self.district, self.clock()),
+        )
 
     async def weekly_digest(self) -> list[int]:
         """This week's figures for coordinators, if not sent yet."""
-        return await digests.weekly(
-            self.open_unit, self.views, self.district, self.clock(), self.similar
+        return await retried(
+            "the weekly digest",
+            lambda: digests.weekly(
+                self.open_unit, self.views, self.district, self.clock(), self.similar
+            ),
         )
 
     async def unreachable(self, channel: str, chat_id: str) -> list[int]:

@@ -9,10 +9,15 @@ Invariants (what a newcomer can break):
   redelivered update is still recognised as handled; the settings refuse less than 2 days.
 - Each batch is one short write transaction (ordinary, not urgent): a resident's turn never waits
   behind the whole clean-up.
+- Several workers on one PostgreSQL: the nightly run is done by one of them at a time (an
+  advisory lock tried, not waited for); the others find it taken and do nothing. No worker is
+  "the" housekeeper, so a dead one stops nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,3 +93,27 @@ async def _in_batches(db: Database, sql: str, params: tuple[int, ...], batch: in
         total += deleted
         if deleted < batch:
             return total
+
+
+@asynccontextmanager
+async def alone(db: Database, job: str) -> AsyncIterator[bool]:
+    """Whether this process may do a job one process at a time does: always on SQLite (one
+    process serves the file), on PostgreSQL when no other worker is at it (storage/pg.py)."""
+    if getattr(db, "dialect", "sqlite") != "postgres":
+        yield True
+        return
+    async with db.alone(job) as got:  # type: ignore[attr-defined]
+        yield got
+
+
+async def nightly(db: Database, now: datetime, retention: Retention) -> Pruned | None:
+    """The nightly clean-up (prune, and the handled messages of the ingress), unless another
+    worker is doing it (None then)."""
+    from storage.ingress import prune_handled
+
+    async with alone(db, "housekeeping") as mine:
+        if not mine:
+            return None
+        pruned = await prune(db, now, retention)
+        await prune_handled(db, now - retention.updates)
+        return pruned

@@ -22,6 +22,7 @@ from typing import Any
 
 import asyncpg
 
+from core.ports import Conflict
 from storage.buffer import HeldBack, Outcome, Params
 from storage.cases import SqlCases, SqlEvents
 from storage.desk import SqlDesk
@@ -44,6 +45,12 @@ _ROWCOUNT = re.compile(r"(\d+)$")
 # of the transaction). Keyed by a 64-bit hash of "channel:chat"; a collision only makes two
 # chats take turns.
 CHAT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+# A job one worker at a time does (the nightly housekeeping), keyed by its name.
+JOB_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('job:' || $1, 0))"
+JOB_UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('job:' || $1, 0))"
+# What a transaction loses to another: nothing of it is kept, and running it again from its
+# start is safe (not the rest of class 40: 40003, completion unknown, may have committed).
+LOST = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
 
 
 def is_postgres(target: str) -> bool:
@@ -234,6 +241,18 @@ class PgDatabase:
         async with self.pool.acquire() as conn, conn.transaction():
             yield PgStatements(conn)
 
+    @asynccontextmanager
+    async def alone(self, job: str) -> AsyncIterator[bool]:
+        """Whether this worker got the job to itself (a session advisory lock on its name,
+        tried, never waited for, held until the block ends); False: another worker is at it."""
+        async with self.pool.acquire() as conn:
+            got = bool(await conn.fetchval(JOB_LOCK, job))
+            try:
+                yield got
+            finally:
+                if got:
+                    await conn.fetchval(JOB_UNLOCK, job)
+
     async def fold_tallies(self) -> None:
         """Fold the tallies' deltas into one row per key (storage/migrations/postgres/0002)."""
         async with self.pool.acquire() as conn:
@@ -364,6 +383,8 @@ class PgUnitOfWork:
             if self._raw is not None:
                 await self.db.pool.release(self._raw)
                 self._raw = None
+        if isinstance(exc, LOST):  # rolled back whole: core may run it again (core.ports)
+            raise Conflict(f"{type(exc).__name__}: {exc}") from exc
 
     async def commit(self) -> None:
         """Make every change of this unit durable."""

@@ -11,7 +11,7 @@ from core import callbacks, states
 from core.callbacks import Callback, Scope
 from core.cases import access, casework, privacy
 from core.cases.lifecycle import Refused
-from core.context import Deferred, District, FileJob, Turn, notify, queue
+from core.context import Deferred, District, FileJob, Turn, notify, queue, retried
 from core.conversation import followups, intake, menus, prejudge
 from core.desk import buttons as desk_buttons
 from core.desk import reports
@@ -234,41 +234,56 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
             inbound, service.dialogs, service.classifier, service.offload, service.similar
         )
         classifier = prejudge.Prejudged(service.classifier, judged)
-        async with service.open_unit() as uow:
-            if isinstance(uow, Lookahead):
-                uow.expect_turn(inbound.channel, inbound.user_id, inbound.chat_id)
-            if inbound.update_id is not None and not await uow.updates.first_time(
-                inbound.channel, inbound.update_id, now
-            ):
-                return []
-            person = await identify(uow, inbound, now)
-            turn = Turn(uow, service.district, classifier, now, person, inbound, menus)
-            turn.similar = service.similar
-            if verdict is Verdict.WARN:
-                await turn.answer(turn.t("slow_down"), alert=True)
-                if inbound.callback_id is None:
-                    await turn.reply(turn.t("slow_down"))
-            elif inbound.private:
-                stored = await uow.dialogs.get(inbound.channel, inbound.chat_id)
-                state = states.load(stored)
-                await dispatch(turn, state)
-                await turn.answer()
-                await uow.dialogs.save(states.dump(state, inbound.channel, inbound.chat_id), now)
-            elif inbound.command is not None:
-                pointer = Outbound(
-                    channel=inbound.channel, chat_id=inbound.chat_id, text=turn.t("private_only")
-                )
-                await queue(uow, pointer, now, turn.locale)
-            await uow.commit()
-            queued = list(uow.queued)
+        # A turn that lost to another transaction (PostgreSQL) was rolled back whole: run again.
+        turn, queued = await retried(
+            f"update {inbound.update_id} from chat {inbound.chat_id}",
+            lambda: _turn(inbound, service, classifier, verdict, now),
+        )
+        if turn is None:
+            return []
         if turn.deferred is not None:
-            queued += await _run_deferred(turn.deferred, person, service, now, turn.deferred_case)
+            case_id = turn.deferred_case
+            queued += await _run_deferred(turn.deferred, turn.person, service, now, case_id)
         for job in turn.files:
             queued += await _send_file(job, service, now)
         return queued
     except Exception:
         log.exception("failed to handle update %s from chat %s", inbound.update_id, inbound.chat_id)
         return await _apologise(inbound, service, now)
+
+
+async def _turn(
+    inbound: Inbound, service: Wiring, classifier: Classifier, verdict: Verdict, now: datetime
+) -> tuple[Turn | None, list[int]]:
+    """The turn's one unit of work: the turn and the outbox ids it committed (None for an
+    update handled before)."""
+    async with service.open_unit() as uow:
+        if isinstance(uow, Lookahead):
+            uow.expect_turn(inbound.channel, inbound.user_id, inbound.chat_id)
+        if inbound.update_id is not None and not await uow.updates.first_time(
+            inbound.channel, inbound.update_id, now
+        ):
+            return None, []
+        person = await identify(uow, inbound, now)
+        turn = Turn(uow, service.district, classifier, now, person, inbound, menus)
+        turn.similar = service.similar
+        if verdict is Verdict.WARN:
+            await turn.answer(turn.t("slow_down"), alert=True)
+            if inbound.callback_id is None:
+                await turn.reply(turn.t("slow_down"))
+        elif inbound.private:
+            stored = await uow.dialogs.get(inbound.channel, inbound.chat_id)
+            state = states.load(stored)
+            await dispatch(turn, state)
+            await turn.answer()
+            await uow.dialogs.save(states.dump(state, inbound.channel, inbound.chat_id), now)
+        elif inbound.command is not None:
+            pointer = Outbound(
+                channel=inbound.channel, chat_id=inbound.chat_id, text=turn.t("private_only")
+            )
+            await queue(uow, pointer, now, turn.locale)
+        await uow.commit()
+        return turn, list(uow.queued)
 
 
 async def _run_deferred(

@@ -31,6 +31,7 @@ SECTIONS = (
     "documents",
     "wechat",
     "postgres",
+    "pgscale",
 )
 
 
@@ -94,6 +95,12 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             from tests.bench import postgres
 
             await postgres.run(report, args.users or (50 if args.quick else 200), workdir)
+            task.advance()
+        if "pgscale" in only:
+            from tests.bench import pgscale
+
+            cases = args.cases or (100_000 if args.quick else 1_000_000)
+            await pgscale.run(report, cases, args.runs or 3)
             task.advance()
         if "documents" in only:
             from tests.bench import office

@@ -1,0 +1,240 @@
+"""The sweep at a million cases on PostgreSQL: the real Service.sweep on a schema filled by COPY.
+
+The district is dbgen's (the same people, cases and delivered notices, seeded alike; the case
+timelines are left out, the sweep only adds to them). Rows go in with COPY, the secondary indexes
+dropped during the load and built again after it from their own definitions, triggers off for the
+load only (session_replication_role = replica: the tallies are then added up once, exactly), then
+ANALYZE. Between sweep runs the due cases are put back as they were and what the sweep added is
+deleted, so each run does the same work. The `due` query's plan is shown (EXPLAIN ANALYZE).
+
+    python -m tests.bench --only pgscale [--quick | --cases N]
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime
+from typing import Any, cast
+
+from core.service import Service
+from storage.db import Database, to_ms
+from storage.dialect import postgres
+from storage.views import SqlViews
+from tests.bench.dbgen import CHUNK, Shape, _Cases, _Maker
+from tests.bench.dbscale import NOW, STEADY, TARGETS, district
+from tests.bench.report import Report, Row, below, median, ms
+from tests.pg import POSTGRES_URL
+from tests.support import RULES, UNLIMITED, RuleClassifier
+
+CASE_COLUMNS = [
+    *("id", "resident_id", "channel", "text", "photos", "station", "latitude", "longitude"),
+    *("contact_name", "contact_phone", "anonymous", "tank", "confidence", "keywords", "status"),
+    *("assignee_id", "created_at", "updated_at", "claimed_at", "first_reply_at", "resolved_at"),
+    *("closed_at", "rating", "due_kind", "due_from", "due_at", "remind_level", "next_check_at"),
+    *("waiting_since", "extended", "wider_notice_at", "awaiting_member"),
+]
+PEOPLE_COLUMNS = [
+    *("id", "channel", "external_id", "chat_id", "name", "locale", "role", "tank", "station"),
+    "created_at",
+]
+OUTBOX_COLUMNS = [
+    *("channel", "chat_id", "kind", "payload", "key", "case_id", "created_at", "status"),
+    *("attempts", "next_attempt_at", "sent_at", "message_id"),
+]
+# What a sweep run changes, put back between runs (ids are from before the runs).
+TALLIES = (
+    "INSERT INTO case_tally_deltas SELECT status, coalesce(tank, ''), coalesce(rating, ''),"
+    " count(*) FROM cases GROUP BY 1, 2, 3",
+    "INSERT INTO duration_tally_deltas SELECT kind, tank, minutes, count(*) FROM ("
+    " SELECT 'claim' AS kind, coalesce(tank, '') AS tank, (claimed_at - created_at) / 60000"
+    " AS minutes FROM cases WHERE claimed_at IS NOT NULL UNION ALL"
+    " SELECT 'reply', coalesce(tank, ''), (first_reply_at - created_at) / 60000 FROM cases"
+    " WHERE first_reply_at IS NOT NULL UNION ALL"
+    " SELECT 'resolve', coalesce(tank, ''), (resolved_at - created_at) / 60000 FROM cases"
+    " WHERE resolved_at IS NOT NULL) d GROUP BY 1, 2, 3",
+)
+DUE = (
+    "SELECT id FROM cases WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?"
+    " FOR UPDATE SKIP LOCKED"
+)
+
+
+async def fill(conn: Any, shape: Shape) -> _Cases:
+    """dbgen's district into the (migrated, empty) schema of conn, by COPY."""
+    maker = _Maker(shape, district(), to_ms(NOW))
+    indexes = await conn.fetch(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
+        " AND i.tablename IN ('cases', 'people', 'outbox') AND NOT EXISTS (SELECT 1 FROM"
+        " pg_constraint c WHERE c.conname = i.indexname)"
+    )
+    await conn.execute("SET session_replication_role = replica")
+    for name, _ in indexes:
+        await conn.execute(f'DROP INDEX "{name}"')
+    people = [
+        (p[0], "telegram", str(p[1]), str(p[1]), p[2], "zh", p[3], p[4], p[5], p[6])
+        for p in maker.people(to_ms(NOW))
+    ]
+    await conn.copy_records_to_table("people", records=people, columns=PEOPLE_COLUMNS)
+    cases = _Cases(maker)
+    for first in range(1, shape.cases + 1, CHUNK):
+        last = min(first + CHUNK - 1, shape.cases)
+        rows = cases.rows(first, last, [])
+        await conn.copy_records_to_table("cases", records=rows, columns=CASE_COLUMNS)
+    notices = [
+        (
+            "telegram",
+            str(8000000 + m),
+            "send",
+            "{}",
+            f"notice:{c}:{m}",
+            c,
+            at,
+            "sent",
+            1,
+            at,
+            at + 500,
+            1,
+        )
+        for c, m, at in cases.outbox
+    ]
+    await conn.copy_records_to_table("outbox", records=notices, columns=OUTBOX_COLUMNS)
+    for _, sql in indexes:
+        await conn.execute(sql)
+    for sql in TALLIES:
+        await conn.execute(sql)
+    await conn.execute("SET session_replication_role = DEFAULT")
+    for table in ("people", "cases", "outbox"):
+        await conn.execute(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM "  # noqa: S608
+            + table
+            + "))",
+            table,
+        )
+    await conn.execute("ANALYZE")
+    return cases
+
+
+class Reset:
+    """The due cases as they were before a sweep, and the ids after which rows are the sweep's."""
+
+    def __init__(self, conn: Any, now: datetime) -> None:
+        self.conn, self.now = conn, now
+        self.marks: dict[str, int] = {}
+        self.columns: list[str] = []
+
+    async def capture(self) -> int:
+        """Keep the due set aside; returns its size."""
+        await self.conn.execute(
+            "CREATE TABLE sweep_saved AS SELECT * FROM cases WHERE next_check_at <= $1",
+            to_ms(self.now),
+        )
+        for table in ("case_events", "outbox"):
+            self.marks[table] = int(
+                await self.conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
+            )
+        self.columns = [
+            r[0]
+            for r in await self.conn.fetch(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'cases'"
+                " AND table_schema = current_schema() AND column_name <> 'id'"
+            )
+        ]
+        return int(await self.conn.fetchval("SELECT count(*) FROM sweep_saved"))
+
+    async def keep_due(self, keep: int) -> None:
+        """Leave only the `keep` earliest of the due cases due (the rest a day later)."""
+        await self.conn.execute(
+            "UPDATE cases SET next_check_at = next_check_at + 86400000 WHERE id IN (SELECT id"
+            " FROM cases WHERE next_check_at <= $1 ORDER BY next_check_at OFFSET $2)",
+            to_ms(self.now),
+            keep,
+        )
+
+    async def restore(self) -> None:
+        """Undo a sweep: its events and messages deleted, the due cases as they were."""
+        columns = ", ".join(self.columns)
+        saved = ", ".join(f"s.{c}" for c in self.columns)
+        async with self.conn.transaction():
+            for table, mark in self.marks.items():
+                await self.conn.execute(f"DELETE FROM {table} WHERE id > $1", mark)  # noqa: S608
+            await self.conn.execute(
+                f"UPDATE cases c SET ({columns}) = ({saved})"  # noqa: S608
+                " FROM sweep_saved s WHERE c.id = s.id"
+            )
+
+
+async def run(report: Report, cases: int, runs: int) -> None:
+    """Fill a fresh schema with `cases` cases and time the sweep on it; adds the rows."""
+    try:
+        import asyncpg
+
+        admin = await asyncpg.connect(POSTGRES_URL, timeout=3)
+    except (ImportError, OSError, TimeoutError) as e:
+        report.note(f"pgscale: not run, no server at MINQING_TEST_POSTGRES ({e})")
+        return
+    from storage.pg import PgDatabase, pg_unit_factory
+
+    schema = f"minqing_bench_{secrets.token_hex(4)}"
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        db = await PgDatabase.open(POSTGRES_URL, schema=schema)
+        started = time.perf_counter()
+        conn = await db.pool.acquire()
+        try:
+            shape = Shape.scaled(cases, min(1000, max(20, cases // 1000)))
+            made = await fill(conn, shape)
+            filled = time.perf_counter() - started
+            views = SqlViews(cast(Database, db))
+            units = pg_unit_factory(db)
+            service = Service(
+                units, district(), RuleClassifier(RULES), lambda: NOW, views, UNLIMITED
+            )
+            reset = Reset(conn, NOW)
+            due = await reset.capture()
+            plan = await conn.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + postgres(DUE), to_ms(NOW), 50)
+            sweeps, sent, steady = [], [], []
+            for _ in range(runs):
+                began = time.perf_counter()
+                sent.append(len(await service.sweep()))
+                sweeps.append(time.perf_counter() - began)
+                await reset.restore()
+            for _ in range(runs):
+                await reset.keep_due(STEADY)
+                began = time.perf_counter()
+                await service.sweep()
+                steady.append(time.perf_counter() - began)
+                await reset.restore()
+        finally:
+            await db.pool.release(conn)
+            await db.close()
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+    n = f"{cases:,}"
+    for what, times in (
+        (f"PostgreSQL reminder sweep, {min(STEADY, due)} cases due of {n}", steady),
+        (
+            f"PostgreSQL catch-up sweep, {due} cases due of {n} ({median(sent):.0f} messages)",
+            sweeps,
+        ),
+    ):
+        extra = {"sent": sent} if times is sweeps else {}
+        value = median(times)
+        met, margin = below(value, TARGETS["sweep"])
+        report.add(
+            Row(
+                "pgscale",
+                what,
+                f"{ms(value)} (median of {len(times)})",
+                f"< {ms(TARGETS['sweep'])}",
+                met,
+                margin,
+                {"median_s": value, "runs_s": times, **extra},
+            )
+        )
+    steps = " / ".join(str(r[0]).strip() for r in plan if "->" in r[0] or r is plan[0])
+    report.note(
+        f"pgscale: {cases:,} cases ({len(made.open_ids):,} open) COPied in {filled:.0f} s;"
+        f" the due query's plan: {steps}"
+    )
