@@ -148,9 +148,7 @@ class OutboxSender:
         if self._rescan_due:
             await self._rescan()
         while True:
-            try:
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a stop's
-                # cancellation when a wake comes at the same moment, and the loop runs on.
+            try:  # not wait_for: on Python 3.11 it can swallow a stop's cancellation
                 async with asyncio.timeout(self.rescan_every):
                     await self._wake.wait()
             except TimeoutError:

@@ -29,6 +29,7 @@ from storage.desk import SqlDesk
 from storage.dialect import postgres, returns_id
 from storage.erasure import SqlErasure
 from storage.outbox import SqlOutboxQueue
+from storage.pg_records import PgRecords
 from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
 from storage.repositories import SqlDialogs, SqlPeople, SqlUpdateLog
 from storage.supporters import SqlSupporters
@@ -154,8 +155,8 @@ class PgDatabase:
         # The sender's records of deliveries being written: a unit of work starts after them,
         # so a reply to a message just delivered finds it (SQLite gives them urgent turns).
         self.recording: set[asyncio.Future[None]] = set()
-        # Short writes of their own (the channels' ingress rows, their small tables), each
-        # committed when it returns, as SQLite's group commit does (db.records.write).
+        # Short writes of their own (the channels' ingress rows, their small tables), committed
+        # together when they come at once, as SQLite's group commit does (db.records.write).
         self.records = PgRecords(pool)
 
     @asynccontextmanager
@@ -277,19 +278,6 @@ async def _codecs(conn: asyncpg.Connection) -> None:
 async def _version(conn: asyncpg.Connection) -> int:
     value = await conn.fetchval("SELECT max(version) FROM schema_version")
     return int(value or 0)
-
-
-class PgRecords:
-    """Single-statement writes, each in a transaction of its own on a pooled connection:
-    `write` returns once its statement is committed, and raises if it was not."""
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    async def write(self, sql: str, params: Params) -> None:
-        """Make one write (SQL as SQLite takes it) and commit it."""
-        async with self.pool.acquire() as conn:
-            await conn.execute(postgres(sql), *params)
 
 
 class PgStatements:

@@ -107,8 +107,11 @@ class IngressWorker:
             self._take(rows)
             if not self._known and not self._wake.is_set():
                 self._idle.set()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a stop's
+            # cancellation when the wake comes at the same moment, and the loop runs on.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.rescan_every)
+                async with asyncio.timeout(self.rescan_every):
+                    await self._wake.wait()
 
     def _take(self, rows: list[Recorded]) -> None:
         for row in rows:

@@ -4,6 +4,7 @@ small tables (menus, card codes, held messages) and residents' files, served by 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -193,3 +194,26 @@ async def test_forgetting_a_resident_forgets_their_wechat_chat(wx_db: Database) 
     kept = await state.file(photo)
     assert kept is not None and kept.content == b"jpg"
     assert await rows(wx_db, "SELECT chat_id FROM files") == [("",)]
+
+
+async def test_postgresql_short_writes_commit_together_in_order_and_fail_alone(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    pg = await PgDatabase.open(url, schema=schema, size=3)
+    try:
+        state = WxState(cast(Database, pg))
+        saves = [state.save_menu("wechat", "o_1", [(f"in:{n}", str(n))], NOW) for n in range(40)]
+        bad = pg.records.write(  # a kind the table does not take: this write alone fails
+            "INSERT INTO files (channel, chat_id, media_id, kind, content_type, content,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("wechat", "o_1", "m", "video", "video/mp4", b"x", 0),
+        )
+        more = [state.save_code(f"t-{n}", "zhang", "c", NOW) for n in range(10)]
+        outcomes = await asyncio.gather(*saves, bad, *more, return_exceptions=True)
+        errors = [o for o in outcomes if o is not None]
+        assert len(errors) == 1 and "kind" in str(errors[0])
+        assert await state.last_menu("wechat", "o_1", NOW) == [("in:39", "39")]  # the last one
+        assert await rows(cast(Database, pg), "SELECT count(*) FROM wecom_cards") == [(10,)]
+    finally:
+        await pg.close()

@@ -10,6 +10,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from core.messages import Inbound
@@ -206,4 +207,53 @@ async def test_asking_again_renews_a_live_workers_lease_and_takes_its_chats_new_
     await other.record("m:3", "o_1", "{}", "message", NOW)
     assert [r.chat_id for r in await other.pending()] == ["o_1"]  # free again: anyone's
     for db in dbs:
+        await db.close()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIMER = """
+import asyncio, sys
+from storage.pg import PgDatabase
+from storage.pg_ingress import PgIngressStore
+
+async def main() -> None:
+    db = await PgDatabase.open(sys.argv[1], schema=sys.argv[2], size=1)
+    rows = await PgIngressStore(db, "wechat").pending()
+    print(" ".join(str(r.id) for r in rows), flush=True)
+    await asyncio.Event().wait()  # holds the chats until killed
+
+asyncio.run(main())
+"""
+
+
+async def test_a_sigkilled_worker_process_loses_its_chats_when_the_lease_ends(
+    pg_schema: tuple[str, str],
+) -> None:
+    import signal
+    import sys
+
+    url, schema = pg_schema
+    db = await PgDatabase.open(url, schema=schema, size=2)
+    real = [datetime.now(UTC)]
+    live = PgIngressStore(db, "wechat", real=lambda: real[0])
+    for n in range(3):
+        await live.record(f"m:{n}", "o_1", "{}", "message", NOW)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CLAIMER, url, schema, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None
+        async with asyncio.timeout(WITHIN):
+            claimed = (await proc.stdout.readline()).decode().split()
+        assert len(claimed) == 3
+        proc.send_signal(signal.SIGKILL)
+        assert await proc.wait() == -signal.SIGKILL
+        assert await live.pending() == []  # its lease stands after its death
+        real[0] = datetime.now(UTC) + LEASE  # past the lease it took before it was killed
+        taken = await live.pending()
+        assert [str(r.id) for r in taken] == claimed
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
         await db.close()

@@ -1,0 +1,101 @@
+"""Short writes of their own on PostgreSQL (the channels' ingress rows and small tables, the
+ingress marks), committed together: PostgreSQL's counterpart of storage/group_commit.py.
+
+Each commit waits for the WAL to reach the disk; a busy channel makes hundreds of one-statement
+writes a second (a row recorded, a row handled). Written one by one, each would be a
+transaction and a flush of its own; here the writes made while a batch is being committed wait
+for it and then go together, in one transaction on one pooled connection.
+
+Invariants:
+- `write` returns once its statement is committed, and raises if it was not.
+- Writes are applied in the order they were made (one batch at a time).
+- A batch that fails is rolled back and its writes are made again one by one, each in its own
+  transaction, so that one bad write fails its own caller only.
+- A caller that is cancelled does not take its write back: the write is still made.
+- The task that commits ends when nothing is waiting; whatever it meets is handed to the
+  callers it was committing for, so nothing fails unseen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from itertools import groupby
+from typing import Any
+
+import asyncpg
+
+from storage.dialect import postgres
+
+log = logging.getLogger(__name__)
+
+Params = tuple[Any, ...]
+Write = tuple[str, Params, "asyncio.Future[None]"]
+
+
+class PgRecords:
+    """Batches single-statement writes on a pool's connections."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self._waiting: list[Write] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def write(self, sql: str, params: Params) -> None:
+        """Make one write (SQL as SQLite takes it), with whatever others are waiting; returns
+        once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((sql, params, done))
+        if self._committer is None:
+            self._committer = asyncio.create_task(self._commit_all(), name="pg-records")
+        await done
+
+    async def _commit_all(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                await self._commit(batch)
+        except BaseException as e:  # the loop is closing: no caller is left waiting
+            for _, _, done in self._waiting:
+                _settle(done, e if isinstance(e, Exception) else None, cancel=True)
+            raise
+        finally:
+            self._committer = None
+
+    async def _commit(self, batch: list[Write]) -> None:
+        try:
+            await self._transaction(batch)
+        except asyncio.CancelledError:
+            for _, _, done in batch:
+                done.cancel()
+            raise
+        except Exception as e:
+            if len(batch) == 1:
+                _settle(batch[0][2], e)
+                return
+            log.warning("a batch of %d writes failed (%s); making them one by one", len(batch), e)
+            for write in batch:
+                await self._commit([write])
+            return
+        for _, _, done in batch:
+            _settle(done, None)
+
+    async def _transaction(self, batch: list[Write]) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            for sql, same in groupby(batch, key=lambda write: write[0]):
+                params = [write[1] for write in same]
+                if len(params) == 1:
+                    await conn.execute(postgres(sql), *params[0])
+                else:
+                    await conn.executemany(postgres(sql), params)
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None, cancel: bool = False) -> None:
+    if done.done():
+        return
+    if error is not None:
+        done.set_exception(error)
+    elif cancel:
+        done.cancel()
+    else:
+        done.set_result(None)
