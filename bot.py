@@ -106,13 +106,30 @@ async def open_service(
 
 async def sync_coordinators(service: Service, settings: Settings) -> list[int]:
     """Make the configured people coordinators, on each channel (Telegram ids, wecom:<userid>);
-    returns outbox ids to deliver."""
-    async with service.open_unit() as uow:
-        for channel in ("telegram", "wecom"):
-            ids = settings.coordinator_ids(channel)
-            await roster.sync_coordinators(uow, channel, ids, service.clock())
-        await uow.commit()
-        return uow.queued
+    returns outbox ids to deliver. Workers starting together on PostgreSQL may add the same new
+    person at once: the one that loses that race does it again, finding them there."""
+    for attempt in range(3):
+        try:
+            async with service.open_unit() as uow:
+                for channel in ("telegram", "wecom"):
+                    ids = settings.coordinator_ids(channel)
+                    await roster.sync_coordinators(uow, channel, ids, service.clock())
+                await uow.commit()
+                return uow.queued
+        except Exception as e:
+            if attempt == 2 or not _added_at_once(e, settings):
+                raise
+            log.info("another worker added the coordinators at the same time; again")
+    raise AssertionError("unreachable")
+
+
+def _added_at_once(error: Exception, settings: Settings) -> bool:
+    """Whether a unit failed because another worker inserted the same row first."""
+    if settings.postgres_url is None:
+        return False
+    import asyncpg
+
+    return isinstance(error, asyncpg.UniqueViolationError)
 
 
 NO_CHANNEL = (

@@ -160,3 +160,66 @@ async def test_a_port_in_use_names_the_setting(tmp_path: Path) -> None:
     assert run.lines[-1].startswith(
         f"minqing: MINQING_HTTP_PORT: cannot listen on 127.0.0.1:{port}"
     )
+
+
+async def test_two_workers_serve_wechat_residents_on_postgresql(
+    tmp_path: Path, pg_schema: tuple[str, str]
+) -> None:
+    import asyncpg
+
+    from tests.e2e.test_workers_process_e2e import free_port
+
+    url, schema = pg_schema
+    clock = ManualClock(time.time())
+    async with FakeWeChatAPI(clock=clock) as wechat, FakeWeComAPI(clock=clock) as wecom:
+        wecom.member("zhao")
+        port = free_port()
+        env = wx_env(
+            tmp_path,
+            wechat,
+            wecom,
+            MINQING_DATABASE=f"{url}?search_path={schema}",
+            MINQING_HTTP_PORT=str(port),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            "run",
+            "--workers",
+            "2",
+            cwd=tmp_path,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        run = BotRun(proc)
+        try:
+            await run.wait_for("ready in", count=2)  # both workers, on one port
+            async with httpx.AsyncClient(timeout=10.0) as http:
+                residents = []
+                for n in range(6):
+                    poster = CallbackPoster(
+                        f"http://127.0.0.1:{port}/wechat",
+                        WECHAT_TOKEN,
+                        WECHAT_AES,
+                        wechat.app_id,
+                        clock,
+                        http,
+                    )
+                    residents.append(WeChatResident(wechat, poster, f"o_w{n}", ACCOUNT))
+                answers = await asyncio.gather(*(r.subscribe() for r in residents))
+                assert [a.text for a in answers] == ["success"] * 6
+                for n in range(6):
+                    await got(wechat, f"o_w{n}", "民情")
+        finally:
+            if run.proc.returncode is None:
+                run.proc.send_signal(signal.SIGTERM)
+            code = await run.exit_code()
+        assert code == 0, run.text[-3000:]
+    conn = await asyncpg.connect(url, server_settings={"search_path": schema})
+    try:
+        rows = await conn.fetch("SELECT handled_at, leased_by FROM ingress")
+    finally:
+        await conn.close()
+    assert len(rows) == 6 and all(r[0] is not None and r[1] is None for r in rows)
