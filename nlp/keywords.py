@@ -24,6 +24,21 @@ class Keyword:
     tank: int
 
 
+# A rule: words that must all occur somewhere in one concern, each of one family of alternatives
+# ("没给|不给 + 钱|工钱" = 1.5: one of 没给, 不给 and one of 钱, 工钱). Written in a list as its
+# families joined by " + ", each family's words joined by "|".
+RULE_JOIN = "+"
+RULE_ALTERNATIVE = "|"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A co-occurrence rule: its keyword id and its families of alternative words."""
+
+    keyword: int
+    families: tuple[tuple[str, ...], ...]
+
+
 # Phrases looked for around one of their words: (its position in the phrase, the phrase's words,
 # keyword ids). That word is the phrase's rarest, so that common words (了, 不) trigger no search.
 Phrases = tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
@@ -66,6 +81,22 @@ def keyword_forms(keyword: str, tokenizer: Tokenizer) -> set[tuple[str, ...]]:
     return forms
 
 
+def rule_families(keyword: str) -> tuple[tuple[str, ...], ...]:
+    """A rule's families of words ("没给|不给 + 钱" -> (没给, 不给), (钱,)); () for none.
+
+    A keyword is a rule when it has "+" between two non-empty parts; every family must have a
+    word, or the keyword is no rule (and matches nothing, as a keyword of no words does).
+    """
+    text = normalize(keyword).strip()
+    if RULE_JOIN not in text:
+        return ()
+    families = tuple(
+        tuple(dict.fromkeys(w.strip() for w in part.split(RULE_ALTERNATIVE) if w.strip()))
+        for part in text.split(RULE_JOIN)
+    )
+    return families if len(families) > 1 and all(families) else ()
+
+
 def is_han(text: str) -> bool:
     """True for a text of Chinese characters only."""
     return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -84,6 +115,7 @@ class KeywordIndex:
     has_dictionary: bool  # the tokenizer lets Python read its dictionary (jieba does)
     known: Callable[[str], bool]  # a word of the tokenizer's dictionary
     score: Callable[[str], float]  # its log probability, as jieba scores a cut
+    rules: tuple[Rule, ...] = ()  # co-occurrence rules, looked for in the concern's text
     # token -> what it counts for, None for nothing
     memo: dict[str, Found | None] = field(default_factory=dict)
 
@@ -92,9 +124,15 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
     """Compile every tank's keywords; the same words twice in one tank add their weights."""
     keywords: list[Keyword] = []
     by_form: dict[tuple[str, ...], list[int]] = {}
+    rules: list[Rule] = []
     for tank_no, tank in enumerate(tanks):
         seen: dict[frozenset[tuple[str, ...]], int] = {}
         for text, weight in tank.keywords.items():
+            families = rule_families(text)
+            if families:
+                rules.append(Rule(len(keywords), families))
+                keywords.append(Keyword(text, float(weight), tank_no))
+                continue
             forms = keyword_forms(text, tokenizer)
             if not forms:
                 continue
@@ -129,6 +167,7 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
         getattr(tokenizer, "frequencies", None) is not None,
         getattr(tokenizer, "is_known", _always),
         getattr(tokenizer, "log_probability", _zero),
+        tuple(rules),
     )
 
 
