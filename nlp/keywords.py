@@ -39,6 +39,22 @@ class Rule:
     families: tuple[tuple[str, ...], ...]
 
 
+# A rule word is looked for only in a text holding its mark, the word's least likely character:
+# mark -> (rule number, family number, word) for every rule word with that mark.
+RuleMarks = dict[str, tuple[tuple[int, int, str], ...]]
+
+
+def rule_marks(rules: Sequence[Rule], score: Callable[[str], float]) -> RuleMarks:
+    """Every rule word under its mark, the character of it `score` finds least likely."""
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for rule_no, rule in enumerate(rules):
+        for family_no, family in enumerate(rule.families):
+            for word in family:
+                mark = min(word, key=lambda ch: (score(ch), ch))
+                marks.setdefault(mark, []).append((rule_no, family_no, word))
+    return {mark: tuple(words) for mark, words in marks.items()}
+
+
 # Phrases looked for around one of their words: (its position in the phrase, the phrase's words,
 # keyword ids). That word is the phrase's rarest, so that common words (了, 不) trigger no search.
 Phrases = tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
@@ -116,6 +132,7 @@ class KeywordIndex:
     known: Callable[[str], bool]  # a word of the tokenizer's dictionary
     score: Callable[[str], float]  # its log probability, as jieba scores a cut
     rules: tuple[Rule, ...] = ()  # co-occurrence rules, looked for in the concern's text
+    marks: RuleMarks = field(default_factory=dict)
     # token -> what it counts for, None for nothing
     memo: dict[str, Found | None] = field(default_factory=dict)
 
@@ -125,6 +142,7 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
     keywords: list[Keyword] = []
     by_form: dict[tuple[str, ...], list[int]] = {}
     rules: list[Rule] = []
+    score = getattr(tokenizer, "log_probability", _zero)
     for tank_no, tank in enumerate(tanks):
         seen: dict[frozenset[tuple[str, ...]], int] = {}
         for text, weight in tank.keywords.items():
@@ -147,7 +165,6 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
             keywords.append(Keyword(text, float(weight), tank_no))
     single: dict[str, tuple[int, ...]] = {}
     grouped: dict[str, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = {}
-    score = getattr(tokenizer, "log_probability", _zero)
     for form, ids in sorted(by_form.items()):
         if len(form) == 1:
             single[form[0]] = tuple(ids)
@@ -168,6 +185,7 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
         getattr(tokenizer, "is_known", _always),
         getattr(tokenizer, "log_probability", _zero),
         tuple(rules),
+        rule_marks(rules, score),
     )
 
 

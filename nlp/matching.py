@@ -165,22 +165,23 @@ def match_keywords(index: KeywordIndex, tokens: list[str]) -> tuple[dict[int, in
 
 
 def _rules(index: KeywordIndex, text: str, found: dict[int, int], written: dict[int, str]) -> None:
-    """Count each rule whose every family has a word in `text`, with the words as found."""
-    for rule in index.rules:
-        words: list[tuple[int, str]] = []
-        for family in rule.families:
-            at, word = min(((text.find(w), w) for w in family), key=_found_first)
-            if at < 0:
-                break
-            words.append((at, word))
-        else:
-            found[rule.keyword] = 1
-            written[rule.keyword] = "…".join(dict.fromkeys(w for _, w in sorted(words)))
+    """Count each rule whose every family has a word in `text`, with the words as found.
 
-
-def _found_first(place: tuple[int, str]) -> tuple[bool, int]:
-    """Order (position, word) pairs: found ones first, the earliest first; -1 is not found."""
-    return place[0] < 0, place[0]
+    Only the words whose mark (their rarest character) the text holds are looked for.
+    """
+    present: dict[int, dict[int, list[str]]] = {}
+    marks = index.marks
+    for mark in marks.keys() & set(text):
+        for rule_no, family_no, word in marks[mark]:
+            if word in text:
+                present.setdefault(rule_no, {}).setdefault(family_no, []).append(word)
+    for rule_no, families in present.items():
+        rule = index.rules[rule_no]
+        if len(families) < len(rule.families):
+            continue
+        words = sorted(min((text.find(w), w) for w in ws) for ws in families.values())
+        found[rule.keyword] = 1
+        written[rule.keyword] = "…".join(dict.fromkeys(w for _, w in words))
 
 
 def _as_written(typed: list[Found], counts: Counter[Found]) -> dict[int, str]:
