@@ -148,3 +148,13 @@ def test_held_out_concerns_rarely_reach_a_wrong_tank(district: KeywordClassifier
     report = _report(district, _examples(*(DATA / name for name in sorted(HELD_OUT_FLOORS))))
     assert wrong_tank_share(report) <= 0.06, report.confusion
     assert report.per_label["triage"].recall >= 0.95, report.confusion
+
+
+# district_holdout7.csv (155 concerns in Tangshan villagers' words, a little under a quarter
+# other fields') was written and committed before the co-occurrence rules and scored once, at
+# the end: 0.845, wrong tank 3.3%, another field's to a tank 14.3% (5 of 35, by single words:
+# 派出所, 撵, 墙, 秸秆). Its floor is that less about three points; never tune on its misses.
+def test_config_lists_keep_the_blind_set_s_floor(district: KeywordClassifier) -> None:
+    report = _report(district, read_examples(DATA / "district_holdout7.csv"))
+    assert report.accuracy >= 0.81, report.confusion
+    assert wrong_tank_share(report) <= 0.06, report.confusion
