@@ -199,7 +199,10 @@ def classify_command(settings: Settings | None, args: argparse.Namespace) -> int
     classifier = _classifier(args.keywords or default, args.backend)
     result = classifier.classify(args.text)
     if args.json:
-        hits = [{"keyword": h.keyword, "weight": h.weight, "count": h.count} for h in result.hits]
+        hits = [
+            {"keyword": h.keyword, "weight": h.weight, "count": h.count, "shown": h.shown}
+            for h in result.hits
+        ]
         out = {"tank": result.tank, "best": result.best, "confidence": result.confidence}
         print(json.dumps({**out, "hits": hits, "scores": result.scores}, ensure_ascii=False))
         return 0
@@ -213,8 +216,9 @@ def classify_command(settings: Settings | None, args: argparse.Namespace) -> int
             f"triage  (best {result.best}, confidence {result.confidence:.3f}"
             f" < threshold {threshold[result.best]:.3f})"
         )
-    for hit in result.hits:
-        print(f"  {hit.keyword}  weight {hit.weight:g}  x{hit.count}")
+    for hit in result.hits:  # as written (a typo, a rule's words found), then the list's entry
+        listed = f"  (for {hit.keyword})" if hit.written else ""
+        print(f"  {hit.shown}  weight {hit.weight:g}  x{hit.count}{listed}")
     print("scores: " + ", ".join(f"{code} {s:.3f}" for code, s in result.scores.items()))
     return 0
 

@@ -134,6 +134,11 @@ class KeywordHit:
         """The word as the resident wrote it."""
         return self.written or self.keyword
 
+    @property
+    def combined(self) -> bool:
+        """True for a co-occurrence rule's hit ("没给|不给 + 钱"), shown as the words found."""
+        return "+" in self.keyword and bool(self.written)
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:

@@ -13,6 +13,9 @@ Keyword semantics (the same for the district's hand-made lists and for learned o
   short word jieba glued it into (想告, 没|人种); a keyword typed with one character of the
   same sound matches when what was typed is no dictionary word (代款 for 贷款); an English
   keyword matches its plain inflections (wages for wage). nlp.matching says exactly when.
+- A keyword "a|b + c|d" is a co-occurrence rule: it counts once (its weight, added to the rest)
+  when one word of each family is somewhere in the concern's text, and is shown as the words
+  found (钱…没给). Its words cover no keyword and no keyword covers them.
 - A tank's score is its `bias` plus, for each of its keywords found `n` times,
   weight * (1 + ln n): a repeat adds less each time (sublinear, as in TF-IDF).
 - The confidence is the softmax of the scores over all tanks. The best tank gets the concern

@@ -24,6 +24,37 @@ class Keyword:
     tank: int
 
 
+# A rule: words that must all occur somewhere in one concern, each of one family of alternatives
+# ("没给|不给 + 钱|工钱" = 1.5: one of 没给, 不给 and one of 钱, 工钱). Written in a list as its
+# families joined by " + ", each family's words joined by "|".
+RULE_JOIN = "+"
+RULE_ALTERNATIVE = "|"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A co-occurrence rule: its keyword id and its families of alternative words."""
+
+    keyword: int
+    families: tuple[tuple[str, ...], ...]
+
+
+# A rule word is looked for only in a text holding its mark, the word's least likely character:
+# mark -> (rule number, family number, word) for every rule word with that mark.
+RuleMarks = dict[str, tuple[tuple[int, int, str], ...]]
+
+
+def rule_marks(rules: Sequence[Rule], score: Callable[[str], float]) -> RuleMarks:
+    """Every rule word under its mark, the character of it `score` finds least likely."""
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for rule_no, rule in enumerate(rules):
+        for family_no, family in enumerate(rule.families):
+            for word in family:
+                mark = min(word, key=lambda ch: (score(ch), ch))
+                marks.setdefault(mark, []).append((rule_no, family_no, word))
+    return {mark: tuple(words) for mark, words in marks.items()}
+
+
 # Phrases looked for around one of their words: (its position in the phrase, the phrase's words,
 # keyword ids). That word is the phrase's rarest, so that common words (了, 不) trigger no search.
 Phrases = tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
@@ -66,6 +97,22 @@ def keyword_forms(keyword: str, tokenizer: Tokenizer) -> set[tuple[str, ...]]:
     return forms
 
 
+def rule_families(keyword: str) -> tuple[tuple[str, ...], ...]:
+    """A rule's families of words ("没给|不给 + 钱" -> (没给, 不给), (钱,)); () for none.
+
+    A keyword is a rule when it has "+" between two non-empty parts; every family must have a
+    word, or the keyword is no rule (and matches nothing, as a keyword of no words does).
+    """
+    text = normalize(keyword).strip()
+    if RULE_JOIN not in text:
+        return ()
+    families = tuple(
+        tuple(dict.fromkeys(w.strip() for w in part.split(RULE_ALTERNATIVE) if w.strip()))
+        for part in text.split(RULE_JOIN)
+    )
+    return families if len(families) > 1 and all(families) else ()
+
+
 def is_han(text: str) -> bool:
     """True for a text of Chinese characters only."""
     return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -84,6 +131,8 @@ class KeywordIndex:
     has_dictionary: bool  # the tokenizer lets Python read its dictionary (jieba does)
     known: Callable[[str], bool]  # a word of the tokenizer's dictionary
     score: Callable[[str], float]  # its log probability, as jieba scores a cut
+    rules: tuple[Rule, ...] = ()  # co-occurrence rules, looked for in the concern's text
+    marks: RuleMarks = field(default_factory=dict)
     # token -> what it counts for, None for nothing
     memo: dict[str, Found | None] = field(default_factory=dict)
 
@@ -92,9 +141,16 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
     """Compile every tank's keywords; the same words twice in one tank add their weights."""
     keywords: list[Keyword] = []
     by_form: dict[tuple[str, ...], list[int]] = {}
+    rules: list[Rule] = []
+    score = getattr(tokenizer, "log_probability", _zero)
     for tank_no, tank in enumerate(tanks):
         seen: dict[frozenset[tuple[str, ...]], int] = {}
         for text, weight in tank.keywords.items():
+            families = rule_families(text)
+            if families:
+                rules.append(Rule(len(keywords), families))
+                keywords.append(Keyword(text, float(weight), tank_no))
+                continue
             forms = keyword_forms(text, tokenizer)
             if not forms:
                 continue
@@ -109,7 +165,6 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
             keywords.append(Keyword(text, float(weight), tank_no))
     single: dict[str, tuple[int, ...]] = {}
     grouped: dict[str, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = {}
-    score = getattr(tokenizer, "log_probability", _zero)
     for form, ids in sorted(by_form.items()):
         if len(form) == 1:
             single[form[0]] = tuple(ids)
@@ -129,6 +184,8 @@ def build_index(tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> KeywordInde
         getattr(tokenizer, "frequencies", None) is not None,
         getattr(tokenizer, "is_known", _always),
         getattr(tokenizer, "log_probability", _zero),
+        tuple(rules),
+        rule_marks(rules, score),
     )
 
 

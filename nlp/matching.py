@@ -13,6 +13,11 @@ What one word (token) counts for is worked out once and remembered (nlp.keywords
   was typed is no word of the dictionary: 公正 is no typo of 公证, 花费 none of 化肥;
 - an English word in a plain inflection (wages for wage, loans for loan).
 
+A co-occurrence rule ("没给|不给 + 钱|工钱") is looked for in the concern's text, not word by
+word (jieba cuts 不还钱 into 不|还|钱): it counts once when each of its families has a word
+somewhere in the text, and is shown as the words found, in the text's order (没给…工钱). Its
+words cover nothing and nothing covers them: a rule adds to the keywords it shares words with.
+
 Each decision is about the word alone, so it is remembered with it: a message costs one
 lookup per distinct word, whatever the lists hold.
 """
@@ -153,7 +158,30 @@ def match_keywords(index: KeywordIndex, tokens: list[str]) -> tuple[dict[int, in
             starts.append(what)
     if starts:
         _phrases(tokens, starts, found, lookup)
-    return found, (_as_written(typed, counts) if typed else {})
+    written = _as_written(typed, counts) if typed else {}
+    if index.rules:
+        _rules(index, "".join(tokens), found, written)
+    return found, written
+
+
+def _rules(index: KeywordIndex, text: str, found: dict[int, int], written: dict[int, str]) -> None:
+    """Count each rule whose every family has a word in `text`, with the words as found.
+
+    Only the words whose mark (their rarest character) the text holds are looked for.
+    """
+    present: dict[int, dict[int, list[str]]] = {}
+    marks = index.marks
+    for mark in marks.keys() & set(text):
+        for rule_no, family_no, word in marks[mark]:
+            if word in text:
+                present.setdefault(rule_no, {}).setdefault(family_no, []).append(word)
+    for rule_no, families in present.items():
+        rule = index.rules[rule_no]
+        if len(families) < len(rule.families):
+            continue
+        words = sorted(min((text.find(w), w) for w in ws) for ws in families.values())
+        found[rule.keyword] = 1
+        written[rule.keyword] = "…".join(dict.fromkeys(w for _, w in words))
 
 
 def _as_written(typed: list[Found], counts: Counter[Found]) -> dict[int, str]:

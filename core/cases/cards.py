@@ -34,9 +34,12 @@ def _routing_line(
     name = district.tank_name(tank, locale)
     if not hits:
         return m(locale, "card_route", tank=name)
+    # Single words first (in the order they counted), a rule's words found after: 工钱 says
+    # the reason more plainly than 欠了…不给.
+    plain_first = sorted(hits, key=lambda h: h.combined)
     words = Markup(
         t(locale, "keyword_separator").join(
-            t(locale, "keyword_quoted", word=h.shown) for h in hits[:ROUTE_WORDS]
+            t(locale, "keyword_quoted", word=h.shown) for h in plain_first[:ROUTE_WORDS]
         )
     )
     return m(locale, "card_route_because", tank=name, keywords=words)

@@ -106,6 +106,16 @@ async def test_the_card_says_where_it_goes_and_why_in_plain_words(
     assert "%" not in card and "匹配度" not in card
 
 
+async def test_a_story_routed_by_a_rule_names_the_words_found(
+    classified: Service, fetch: Fetch
+) -> None:
+    resident = Chat(classified, fetch, "502")
+    await resident.text("俺那仨儿子谁也不管俺，老两口吃不上饭")
+    await resident.press("稻地镇")
+    await resident.text("不留电话")
+    assert "因为提到了“儿子…谁也不”，转给<b>法律</b>方面的委员" in resident.last_text()
+
+
 async def test_the_receipt_promises_when_and_offers_the_next_step(
     service: Service, resident: Chat, fetch: Fetch
 ) -> None:

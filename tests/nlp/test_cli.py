@@ -83,6 +83,16 @@ def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["accuracy"] >= 0.9
 
 
+def test_classify_shows_a_rule_as_the_words_found(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", "借给表弟两万，三年了不还"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("law ")
+    assert "  借给…不还  weight " in out and "(for 借给|" in out
+    assert main(["classify", "--json", "借给表弟两万，三年了不还"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert "借给…不还" in [h["shown"] for h in hits]
+
+
 def test_classify_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["classify", "老板拖欠工资三个月，想申请劳动仲裁"]) == 0
     out = capsys.readouterr().out

@@ -91,3 +91,41 @@ def test_a_real_word_that_sounds_like_a_keyword_is_no_typo(
     lists: KeywordClassifier, text: str
 ) -> None:
     assert lists.classify(text).hits == (), text
+
+
+@pytest.fixture
+def rules(tokenizer: Tokenizer) -> KeywordClassifier:
+    tanks = [
+        tank("law", {"没给|不给|不还 + 钱|工钱": 2.0, "不还": 1.0}),
+        tank("agri", {"苞米": 1.5}),
+    ]
+    return KeywordClassifier(tanks, tokenizer)
+
+
+def test_a_rule_counts_once_when_each_family_has_a_word_anywhere(
+    rules: KeywordClassifier,
+) -> None:
+    # 没给 ... 钱 far apart, 钱 inside the word 给钱: one hit, shown as the words written.
+    unpaid = rules.classify("卖给贩子两车苞米，说好月底给钱，到现在也没给")
+    assert unpaid.tank == "law"
+    assert unpaid.hits == (KeywordHit("没给|不给|不还 + 钱|工钱", 2.0, 1, "钱…没给"),)
+    assert unpaid.scores == {"law": 2.0, "agri": 1.5}
+    # jieba cuts 不还钱 into 不|还|钱; the rule reads the text, and adds to the keyword 不还.
+    owed = rules.classify("亲家五年了不还钱")
+    assert {h.keyword: h.shown for h in owed.hits} == {
+        "没给|不给|不还 + 钱|工钱": "不还…钱",
+        "不还": "不还",
+    }
+    assert owed.scores["law"] == 3.0
+    # A family with no word in the text: the rule counts nothing.
+    assert rules.classify("工钱啥时候发").scores["law"] == 0.0
+    assert rules.classify("他说了不给").tank is None
+    assert rules.classify("苞米的钱").tank == "agri"
+
+
+def test_a_rule_needs_words_in_every_family() -> None:
+    from nlp.keywords import rule_families
+
+    assert rule_families("没给| 不给 + 钱") == (("没给", "不给"), ("钱",))
+    assert rule_families("没给 + ") == ()
+    assert rule_families("拖欠 工资") == ()

@@ -46,3 +46,12 @@ def test_the_command_proposes_from_the_shipped_thesaurus(
     assert main(["--tank", "agriculture"]) == 0
     out = capsys.readouterr().out
     assert "agriculture" in out and "(like " in out
+
+
+def test_a_rule_words_synonyms_are_proposed_for_its_family() -> None:
+    rules = [ThinkTank("law", "法律", "Law", keywords={"没给|不给 + 工钱|钱": 2.0})]
+    proposals = propose(rules, GROUPS)
+    assert {(p.word, p.synonym_of, p.rule, p.weight) for p in proposals} == {
+        ("工资", "工钱", "没给|不给 + 工钱|钱", 2.0),
+        ("工薪", "工钱", "没给|不给 + 工钱|钱", 2.0),
+    }
