@@ -109,7 +109,7 @@ class Workers:
     def stop(self) -> None:
         """Stop every worker (the signal handler)."""
         if not self.stopping.is_set():
-            log.info("stopping %d workers", len(self.running))
+            log.info("stopping the workers (%d running)", len(self.running))
             self.stopping.set()
 
     async def _forward(self, sig: signal.Signals) -> None:
