@@ -30,6 +30,8 @@ from storage.views import SqlViews
 from wiring import build_classifier, build_similar, load_district
 
 if TYPE_CHECKING:
+    from handlers.http_server import HttpServer
+    from handlers.telegram_webhook import TelegramWebhook
     from handlers.wx.config import WeChatConfig, WeComConfig
 
 log = logging.getLogger("minqing")
@@ -157,6 +159,7 @@ async def run_bot(settings: Settings) -> int:
     (SettingsError), as does a fatal failure of any channel."""
     # Before telegram is first imported: PTB 22 otherwise warns whenever it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    from handlers.http_server import HttpServer
     from handlers.scheduler import Scheduler
     from handlers.supervision import Fatal
     from handlers.wx.channels import WxChannels
@@ -166,11 +169,7 @@ async def run_bot(settings: Settings) -> int:
     wechat, wecom = wx_configs(settings)
     if settings.bot_token is None and wechat is None and wecom is None:
         raise SettingsError(NO_CHANNEL)
-    if settings.postgres_url is not None and (wechat is not None or wecom is not None):
-        raise SettingsError(
-            "MINQING_DATABASE: the WeChat and WeCom channels run on the SQLite file only;"
-            " on PostgreSQL, Telegram only"
-        )
+    webhook = settings.bot_token is not None and settings.webhook_url is not None
     db, service = await open_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -204,6 +203,10 @@ async def run_bot(settings: Settings) -> int:
         scheduler.start()
 
     wx: WxChannels | None = None
+    server: HttpServer | None = None
+    if webhook or wechat is not None or wecom is not None:
+        # One server for every webhook and /health; its routes are added before it starts.
+        server = HttpServer(db, settings.http_host, settings.http_port)
     try:
         if wechat is not None or wecom is not None:
             wx = WxChannels(
@@ -217,23 +220,46 @@ async def run_bot(settings: Settings) -> int:
                 public_url=str(settings.public_url) if settings.public_url else None,
                 limits=WxLimits(concurrency=settings.concurrency),
                 on_fatal=on_fatal,
+                server=server,
             )
             await wx.start()
             outlets.append(wx.submit)
+        hook = telegram_webhook(settings, db, service, server)
+        if server is not None:  # every route is on it now
+            await server.start()
+            if wx is not None:
+                log.info("serving WeChat/WeCom callbacks at %s", server.url)
         if settings.bot_token is not None:
-            await run_telegram(settings, service, db, stop, route, outlets, ready)
+            await run_telegram(settings, service, db, stop, route, outlets, ready, hook)
         else:
             await ready()
             await stop.wait()
     finally:
         if scheduler is not None:
             scheduler.stop()
+        if server is not None:
+            await server.stop()
         if wx is not None:
             await wx.stop()
         await db.close()
     if failures:
         raise failures[0]
     return 0
+
+
+def telegram_webhook(
+    settings: Settings, db: Database, service: Service, server: HttpServer | None
+) -> TelegramWebhook | None:
+    """Telegram's webhook route on the server when MINQING_WEBHOOK_URL is set (the secret
+    configured, or derived from the token); None for polling."""
+    from handlers.telegram_webhook import TelegramWebhook, WebhookSetup
+
+    secret = settings.telegram_webhook_secret
+    if secret is None or settings.webhook_url is None or server is None:
+        return None
+    connections = max(1, min(100, settings.concurrency))
+    setup = WebhookSetup(str(settings.webhook_url), secret, connections)
+    return TelegramWebhook(db, setup, server, service.clock)
 
 
 async def run_telegram(
@@ -244,8 +270,10 @@ async def run_telegram(
     route: Callable[[list[int]], None],
     outlets: list[Callable[[list[int]], None]],
     ready: Callable[[], Awaitable[None]],
+    webhook: TelegramWebhook | None = None,
 ) -> None:
-    """The Telegram channel until stop; its sender joins the outlets once it is up."""
+    """The Telegram channel until stop, polling or on the webhook given (whose route is on
+    the started server); its sender joins the outlets once it is up."""
     from handlers.telegram_app import SendLimits, TelegramChannel
 
     assert settings.bot_token is not None
@@ -253,7 +281,8 @@ async def run_telegram(
     async def telegram_ready() -> None:
         assert channel.sender is not None
         outlets.append(channel.sender.submit)
-        log.info("polling %s", settings.api_base)
+        if webhook is None:
+            log.info("polling %s", settings.api_base)
         await ready()
 
     limits = SendLimits(
@@ -271,6 +300,7 @@ async def run_telegram(
         on_ready=telegram_ready,
         limits=limits,
         route=route,
+        webhook=webhook,
     )
     await channel.run(stop)  # a refused token raises TokenRefused, a SettingsError
 

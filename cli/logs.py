@@ -65,15 +65,19 @@ class JsonLines(logging.Formatter):
 
 
 def configure(
-    level: str, fmt: str = "text", stream: IO[str] | None = None, token: str | None = None
+    level: str,
+    fmt: str = "text",
+    stream: IO[str] | None = None,
+    token: str | None = None,
+    hidden: Iterable[str] = (),
 ) -> None:
     """Send the records at `level` and above to stderr in the chosen format (text or json),
-    the token hidden from every one of them."""
+    the token (and the other `hidden` secrets) hidden from every one of them."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     worker = os.environ.get("MINQING_WORKER")  # i/N under `run --workers` (handlers/workers.py)
     text = TEXT_FORMAT.replace("%(name)s", f"[worker {worker}] %(name)s") if worker else TEXT_FORMAT
     inner = JsonLines() if fmt == "json" else logging.Formatter(text)
-    handler.setFormatter(Redacting(inner, secret_parts(token)))
+    handler.setFormatter(Redacting(inner, [*secret_parts(token), *hidden]))
     logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     threading.excepthook = _log_thread_exception

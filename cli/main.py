@@ -58,7 +58,9 @@ def main(argv: Sequence[str] | None = None, prog: str = "minqing") -> int:
     try:
         settings = load_settings()
         token = settings.bot_token.get_secret_value() if settings.bot_token else None
-        configure(settings.log_level, settings.log_format, token=token)
+        webhook = settings.telegram_webhook_secret  # PTB logs setWebhook's parameters at DEBUG
+        hidden = [webhook] if webhook else []
+        configure(settings.log_level, settings.log_format, token=token, hidden=hidden)
         if getattr(args, "checked", None) is not None:
             code: int = args.checked(settings, args)
         else:

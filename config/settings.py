@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import time
 from pathlib import Path
@@ -89,11 +91,17 @@ class Settings(BaseSettings):
     wecom_token: SecretStr | None = None
     wecom_aes_key: SecretStr | None = None
     wecom_api_url: AnyHttpUrl = AnyHttpUrl("https://qyapi.weixin.qq.com")
-    # The callback server of WeChat and WeCom (/wechat, /wecom, /health, /files).
+    # The one HTTP server of the webhooks (/wechat, /wecom, /telegram) and /health, /files.
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     # The address the callback server is reached at from outside, for links to residents' photos.
     public_url: AnyHttpUrl | None = None
+    # Telegram in webhook mode (polling when unset): the public HTTPS base the reverse proxy
+    # maps to the HTTP server above; Telegram posts to <base>/telegram.
+    webhook_url: AnyHttpUrl | None = None
+    # The X-Telegram-Bot-Api-Secret-Token (1-256 of A-Za-z0-9_-); derived from the token when
+    # unset, so that every worker process agrees on it without another setting.
+    webhook_secret: SecretStr | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -122,6 +130,25 @@ class Settings(BaseSettings):
                 return None
             if len(key) != 43 or not all(c.isascii() and c.isalnum() for c in key):
                 raise ValueError("an EncodingAESKey is 43 letters and digits")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError("Telegram posts to an https:// address only")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            secret = value.get_secret_value().strip()
+            if not secret:
+                return None
+            if WEBHOOK_SECRET.fullmatch(secret) is None:
+                raise ValueError("1-256 characters, only A-Z, a-z, 0-9, _ and -")
+            return SecretStr(secret)
         return value
 
     @field_validator("timezone")
@@ -209,6 +236,15 @@ class Settings(BaseSettings):
         return found
 
     @property
+    def telegram_webhook_secret(self) -> str | None:
+        """The secret Telegram sends in webhook mode: the configured one, else the token's."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        if self.bot_token is None:
+            return None
+        return derive_webhook_secret(self.bot_token.get_secret_value())
+
+    @property
     def api_base(self) -> str:
         """The Bot API base URL without a trailing slash."""
         return str(self.telegram_api_url).rstrip("/")
@@ -218,6 +254,14 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message names the setting."""
 
 
+def derive_webhook_secret(token: str) -> str:
+    """The default secret_token: hex of HMAC-SHA256(token, "minqing-webhook"), 64 characters of
+    the allowed set, the same in every process that has the token."""
+    return hmac.new(token.encode(), b"minqing-webhook", hashlib.sha256).hexdigest()
+
+
+# Telegram's secret_token: what setWebhook accepts.
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # A WeCom userid as the admin console allows it: 1-64 letters, digits and _-@. (first a letter or
 # a digit). A member's name typed instead would be taken and never reached.
 WECOM_USERID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$")

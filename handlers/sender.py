@@ -23,6 +23,9 @@ Invariants (what a newcomer can break):
 - A rejected message is kept as `failed` with Telegram's reason, never deleted, so that an
   operator can see it (`bot.py outbox --failed`).
 - The clock is the core's (a parameter): due times in the table are stamped with it.
+- A store that claims whole chats (`store.claims`: PostgreSQL's, storage/pg_claims.py) hands
+  over no row of a chat while an earlier one is pending, even a row this sender is sending: when
+  a chat's worker is done, the table is scanned again at once for what was queued meanwhile.
 """
 
 from __future__ import annotations
@@ -151,6 +154,8 @@ class OutboxSender:
                 await self._rescan()
                 continue
             self._wake.clear()
+            if self._rescan_due:
+                await self._rescan()
             ids, self._incoming = self._incoming, []
             try:
                 rows = await self.store.get(ids)
@@ -217,6 +222,9 @@ class OutboxSender:
                     heapq.heappush(queue, (again.id, again))
         finally:
             self._workers.pop(chat, None)
+            if getattr(self.store, "claims", False) and not self.refused.is_set():
+                self._rescan_due = True  # rows of this chat queued while it was held
+                self._wake.set()
             if not queue:
                 self._queues.pop(chat, None)
             elif not self.refused.is_set():

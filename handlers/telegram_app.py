@@ -12,6 +12,9 @@ Invariants (what a newcomer can break):
   poller does not confirm it.
 - Stopping: the poller first, then the application (which handles what was fetched), then the
   confirmation of what was handled, then the sender with a grace period (see _finish_sending).
+- In webhook mode (`webhook` given, handlers/telegram_webhook.py) nothing polls: updates arrive
+  on the shared HTTP server and go through the ingress table; stopping stops serving, then the
+  ingress worker (within the grace period), then the sender the same way.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -36,6 +40,7 @@ from handlers.processor import ChatOrderedProcessor
 from handlers.sender import OutboxSender
 from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import TelegramTransport, seconds
+from handlers.telegram_webhook import TelegramWebhook
 from storage.db import Database
 from storage.outbox import deliveries_of
 
@@ -75,8 +80,11 @@ class TelegramChannel:
         on_ready: Callable[[], Awaitable[None]] | None = None,
         limits: SendLimits = SendLimits(),
         route: Callable[[list[int]], None] | None = None,
+        webhook: TelegramWebhook | None = None,
     ) -> None:
         self.service = service
+        self.webhook = webhook  # None: polling
+        self.concurrency = concurrency
         # Where the outbox ids a turn queued go: every channel's sender (each takes its own).
         self.route = route
         self.db = db
@@ -131,7 +139,8 @@ class TelegramChannel:
             self.poller.unhandled()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll and deliver until stop is set; then finish cleanly. Undelivered stays pending.
+        """Receive (poll, or serve the webhook) and deliver until stop is set; then finish
+        cleanly. Undelivered stays pending.
         Raises TokenRefused if the Bot API refuses the token, at start or later."""
         if not await self._connect(stop):
             return
@@ -162,28 +171,74 @@ class TelegramChannel:
                 on_fatal=on_fatal,
             )
             await self.sender.start()
-            poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25, on_fatal=on_fatal)
-            self.poller = poller
             ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(failed.wait())]
             try:
-                await self.app.start()
-                await poller.start()
-                if self.on_ready is not None:
-                    await self.on_ready()
-                await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
-            except Fatal as e:  # e.g. the token refused as polling began
-                on_fatal(e)
+                if self.webhook is None:
+                    await self._poll(ends, on_fatal, failures)
+                else:
+                    await self._hook(self.webhook, stop, ends, on_fatal, failures)
             finally:
                 for end in ends:
                     end.cancel()
-                await poller.stop()
-                if self.app.running:
-                    await self.app.stop()  # handles what the poller has queued
-                if not failures:
-                    await poller.confirm()
-                await self._finish_sending(self.sender, refused=bool(failures))
         if failures:
             raise failures[0]
+
+    async def _poll(
+        self,
+        ends: Sequence[asyncio.Future[Any]],
+        on_fatal: Callable[[Fatal], None],
+        failures: list[Fatal],
+    ) -> None:
+        """Poll until one of ends; then stop polling, handle what was fetched, confirm it."""
+        assert self.sender is not None
+        poller = ConfirmingPoller(self.app, ALLOWED_UPDATES, timeout=25, on_fatal=on_fatal)
+        self.poller = poller
+        try:
+            await self.app.start()
+            await poller.start()
+            if self.on_ready is not None:
+                await self.on_ready()
+            await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+        except Fatal as e:  # e.g. the token refused as polling began
+            on_fatal(e)
+        finally:
+            await poller.stop()
+            if self.app.running:
+                await self.app.stop()  # handles what the poller has queued
+            if not failures:
+                await poller.confirm()
+            await self._finish_sending(self.sender, refused=bool(failures))
+
+    async def _hook(
+        self,
+        webhook: TelegramWebhook,
+        stop: asyncio.Event,
+        ends: Sequence[asyncio.Future[Any]],
+        on_fatal: Callable[[Fatal], None],
+        failures: list[Fatal],
+    ) -> None:
+        """Take recorded updates, set the webhook, serve until one of ends; then stop serving,
+        let the worker and the sender finish within the grace period."""
+        assert self.sender is not None
+        limits = self.limits
+        try:
+            webhook.start(
+                self.app.bot,
+                self.service.handle,
+                self._submit,
+                concurrency=self.concurrency,
+                backoff=limits.backoff,
+                on_fatal=on_fatal,
+            )
+            if await webhook.register(self.app.bot, stop, limits.connect_backoff):
+                if self.on_ready is not None:
+                    await self.on_ready()
+                await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+        except Fatal as e:  # the token refused as the webhook was set
+            on_fatal(e)
+        finally:
+            await webhook.stop(0.0 if failures else limits.stop_grace)
+            await self._finish_sending(self.sender, refused=bool(failures))
 
     async def _connect(self, stop: asyncio.Event) -> bool:
         """Reach the Bot API and check the token, waiting for a network that is not there yet:

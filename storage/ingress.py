@@ -26,17 +26,24 @@ PENDING = (
     "SELECT id, chat_id, payload, attempts FROM ingress"
     " WHERE channel = ? AND handled_at IS NULL AND id > ? ORDER BY id LIMIT ?"
 )
-HANDLED = "UPDATE ingress SET handled_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?"
+HANDLED = (  # and frees the row's lease, if a worker held it (storage/pg_ingress.py)
+    "UPDATE ingress SET handled_at = ?, error = ?, attempts = attempts + 1,"
+    " leased_until = NULL, leased_by = NULL WHERE id = ?"
+)
 ATTEMPT = "UPDATE ingress SET attempts = attempts + 1, error = ? WHERE id = ?"
-OPENED = (  # the latest row of each kind, with its time (SQLite's bare columns of max())
-    "SELECT opens, max(id), received_at FROM ingress"
-    " WHERE channel = ? AND chat_id = ? AND opens IS NOT NULL GROUP BY opens"
+_LATEST = (
+    "SELECT * FROM (SELECT opens, id, received_at FROM ingress"
+    " WHERE channel = ? AND chat_id = ? AND opens = '{kind}' ORDER BY id DESC LIMIT 1) AS {kind}"
+)
+OPENED = (  # the latest row of each kind, with its time (in both dialects)
+    f"{_LATEST.format(kind='message')} UNION ALL {_LATEST.format(kind='tap')}"
 )
 SPENT = "SELECT opens, opened_at, sent FROM wx_quota WHERE channel = ? AND chat_id = ?"
 SPEND = (
     "INSERT INTO wx_quota (channel, chat_id, opens, opened_at, sent) VALUES (?, ?, ?, ?, 1)"
     " ON CONFLICT (channel, chat_id, opens) DO UPDATE SET"
-    " sent = CASE WHEN opened_at = excluded.opened_at THEN sent + 1 ELSE 1 END,"
+    " sent = CASE WHEN wx_quota.opened_at = excluded.opened_at THEN wx_quota.sent + 1"
+    " ELSE 1 END,"
     " opened_at = excluded.opened_at"
 )
 OLD_HANDLED = (
@@ -69,7 +76,10 @@ class Opened:
 
 
 class IngressStore:
-    """One channel's recorded callback messages, and the windows they opened."""
+    """One channel's recorded callback messages, and the windows they opened. The one process
+    on SQLite takes every pending row; on PostgreSQL, ingress_of gives the claiming store."""
+
+    claims = False  # whether pending() claims chats (then a worker asks again as chats end)
 
     def __init__(self, db: Database, channel: str) -> None:
         self.db, self.channel = db, channel
@@ -86,6 +96,9 @@ class IngressStore:
         rows = await self.db.reader.execute_fetchall(PENDING, (self.channel, after_id, limit))
         return [Recorded(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
+    async def release(self) -> None:
+        """Give up what this worker holds (nothing here: no other process takes rows)."""
+
     async def handled(self, row_id: int, now: datetime, error: str | None = None) -> None:
         """Mark a message handled (with the reason when it was given up)."""
         await self.db.records.write(HANDLED, (to_ms(now), error and error[:500], row_id))
@@ -99,7 +112,7 @@ class IngressStore:
         params = (self.channel, chat_id)
         opened = {
             str(r[0]): (int(r[1]), int(r[2]))
-            for r in await self.db.reader.execute_fetchall(OPENED, params)
+            for r in await self.db.reader.execute_fetchall(OPENED, params * 2)
         }
         spent = {
             str(r[0]): (int(r[1]), int(r[2]))
@@ -124,6 +137,16 @@ class IngressStore:
         """Count one customer-service message sent within the window that the ingress row
         opened_by opened."""
         await self.db.records.write(SPEND, (self.channel, chat_id, opens, opened_by))
+
+
+def ingress_of(db: Database, channel: str) -> IngressStore:
+    """One channel's ingress on a database: on PostgreSQL, claimed by one worker per chat at a
+    time (storage/pg_ingress.py); on SQLite, the one process takes every row."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        from storage.pg_ingress import PgIngressStore
+
+        return PgIngressStore(db, channel)  # type: ignore[arg-type]
+    return IngressStore(db, channel)
 
 
 async def prune_handled(db: Database, before: datetime, batch: int = 2000) -> int:

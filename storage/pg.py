@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Generator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from itertools import groupby
@@ -154,6 +154,9 @@ class PgDatabase:
         # The sender's records of deliveries being written: a unit of work starts after them,
         # so a reply to a message just delivered finds it (SQLite gives them urgent turns).
         self.recording: set[asyncio.Future[None]] = set()
+        # Short writes of their own (the channels' ingress rows, their small tables), each
+        # committed when it returns, as SQLite's group commit does (db.records.write).
+        self.records = PgRecords(pool)
 
     @asynccontextmanager
     async def record(self) -> AsyncIterator[asyncpg.Connection]:
@@ -276,9 +279,23 @@ async def _version(conn: asyncpg.Connection) -> int:
     return int(value or 0)
 
 
+class PgRecords:
+    """Single-statement writes, each in a transaction of its own on a pooled connection:
+    `write` returns once its statement is committed, and raises if it was not."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def write(self, sql: str, params: Params) -> None:
+        """Make one write (SQL as SQLite takes it) and commit it."""
+        async with self.pool.acquire() as conn:
+            await conn.execute(postgres(sql), *params)
+
+
 class PgStatements:
-    """A transaction's connection as housekeeping uses SQLite's: `async with conn.execute(sql,
-    params) as cursor` and the cursor's rowcount."""
+    """A transaction's connection as SQLite's is used for short transactions of their own:
+    `async with conn.execute(sql, params) as cursor` (or `await conn.execute(...)`), and the
+    cursor's rowcount, lastrowid (an INSERT's new id), fetchone and fetchall."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -289,17 +306,40 @@ class PgStatements:
 
 
 class _Ran:
-    """A statement run on entering; its rowcount after."""
+    """A statement run on entering (or awaiting); its rowcount, rows and new id after."""
 
     def __init__(self, conn: asyncpg.Connection, sql: str, params: Params) -> None:
         self.conn, self.sql, self.params = conn, sql, params
         self.rowcount = -1
+        self.lastrowid: int | None = None
+        self.rows: list[Any] = []
 
-    async def __aenter__(self) -> _Ran:
-        status = await self.conn.execute(postgres(self.sql), *self.params)
+    async def _run(self) -> _Ran:
+        sql = postgres(self.sql)
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")) or " RETURNING " in sql.upper():
+            self.rows = list(await self.conn.fetch(sql, *self.params))
+            self.rowcount = len(self.rows)
+            if returns_id(self.sql) and self.rows:
+                self.lastrowid = int(self.rows[0][0])
+            return self
+        status = await self.conn.execute(sql, *self.params)
         found = _ROWCOUNT.search(status)
         self.rowcount = int(found.group(1)) if found else -1
         return self
+
+    def __await__(self) -> Generator[Any, None, _Ran]:
+        return self._run().__await__()
+
+    async def fetchall(self) -> list[Any]:
+        """The statement's rows."""
+        return self.rows
+
+    async def fetchone(self) -> Any:
+        """The statement's first row, or None."""
+        return self.rows[0] if self.rows else None
+
+    async def __aenter__(self) -> _Ran:
+        return await self._run()
 
     async def __aexit__(self, *exc: object) -> None:
         return None

@@ -49,6 +49,8 @@ def utcnow() -> datetime:
 class PgOutboxDeliveries:
     """What a worker sends, claimed so that no other worker sends it, and what happened."""
 
+    claims = True  # no row of a chat while an earlier one is pending: the sender scans again
+
     def __init__(
         self,
         db: PgDatabase,

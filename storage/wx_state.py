@@ -88,14 +88,15 @@ class WxState:
     ) -> list[int]:
         """Queue again, in order, the messages held for a chat since a moment (older ones are
         dropped: their buttons would be stale); returns the new outbox ids."""
-        where = "channel = ? AND chat_id = ?"
         async with self.db.transaction(urgent=True) as conn:
+            # Taken and deleted in one statement: a message held meanwhile (by another worker,
+            # on PostgreSQL) is either released here or left for the next time.
             async with conn.execute(
-                f"SELECT payload FROM wx_held WHERE {where} AND at >= ? ORDER BY id",
-                (channel, chat_id, to_ms(since)),
+                "DELETE FROM wx_held WHERE channel = ? AND chat_id = ? RETURNING id, payload, at",
+                (channel, chat_id),
             ) as cursor:
-                held = [OUTBOUND.validate_json(row[0]) for row in await cursor.fetchall()]
-            await conn.execute(f"DELETE FROM wx_held WHERE {where}", (channel, chat_id))
+                taken = sorted((int(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall())
+            held = [OUTBOUND.validate_json(p) for _, p, at in taken if at >= to_ms(since)]
             ids = []
             for message in held:
                 async with conn.execute(

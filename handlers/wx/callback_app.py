@@ -237,13 +237,25 @@ def callback_app(
     max_body: int = MAX_BODY,
 ) -> web.Application:
     """The aiohttp application serving the configured channels' callbacks and /health."""
-    handlers = CallbackHandlers(wechat, wecom, now, max_body)
     app = web.Application(client_max_size=max_body)
     app.router.add_get("/health", health)
+    callback_routes(app, now=now, wechat=wechat, wecom=wecom, max_body=max_body)
+    return app
+
+
+def callback_routes(
+    app: web.Application,
+    *,
+    now: Callable[[], datetime],
+    wechat: WeChatEndpoint | None = None,
+    wecom: WeComEndpoint | None = None,
+    max_body: int = MAX_BODY,
+) -> None:
+    """Serve the configured channels' callbacks on app (the shared server's, or callback_app's)."""
+    handlers = CallbackHandlers(wechat, wecom, now, max_body)
     if wechat is not None:
         app.router.add_get("/wechat", handlers.wechat_get)
         app.router.add_post("/wechat", handlers.wechat_post)
     if wecom is not None:
         app.router.add_get("/wecom", handlers.wecom_get)
         app.router.add_post("/wecom", handlers.wecom_post)
-    return app

@@ -22,17 +22,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
-from aiohttp import web
 from pydantic import TypeAdapter
 
-from config.settings import SettingsError
 from core.messages import Inbound
 from core.service import Service
 from handlers.delivery import DeliveryError, RetryLater
+from handlers.http_server import HttpServer
 from handlers.sender import OutboxSender
 from handlers.supervision import Fatal
 from handlers.wx import account, events, files
-from handlers.wx.callback_app import WeChatEndpoint, WeComEndpoint, callback_app
+from handlers.wx.callback_app import WeChatEndpoint, WeComEndpoint, callback_routes
 from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits
 from handlers.wx.ingress_worker import Convert, IngressWorker
 from handlers.wx.wechat_api import WeChatClient
@@ -42,8 +41,8 @@ from handlers.wx.wecom_api import WeComClient
 from handlers.wx.wecom_inbound import WeComCardEvent, WeComImage, WeComMessage
 from handlers.wx.wecom_transport import WeComTransport
 from storage.db import Database
-from storage.ingress import IngressStore, Recorded
-from storage.outbox import OutboxDeliveries
+from storage.ingress import IngressStore, Recorded, ingress_of
+from storage.outbox import deliveries_of
 from storage.wx_state import CaseBrief, WxState, case_brief
 
 log = logging.getLogger(__name__)
@@ -54,9 +53,6 @@ WECHAT_MESSAGE: TypeAdapter[WeChatMessage] = TypeAdapter(WeChatMessage)
 WECOM_MESSAGE: TypeAdapter[WeComMessage] = TypeAdapter(WeComMessage)
 Route = Callable[[list[int]], None]
 DEFAULT_LIMITS = WxLimits()
-# Connections waiting to be accepted: the platforms open many at once, and a full queue makes
-# the kernel drop them, which the platform sees as a timeout (its retry comes 1, 3, 7 s later).
-BACKLOG = 1024
 
 
 class WxChannels:
@@ -75,6 +71,7 @@ class WxChannels:
         public_url: str | None = None,
         limits: WxLimits = DEFAULT_LIMITS,
         on_fatal: Callable[[Fatal], None] = lambda e: None,
+        server: HttpServer | None = None,
     ) -> None:
         self.service, self.db, self.wechat, self.wecom = service, db, wechat, wecom
         self.host, self.port, self.route, self.limits = host, port, route, limits
@@ -88,8 +85,16 @@ class WxChannels:
         self.workers: dict[str, IngressWorker] = {}
         self.wechat_client: WeChatClient | None = None
         self.wecom_client: WeComClient | None = None
-        self._runner: web.AppRunner | None = None
-        self.url = ""
+        # The shared HTTP server (its owner starts it once every channel added its routes), or
+        # None: then these channels start one of their own.
+        self.server = server
+        self._own: HttpServer | None = None
+
+    @property
+    def url(self) -> str:
+        """Where the callbacks are served (empty until then)."""
+        server = self.server or self._own
+        return server.url if server is not None else ""
 
     def submit(self, ids: list[int]) -> None:
         """Hand committed outbox ids to these channels' senders (each takes its own rows)."""
@@ -103,25 +108,21 @@ class WxChannels:
             wechat_endpoint = await self._start_wechat(self.wechat)
         if self.wecom is not None:
             wecom_endpoint = await self._start_wecom(self.wecom)
-        app = callback_app(now=self.service.clock, wechat=wechat_endpoint, wecom=wecom_endpoint)
-        self.files.add_routes(app)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        try:
-            await web.TCPSite(self._runner, self.host, self.port, backlog=BACKLOG).start()
-        except OSError as e:
-            raise SettingsError(
-                f"MINQING_HTTP_PORT: cannot listen on {self.host}:{self.port} ({e.strerror})"
-            ) from e
-        bound = self._runner.addresses[0]
-        self.url = f"http://{bound[0]}:{bound[1]}"
-        log.info("serving WeChat/WeCom callbacks at %s", self.url)
+        server = self.server
+        if server is None:
+            server = self._own = HttpServer(self.db, self.host, self.port)
+        now = self.service.clock
+        callback_routes(server.app, now=now, wechat=wechat_endpoint, wecom=wecom_endpoint)
+        self.files.add_routes(server.app)
+        if self._own is not None:
+            await self._own.start()
+            log.info("serving WeChat/WeCom callbacks at %s", self.url)
 
     async def stop(self) -> None:
         """Stop serving, then handling, then (after a grace period) delivering."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        server = self.server or self._own
+        if server is not None:
+            await server.stop()
         for worker in self.workers.values():
             await worker.stop()
         for sender in self.senders.values():
@@ -147,7 +148,7 @@ class WxChannels:
             self.route(await self.service.unreachable(channel, chat_id))
 
         sender = OutboxSender(
-            OutboxDeliveries(self.db, channel),
+            deliveries_of(self.db, channel),  # on PostgreSQL, claimed per chat
             transport,
             clock=self.service.clock,
             rate=limits.rate,
@@ -182,7 +183,7 @@ class WxChannels:
         self.wechat_client = client
         await account.check_template(client, config)
         await account.create_menu(client)
-        store = IngressStore(self.db, "wechat")
+        store = ingress_of(self.db, "wechat")
         template = None
         if config.template_id:
             zone = self.service.district.timezone
@@ -226,7 +227,7 @@ class WxChannels:
             kind = "image" if isinstance(message, WeChatImage) else "voice"
             ref = await self._download(client, "wechat", chat, message.media_id, kind)
         if isinstance(message, WeChatEvent) and message.event == "unsubscribe":
-            await OutboxDeliveries(self.db, "wechat").unreachable(chat)
+            await deliveries_of(self.db, "wechat").unreachable(chat)
             return None
         since = self.service.clock() - CHOICES_LAST
         choices = await self.state.last_menu("wechat", chat, since)
@@ -253,7 +254,7 @@ class WxChannels:
             config.corp_id, config.agent_id, config.secret, config.api_url, http=self.http
         )
         self.wecom_client = client
-        store = IngressStore(self.db, "wecom")
+        store = ingress_of(self.db, "wecom")
         transport = WeComTransport(client, self.state, self.service.clock, self.files.url)
         sender = self._sender("wecom", transport)
         await sender.start()

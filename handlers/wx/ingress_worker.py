@@ -9,9 +9,13 @@ Invariants (what a newcomer can break):
   media download) is tried again after a back-off and holds its chat's later messages back.
   After MAX_ATTEMPTS it is marked handled with the error, so one poisoned message cannot stop
   its chat for ever; the error stays in the ingress row.
-- A row the worker holds (`_known`) is in a chat's queue or being handled; a storage failure is
-  logged at CRITICAL and retried; the loop runs under `supervise`, the chat workers under
-  `watch`.
+- A row the worker holds (`_known`) is in a chat's queue or being handled; a row finished while
+  a scan was under way (`_finished`) is not taken again from that scan's answer. A storage
+  failure is logged at CRITICAL and retried; the loop runs under `supervise`, the chat workers
+  under `watch`.
+- On PostgreSQL the store claims chats (`store.claims`, storage/pg_ingress.py): the worker asks
+  again whenever one of its chats is done (renewing its leases, taking the next chats), and
+  gives its chats back when it stops.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class IngressWorker:
         self._queues: dict[str, list[Recorded]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._known: set[int] = set()
+        self._finished: set[int] = set()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -89,10 +94,15 @@ class IngressWorker:
         self._workers.clear()
         self._queues.clear()
         self._known.clear()
+        try:
+            await self.store.release()
+        except Exception:
+            log.warning("%s: giving the chats back failed", self.store.channel, exc_info=True)
 
     async def _run(self) -> None:
         while True:
             self._wake.clear()
+            self._finished = set()
             rows = await self.store.pending()
             self._take(rows)
             if not self._known and not self._wake.is_set():
@@ -102,7 +112,7 @@ class IngressWorker:
 
     def _take(self, rows: list[Recorded]) -> None:
         for row in rows:
-            if row.id in self._known:
+            if row.id in self._known or row.id in self._finished:
                 continue
             self._known.add(row.id)
             self._queues.setdefault(row.chat_id, []).append(row)
@@ -120,11 +130,12 @@ class IngressWorker:
                     await self._one(row)
                 queue.pop(0)
                 self._known.discard(row.id)
+                self._finished.add(row.id)
         finally:
             self._workers.pop(chat, None)
             self._known.difference_update(r.id for r in queue)
             self._queues.pop(chat, None)
-            if not self._known:
+            if not self._known or self.store.claims:
                 self._wake.set()  # the loop looks again, and says idle if nothing came
 
     async def _one(self, row: Recorded) -> None:

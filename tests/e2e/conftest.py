@@ -29,7 +29,9 @@ from core.engines import Classifier
 from core.models import Person
 from core.service import Service
 from core.texts import t
+from handlers.http_server import HttpServer
 from handlers.telegram_app import SendLimits, TelegramChannel
+from handlers.telegram_webhook import TelegramWebhook, WebhookSetup
 from storage.db import Database
 from tests.fakes import CallbackAnswer, FakeBotAPI, FakeUser, SentMessage, fake_bot_api
 from tests.pg import fresh_schema
@@ -39,6 +41,7 @@ TOKEN = "123:ABC"
 # Telegram's real pace (1 message a second per chat) would make a case's life take a minute.
 FAST = SendLimits(rate=1000.0, chat_rate=1000.0, chat_burst=1000.0, backoff=0.05)
 UP_WITHIN = 10.0
+WEBHOOK_BASE = "https://bot.example.gov.cn"  # what the fake's stand-in proxy maps to the bot
 DOWN_WITHIN = 15.0
 
 assert os.environ.get("PTB_TIMEDELTA") == "1", "tests/conftest.py sets PTB_TIMEDELTA"
@@ -56,9 +59,13 @@ class RunningBot:
         clock: Clock,
         limits: SendLimits = FAST,
         postgres: tuple[str, str] | None = None,
+        webhook: str | None = None,
     ) -> None:
         self.server, self.path, self.district = server, path, district
         self.postgres = postgres  # (server url, schema): the bot on PostgreSQL instead
+        # The secret of webhook mode (the fake posts to the bot's HTTP server), or None: polling.
+        self.webhook = webhook
+        self.http: HttpServer | None = None
         self.classifier, self.clock, self.limits = classifier, clock, limits
         self.starts = 0
         self._db: Database | None = None
@@ -103,6 +110,13 @@ class RunningBot:
             ready.set()
 
         self._stop = asyncio.Event()
+        hook = None
+        if self.webhook is not None:
+            self.http = HttpServer(self._db, "127.0.0.1", 0)
+            setup = WebhookSetup(WEBHOOK_BASE, self.webhook, max_connections=40)
+            hook = TelegramWebhook(self._db, setup, self.http, self.clock)
+            await self.http.start()
+            self.server.webhook.deliver_to(self.http.url)
         self._channel = TelegramChannel(
             self._service,
             self._db,
@@ -110,6 +124,7 @@ class RunningBot:
             self.server.api_url,
             on_ready=on_ready,
             limits=self.limits,
+            webhook=hook,
         )
         self._task = asyncio.create_task(self._channel.run(self._stop), name="telegram-channel")
         waiter = asyncio.create_task(ready.wait())
@@ -121,7 +136,8 @@ class RunningBot:
             failed = self._task.exception() if self._task in done else None
             await self.stop()
             raise AssertionError(f"the bot did not come up within {UP_WITHIN}s: {failed!r}")
-        await self.server.wait_until_polling(UP_WITHIN)
+        if self.webhook is None:
+            await self.server.wait_until_polling(UP_WITHIN)
         self.starts += 1
 
     async def stop(self, abrupt: bool = False) -> None:
@@ -136,9 +152,11 @@ class RunningBot:
                 async with asyncio.timeout(DOWN_WITHIN):
                     await task
         finally:
+            if self.http is not None:
+                await self.http.stop()
             if self._db is not None:
                 await self._db.close()
-            self._db, self._service, self._channel = None, None, None
+            self._db, self._service, self._channel, self.http = None, None, None, None
 
     async def restart(self, abrupt: bool = False) -> None:
         """A new bot process on the same database file and the same fake server."""

@@ -5,7 +5,9 @@ the bot receives by long polling; everything the bot calls is decoded, checked l
 it, answered with realistic objects and recorded for assertions. Faults can be injected at runtime;
 `latency` adds a network's round trip to every call (half before it is handled, half after), and
 `revoke_token()` makes every later call fail with 401 Unauthorized, as Telegram does when the
-token is revoked in @BotFather.
+token is revoked in @BotFather. While a webhook is set (setWebhook), getUpdates is refused with 409
+and the queued updates are posted to the target the test gives `webhook.deliver_to`
+(tests/fakes/webhook.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tests.fakes.params import read_params
 from tests.fakes.polling import UpdateQueue
 from tests.fakes.records import Call, ChatState, SentMessage, Signal
 from tests.fakes.updates import FakeUser
+from tests.fakes.webhook import CONFLICT, Webhook
 
 _log = logging.getLogger(__name__)
 BAD_GATEWAY_HTML = (
@@ -72,7 +75,8 @@ class FakeBotAPI:
         self.last_seq = 0
         self.state = BotState(self.bot_user, self._next_seq)
         self._methods = {name.lower(): name for name in self.state.methods}
-        for name in ("getUpdates", "deleteWebhook", "getWebhookInfo"):
+        self.webhook = Webhook(self.queue)
+        for name in ("getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo"):
             self._methods[name.lower()] = name
         self.errors: list[Exception] = []
         self._users: dict[int, FakeUser] = {}
@@ -105,6 +109,7 @@ class FakeBotAPI:
         """Release held and long-polling requests and shut the server down."""
         self.queue.close()
         self._stopping.set()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -276,19 +281,20 @@ class FakeBotAPI:
 
     async def _run(self, method: str, params: Params, files: Files) -> Any:
         if method == "getUpdates":
+            if self.webhook.url:
+                raise ApiError(409, CONFLICT)
             return await self.queue.get(
                 offset=int(params.get("offset", 0)),
                 limit=int(params.get("limit", 100)),
                 wait_seconds=float(params.get("timeout", 0)),
                 allowed=params.get("allowed_updates"),
             )
+        if method == "setWebhook":
+            return self.webhook.set(params)
         if method == "deleteWebhook":
-            if params.get("drop_pending_updates"):
-                self.queue.drop_pending()
-            return True
+            return self.webhook.delete(params)
         if method == "getWebhookInfo":
-            pending = len(self.queue.pending)
-            return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+            return self.webhook.info()
         return self.state.methods[method](params, files)
 
     async def _inject(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class UpdateQueue:
         self._generation = 0
         self.closed = False
         self.poll_signal = Signal()
+        self.arrived = asyncio.Event()  # set whenever the queue changes (the webhook's poster)
 
     @property
     def polling(self) -> bool:
@@ -56,6 +58,7 @@ class UpdateQueue:
         return [queued.update for queued in self._pending]
 
     def _wake(self) -> None:
+        self.arrived.set()
         if self._waiter is not None:
             self._waiter.set()
 
@@ -85,6 +88,20 @@ class UpdateQueue:
     def drop_pending(self) -> None:
         """Forget every pending update (deleteWebhook with drop_pending_updates)."""
         self._pending.clear()
+
+    def allow(self, allowed: Iterable[str] | None) -> None:
+        """The update kinds wanted from now on (None or empty: Telegram's default)."""
+        self._allowed = frozenset(allowed) if allowed else None
+
+    def first(self) -> _Queued | None:
+        """The first pending update of a wanted kind (unwanted ones before it are dropped)."""
+        found = self._take(1)
+        return next((q for q in self._pending if q.update is found[0]), None) if found else None
+
+    def remove(self, queued: _Queued) -> None:
+        """Drop one pending update: the webhook was answered 2xx for it."""
+        with contextlib.suppress(ValueError):
+            self._pending.remove(queued)
 
     def release(self) -> None:
         """Answer a waiting poll now, with what is pending (maybe nothing)."""

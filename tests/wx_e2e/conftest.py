@@ -1,6 +1,8 @@
 """The real WeChat and WeCom channels (callback server, ingress workers, senders, transports) as
-tasks in the test's event loop, over a real SQLite file, against the fake platforms; simulated
-residents and members that sign and encrypt as the platforms do.
+tasks in the test's event loop, over a real SQLite file (or, for a test marked
+`@pytest.mark.parametrize("wx", ON_BOTH, indirect=True)`, a fresh schema on the test PostgreSQL
+server as well), against the fake platforms; simulated residents and members that sign and
+encrypt as the platforms do.
 
 Nothing here sleeps: every wait is for a condition, its timeout an upper bound only.
 """
@@ -11,7 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -23,10 +25,12 @@ from core.service import Service
 from handlers.wx.channels import WxChannels
 from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits
 from storage.db import Database
+from storage.pg import PgDatabase
 from tests.fakes.wechat_api import TEMPLATE_ID, FakeWeChatAPI, Received
 from tests.fakes.wecom_api import Delivered, FakeWeComAPI
 from tests.fakes.wx_platform import ManualClock
 from tests.fakes.wx_users import CallbackPoster, WeChatResident, WeComMember
+from tests.pg import fresh_schema
 from tests.support import Clock, sqlite_service
 
 WECHAT_TOKEN = "wxcallbacktoken"
@@ -36,6 +40,7 @@ WECOM_AES = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 ACCOUNT = "gh_fake_account"
 FAST = WxLimits(rate=1000.0, chat_rate=1000.0, chat_burst=1000.0, backoff=0.05, rescan_every=0.5)
 WITHIN = 10.0
+ON_BOTH = ["sqlite", "postgres"]  # the `wx` fixture's databases, for indirect parametrization
 
 
 class SharedClock(Clock):
@@ -61,11 +66,13 @@ class WxBot:
         wecom_api: FakeWeComAPI,
         safe_mode: bool = True,
         template_id: str | None = TEMPLATE_ID,
+        postgres: tuple[str, str] | None = None,
     ) -> None:
         self.path, self.district, self.classifier = path, district, classifier
         self.manual, self.clock = manual, SharedClock(manual)
         self.wechat_api, self.wecom_api, self.safe_mode = wechat_api, wecom_api, safe_mode
         self.template_id = template_id
+        self.postgres = postgres  # (server url, schema): the bot on PostgreSQL instead
         self._db: Database | None = None
         self._service: Service | None = None
         self._channels: WxChannels | None = None
@@ -90,8 +97,12 @@ class WxBot:
         return self._channels
 
     async def start(self) -> None:
-        """Open the file, build core as bot.py does, serve the callbacks on a free port."""
-        self._db = await Database.open(self.path)
+        """Open the database, build core as bot.py does, serve the callbacks on a free port."""
+        if self.postgres is not None:
+            url, schema = self.postgres
+            self._db = cast(Database, await PgDatabase.open(url, schema=schema))
+        else:
+            self._db = await Database.open(self.path)
         self._service = sqlite_service(self._db, self.district, self.classifier, self.clock)
         wechat = WeChatConfig(
             app_id=self.wechat_api.app_id,
@@ -249,6 +260,7 @@ async def wecom_api(manual: ManualClock) -> AsyncIterator[FakeWeComAPI]:
 
 @pytest.fixture
 async def wx(
+    request: pytest.FixtureRequest,
     tmp_path: Path,
     district: District,
     classifier: Classifier,
@@ -256,7 +268,21 @@ async def wx(
     wechat_api: FakeWeChatAPI,
     wecom_api: FakeWeComAPI,
 ) -> AsyncIterator[WxBot]:
-    """The WeChat and WeCom channels up, over minqing.db in tmp_path; stopped after."""
+    """The WeChat and WeCom channels up, over minqing.db in tmp_path (or, parametrized with
+    "postgres", a fresh schema on the test server, skipped saying why without one); stopped
+    after."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        async with fresh_schema() as found:
+            bot = WxBot(
+                tmp_path, district, classifier, manual, wechat_api, wecom_api, postgres=found
+            )
+            await bot.start()
+            try:
+                yield bot
+            finally:
+                await bot.stop()
+                await bot.http.aclose()
+        return
     bot = WxBot(tmp_path / "minqing.db", district, classifier, manual, wechat_api, wecom_api)
     await bot.start()
     try:

@@ -4,8 +4,10 @@ answers inside the window and gets the request to rate by template message outsi
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fakes.wx_users import WeChatResident
-from tests.wx_e2e.conftest import WxBot, got, got_wecom
+from tests.wx_e2e.conftest import ON_BOTH, WxBot, got, got_wecom
 
 CONCERN = "老板拖欠工资三个月了，怎么办"
 PHONE = "13800138000"
@@ -33,6 +35,7 @@ async def file_on_wechat(wx: WxBot, open_id: str, text: str = CONCERN) -> WeChat
     return await file_concern(wx.resident(open_id), text)
 
 
+@pytest.mark.parametrize("wx", ON_BOTH, indirect=True)
 async def test_a_wechat_resident_and_wecom_members_take_a_case_through(wx: WxBot) -> None:
     zhang = await wx.add_member("zhang", "law", "张律师")
     wang = await wx.add_member("wang", "law", "王律师")

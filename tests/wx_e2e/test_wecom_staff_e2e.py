@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
-from tests.wx_e2e.conftest import WxBot, got_wecom
+import pytest
+
+from tests.wx_e2e.conftest import ON_BOTH, WxBot, got_wecom
 from tests.wx_e2e.test_wechat_life_e2e import file_on_wechat
 
 
+@pytest.mark.parametrize("wx", ON_BOTH, indirect=True)
 async def test_a_member_joins_by_typing_the_invitation_code(wx: WxBot) -> None:
     (zhao,) = await wx.make_coordinators("zhao")
     await zhao.send_text("/invite 法律")
@@ -31,6 +34,7 @@ async def test_a_member_joins_by_typing_the_invitation_code(wx: WxBot) -> None:
     assert await wx.rows("SELECT role FROM people WHERE external_id = 'wang'") == [("resident",)]
 
 
+@pytest.mark.parametrize("wx", ON_BOTH, indirect=True)
 async def test_staff_commands_work_typed_in_the_app(wx: WxBot) -> None:
     await wx.add_member("zhang", "law", "张律师")
     (zhao,) = await wx.make_coordinators("zhao")
@@ -47,6 +51,7 @@ async def test_staff_commands_work_typed_in_the_app(wx: WxBot) -> None:
     await got_wecom(wx.wecom_api, "zhao", "/triage")
 
 
+@pytest.mark.parametrize("wx", ON_BOTH, indirect=True)
 async def test_reminders_reach_wecom_members_through_the_sweep(wx: WxBot) -> None:
     await wx.add_member("zhang", "law", "张律师")
     await file_on_wechat(wx, "o_waits")

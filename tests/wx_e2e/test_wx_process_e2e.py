@@ -78,10 +78,32 @@ def served_at(run: BotRun) -> str:
 
 
 async def test_run_serves_wechat_and_wecom_only(tmp_path: Path) -> None:
+    await serves_wechat_and_wecom(tmp_path)
+
+
+async def test_run_serves_wechat_and_wecom_on_postgresql(
+    tmp_path: Path, pg_schema: tuple[str, str]
+) -> None:
+    import asyncpg
+
+    url, schema = pg_schema
+    await serves_wechat_and_wecom(tmp_path, MINQING_DATABASE=f"{url}?search_path={schema}")
+    assert not (tmp_path / "m.db").exists()  # nothing went to a SQLite file
+    conn = await asyncpg.connect(url, server_settings={"search_path": schema})
+    try:
+        rows = await conn.fetch("SELECT chat_id, handled_at, leased_by FROM ingress")
+    finally:
+        await conn.close()
+    # The subscription, recorded and handled on PostgreSQL; its chat given back.
+    assert [(r[0], r[1] is not None, r[2]) for r in rows] == [("o_proc", True, None)]
+
+
+async def serves_wechat_and_wecom(tmp_path: Path, **extra: str) -> None:
+    """`bot.py run` serves both callbacks: a resident's subscription is answered by the bot."""
     clock = ManualClock(time.time())  # the bot checks callback times against the real clock
     async with FakeWeChatAPI(clock=clock) as wechat, FakeWeComAPI(clock=clock) as wecom:
         wecom.member("zhao")
-        run = await start(tmp_path, wx_env(tmp_path, wechat, wecom))
+        run = await start(tmp_path, wx_env(tmp_path, wechat, wecom, **extra))
         try:
             await run.wait_for("serving WeChat/WeCom callbacks at")
             await run.wait_for("ready in")
