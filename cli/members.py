@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import replace
+from typing import cast
 
 import bot
 import wiring
@@ -56,7 +57,13 @@ def member_add_command(settings: Settings, args: argparse.Namespace) -> int:
 async def _member_add(settings: Settings, args: argparse.Namespace) -> int:
     district = wiring.load_district(settings)
     who, channel = args.user_id.strip(), args.channel
-    db = await Database.open(settings.database)
+    if settings.postgres_url is not None:  # the server the workers share, not a stray file
+        from storage.pg import PgDatabase
+
+        pg = await PgDatabase.open(settings.postgres_url.get_secret_value(), size=1)
+        db = cast(Database, pg)
+    else:
+        db = await Database.open(settings.database)
     try:
         async with unit_factory(db)() as uow:
             old = await uow.people.by_external(channel, who)

@@ -13,6 +13,7 @@ Invariants (what a newcomer can break):
 - A worker that exits 1 (a fatal error) or 2 (settings, a refused token) would only fail again:
   the supervisor stops every worker and exits with that code. No restart loop; its own
   supervisor (systemd) decides what comes next.
+- A worker that cannot be started at all (the command missing) stops the others: exit 1.
 - SIGTERM or SIGINT is forwarded to every worker; the supervisor waits for them (SIGKILL after
   GRACE seconds) and exits 0. A worker restart waiting out its back-off is called off.
 """
@@ -99,8 +100,6 @@ class Workers:
                 log.warning("workers still running after %.0f s: killing them", self.grace)
                 await self._forward(signal.SIGKILL)
                 await asyncio.wait(slots)
-            for slot in slots:
-                slot.result()  # a slot that failed in the supervisor itself ends it non-zero
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
@@ -110,7 +109,7 @@ class Workers:
     def stop(self) -> None:
         """Stop every worker (the signal handler)."""
         if not self.stopping.is_set():
-            log.info("stopping %d workers", len(self.running))
+            log.info("stopping the workers (%d running)", len(self.running))
             self.stopping.set()
 
     async def _forward(self, sig: signal.Signals) -> None:
@@ -120,7 +119,23 @@ class Workers:
                     proc.send_signal(sig)
 
     async def _keep(self, index: int) -> None:
-        """Keep worker `index` running: start it, wait for it, start it again after a death."""
+        """Keep worker `index` running; a failure of the supervisor's own (a worker that cannot
+        be started at all) stops every worker and ends it with exit code 1."""
+        try:
+            await self._keep_running(index)
+        except Exception as e:
+            log.critical(
+                "worker %d/%d cannot be kept running (%s: %s): stopping every worker",
+                index,
+                self.count,
+                type(e).__name__,
+                e,
+            )
+            self.fatal = self.fatal or 1
+            self.stop()
+
+    async def _keep_running(self, index: int) -> None:
+        """Start worker `index`, wait for it, start it again after a death."""
         loop = asyncio.get_running_loop()
         name = f"worker {index}/{self.count}"
         failures = 0

@@ -22,7 +22,12 @@ from storage.db import Database, to_ms
 
 LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
-NEXT_ID_SQL = "SELECT nextval(pg_get_serial_sequence('outbox', 'id'))"
+# A block of ids from the sequence in one round trip (the unused ones are gaps, as a rolled-back
+# unit's are); a unit asks for 2, then twice as many each time, up to ID_BLOCK.
+NEXT_IDS_SQL = (
+    "SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, ?::INTEGER)"
+)
+ID_BLOCK = 64
 
 
 class SqlOutboxQueue:
@@ -31,7 +36,9 @@ class SqlOutboxQueue:
     def __init__(self, conn: BufferedConnection) -> None:
         self.conn = conn
         self._next_id: int | None = None
-        # On PostgreSQL units of work run side by side: each id comes from the sequence.
+        # On PostgreSQL units of work run side by side: ids come from the sequence, in blocks.
+        self._reserved: list[int] = []
+        self._block = 1
         self._shared = getattr(conn, "dialect", "sqlite") == "postgres"
         if not self._shared:
             conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues one: read it on the way
@@ -40,8 +47,11 @@ class SqlOutboxQueue:
         """Queue a message; returns its outbox id. The unit of work holds the writer lock, so
         ids can be handed out here and the rows written in one batch."""
         if self._shared:
-            row = await self.conn.fetchone(NEXT_ID_SQL)
-            self._next_id = int(row[0]) if row else 1
+            if not self._reserved:
+                self._block = min(ID_BLOCK, self._block * 2)
+                block = await self.conn.execute_fetchall(NEXT_IDS_SQL, (self._block,))
+                self._reserved = sorted(int(r[0]) for r in block)
+            self._next_id = self._reserved.pop(0)
         elif self._next_id is None:
             rows = self.conn.take(LAST_ID)
             if rows is None:

@@ -33,3 +33,33 @@ def test_file_commands_on_postgresql_point_at_pg_dump_and_pg_restore(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pg_dump -Fc" in err[0] and "pg_restore" in err[0], err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["old.db"]  # nothing written
+
+
+def test_member_add_on_postgresql_writes_to_the_server_not_a_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    pg_schema: tuple[str, str],
+) -> None:
+    import asyncio
+
+    import asyncpg
+
+    url, schema = pg_schema
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("MINQING_") and k != "MINQING_STRICT_TEXTS"]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MINQING_DATABASE", f"{url}?search_path={schema}")
+    assert bot.main(["member", "add", "4242", "law", "--name", "张律师"]) == 0
+    assert "added to think tank law" in capsys.readouterr().out
+
+    async def members() -> list[tuple[str, str]]:
+        conn = await asyncpg.connect(url, server_settings={"search_path": schema})
+        try:
+            rows = await conn.fetch("SELECT external_id, tank FROM people WHERE role = 'member'")
+            return [(r[0], r[1]) for r in rows]
+        finally:
+            await conn.close()
+
+    assert asyncio.run(members()) == [("4242", "law")]
+    assert not list(tmp_path.rglob("*.db"))  # no SQLite file made beside the server

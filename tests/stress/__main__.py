@@ -2,7 +2,7 @@
 
 python -m tests.stress                 # the full run (under ten minutes)
 python -m tests.stress --quick         # every part, small (about a minute)
-python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy, wechat
+python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy, wechat, postgres
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ Part = Callable[[Scale, Path, int], Awaitable[list[Row]]]
 
 def parts() -> dict[str, Part]:
     """The parts of the run, in the order they run."""
-    from tests.stress import abuse, apifaults, crashes, privacy, wechat
+    from tests.stress import abuse, apifaults, crashes, postgres, privacy, wechat
 
     return {
         "crashes": crashes.run,
@@ -35,6 +35,7 @@ def parts() -> dict[str, Part]:
         "abuse": abuse.run,
         "privacy": privacy.run,
         "wechat": wechat.run,
+        "postgres": postgres.run,
     }
 
 
