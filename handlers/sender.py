@@ -24,8 +24,11 @@ Invariants (what a newcomer can break):
   operator can see it (`bot.py outbox --failed`).
 - The clock is the core's (a parameter): due times in the table are stamped with it.
 - A store that claims whole chats (`store.claims`: PostgreSQL's, storage/pg_claims.py) hands
-  over no row of a chat while an earlier one is pending, even a row this sender is sending: when
-  a chat's worker is done, the table is scanned again at once for what was queued meanwhile.
+  over no row of a chat while an earlier one is pending elsewhere: when a chat's worker is done,
+  the table is scanned again at once for what was queued meanwhile. Its leases are short: the
+  heartbeat (a supervised task) renews them every `store.heartbeat` seconds, `stop` gives them
+  back, and no call starts for a row the store no longer surely holds (`store.holds`): that
+  chat is let go (`LeaseLost`) and the next scan takes it again if it is still this worker's.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 MAX_UNEXPECTED = 5
 T = TypeVar("T")
+
+
+class LeaseLost(Exception):
+    """The store no longer surely holds a row (its renewals failed): it must not be sent."""
 
 
 class OutboxSender:
@@ -94,6 +101,7 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
         self._rescan_due = False
         self._in_flight: set[asyncio.Future[None]] = set()
         self._answers: set[asyncio.Task[None]] = set()
@@ -111,6 +119,18 @@ class OutboxSender:
             supervise("the outbox sender", self._run, self._refuse, first=self.backoff),
             name="outbox-sender",
         )
+        beat = getattr(self.store, "heartbeat", None)
+        if beat is not None:  # a store of short leases: renewed while this sender lives
+            self._heartbeat = asyncio.create_task(
+                supervise(
+                    "the outbox leases' heartbeat",
+                    partial(self._beat, beat),
+                    self._refuse,
+                    first=min(self.backoff, beat),
+                    longest=beat,
+                ),
+                name="outbox-heartbeat",
+            )
 
     @property
     def running(self) -> bool:
@@ -132,7 +152,11 @@ class OutboxSender:
     async def stop(self) -> None:
         """Stop delivering; what is undelivered stays pending in the database. Calls already
         made to the channel are waited for (briefly), so their outcome is not lost."""
-        tasks = [t for t in (self._task, *self._workers.values(), *self._answers) if t is not None]
+        tasks = [
+            t
+            for t in (self._task, self._heartbeat, *self._workers.values(), *self._answers)
+            if t is not None
+        ]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -141,8 +165,20 @@ class OutboxSender:
             for call in done:
                 if not call.cancelled() and call.exception() is not None:
                     log.info("a call finishing during stop failed; it stays pending")
-        self._task = None
+        self._task = self._heartbeat = None
         self._workers.clear()
+        release = getattr(self.store, "release", None)
+        if release is not None:
+            try:  # what is still pending goes to the other workers at once
+                await release()
+            except Exception:
+                log.warning("outbox: giving the chats back failed", exc_info=True)
+
+    async def _beat(self, every: float) -> None:
+        """Renew the store's leases on every row this sender holds, every `every` seconds."""
+        while True:
+            await asyncio.sleep(every)
+            await self.store.renew()  # type: ignore[attr-defined]
 
     async def _run(self) -> None:
         if self._rescan_due:
@@ -203,6 +239,8 @@ class OutboxSender:
         try:
             while again is not None:
                 again = await self._try(chat, again)
+        except LeaseLost:
+            log.warning("outbox %s to chat %s: its lease was lost; not sent here", row.id, chat)
         finally:
             self._known.discard(row.id)
             self._update_idle()
@@ -214,6 +252,14 @@ class OutboxSender:
                 _, row = heapq.heappop(queue)
                 try:
                     again = await self._try(chat, row)
+                except LeaseLost:
+                    heapq.heappush(queue, (row.id, row))
+                    log.warning(
+                        "outbox: chat %s let go, its lease was lost (the database was out of"
+                        " reach); the next scan takes it again if it is still this worker's",
+                        chat,
+                    )
+                    return
                 except BaseException:
                     heapq.heappush(queue, (row.id, row))  # stays pending; a stop or a refusal
                     raise
@@ -253,6 +299,8 @@ class OutboxSender:
             except Fatal as e:
                 self._refuse(e)
                 raise
+            except LeaseLost:
+                raise
             except Exception as e:
                 failures += 1
                 wait = pause(failures, self.backoff, MAX_BACKOFF)
@@ -291,6 +339,9 @@ class OutboxSender:
             # that goes out at once.
             await self._chat_limit(chat).acquire()
             await self.limiter.acquire()
+        holds = getattr(self.store, "holds", None)
+        if holds is not None and not holds(row.id):
+            raise LeaseLost(row.id)
         try:
             # Shielded: a stop must not cut a call Telegram may already have carried out, or the
             # row would stay pending and the next start would send the message again.

@@ -10,12 +10,13 @@ Invariants (what a newcomer can break):
 - A chat is held by one worker at a time: no row of a chat is taken while an earlier row of it
   is pending and leased to another worker, so a chat's messages reach core in order, never two
   at once. `handled` frees the row; the chat's next row is then free for whoever claims first.
-- Asking again renews this worker's leases on its chats and takes the rows that came for them
-  meanwhile; the ingress worker asks at every wake, at least every rescan, and whenever a chat
-  of its own is done (`claims`), so a live worker's lease never runs out while it works.
-- A worker that dies keeps its chats only until their lease runs out; then another takes them
-  (a restarted worker is another worker: it waits too). A row handled twice after such a
-  crash is a no-op: core records the ingress id as the update id.
+- The lease is short (LEASE): the live worker renews it every HEARTBEAT seconds for all its
+  chats in one statement (`renew`, the ingress worker's supervised heartbeat), however long a
+  turn takes; asking again renews it too, and takes the rows that came for its chats meanwhile.
+- A worker that dies keeps its chats only until their lease runs out, a few seconds; then
+  another takes them at its next scan (a restarted worker is another worker: it waits too). A
+  row handled twice after such a crash, or after a worker cut off from the database lost its
+  lease, is a no-op: core records the ingress id as the update id, under the chat's lock.
 - `release` (an orderly stop) gives the chats back at once.
 """
 
@@ -30,7 +31,8 @@ from storage.dialect import postgres
 from storage.ingress import IngressStore, Recorded
 from storage.pg import PgDatabase
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=5)
+HEARTBEAT = 1.0  # seconds between renewals: five per lease, so four may fail in a row
 CHATS = 32  # chats claimed at once (those held already count): a share for each worker
 
 CLAIM = (
@@ -44,6 +46,9 @@ CLAIM = (
     " UPDATE ingress SET leased_until = ?, leased_by = ?"
     " WHERE channel = ? AND handled_at IS NULL AND chat_id IN (SELECT chat_id FROM heads)"
     " RETURNING id, chat_id, payload, attempts"
+)
+RENEW = (
+    "UPDATE ingress SET leased_until = ? WHERE channel = ? AND handled_at IS NULL AND leased_by = ?"
 )
 RELEASE = (
     "UPDATE ingress SET leased_until = NULL, leased_by = NULL"
@@ -68,11 +73,14 @@ class PgIngressStore(IngressStore):
         lease: timedelta = LEASE,
         chats: int = CHATS,
         real: Callable[[], datetime] = utcnow,
+        heartbeat: float = HEARTBEAT,
     ) -> None:
         super().__init__(db, channel)  # type: ignore[arg-type]
         self.pg = db
         self.lease, self.chats, self.real = lease, chats, real
+        self.heartbeat = heartbeat
         self.worker = secrets.token_hex(8)  # this worker's name on its leases
+        self.renewals = 0  # renewals that succeeded
 
     async def pending(self, after_id: int = 0, limit: int = CHATS) -> list[Recorded]:
         """The pending rows of the chats this worker holds, with those of free chats it takes
@@ -92,6 +100,14 @@ class PgIngressStore(IngressStore):
             rows = await conn.fetch(postgres(CLAIM), *params)
         found = [Recorded(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
         return sorted((r for r in found if r.id > after_id), key=lambda r: r.id)
+
+    async def renew(self) -> None:
+        """Renew the lease of every pending row this worker holds, in one statement."""
+        async with self.pg.pool.acquire() as conn:
+            await conn.execute(
+                postgres(RENEW), to_ms(self.real() + self.lease), self.channel, self.worker
+            )
+        self.renewals += 1
 
     async def release(self) -> None:
         """Give back every chat this worker holds: another takes them at once."""

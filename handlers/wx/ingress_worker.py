@@ -14,8 +14,9 @@ Invariants (what a newcomer can break):
   failure is logged at CRITICAL and retried; the loop runs under `supervise`, the chat workers
   under `watch`.
 - On PostgreSQL the store claims chats (`store.claims`, storage/pg_ingress.py): the worker asks
-  again whenever one of its chats is done (renewing its leases, taking the next chats), and
-  gives its chats back when it stops.
+  again whenever one of its chats is done (renewing its leases, taking the next chats), renews
+  its short leases every `store.heartbeat` seconds in a supervised task however long a turn
+  takes, and gives its chats back when it stops.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 
 from core.messages import Inbound
 from handlers.delivery import RetryLater
@@ -65,6 +67,7 @@ class IngressWorker:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
         self.handled = 0
 
     def start(self) -> None:
@@ -73,6 +76,18 @@ class IngressWorker:
         self._task = asyncio.create_task(
             supervise(name, self._run, self.on_fatal, first=self.backoff), name=name
         )
+        beat = getattr(self.store, "heartbeat", None)
+        if beat is not None:  # a store of short leases: renewed while this worker lives
+            self._heartbeat = asyncio.create_task(
+                supervise(
+                    f"{name} leases' heartbeat",
+                    partial(self._beat, beat),
+                    self.on_fatal,
+                    first=min(self.backoff, beat),
+                    longest=beat,
+                ),
+                name=f"{name} heartbeat",
+            )
 
     def wake(self) -> None:
         """A message was just recorded: look now rather than at the next rescan."""
@@ -86,11 +101,11 @@ class IngressWorker:
 
     async def stop(self) -> None:
         """Stop taking messages; what is not handled stays pending for the next start."""
-        tasks = [t for t in (self._task, *self._workers.values()) if t is not None]
+        tasks = [t for t in (self._task, self._heartbeat, *self._workers.values()) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._task = None
+        self._task = self._heartbeat = None
         self._workers.clear()
         self._queues.clear()
         self._known.clear()
@@ -98,6 +113,12 @@ class IngressWorker:
             await self.store.release()
         except Exception:
             log.warning("%s: giving the chats back failed", self.store.channel, exc_info=True)
+
+    async def _beat(self, every: float) -> None:
+        """Renew the store's leases on this worker's chats every `every` seconds."""
+        while True:
+            await asyncio.sleep(every)
+            await self.store.renew()  # type: ignore[attr-defined]
 
     async def _run(self) -> None:
         while True:

@@ -210,6 +210,56 @@ async def test_asking_again_renews_a_live_workers_lease_and_takes_its_chats_new_
         await db.close()
 
 
+async def renewed(store: PgIngressStore) -> None:
+    """Wait for a renewal that began after now to end (polled; the caller's deadline)."""
+    seen = store.renewals
+    while True:
+        if store.renewals > seen + 1:
+            return
+        await asyncio.sleep(0.005)
+
+
+async def test_a_slow_live_worker_keeps_its_chats_across_several_leases(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    dbs = [await PgDatabase.open(url, schema=schema, size=3) for _ in range(2)]
+    real = [NOW]
+    mine = PgIngressStore(dbs[0], "wechat", real=lambda: real[0], heartbeat=0.01)
+    other = PgIngressStore(dbs[1], "wechat", real=lambda: real[0])
+    for n in range(2):
+        await mine.record(f"m:{n}", "o_1", "{}", "message", NOW)
+    async with dbs[0].pool.acquire() as conn:
+        ids = [r[0] for r in await conn.fetch("SELECT id FROM ingress ORDER BY id")]
+    entered, go = asyncio.Event(), asyncio.Event()
+    seen: list[int] = []
+
+    async def slow(row: Recorded) -> Inbound | None:
+        entered.set()
+        await go.wait()  # a turn that outlasts several leases
+        seen.append(row.id)
+        return None
+
+    # No scan renews the lease here (the next is an hour away): the heartbeat must.
+    holder = IngressWorker(mine, slow, nothing, lambda ids: None, lambda: NOW, rescan_every=3600)
+    holder.start()
+    try:
+        async with asyncio.timeout(WITHIN):
+            await entered.wait()
+            for _ in range(8):  # four leases pass
+                real[0] += LEASE / 2
+                await renewed(mine)  # a whole renewal after the step
+                assert await other.pending() == []  # still the live worker's
+            go.set()
+            await holder.drain()
+    finally:
+        await holder.stop()
+    assert seen == ids  # each once, in order, by the live worker
+    assert await other.pending() == []
+    for db in dbs:
+        await db.close()
+
+
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMER = """
 import asyncio, sys

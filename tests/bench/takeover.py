@@ -1,0 +1,173 @@
+"""How soon a SIGKILLed worker's chats are taken over on PostgreSQL, with the default leases:
+python -m tests.bench.takeover [--runs N].
+
+For the outbox and for the ingress: a worker process (the real OutboxSender or IngressWorker on
+its own pool) claims a few chats and hangs in its first call, another worker runs beside it as
+in production (default scan interval), the first is SIGKILLed, and the time from the kill to
+the moment the other has sent (handled) every row is measured. Needs the test server
+(MINQING_TEST_POSTGRES); prints one line per run and a summary. A benchmark: it never fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import signal
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import cast
+
+from core.messages import Inbound, Outbound
+from handlers.sender import OutboxSender
+from handlers.wx.ingress_worker import IngressWorker
+from storage.ingress import Recorded
+from storage.outbox import OutboxDeliveries
+from storage.pg import PgDatabase, pg_unit_factory
+from storage.pg_claims import PgOutboxDeliveries
+from storage.pg_ingress import PgIngressStore
+from tests.pg import fresh_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+CHATS = 3
+HOLDER = """
+import asyncio, sys
+from datetime import UTC, datetime
+from handlers.sender import OutboxSender
+from handlers.wx.ingress_worker import IngressWorker
+from storage.pg import PgDatabase
+from storage.pg_claims import PgOutboxDeliveries
+from storage.pg_ingress import PgIngressStore
+
+async def hang(*args):
+    print("holding", flush=True)
+    await asyncio.Event().wait()
+
+class Hanging:
+    deliver = staticmethod(hang)
+
+async def main() -> None:
+    db = await PgDatabase.open(sys.argv[1], schema=sys.argv[2], size=2)
+    now = lambda: datetime.now(UTC)
+    if sys.argv[3] == "outbox":
+        await OutboxSender(PgOutboxDeliveries(db, "telegram"), Hanging(), clock=now).start()
+    else:
+        store = PgIngressStore(db, "wechat")
+        IngressWorker(store, hang, hang, lambda ids: None, now).start()
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+class Counting:
+    """A channel that counts what it was given."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        self.sent += 1
+        return self.sent
+
+
+async def queue(db: PgDatabase, kind: str) -> None:
+    """Two rows for each of CHATS chats, due now."""
+    now = datetime.now(UTC)
+    if kind == "ingress":
+        store = PgIngressStore(db, "wechat")
+        for n in range(2 * CHATS):
+            await store.record(f"m:{n}", f"o_{n % CHATS}", "{}", "message", now)
+        return
+    async with pg_unit_factory(db)() as uow:
+        for n in range(2 * CHATS):
+            message = Outbound(channel="telegram", chat_id=str(n % CHATS), text=f"第{n}条")
+            await uow.outbox.add(message, now)
+        await uow.commit()
+
+
+async def one_run(kind: str) -> float | None:
+    """Seconds from the holder's SIGKILL to the other worker's last row, or None."""
+    async with fresh_schema() as (url, schema):
+        db = await PgDatabase.open(url, schema=schema, size=4)
+        await queue(db, kind)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            HOLDER,
+            url,
+            schema,
+            kind,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert proc.stdout is not None
+        await asyncio.wait_for(proc.stdout.readline(), 30)
+        done = asyncio.Event()
+        count = [0]
+
+        async def handle(row: Recorded) -> Inbound | None:
+            count[0] += 1
+            if count[0] == 2 * CHATS:
+                done.set()
+            return None
+
+        async def nothing(inbound: Inbound) -> list[int]:
+            return []
+
+        now = lambda: datetime.now(UTC)  # noqa: E731
+        channel = Counting()
+        sender = OutboxSender(
+            cast(OutboxDeliveries, PgOutboxDeliveries(db, "telegram")), channel, clock=now
+        )
+        worker = IngressWorker(PgIngressStore(db, "wechat"), handle, nothing, lambda i: None, now)
+        try:
+            if kind == "outbox":
+                await sender.start()
+            else:
+                worker.start()
+            # The other worker runs before the kill, as it would; the kill comes at any moment
+            # of the holder's heartbeat and of the other's scans.
+            await asyncio.sleep(random.uniform(1.0, 7.0))
+            proc.send_signal(signal.SIGKILL)
+            await proc.wait()
+            killed = time.monotonic()
+            async with asyncio.timeout(120):
+                while not done.is_set():
+                    if channel.sent == 2 * CHATS:
+                        break
+                    await asyncio.sleep(0.01)
+            return time.monotonic() - killed
+        except TimeoutError:
+            return None
+        finally:
+            await sender.stop() if kind == "outbox" else await worker.stop()
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            await db.close()
+
+
+async def main(runs: int) -> None:
+    """Measure each kind `runs` times and print the figures."""
+    for kind in ("outbox", "ingress"):
+        times = []
+        for n in range(runs):
+            took = await one_run(kind)
+            print(f"{kind} run {n + 1}: " + ("not taken over" if took is None else f"{took:.1f} s"))
+            if took is not None:
+                times.append(took)
+        if times:
+            print(
+                f"{kind}: taken over {min(times):.1f} / {statistics.median(times):.1f} /"
+                f" {max(times):.1f} s (min / median / max of {len(times)}) after a SIGKILL"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.takeover", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    asyncio.run(main(parser.parse_args().runs))
