@@ -72,6 +72,7 @@ def made(workers: int, per_second: float) -> Run:
     run = Run(f"postgresql-{workers}-workers", workers, 100)
     run.seconds = run.turns / per_second
     run.bot_cpu, run.pg_cpu, run.bench_cpu = 2.0, 1.0, 1.0
+    run.machine_busy = 0.9
     return run
 
 
@@ -80,6 +81,7 @@ def test_the_note_names_where_throughput_stops_growing() -> None:
     assert "1: 100/s → 2: 180/s → 4: 175/s, on 2 cores" in note
     assert "stops growing at 2 worker(s)" in note
     assert "the PostgreSQL server 2.5 = 25%" in note  # 1 s over 400 turns
+    assert "the machine was 90% busy" in note
 
 
 def test_within_noise_a_larger_count_is_not_growth() -> None:

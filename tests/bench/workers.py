@@ -62,6 +62,8 @@ class Run:
     bot_cpu: float = float("nan")
     pg_cpu: float = float("nan")
     bench_cpu: float = float("nan")  # this process: the fake Bot API, the proxy, the residents
+    machine_busy: float = float("nan")  # share of the machine's CPU busy during the run (all)
+    posts: list[float] = field(default_factory=list)  # post to 200: what Telegram waits for
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -78,6 +80,11 @@ class Run:
         """CPU milliseconds per turn."""
         return cpu / self.turns * 1000
 
+    def ours(self) -> float:
+        """Share of the machine's CPU (every core) the bot, its database and the bench used."""
+        used = self.bot_cpu + self.bench_cpu + (self.pg_cpu if self.pg_cpu == self.pg_cpu else 0)
+        return used / (self.seconds * (os.cpu_count() or 1))
+
     def values(self) -> dict[str, Any]:
         """The figures for the JSON file."""
         return {
@@ -90,6 +97,9 @@ class Run:
             "bot_cpu_ms_per_turn": self.per_turn(self.bot_cpu),
             "pg_cpu_ms_per_turn": self.per_turn(self.pg_cpu),
             "bench_cpu_ms_per_turn": self.per_turn(self.bench_cpu),
+            "post_answered_p99_s": percentile(self.posts, 99),
+            "machine_busy": self.machine_busy,
+            "ours_of_the_machine": self.ours(),
             "errors": self.errors[:20],
         }
 
@@ -101,6 +111,14 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, every core (/proc/stat)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
 def free_port() -> int:
@@ -169,6 +187,7 @@ class Proxy:
         self.queue, self.url, self.secret = server.queue, target + "/telegram", secret
         self.connections = connections
         self.failures = 0
+        self.answered: list[float] = []  # seconds from each post to its 200 (what Telegram waits)
 
     async def run(self) -> None:
         """Post until cancelled."""
@@ -187,10 +206,12 @@ class Proxy:
         """One update until answered 200."""
         pause = 0.02
         while True:
+            began = time.perf_counter()
             try:
                 async with http.post(self.url, json=update, headers={HEADER: self.secret}) as r:
                     await r.read()
                     if r.status == 200:
+                        self.answered.append(time.perf_counter() - began)
                         return
             except aiohttp.ClientError:
                 pass
@@ -256,6 +277,7 @@ async def measure(name: str, workers: int, residents: int, url: str | None, work
             bot_cpu = sum(cpu_seconds(p) for p in serving)
             pg_cpu = sum(cpu_seconds(p) for p in pg)
             bench_cpu = time.process_time()
+            busy, total = machine_cpu()
             people = [server.user(20_000_001 + i, f"居民{i}") for i in range(residents)]
             loop = asyncio.get_running_loop()
             began = loop.time()
@@ -265,6 +287,9 @@ async def measure(name: str, workers: int, residents: int, url: str | None, work
             run.seconds = max(stamps.arrived.values(), default=began) - began
             run.bot_cpu = sum(cpu_seconds(p) for p in serving) - bot_cpu
             run.bench_cpu = time.process_time() - bench_cpu
+            now_busy, now_total = machine_cpu()
+            run.machine_busy = (now_busy - busy) / (now_total - total)
+            run.posts = list(proxy.answered)
             if url:
                 run.pg_cpu = sum(cpu_seconds(p) for p in await backends(url)) - pg_cpu
             for outcome in outcomes:
@@ -326,7 +351,8 @@ def show(r: Run) -> None:
         f"{r.name}: {r.turns} turns in {r.seconds:.1f} s ({r.rate:.0f}/s), "
         f"p50 {ms(percentile(r.latencies, 50))} p99 {ms(percentile(r.latencies, 99))}, "
         f"CPU ms/turn: bot {r.per_turn(r.bot_cpu):.1f}, PostgreSQL {r.per_turn(r.pg_cpu):.1f}, "
-        f"bench {r.per_turn(r.bench_cpu):.1f}; {len(r.errors)} errors",
+        f"bench {r.per_turn(r.bench_cpu):.1f}; post answered p99 {ms(percentile(r.posts, 99))}; "
+        f"machine busy {r.machine_busy:.0%}, ours {r.ours():.0%}; {len(r.errors)} errors",
         flush=True,
     )
 
@@ -347,7 +373,8 @@ def rows(report: Report, runs: list[Run], residents: int) -> None:
                 f"webhook, {residents} residents at once x {STEPS_PER_RESIDENT} turns: {where}",
                 f"{r.rate:.0f} turns/s; p50 {ms(percentile(r.latencies, 50))} · "
                 f"p99 {ms(percentile(r.latencies, 99))}; CPU ms/turn: bot "
-                f"{r.per_turn(r.bot_cpu):.1f}{pg}, bench {r.per_turn(r.bench_cpu):.1f}",
+                f"{r.per_turn(r.bot_cpu):.1f}{pg}, bench {r.per_turn(r.bench_cpu):.1f}; machine "
+                f"busy {r.machine_busy:.0%} (ours {r.ours():.0%})",
                 values=r.values(),
             )
         )
@@ -378,13 +405,16 @@ def growth(runs: list[Run], cores: int) -> str:
     bot, pg_ms, bench = (best.per_turn(c) for c in (best.bot_cpu, best.pg_cpu, best.bench_cpu))
     per_turn = bot + pg_ms + bench
     ceiling = cores * 1000 / per_turn if per_turn > 0 else float("nan")
+    busy = best.machine_busy
     return (
         f"workers on PostgreSQL, turns/s by worker count: {curve}, on {cores} cores. Throughput "
         f"stops growing at {best.workers} worker(s): a turn costs {per_turn:.1f} ms of CPU on "
         f"this machine (the bot {bot:.1f}, the PostgreSQL server {pg_ms:.1f} = "
         f"{pg_ms / per_turn:.0%}, the bench's fake Bot API, proxy and residents {bench:.1f}), "
-        f"so {cores} cores carry at most ~{ceiling:.0f} turns/s whatever the worker count; "
-        "workers beyond that share the same cores (more context switches, more lock and "
-        "connection traffic). On separate machines the workers' share would scale out; the "
-        "server's share is the part one PostgreSQL keeps."
+        f"so {cores} cores carry at most ~{ceiling:.0f} turns/s whatever the worker count, and "
+        f"only if nothing else runs: the machine was {busy:.0%} busy during that run, the bench "
+        f"and its bot {best.ours():.0%} of it. Once the cores are busy, workers beyond the first "
+        "only share them (more processes, context switches, lock and connection traffic). On "
+        "separate machines the workers' share scales out; the server's share is the part one "
+        "PostgreSQL keeps."
     )
