@@ -68,8 +68,8 @@ class Run:
 
     @property
     def turns(self) -> int:
-        """Updates handled (four per resident)."""
-        return self.residents * STEPS_PER_RESIDENT
+        """Updates handled: those posted and answered 200 (four or five per resident)."""
+        return len(self.posts) or self.residents * STEPS_PER_RESIDENT
 
     @property
     def rate(self) -> float:
@@ -370,7 +370,7 @@ def rows(report: Report, runs: list[Run], residents: int) -> None:
         report.add(
             Row(
                 "workers",
-                f"webhook, {residents} residents at once x {STEPS_PER_RESIDENT} turns: {where}",
+                f"webhook, {residents} residents at once, {r.turns} turns: {where}",
                 f"{r.rate:.0f} turns/s; p50 {ms(percentile(r.latencies, 50))} · "
                 f"p99 {ms(percentile(r.latencies, 99))}; CPU ms/turn: bot "
                 f"{r.per_turn(r.bot_cpu):.1f}{pg}, bench {r.per_turn(r.bench_cpu):.1f}; machine "
