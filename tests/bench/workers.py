@@ -364,7 +364,7 @@ def rows(report: Report, runs: list[Run], residents: int) -> None:
         where = (
             "SQLite, 1 process"
             if r.name.startswith("sqlite")
-            else f"PostgreSQL, {r.workers} workers"
+            else f"PostgreSQL, {r.workers} worker{'s' * (r.workers > 1)}"
         )
         pg = f", PostgreSQL {r.per_turn(r.pg_cpu):.1f}" if r.pg_cpu == r.pg_cpu else ""
         report.add(
