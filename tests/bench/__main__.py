@@ -2,7 +2,8 @@
 
 Runs the real bot as a subprocess against the fake Bot API under load (and the echo bot beside it
 as the floor), times start-up and memory, times the database paths on a million generated cases,
-the classifier's bench when it is there, the similar-concerns engine (suggestion latency at
+the classifier's bench when it is there, the real bot as 1, 2 and 4 webhook workers on PostgreSQL
+beside the single SQLite process, the similar-concerns engine (suggestion latency at
 100,000 open cases, precision and recall, hot-topic purity), and the office files (ledger,
 report, summary, charts); prints one Markdown table at the end. Benchmarks print: they never fail.
 """
@@ -32,6 +33,7 @@ SECTIONS = (
     "wechat",
     "postgres",
     "pgscale",
+    "workers",
 )
 
 
@@ -101,6 +103,12 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
 
             cases = args.cases or (100_000 if args.quick else 1_000_000)
             await pgscale.run(report, cases, args.runs or 3)
+            task.advance()
+        if "workers" in only:
+            from tests.bench import workers
+
+            users = args.users or (50 if args.quick else 200)
+            await workers.run(report, users, workdir, args.quick)
             task.advance()
         if "documents" in only:
             from tests.bench import office

@@ -18,6 +18,8 @@ from tests.fakes import FakeBotAPI, FakeUser, SentMessage
 from tests.fakes.methods import Files, Params
 
 WAIT = 300.0  # an upper bound only: with Telegram's limits 200 residents take minutes
+SIMILAR = "🤝"  # the offer to add a voice to similar open cases, before the draft card if any
+NEW_CASE = "继续提交新的反映"  # its button: file a case of one's own after all
 STATIONS = ("钱营镇", "黄各庄镇", "稻地镇", "胥各庄街道", "丰南镇", "其他")
 CONCERNS = (
     "老板拖欠工资三个月了，一直推说没钱，我们十几个工人怎么办",
@@ -119,7 +121,7 @@ def text_of(message: SentMessage) -> str:
 
 async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -> Outcome:
     """A resident's whole intake: the concern, a station, a phone (or none), confirmation, #N.
-    Four updates; six messages and two button answers come back."""
+    Four updates (five when similar open cases are offered first: the resident files anew)."""
     d = Driver(stamps, user)
     try:
         await user.send_text(CONCERNS[n % len(CONCERNS)])
@@ -136,8 +138,14 @@ async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -
             await user.send_text("不留电话")
         since = d.loop.time()
         await d.message(lambda m: m.reply_markup == {"remove_keyboard": True}, since, "noted")
-        await d.message(lambda m: "请确认您的反映" in text_of(m), since, "the draft card")
+        card = await d.message(draft_or_similar, since, "the draft card")
         d.end_step()
+        if text_of(card).startswith(SIMILAR):  # neighbours' open cases like this one: a new one
+            pressed = await user.press(NEW_CASE)
+            since = d.loop.time()
+            await d.answer(pressed, since)
+            await d.message(lambda m: "请确认您的反映" in text_of(m), since, "the draft card")
+            d.end_step()
         pressed = await user.press("✅ 确认提交")
         since = d.loop.time()
         await d.answer(pressed, since)
@@ -150,6 +158,11 @@ async def resident(stamps: StampedServer, user: FakeUser, n: int, phone: bool) -
     except Exception as e:
         d.outcome.error = f"{type(e).__name__}: {e}"[:300]
     return d.outcome
+
+
+def draft_or_similar(message: SentMessage) -> bool:
+    """The draft card, or the similar open cases offered before it."""
+    return "请确认您的反映" in text_of(message) or text_of(message).startswith(SIMILAR)
 
 
 REPLIES_PER_RESIDENT = 8  # six messages and two answers to button presses
