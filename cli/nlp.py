@@ -15,7 +15,7 @@ from cli import CommandError
 from cli.common import Subparsers
 from cli.progress import Progress, progress_for
 from config.settings import Settings
-from config.tanks import ConfigError, load_tanks
+from config.tanks import ConfigError, load_other_fields, load_tanks
 from nlp.calibrate import WRONG_COST
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.dataset import DataError, Example, read_examples, require_labels
@@ -160,7 +160,8 @@ def _classifier(path: Path, backend: str, threshold: float | None = None) -> Key
     tanks = load_tanks(path)
     if threshold is not None:
         tanks = [replace(t, threshold=threshold) for t in tanks]
-    return KeywordClassifier(tanks, Tokenizer(domain_words(tanks), backend))
+    tokenizer = Tokenizer(domain_words(tanks), backend)
+    return KeywordClassifier(tanks, tokenizer, load_other_fields(path))
 
 
 def evaluate_command(settings: Settings | None, args: argparse.Namespace) -> int:
