@@ -161,7 +161,7 @@ class Classification:
     hits: tuple[KeywordHit, ...] = ()
     best: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
-    other: float = 0.0  # the other fields' score, a rival of the tanks' in the softmax
+    other: float = 0.0  # the other fields' score: its strongest word's weight (nlp.classifier)
 
     @property
     def keywords(self) -> tuple[str, ...]:

@@ -24,11 +24,13 @@ def repeat_value(count: int) -> float:
 class KeywordClassifier:
     """Routes a concern to the tank whose keywords it carries, and says which keywords.
 
-    `other_fields` are words of the coordinators' other fields (路灯, 物业 ...) with weights:
-    when some are found, their score (the sum of their weights, as a tank's) joins the
-    softmax as one more rival, so a concern that mentions them needs more of a tank's words to
-    reach it, and one that says more of them than of any tank waits in triage. They are shown
-    as hits marked `other`. A concern with none of them is scored exactly as without the list.
+    `other_fields` are words of the coordinators' other fields (路灯, 物业 ...) with weights.
+    Their score is the weight of the strongest one found (a street-light concern that also
+    says 小区 is no more another field's for it), and a concern goes to its best tank only
+    when that tank's score is above it as well as confident enough: one that says as much or
+    more of another field than of any tank waits in triage. The tanks' confidence (their own
+    softmax) is unchanged, so a concern with none of these words is scored exactly as without
+    the list. They are shown as hits marked `other` when the concern waits in triage.
     """
 
     def __init__(
@@ -69,7 +71,10 @@ class KeywordClassifier:
         other = self._other
         weight, tank_of = self._weight, self._tank_of
         for kid, n in found.items():
-            scores[tank_of[kid]] += weight[kid] if n == 1 else weight[kid] * repeat_value(n)
+            if tank_of[kid] == other:  # the other fields count by their strongest word
+                scores[other] = max(scores[other], weight[kid])
+            else:
+                scores[tank_of[kid]] += weight[kid] if n == 1 else weight[kid] * repeat_value(n)
         if not any(tank_of[kid] != other for kid in found):  # no tank's word: triage
             return Classification(
                 tank=None,
@@ -78,10 +83,10 @@ class KeywordClassifier:
                 scores=dict(zip(self._codes, scores, strict=False)),
                 other=scores[other],
             )
-        rivals = scores if scores[other] > 0 else scores[:other]
-        top = max(scores[:other])
-        best = scores.index(top)
-        confidence = 1.0 / sum([math.exp(s - top) for s in rivals])  # the softmax's best
+        tanks = scores[:other]
+        top = max(tanks)
+        best = tanks.index(top)
+        confidence = 1.0 / sum([math.exp(s - top) for s in tanks])  # the tanks' softmax's best
         routed = confidence >= self._threshold[best] and top > scores[other]
         hits = self._hits(found, typos, best) + (() if routed else self._hits(found, typos, other))
         return Classification(

@@ -32,13 +32,19 @@ def test_a_word_of_another_field_holds_a_weak_tank_word_in_triage(tokenizer: Tok
     assert KeywordHit("撵", 1.5, 1) in result.hits  # the tank's word is still told
 
 
-def test_a_tanks_strong_word_still_wins_with_less_confidence(tokenizer: Tokenizer) -> None:
+def test_a_tanks_stronger_word_still_wins(tokenizer: Tokenizer) -> None:
     text = "坐公交的时候跟人吵起来了，想找个律师"
     plain = KeywordClassifier(TANKS, tokenizer).classify(text)
     result = KeywordClassifier(TANKS, tokenizer, OTHER).classify(text)
-    assert result.tank == "law"
-    assert result.confidence < plain.confidence
+    assert result.tank == "law" and result.other == 2.0
+    assert result.confidence == plain.confidence  # the tanks' softmax is theirs alone
     assert all(not h.other for h in result.hits)  # a routed concern names its tank's words
+
+
+def test_the_other_fields_count_by_their_strongest_word(tokenizer: Tokenizer) -> None:
+    # 公交 2 and 班车 1.5 together count 2, not 3.5: a tank's 3 still outweighs them.
+    result = KeywordClassifier(TANKS, tokenizer, OTHER).classify("公交和班车上都有人吵架，找律师")
+    assert result.other == 2.0 and result.tank == "law"
 
 
 def test_a_longer_other_field_word_covers_a_tanks_word_inside_it(tokenizer: Tokenizer) -> None:
