@@ -135,3 +135,15 @@ def test_the_coordinators_card_names_the_other_fields_words(locale: str, line: s
     assert line in card, card
     keywords_line = next(x for x in card.splitlines() if "🔑" in x)
     assert "墙" in keywords_line and "路灯" not in keywords_line
+
+
+def test_the_bot_wires_the_tanks_files_other_fields() -> None:
+    import wiring
+    from config.settings import Settings
+
+    district = wiring.load_district(Settings())
+    assert ("路灯", 2.0) in district.other_fields
+    classifier = wiring.build_classifier(district, "jieba")
+    result = classifier.classify("通勤班车司机开得忒猛，还没到站就撵人下车")
+    assert result.tank is None
+    assert [h.shown for h in result.hits if h.other] == ["班车"]
