@@ -11,7 +11,14 @@ from config.desk import load_desk, load_holidays
 from config.nearby import load_nearby
 from config.referrals import load_referrals
 from config.settings import Settings
-from config.tanks import ConfigError, check_codes, load_defaults, load_stations, load_tanks
+from config.tanks import (
+    ConfigError,
+    check_codes,
+    load_defaults,
+    load_other_fields,
+    load_stations,
+    load_tanks,
+)
 from core.context import District
 from core.engines import Classifier, SimilarCases
 from core.models import ThinkTank
@@ -28,6 +35,7 @@ def load_district(settings: Settings) -> District:
     try:
         tanks = tuple(load_tanks(settings.think_tanks))
         triage = load_defaults(settings.think_tanks)
+        other_fields = tuple(load_other_fields(settings.think_tanks).items())
         check_codes([t.code for t in tanks], "think tank")
     except ConfigError as e:
         raise ConfigError(f"MINQING_THINK_TANKS: {e}") from e
@@ -69,6 +77,7 @@ def load_district(settings: Settings) -> District:
         work_start=settings.working[0],
         work_end=settings.working[1],
         working_day=partial(working_day, schedule),
+        other_fields=other_fields,
     )
 
 
@@ -96,7 +105,8 @@ def build_classifier(district: District, backend: str) -> Classifier:
     """The keyword classifier, its tokenizer's dictionary loaded once, here."""
     from nlp.classifier import KeywordClassifier
 
-    return KeywordClassifier(district.tanks, build_tokenizer(district.tanks, backend))
+    tokenizer = build_tokenizer(district.tanks, backend)
+    return KeywordClassifier(district.tanks, tokenizer, dict(district.other_fields))
 
 
 def build_similar(db: Database, district: District, classifier: Classifier) -> SimilarCases:

@@ -15,7 +15,7 @@ from cli import CommandError
 from cli.common import Subparsers
 from cli.progress import Progress, progress_for
 from config.settings import Settings
-from config.tanks import ConfigError, load_tanks
+from config.tanks import ConfigError, load_other_fields, load_tanks
 from nlp.calibrate import WRONG_COST
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.dataset import DataError, Example, read_examples, require_labels
@@ -160,7 +160,8 @@ def _classifier(path: Path, backend: str, threshold: float | None = None) -> Key
     tanks = load_tanks(path)
     if threshold is not None:
         tanks = [replace(t, threshold=threshold) for t in tanks]
-    return KeywordClassifier(tanks, Tokenizer(domain_words(tanks), backend))
+    tokenizer = Tokenizer(domain_words(tanks), backend)
+    return KeywordClassifier(tanks, tokenizer, load_other_fields(path))
 
 
 def evaluate_command(settings: Settings | None, args: argparse.Namespace) -> int:
@@ -201,16 +202,22 @@ def classify_command(settings: Settings | None, args: argparse.Namespace) -> int
     if args.json:
         hits = [
             {"keyword": h.keyword, "weight": h.weight, "count": h.count, "shown": h.shown}
+            | ({"other_field": True} if h.other else {})
             for h in result.hits
         ]
         out = {"tank": result.tank, "best": result.best, "confidence": result.confidence}
-        print(json.dumps({**out, "hits": hits, "scores": result.scores}, ensure_ascii=False))
+        both = {"scores": result.scores, "other_fields": result.other}
+        print(json.dumps({**out, "hits": hits, **both}, ensure_ascii=False))
         return 0
     threshold = {t.code: t.threshold for t in classifier.tanks}
     if result.tank is not None:
         print(f"{result.tank}  confidence {result.confidence:.3f}")
     elif result.best is None:
-        print("triage  (no keyword matched)")
+        print(
+            "triage  (only other fields' words)" if result.hits else "triage  (no keyword matched)"
+        )
+    elif result.other >= result.scores[result.best]:
+        print(f"triage  (other fields {result.other:.3f} >= best {result.best})")
     else:
         print(
             f"triage  (best {result.best}, confidence {result.confidence:.3f}"
@@ -218,8 +225,12 @@ def classify_command(settings: Settings | None, args: argparse.Namespace) -> int
         )
     for hit in result.hits:  # as written (a typo, a rule's words found), then the list's entry
         listed = f"  (for {hit.keyword})" if hit.written else ""
-        print(f"  {hit.shown}  weight {hit.weight:g}  x{hit.count}{listed}")
-    print("scores: " + ", ".join(f"{code} {s:.3f}" for code, s in result.scores.items()))
+        other = "  (another field's word: counts against every tank)" if hit.other else ""
+        print(f"  {hit.shown}  weight {hit.weight:g}  x{hit.count}{listed}{other}")
+    scores = [f"{code} {s:.3f}" for code, s in result.scores.items()]
+    if result.other:
+        scores.append(f"other fields {result.other:.3f}")
+    print("scores: " + ", ".join(scores))
     return 0
 
 

@@ -59,6 +59,36 @@ def _deadlines(raw: dict[str, Any], base: Deadlines, where: str) -> Deadlines:
         raise ConfigError(f"{where}: deadlines must be numbers of hours") from e
 
 
+def _keywords(raw: dict[str, Any], where: str) -> dict[str, float]:
+    """A table's keyword lists as one: `keywords` (Chinese) and any `keywords_<language>`."""
+    weights: dict[str, float] = {}
+    # `keywords` is the Chinese list; `keywords_en` (or any `keywords_<language>`) another
+    # language's. They are matched alike, so a tank takes them as one list.
+    for table in ("keywords", *sorted(k for k in raw if k.startswith("keywords_"))):
+        try:
+            for word, weight in raw[table].items() if table in raw else ():
+                weights[str(word)] = weights.get(str(word), 0.0) + float(weight)
+        except (TypeError, ValueError, AttributeError) as e:
+            raise ConfigError(f"{where}.{table} must map words to numbers") from e
+    return weights
+
+
+def parse_other_fields(data: dict[str, Any], where: str = "think tanks") -> dict[str, float]:
+    """The [other_fields] keywords of a tanks file: words that count against every tank."""
+    raw = data.get("other_fields", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: other_fields must be a table")
+    weights = _keywords(raw, f"{where}: other_fields")
+    if any(w < 0 for w in weights.values()):
+        raise ConfigError(f"{where}: other_fields weights must not be negative")
+    return weights
+
+
+def load_other_fields(path: Path = DEFAULT_TANKS) -> dict[str, float]:
+    """Read the words of other fields from the think tanks file ({} when it has none)."""
+    return parse_other_fields(_read(path), str(path))
+
+
 def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkTank]:
     """Turn the parsed TOML of a tanks file into think tanks, in file order."""
     defaults = data.get("defaults", {})
@@ -71,15 +101,7 @@ def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkT
     for code, raw in tanks_raw.items():
         if not isinstance(raw, dict):
             raise ConfigError(f"{where}: tanks.{code} must be a table")
-        weights: dict[str, float] = {}
-        # `keywords` is the Chinese list; `keywords_en` (or any `keywords_<language>`) another
-        # language's. They are matched alike, so a tank takes them as one list.
-        for table in ("keywords", *sorted(k for k in raw if k.startswith("keywords_"))):
-            try:
-                for word, weight in raw[table].items() if table in raw else ():
-                    weights[str(word)] = weights.get(str(word), 0.0) + float(weight)
-            except (TypeError, ValueError, AttributeError) as e:
-                raise ConfigError(f"{where}: tanks.{code}.{table} must map words to numbers") from e
+        weights = _keywords(raw, f"{where}: tanks.{code}")
         tanks.append(
             ThinkTank(
                 code=str(code),

@@ -69,6 +69,9 @@ class District:
     work_start: time = time(9, 0)
     work_end: time = time(17, 30)
     working_day: Callable[[date], bool] = field(default=lambda day: day.weekday() < 5)  # Mon-Fri
+    # Words of the coordinators' other fields (路灯, 物业) with weights: they count against
+    # routing to any tank (nlp.classifier), from the tanks file's [other_fields] table.
+    other_fields: tuple[tuple[str, float], ...] = ()
 
     def in_quiet_hours(self, moment: datetime) -> bool:
         """True when local time is within the quiet hours (which may span midnight)."""

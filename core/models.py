@@ -122,12 +122,15 @@ class KeywordHit:
 
     `written` is the word as the resident wrote it when that differs from the keyword of the
     list (a typo such as 代款 for 贷款, or wages for wage); empty when it is the same.
+    `other` marks a word of the tanks file's other fields (路灯, 物业): it counted against
+    every tank, and the concern waits in triage because of it.
     """
 
     keyword: str
     weight: float
     count: int = 1
     written: str = ""
+    other: bool = False
 
     @property
     def shown(self) -> str:
@@ -140,6 +143,15 @@ class KeywordHit:
         return "+" in self.keyword and bool(self.written)
 
 
+def stored_hit(hit: KeywordHit) -> list[str | float | int | bool]:
+    """A hit as stored (JSON): keyword, weight, count, the word as written if it differs, and
+    true in fifth place for a word of other fields (older rows have three or four)."""
+    tail: list[str | bool] = (
+        [hit.written, True] if hit.other else [hit.written] if hit.written else []
+    )
+    return [hit.keyword, hit.weight, hit.count, *tail]
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The classifier's verdict: the tank (None for triage), how sure, and why."""
@@ -149,6 +161,7 @@ class Classification:
     hits: tuple[KeywordHit, ...] = ()
     best: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    other: float = 0.0  # the other fields' score: its strongest word's weight (nlp.classifier)
 
     @property
     def keywords(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from core.models import DialogState, KeywordHit
+from core.models import DialogState, KeywordHit, stored_hit
 
 
 class Talk(StrEnum):
@@ -99,10 +99,17 @@ class Draft(Held):
     @field_validator("hits", mode="before")
     @classmethod
     def _hits(cls, value: Any) -> Any:
-        """Hits as stored: keyword, weight, count and, if it differs, the word as written."""
+        """Hits as stored: keyword, weight, count, the word as written if it differs (or ""
+        before the fifth) and true for a word of other fields."""
         if isinstance(value, list | tuple):
             return tuple(
-                KeywordHit(str(h[0]), float(h[1]), int(h[2]), str(h[3]) if len(h) > 3 else "")
+                KeywordHit(
+                    str(h[0]),
+                    float(h[1]),
+                    int(h[2]),
+                    str(h[3]) if len(h) > 3 else "",
+                    bool(h[4]) if len(h) > 4 else False,
+                )
                 if isinstance(h, list | tuple)
                 else h
                 for h in value
@@ -111,7 +118,7 @@ class Draft(Held):
 
     @field_serializer("hits")
     def _store_hits(self, hits: tuple[KeywordHit, ...]) -> list[list[Any]]:
-        return [[h.keyword, h.weight, h.count, *([h.written] if h.written else [])] for h in hits]
+        return [stored_hit(h) for h in hits]
 
 
 class CaseText(Held):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from core.models import Classification, KeywordHit, ThinkTank
 from nlp.keywords import build_index
@@ -22,18 +22,34 @@ def repeat_value(count: int) -> float:
 
 
 class KeywordClassifier:
-    """Routes a concern to the tank whose keywords it carries, and says which keywords."""
+    """Routes a concern to the tank whose keywords it carries, and says which keywords.
 
-    def __init__(self, tanks: Sequence[ThinkTank], tokenizer: Tokenizer) -> None:
+    `other_fields` are words of the coordinators' other fields (路灯, 物业 ...) with weights.
+    Their score is the weight of the strongest one found (a street-light concern that also
+    says 小区 is no more another field's for it), and a concern goes to its best tank only
+    when that tank's score is above it as well as confident enough: one that says as much or
+    more of another field than of any tank waits in triage. The tanks' confidence (their own
+    softmax) is unchanged, so a concern with none of these words is scored exactly as without
+    the list. They are shown as hits marked `other` when the concern waits in triage.
+    """
+
+    def __init__(
+        self,
+        tanks: Sequence[ThinkTank],
+        tokenizer: Tokenizer,
+        other_fields: Mapping[str, float] | None = None,
+    ) -> None:
         if not tanks:
             raise ValueError("a classifier needs at least one think tank")
-        for tank in tanks:
+        rivals = ThinkTank("", "", "", keywords=dict(other_fields or {}))
+        for tank in (*tanks, rivals):
             numbers = [tank.bias, tank.threshold, *tank.keywords.values()]
             if not all(math.isfinite(float(n)) for n in numbers):
                 raise ValueError(f"tank {tank.code}: weights, bias and threshold must be finite")
         self.tanks = tuple(tanks)
         self.tokenizer = tokenizer
-        self._index = build_index(self.tanks, tokenizer)
+        self._index = build_index((*self.tanks, rivals), tokenizer)
+        self._other = len(self.tanks)  # the other fields' index among the scores
         self._codes = tuple(t.code for t in self.tanks)
         self._bias = tuple(float(t.bias) for t in self.tanks)
         self._threshold = tuple(float(t.threshold) for t in self.tanks)
@@ -51,32 +67,51 @@ class KeywordClassifier:
     def classify_tokens(self, tokens: list[str]) -> Classification:
         """Classify a concern already cut by this classifier's tokenizer."""
         found, typos = match_keywords(self._index, tokens)
-        scores = list(self._bias)
-        if not found:
-            return Classification(
-                tank=None, confidence=0.0, scores=dict(zip(self._codes, scores, strict=True))
-            )
+        scores = [*self._bias, 0.0]
+        other = self._other
         weight, tank_of = self._weight, self._tank_of
         for kid, n in found.items():
-            scores[tank_of[kid]] += weight[kid] if n == 1 else weight[kid] * repeat_value(n)
-        top = max(scores)
-        best = scores.index(top)
-        confidence = 1.0 / sum([math.exp(s - top) for s in scores])  # the softmax's best
-        keywords = self._index.keywords
-        mine = sorted(
-            (-weight[kid] * repeat_value(found[kid]), keywords[kid].text, kid)
-            for kid in found
-            if tank_of[kid] == best
-        )
-        hits = tuple(
-            KeywordHit(text, weight[kid], found[kid], typos.get(kid, "")) for _, text, kid in mine
-        )
+            if tank_of[kid] == other:  # the other fields count by their strongest word
+                scores[other] = max(scores[other], weight[kid])
+            else:
+                scores[tank_of[kid]] += weight[kid] if n == 1 else weight[kid] * repeat_value(n)
+        if not any(tank_of[kid] != other for kid in found):  # no tank's word: triage
+            return Classification(
+                tank=None,
+                confidence=0.0,
+                hits=self._hits(found, typos, other),
+                scores=dict(zip(self._codes, scores, strict=False)),
+                other=scores[other],
+            )
+        tanks = scores[:other]
+        top = max(tanks)
+        best = tanks.index(top)
+        confidence = 1.0 / sum([math.exp(s - top) for s in tanks])  # the tanks' softmax's best
+        routed = confidence >= self._threshold[best] and top > scores[other]
+        hits = self._hits(found, typos, best) + (() if routed else self._hits(found, typos, other))
         return Classification(
-            tank=self._codes[best] if confidence >= self._threshold[best] else None,
+            tank=self._codes[best] if routed else None,
             confidence=confidence,
             hits=hits,
             best=self._codes[best],
-            scores=dict(zip(self._codes, scores, strict=True)),
+            scores=dict(zip(self._codes, scores, strict=False)),
+            other=scores[other],
+        )
+
+    def _hits(
+        self, found: dict[int, int], typos: dict[int, str], owner: int
+    ) -> tuple[KeywordHit, ...]:
+        """The keywords found of one tank (or of the other fields), strongest first."""
+        weight, keywords = self._weight, self._index.keywords
+        mine = sorted(
+            (-weight[kid] * repeat_value(found[kid]), keywords[kid].text, kid)
+            for kid in found
+            if self._tank_of[kid] == owner
+        )
+        other = owner == self._other
+        return tuple(
+            KeywordHit(text, weight[kid], found[kid], typos.get(kid, ""), other)
+            for _, text, kid in mine
         )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from core.models import Case, CaseEvent, CaseStatus, KeywordHit
+from core.models import Case, CaseEvent, CaseStatus, KeywordHit, stored_hit
 from storage.buffer import BufferedConnection
 from storage.db import from_ms, to_ms
 
@@ -81,13 +81,7 @@ def case_values(c: Case) -> tuple[Any, ...]:
         int(c.anonymous),
         c.tank,
         c.confidence,
-        json.dumps(
-            [
-                [h.keyword, h.weight, h.count, *([h.written] if h.written else [])]
-                for h in c.keywords
-            ],
-            ensure_ascii=False,
-        ),
+        json.dumps([stored_hit(h) for h in c.keywords], ensure_ascii=False),
         c.status.value,
         c.assignee_id,
         to_ms(c.created_at),

@@ -89,18 +89,35 @@ def case_line(locale: str, district: District, case: Case) -> str:
     )
 
 
+def _other_fields_line(locale: str, district: District, hits: tuple[KeywordHit, ...]) -> Markup:
+    """Why a concern stayed out of the tanks: the words of other fields it holds (路灯)."""
+    others = [h for h in hits if h.other]
+    if not others:
+        return Markup("")
+    sep = t(locale, "keyword_separator")
+    words = Markup(sep.join(t(locale, "keyword_quoted", word=h.shown) for h in others[:3]))
+    tanks = sep.join(tank.name(locale) for tank in district.tanks)
+    return m(locale, "notice_other_fields", words=words, tanks=tanks)
+
+
 def member_notice(locale: str, district: District, case: Case) -> str:
-    """A new case as members see it: no name, no contact."""
-    keywords = (
+    """A new case as members see it: no name, no contact.
+
+    A concern in triage because of other fields' words (nlp.classifier) names them on a line
+    of its own; the tanks' words found, if any, stay on the keywords line.
+    """
+    own = tuple(h for h in case.keywords if not h.other)
+    line = (
         m(
             locale,
             "notice_keywords",
-            keywords=keyword_list(locale, case.keywords),
+            keywords=keyword_list(locale, own),
             confidence=f"{case.confidence:.0%}",
         )
-        if case.keywords
-        else Markup("")
+        if own
+        else ""
     )
+    keywords = Markup(line + _other_fields_line(locale, district, case.keywords))
     tank = {"tank": district.tank_name(case.tank, locale)} if case.tank else {}
     return t(
         locale,

@@ -37,6 +37,7 @@ EN_STAFF: dict[str, str] = {
         "{text}{keywords}"
     ),
     "notice_keywords": "\n\n🔑 Keywords: {keywords} (match {confidence})",
+    "notice_other_fields": "\n\n🚦 Mentions {words}: not the field of the {tanks} think tanks",
     "btn_claim": "✋ Claim",
     "btn_transfer": "🔀 Transfer",
     "btn_detail": "📄 Details",

@@ -37,6 +37,7 @@ ZH_STAFF: dict[str, str] = {
         "{text}{keywords}"
     ),
     "notice_keywords": "\n\n🔑 关键词：{keywords}（匹配度 {confidence}）",
+    "notice_other_fields": "\n\n🚦 提到了{words}，不像{tanks}智库的领域",
     "btn_claim": "✋ 认领",
     "btn_transfer": "🔀 转交",
     "btn_detail": "📄 详情",

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from config.tanks import load_tanks
+from config.tanks import load_other_fields, load_tanks
 from core.models import ThinkTank
 from nlp.calibrate import calibrate_threshold
 from nlp.classifier import KeywordClassifier, domain_words
@@ -99,9 +99,10 @@ def throughput(
     texts: list[str],
     raw: Callable[[str], object],
     rounds: int = 7,
+    other_fields: dict[str, float] | None = None,
 ) -> dict[str, float]:
     """classify() beside the segmenter alone, on the same texts, in one run."""
-    classifier = KeywordClassifier(tanks, tokenizer)
+    classifier = KeywordClassifier(tanks, tokenizer, other_fields)
     raw(texts[0])
     classifier.classify(texts[0])
     gc.freeze()  # as bot.py does once start-up has built its long-lived objects
@@ -163,7 +164,11 @@ def run(path: Path, folds_k: int, seed: int, workers: int) -> dict[str, Any]:
     result["throughput_jieba"] = throughput(tokenizer, to_tanks(cv.learned[0]), texts, jieba.lcut)
     district = load_tanks()
     result["throughput_district_lists"] = throughput(
-        Tokenizer(domain_words(district)), district, texts, jieba.lcut
+        Tokenizer(domain_words(district)),
+        district,
+        texts,
+        jieba.lcut,
+        other_fields=load_other_fields(),
     )
     try:
         import rjieba

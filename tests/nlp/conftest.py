@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config.tanks import DEFAULT_TANKS, load_tanks
+from config.tanks import DEFAULT_TANKS, load_other_fields, load_tanks
 from core.models import ThinkTank
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.tokenizer import Tokenizer
@@ -28,5 +28,5 @@ def tokenizer(district_tanks: list[ThinkTank]) -> Tokenizer:
 
 @pytest.fixture(scope="session")
 def district(district_tanks: list[ThinkTank], tokenizer: Tokenizer) -> KeywordClassifier:
-    """The classifier the bot builds from the district's lists."""
-    return KeywordClassifier(district_tanks, tokenizer)
+    """The classifier the bot builds from the district's lists (and its other fields' words)."""
+    return KeywordClassifier(district_tanks, tokenizer, load_other_fields(DEFAULT_TANKS))

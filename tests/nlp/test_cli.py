@@ -93,13 +93,30 @@ def test_classify_shows_a_rule_as_the_words_found(capsys: pytest.CaptureFixture[
     assert "借给…不还" in [h["shown"] for h in hits]
 
 
+def test_classify_names_the_other_fields_words(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "通勤班车司机开得忒猛，还没到站就撵人下车"
+    assert main(["classify", text]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("triage  (other fields 1.500 >= best law)"), out
+    assert "  班车  weight 1.5  x1  (another field's word: counts against every tank)" in out
+    assert out.rstrip().endswith("other fields 1.500")
+    assert main(["classify", "--json", text]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["other_fields"] == 1.5
+    assert {"keyword": "班车", "weight": 1.5, "count": 1, "shown": "班车", "other_field": True} in (
+        result["hits"]
+    )
+
+
 def test_classify_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["classify", "老板拖欠工资三个月，想申请劳动仲裁"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("law  confidence")
     assert "拖欠工资  weight 3" in out
-    assert main(["classify", "小区门口的路灯坏了"]) == 0
+    assert main(["classify", "今天天气不错"]) == 0
     assert "triage  (no keyword matched)" in capsys.readouterr().out
+    assert main(["classify", "小区门口的路灯坏了"]) == 0
+    assert "triage  (only other fields' words)" in capsys.readouterr().out
     assert main(["classify", "--json", "冷链仓库"]) == 0
     assert json.loads(capsys.readouterr().out)["tank"] == "agriculture"
 
