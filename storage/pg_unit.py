@@ -22,14 +22,8 @@ import asyncpg
 
 from core.ports import Conflict
 from storage.buffer import HeldBack, Outcome, Params
-from storage.cases import SqlCases, SqlEvents
-from storage.desk import SqlDesk
 from storage.dialect import postgres, returns_id
-from storage.erasure import SqlErasure
-from storage.outbox import SqlOutboxQueue
-from storage.records import SqlCorrections, SqlDigestLog, SqlInvites
-from storage.repositories import SqlDialogs, SqlPeople, SqlUpdateLog
-from storage.supporters import SqlSupporters
+from storage.unit_of_work import Repositories
 
 if TYPE_CHECKING:
     from storage.pg import PgDatabase
@@ -122,7 +116,7 @@ class PgConnection(HeldBack):
             await self.raw.execute("ROLLBACK")
 
 
-class PgUnitOfWork:
+class PgUnitOfWork(Repositories):
     """A transaction on a pooled connection of its own; units of work run side by side."""
 
     def __init__(self, db: PgDatabase) -> None:
@@ -143,18 +137,7 @@ class PgUnitOfWork:
             await asyncio.wait(list(self.db.recording))
         self._raw = raw = await self.db.pool.acquire()
         self.conn = conn = PgConnection(raw)
-        self.people = SqlPeople(conn)  # type: ignore[arg-type]
-        self.cases = SqlCases(conn)  # type: ignore[arg-type]
-        self.events = SqlEvents(conn)  # type: ignore[arg-type]
-        self.dialogs = SqlDialogs(conn)  # type: ignore[arg-type]
-        self.outbox = SqlOutboxQueue(conn)  # type: ignore[arg-type]
-        self.updates = SqlUpdateLog(conn)  # type: ignore[arg-type]
-        self.invites = SqlInvites(conn)  # type: ignore[arg-type]
-        self.corrections = SqlCorrections(conn)  # type: ignore[arg-type]
-        self.digests = SqlDigestLog(conn)  # type: ignore[arg-type]
-        self.erasure = SqlErasure(conn)  # type: ignore[arg-type]
-        self.supporters = SqlSupporters(conn)  # type: ignore[arg-type]
-        self.desk = SqlDesk(conn)  # type: ignore[arg-type]
+        self.attach(conn)  # type: ignore[arg-type]  # the same interface, PostgreSQL's
         conn.begin()
         return self
 

@@ -16,13 +16,12 @@ from storage.repositories import SqlDialogs, SqlPeople, SqlUpdateLog
 from storage.supporters import SqlSupporters
 
 
-class SqliteUnitOfWork:
-    """A write transaction (BEGIN IMMEDIATE, sent with its first statement) holding the
-    database's writer lock."""
+class Repositories:
+    """Every repository of a unit of work, on the unit's connection (SQLite's, or PostgreSQL's,
+    which answers to the same interface: storage/pg_unit.py)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.conn = conn = BufferedConnection(db.trips)
+    def attach(self, conn: BufferedConnection) -> None:
+        """Put every repository on conn."""
         self.people = SqlPeople(conn)
         self.cases = SqlCases(conn)
         self.events = SqlEvents(conn)
@@ -35,6 +34,16 @@ class SqliteUnitOfWork:
         self.erasure = SqlErasure(conn)
         self.supporters = SqlSupporters(conn)
         self.desk = SqlDesk(conn)
+
+
+class SqliteUnitOfWork(Repositories):
+    """A write transaction (BEGIN IMMEDIATE, sent with its first statement) holding the
+    database's writer lock."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn = conn = BufferedConnection(db.trips)
+        self.attach(conn)
         self.queued: list[int] = []
         self._done = False
 
