@@ -29,17 +29,15 @@ import logging
 import sqlite3
 from functools import partial
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from storage.batches import Params, Write, commit_batch, settle
 from storage.buffer import MAX_HERE
 
 if TYPE_CHECKING:
     from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-Params = tuple[Any, ...]
-Write = tuple[str, Params, "asyncio.Future[None]"]
 
 
 class GroupCommit:
@@ -73,7 +71,7 @@ class GroupCommit:
     def landed(self, writes: list[Write]) -> None:
         """The writes a unit took are committed."""
         for _, _, done in writes:
-            _settle(done, None)
+            settle(done, None)
 
     def missed(self, writes: list[Write]) -> None:
         """The writes a unit took were rolled back with it: they go first in the next turn."""
@@ -105,21 +103,7 @@ class GroupCommit:
         self._wake()  # stood down, and more came meanwhile
 
     async def _commit(self, batch: list[Write]) -> None:
-        try:
-            await _transaction(self.db, batch)
-        except asyncio.CancelledError:
-            for _, _, done in batch:
-                done.cancel()
-            raise
-        except Exception as e:
-            if len(batch) == 1:
-                _settle(batch[0][2], e)
-                return
-            log.warning("a batch of %d writes failed (%s); making them one by one", len(batch), e)
-            for write in batch:
-                await self._commit([write])
-            return
-        self.landed(batch)
+        await commit_batch(batch, partial(_transaction, self.db))
 
 
 async def _transaction(db: Database, batch: list[Write]) -> None:
@@ -146,12 +130,3 @@ def _apply(statements: list[tuple[str, list[Params]]], db: sqlite3.Connection) -
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
-
-
-def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
-    if done.done():
-        return
-    if error is None:
-        done.set_result(None)
-    else:
-        done.set_exception(error)

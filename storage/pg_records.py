@@ -21,16 +21,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from itertools import groupby
-from typing import Any
 
 import asyncpg
 
+from storage.batches import Params, Write, commit_batch, settle
 from storage.dialect import postgres
 
 log = logging.getLogger(__name__)
-
-Params = tuple[Any, ...]
-Write = tuple[str, Params, "asyncio.Future[None]"]
 
 
 class PgRecords:
@@ -57,28 +54,13 @@ class PgRecords:
                 await self._commit(batch)
         except BaseException as e:  # the loop is closing: no caller is left waiting
             for _, _, done in self._waiting:
-                _settle(done, e if isinstance(e, Exception) else None, cancel=True)
+                settle(done, e if isinstance(e, Exception) else None, cancel=True)
             raise
         finally:
             self._committer = None
 
     async def _commit(self, batch: list[Write]) -> None:
-        try:
-            await self._transaction(batch)
-        except asyncio.CancelledError:
-            for _, _, done in batch:
-                done.cancel()
-            raise
-        except Exception as e:
-            if len(batch) == 1:
-                _settle(batch[0][2], e)
-                return
-            log.warning("a batch of %d writes failed (%s); making them one by one", len(batch), e)
-            for write in batch:
-                await self._commit([write])
-            return
-        for _, _, done in batch:
-            _settle(done, None)
+        await commit_batch(batch, self._transaction)
 
     async def _transaction(self, batch: list[Write]) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
@@ -88,14 +70,3 @@ class PgRecords:
                     await conn.execute(postgres(sql), *params[0])
                 else:
                     await conn.executemany(postgres(sql), params)
-
-
-def _settle(done: asyncio.Future[None], error: BaseException | None, cancel: bool = False) -> None:
-    if done.done():
-        return
-    if error is not None:
-        done.set_exception(error)
-    elif cancel:
-        done.cancel()
-    else:
-        done.set_result(None)
