@@ -11,7 +11,7 @@ Invariants (what a newcomer can break):
   A body over MAX_BODY is 413, malformed JSON 400 (logged): Telegram would post it again in
   vain, but answering 200 would hide that something is sending garbage.
 - The answer does not wait for core: the worker takes the recorded rows, in order per chat, and
-  marks a row handled only after core has committed its turn (handlers/wx/ingress_worker.py).
+  marks a row handled only after core has committed its turn (handlers/ingress_worker.py).
 - The secret derived from the token when none is configured (config/settings.py) is the same
   in every worker process, so any of them can check a request that the shared port gives it.
 """
@@ -36,9 +36,9 @@ from config.settings import SettingsError
 from core.messages import Inbound
 from handlers.http_server import HttpServer
 from handlers.inbound import to_inbound
+from handlers.ingress_worker import Handle, IngressWorker
 from handlers.supervision import Fatal, TokenRefused, pause
 from handlers.telegram_transport import seconds
-from handlers.wx.ingress_worker import Handle, IngressWorker
 from storage.db import Database
 from storage.ingress import IngressStore, Recorded, ingress_of
 

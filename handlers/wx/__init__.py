@@ -3,7 +3,8 @@ adapters that wire it to core.
 
 The wiring: channels (WxChannels: the callback server, one ingress worker and one outbox sender
 per channel), config and account (settings, start-up checks), events (callbacks as core's
-inbound events), ingress_worker (recorded callbacks to core, in order per chat), window (the
+inbound events), handlers.ingress_worker (recorded callbacks to core, in order per chat; shared
+with Telegram's webhook), window (the
 48-hour window and quota), wechat_transport and wecom_transport (outbox rows to API calls:
 customer-service messages or the template, cards and their updates), files (kept photos behind
 signed links). Storage: storage.ingress and storage.wx_state. The protocol layer:

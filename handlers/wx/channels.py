@@ -1,7 +1,7 @@
 """The WeChat Official Account and WeCom channels on one callback server (the shared
 handlers/http_server.py, or one of their own when none is given): each records what arrives
-(storage.ingress), hands it to core in order per chat (ingress_worker), and delivers its outbox
-rows (the Telegram channel's OutboxSender, with this channel's transport).
+(storage.ingress), hands it to core in order per chat (handlers/ingress_worker.py), and
+delivers its outbox rows (the Telegram channel's OutboxSender, with this channel's transport).
 
 Invariants (what a newcomer can break):
 - The callback is answered only after the message is committed to the ingress table, and the
@@ -29,12 +29,12 @@ from core.messages import Inbound
 from core.service import Service
 from handlers.delivery import DeliveryError, RetryLater
 from handlers.http_server import HttpServer
+from handlers.ingress_worker import Convert, IngressWorker
 from handlers.sender import OutboxSender
 from handlers.supervision import Fatal
 from handlers.wx import account, events, files
 from handlers.wx.callback_app import WeChatEndpoint, WeComEndpoint, callback_routes
 from handlers.wx.config import WeChatConfig, WeComConfig, WxLimits
-from handlers.wx.ingress_worker import Convert, IngressWorker
 from handlers.wx.wechat_api import WeChatClient
 from handlers.wx.wechat_inbound import WeChatEvent, WeChatImage, WeChatMessage, WeChatVoice
 from handlers.wx.wechat_transport import TemplateSettings, WeChatTransport

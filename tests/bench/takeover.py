@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import cast
 
 from core.messages import Inbound, Outbound
+from handlers.ingress_worker import IngressWorker
 from handlers.sender import OutboxSender
-from handlers.wx.ingress_worker import IngressWorker
 from storage.ingress import Recorded
 from storage.outbox import OutboxDeliveries
 from storage.pg import PgDatabase, pg_unit_factory
@@ -37,7 +37,7 @@ HOLDER = """
 import asyncio, sys
 from datetime import UTC, datetime
 from handlers.sender import OutboxSender
-from handlers.wx.ingress_worker import IngressWorker
+from handlers.ingress_worker import IngressWorker
 from storage.pg import PgDatabase
 from storage.pg_claims import PgOutboxDeliveries
 from storage.pg_ingress import PgIngressStore

@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from core.messages import Inbound
-from handlers.wx.ingress_worker import IngressWorker
+from handlers.ingress_worker import IngressWorker
 from storage.db import Database
 from storage.ingress import IngressStore, Recorded
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.messages import Inbound
-from handlers.wx.ingress_worker import IngressWorker
+from handlers.ingress_worker import IngressWorker
 from storage.ingress import Recorded
 from storage.pg import PgDatabase
 from storage.pg_ingress import LEASE, PgIngressStore
