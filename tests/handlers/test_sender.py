@@ -7,6 +7,7 @@ import itertools
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import pytest
 
@@ -341,3 +342,67 @@ async def test_the_rate_limit_serves_waiters_in_turn() -> None:
     for n in range(4):
         turns = [-1] + [i for i, w in enumerate(order) if w == n]
         assert max(b - a for a, b in itertools.pairwise(turns)) <= 5, order
+
+
+class StaleScan:
+    """The real store, except that one armed scan answers with what it read before a delivery
+    was recorded: the scan reads, a row is sent and recorded meanwhile, the answer arrives."""
+
+    def __init__(self, store: OutboxDeliveries) -> None:
+        self.store = store
+        self.armed = False
+        self.read = asyncio.Event()  # the armed scan has read the table
+        self.answer = asyncio.Event()  # let it answer
+        self.scans = 0
+        self.scanned = asyncio.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    async def pending(self, after_id: int = 0, limit: int = 1000) -> list[object]:
+        rows = await self.store.pending(after_id, limit)
+        self.scans += 1
+        self.scanned.set()
+        if self.armed and rows:
+            self.armed = False
+            self.read.set()
+            await self.answer.wait()
+        return rows  # type: ignore[return-value]
+
+
+class HeldTransport(ScriptedTransport):
+    """Holds every delivery until let go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calling = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def deliver(self, message: Outbound, edit_message_id: int | None) -> int | None:
+        self.calling.set()
+        await self.go.wait()
+        return await super().deliver(message, edit_message_id)
+
+
+async def test_a_row_sent_while_a_scan_was_reading_is_not_sent_again(
+    db: Database, clock: Clock
+) -> None:
+    transport = HeldTransport()
+    store = StaleScan(OutboxDeliveries(db, "telegram"))
+    s = sender(db, transport, clock, store=cast(OutboxDeliveries, store), rescan_every=0.01)
+    await s.start()
+    s.submit(await queue(db, clock, [Outbound(chat_id="1", text="m1")]))
+    await asyncio.wait_for(transport.calling.wait(), 10)
+    store.armed = True  # the next scan reads the row while its call is out
+    await asyncio.wait_for(store.read.wait(), 10)
+    transport.go.set()  # the call returns and is recorded while the scan's answer is on its way
+    await asyncio.wait_for(s.drain(), 10)
+    assert await statuses(db) == ["sent"]
+    store.answer.set()
+    seen = store.scans
+    while store.scans <= seen:  # the stale answer has been taken in before the next scan
+        store.scanned.clear()
+        await asyncio.wait_for(store.scanned.wait(), 10)
+    await asyncio.wait_for(s.drain(), 10)
+    await s.stop()
+    assert transport.delivered == [("1", "m1")]
