@@ -3,7 +3,8 @@
 Runs the real bot as a subprocess against the fake Bot API under load (and the echo bot beside it
 as the floor), times start-up and memory, times the database paths on a million generated cases,
 the classifier's bench when it is there, the real bot as 1, 2 and 4 webhook workers on PostgreSQL
-beside the single SQLite process, the similar-concerns engine (suggestion latency at
+beside the single SQLite process, how soon a SIGKILLed worker's chats are taken over, the
+similar-concerns engine (suggestion latency at
 100,000 open cases, precision and recall, hot-topic purity), and the office files (ledger,
 report, summary, charts); prints one Markdown table at the end. Benchmarks print: they never fail.
 """
@@ -34,6 +35,7 @@ SECTIONS = (
     "postgres",
     "pgscale",
     "workers",
+    "takeover",
 )
 
 
@@ -109,6 +111,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
 
             users = args.users or (50 if args.quick else 200)
             await workers.run(report, users, workdir, args.quick)
+            task.advance()
+        if "takeover" in only:
+            from tests.bench import takeover
+
+            await takeover.run(report, args.runs or (2 if args.quick else 5))
             task.advance()
         if "documents" in only:
             from tests.bench import office
