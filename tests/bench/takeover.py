@@ -104,8 +104,9 @@ async def queue(db: PgDatabase, kind: str) -> None:
         await uow.commit()
 
 
-async def one_run(kind: str) -> float | None:
-    """Seconds from the holder's SIGKILL to the other worker's last row, or None."""
+async def one_run(kind: str, twice: list[int] | None = None) -> float | None:
+    """Seconds from the holder's SIGKILL to the other worker's last row, or None; rows the other
+    worker sent twice are added to `twice`."""
     async with fresh_schema() as (url, schema):
         db = await PgDatabase.open(url, schema=schema, size=4)
         await queue(db, kind)
@@ -159,6 +160,8 @@ async def one_run(kind: str) -> float | None:
         except TimeoutError:
             return None
         finally:
+            if twice is not None:
+                twice.append(len(channel.texts) - len(set(channel.texts)))
             await sender.stop() if kind == "outbox" else await worker.stop()
             if proc.returncode is None:
                 proc.kill()
@@ -166,11 +169,11 @@ async def one_run(kind: str) -> float | None:
             await db.close()
 
 
-async def measure(kind: str, runs: int) -> tuple[list[float], int]:
+async def measure(kind: str, runs: int, twice: list[int] | None = None) -> tuple[list[float], int]:
     """The take-over times of `runs` runs of one kind, and how many runs were never taken over."""
     times, missed = [], 0
     for n in range(runs):
-        took = await one_run(kind)
+        took = await one_run(kind, twice)
         print(
             f"{kind} run {n + 1}: " + ("not taken over" if took is None else f"{took:.1f} s"),
             file=sys.stderr,
@@ -194,7 +197,8 @@ async def run(report: Report, runs: int) -> None:
         report.note(f"takeover: not run, no server at MINQING_TEST_POSTGRES ({e})")
         return
     for kind, bound in BOUNDS.items():
-        times, missed = await measure(kind, runs)
+        twice: list[int] = []
+        times, missed = await measure(kind, runs, twice)
         worst = max(times) if times else None
         figure = (
             f"{min(times):.1f} / {statistics.median(times):.1f} / {worst:.1f} s"
@@ -202,7 +206,9 @@ async def run(report: Report, runs: int) -> None:
             if times and worst is not None
             else "never"
         ) + (f", {missed} never taken over" if missed else "")
-        met = worst is not None and not missed and worst <= bound
+        if kind == "outbox":
+            figure += f"; {sum(twice)} sent twice"
+        met = worst is not None and not missed and not sum(twice) and worst <= bound
         report.add(
             Row(
                 "takeover",
@@ -211,7 +217,7 @@ async def run(report: Report, runs: int) -> None:
                 f"<= {bound:.0f} s (lease + one scan)",
                 met,
                 "" if worst is None else f"{worst / bound:.0%} of the bound",
-                {"runs_s": times, "missed": missed},
+                {"runs_s": times, "missed": missed, "sent_twice": sum(twice)},
             )
         )
 
