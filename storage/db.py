@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 import sqlite3
+import threading
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -268,7 +269,16 @@ async def _read_only(target: str, any_thread: bool = False) -> aiosqlite.Connect
 async def _connect(target: str, any_thread: bool = False) -> aiosqlite.Connection:
     # The writer's connection may be used from the event loop's thread as well as aiosqlite's,
     # one at a time (storage/buffer.py, Trips).
-    conn = await aiosqlite.connect(target, isolation_level=None, check_same_thread=not any_thread)
+    pending = aiosqlite.connect(target, isolation_level=None, check_same_thread=not any_thread)
+    try:
+        conn = await pending
+    except BaseException:
+        # aiosqlite stops its thread on a failed connect without waiting for it: wait here, or
+        # the thread answers into a closed event loop when the failure ends the process.
+        thread = getattr(pending, "_thread", None)
+        if isinstance(thread, threading.Thread) and thread.is_alive():
+            await asyncio.to_thread(thread.join, 5)
+        raise
     conn.row_factory = aiosqlite.Row
     await _pragma(conn, "PRAGMA foreign_keys = ON")
     # Deleted and overwritten content is zeroed, not left in free space: what /forgetme and

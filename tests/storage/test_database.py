@@ -202,3 +202,17 @@ async def test_a_long_report_does_not_hold_up_the_senders_reads(db: Database) ->
     finally:
         release.set()
         await report
+
+
+async def test_a_file_that_cannot_be_opened_leaves_no_thread_behind(tmp_path: Path) -> None:
+    """A failed open ends aiosqlite's thread before it raises: a thread left to end on its own
+    answered into the closed event loop as the process exited ("uncaught in thread")."""
+    before = set(threading.enumerate())
+    with pytest.raises(sqlite3.OperationalError):
+        await Database.open(str(tmp_path))  # a directory
+    left = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and "connection_worker" in t.name  # aiosqlite's
+    ]
+    assert left == []
