@@ -108,7 +108,7 @@ def _locked(error: sqlite3.OperationalError) -> bool:
 
 
 def batches(
-    queued: list[tuple[str, Params]], commuting: set[str]
+    queued: Iterable[tuple[str, Params]], commuting: set[str]
 ) -> list[tuple[str, list[Params]]]:
     """Held-back writes as runs of one statement each (one executemany a run), in order, but
     for the statements that commute: between two that do not, those are gathered by statement,
