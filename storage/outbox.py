@@ -26,7 +26,7 @@ LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
 # A block of ids from the sequence in one round trip (the unused ones are gaps, as a rolled-back
 # unit's are); a unit asks for 2, then twice as many each time, up to ID_BLOCK. A unit that
-# reads ahead for many cases (the sweep) starts at four ids a case: it queues about that many.
+# reads ahead for many cases (the sweep) starts at five ids a case: about what it queues.
 NEXT_IDS_SQL = (
     "SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, ?::INTEGER)"
 )
@@ -104,7 +104,7 @@ class SqlOutboxQueue:
             params,
         )
         self._ahead.update({case_id: [] for case_id in case_ids})
-        self._block = max(self._block, 2 * len(self._ahead))  # doubled as a block is asked for
+        self._block = max(self._block, 5 * len(self._ahead) // 2)  # doubled when asked for
         for row in rows:
             self._ahead[row[0]].append((row[1], row[2], row[3], row[4]))
 

@@ -163,3 +163,33 @@ async def test_a_batch_that_fails_is_rolled_back_whole_and_sent_once_later(bench
     again = await bench.service(units).sweep()
     assert len(again) < len(clean)
     assert await bench.outcome() == reference  # nothing lost, nothing twice
+
+
+class Trips:
+    """A pooled connection's statements, counted (each is one round trip to the server)."""
+
+    def __init__(self, raw: asyncpg.Connection, counted: Counter[str]) -> None:
+        self.raw, self.counted = raw, counted
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self.raw, name)
+        if name in ("execute", "executemany", "fetch", "fetchrow", "fetchval"):
+            self.counted[name] += 1
+        return found
+
+
+async def test_the_sweep_makes_a_few_round_trips_a_batch_not_a_few_a_case(bench: Bench) -> None:
+    counted: Counter[str] = Counter()
+
+    class Counted(PgUnitOfWork):
+        async def __aenter__(self) -> Counted:
+            await super().__aenter__()
+            self.conn.raw = Trips(self.conn.raw, counted)
+            return self
+
+    sent = await bench.service(lambda: Counted(bench.db)).sweep()
+    batches = -(-bench.due // BATCH) + 1  # and the one that finds nothing more
+    assert len(sent) > 3 * bench.due
+    # a batch: BEGIN, the due cases, three reads ahead, outbox ids, the loads (writes sent
+    # before them), three runs of writes, COMMIT; case by case it was over four a case
+    assert sum(counted.values()) <= 20 * batches < bench.due, counted
