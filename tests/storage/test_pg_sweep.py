@@ -8,6 +8,7 @@ notices, escalations, cases closed unrated)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -68,6 +69,13 @@ class Bench:
     def service(self, units: Callable[[], UnitOfWork]) -> Service:
         views = SqlViews(cast(Database, self.db))
         return Service(units, district(), RuleClassifier(RULES), lambda: NOW, views, UNLIMITED)
+
+    async def told(self) -> Counter[int | None]:
+        """How many messages the sweeps since the reset queued about each case (None: edits)."""
+        rows = await self.conn.fetch(
+            "SELECT case_id FROM outbox WHERE id > $1", self.reset.marks["outbox"]
+        )
+        return Counter(row[0] for row in rows)
 
     async def outcome(self) -> tuple[dict[Any, Counter[Any]], dict[int, list[Any]], set[Any]]:
         """What the sweeps since the reset wrote: each chat's messages (their actions keys'
@@ -193,3 +201,28 @@ async def test_the_sweep_makes_a_few_round_trips_a_batch_not_a_few_a_case(bench:
     # a batch: BEGIN, the due cases, three reads ahead, outbox ids, the loads (writes sent
     # before them), three runs of writes, COMMIT; case by case it was over four a case
     assert sum(counted.values()) <= 20 * batches < bench.due, counted
+
+
+async def test_two_workers_sweeping_at_once_act_on_each_case_once(
+    bench: Bench, pg_schema: tuple[str, str]
+) -> None:
+    await bench.service(pg_unit_factory(bench.db)).sweep()
+    _, reference, _ = await bench.outcome()
+    told = await bench.told()
+    await bench.reset.restore()
+    other = await PgDatabase.open(*pg_schema)
+    try:
+        runs = await asyncio.gather(
+            *(bench.service(pg_unit_factory(db)).sweep() for db in (bench.db, other))
+        )
+    finally:
+        await other.close()
+    assert all(runs)  # both took a share
+    _, events, _ = await bench.outcome()
+    # each case's timeline grew as one sweep alone grew it (the member a case is given to may
+    # differ: each sweep counts the loads it changes), and each case was told as often
+    assert {c: [e[0] for e in t] for c, t in events.items()} == {
+        c: [e[0] for e in t] for c, t in reference.items()
+    }
+    again = await bench.told()
+    assert again == told
