@@ -321,6 +321,18 @@ class Lookahead(Protocol):
         ...
 
 
+@runtime_checkable
+class CaseLookahead(Protocol):
+    """A unit of work that can read at once what acting on many cases reads (their people,
+    their tanks' members, the coordinators, their messages' keys, their timelines), rather
+    than one trip to the store for each; reading it still goes through the repositories, and
+    sees what the unit writes meanwhile."""
+
+    async def read_ahead(self, cases: Sequence[Case]) -> None:
+        """Say which cases the unit is about to act on, and read for them."""
+        ...
+
+
 class UnitOfWorkFactory(Protocol):
     """Opens a unit of work."""
 

@@ -107,12 +107,41 @@ def _locked(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
+def batches(
+    queued: Iterable[tuple[str, Params]], commuting: set[str]
+) -> list[tuple[str, list[Params]]]:
+    """Held-back writes as runs of one statement each (one executemany a run), in order, but
+    for the statements that commute: between two that do not, those are gathered by statement,
+    each in its first place, their own rows in their own order.
+
+    A statement may commute (HeldBack.queue) only if it changes rows of a table that no other
+    held-back statement of another text changes, and inserts nothing another one needs (an
+    outbox row with its id, a timeline event, a case's update of every column): then sending
+    it earlier or later than writes of other statements cannot change what either does."""
+    runs: list[tuple[str, list[Params]]] = []
+    gathered: dict[str, list[Params]] = {}  # the commuting runs since the last other statement
+    for sql, params in queued:
+        if sql in commuting:
+            if sql not in gathered:
+                gathered[sql] = []
+                runs.append((sql, gathered[sql]))
+            gathered[sql].append(params)
+            continue
+        gathered = {}
+        if runs and runs[-1][0] == sql:
+            runs[-1][1].append(params)
+        else:
+            runs.append((sql, [params]))
+    return runs
+
+
 class HeldBack:
     """What a unit's connection keeps until its next round trip, on either database: whether
     BEGIN is due, the peeks registered and the rows they brought, and the held-back writes."""
 
     def __init__(self) -> None:
         self._queue: list[tuple[str, Params]] = []
+        self._commuting: set[str] = set()  # statements that may go out of turn (batches)
         self._begin = False
         self._peeks: dict[str, tuple[str, Params]] = {}
         self.peeked: dict[str, list[Any]] = {}
@@ -136,9 +165,12 @@ class HeldBack:
             for name in [n for n in names if n.startswith(prefix)]:
                 del names[name]
 
-    def queue(self, sql: str, params: Params) -> None:
-        """Hold back a write whose result is not needed."""
+    def queue(self, sql: str, params: Params, commutes: bool = False) -> None:
+        """Hold back a write whose result is not needed; one that commutes (see `batches`) may
+        be sent gathered with the later writes of its statement."""
         self._queue.append((sql, params))
+        if commutes:
+            self._commuting.add(sql)
 
     def discard(self) -> None:
         """Forget what is held back (the transaction is rolled back)."""
@@ -181,6 +213,11 @@ class BufferedConnection(HeldBack):
             lambda db: db.execute(sql, params).fetchall()
         )
         return rows
+
+    async def fetch_apart(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """The rows of a read that no held-back write can change: here as execute_fetchall
+        (the writes ride along); PostgreSQL's leaves them held back (storage/pg_unit.py)."""
+        return list(await self.execute_fetchall(sql, params))
 
     async def commit(self) -> None:
         """Send the held-back writes and COMMIT, in one round trip (nothing if nothing began)."""

@@ -12,7 +12,9 @@ or in the few repository methods that ask `conn.dialect`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 # Tables whose rows get their id from the database (SQLite's rowid, PostgreSQL's identity).
 WITH_ID = frozenset(
@@ -79,3 +81,11 @@ def returns_id(sql: str) -> bool:
     """Whether the rewritten statement hands back the inserted row's id."""
     table = _INSERT.match(sql)
     return bool(table and table.group(1) in WITH_ID and " returning " not in sql.lower())
+
+
+def among(dialect: str, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`column` is one of values, as a condition and its parameters: one array parameter on
+    PostgreSQL (one statement text however many values: prepared once), marks on SQLite."""
+    if dialect == "postgres":
+        return f"{column} = ANY(?)", [list(values)]
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)

@@ -13,21 +13,24 @@ Invariants (what a newcomer can break):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.messages import OUTBOUND, Outbound
 from storage.buffer import BufferedConnection
 from storage.db import Database, to_ms
+from storage.dialect import among
 
 LAST_ID = "outbox.last_id"
 LAST_ID_SQL = "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
 # A block of ids from the sequence in one round trip (the unused ones are gaps, as a rolled-back
-# unit's are); a unit asks for 2, then twice as many each time, up to ID_BLOCK.
+# unit's are); a unit asks for 2, then twice as many each time, up to ID_BLOCK. A unit that
+# reads ahead for many cases (the sweep) starts at five ids a case: about what it queues.
 NEXT_IDS_SQL = (
     "SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, ?::INTEGER)"
 )
-ID_BLOCK = 64
+ID_BLOCK = 256
 
 
 class SqlOutboxQueue:
@@ -40,6 +43,9 @@ class SqlOutboxQueue:
         self._reserved: list[int] = []
         self._block = 1
         self._shared = getattr(conn, "dialect", "sqlite") == "postgres"
+        # Cases whose keyed messages were read ahead: (channel, chat_id, key, id) of each
+        # (committed, or queued by this unit since), so keyed needs no round trip for them.
+        self._ahead: dict[int, list[tuple[str, str, str, int]]] = {}
         if not self._shared:
             conn.peek(LAST_ID, LAST_ID_SQL)  # nearly every unit queues one: read it on the way
 
@@ -49,7 +55,8 @@ class SqlOutboxQueue:
         if self._shared:
             if not self._reserved:
                 self._block = min(ID_BLOCK, self._block * 2)
-                block = await self.conn.execute_fetchall(NEXT_IDS_SQL, (self._block,))
+                # The sequence is no held-back write's: they stay held back (storage/pg_unit.py).
+                block = await self.conn.fetch_apart(NEXT_IDS_SQL, (self._block,))
                 self._reserved = sorted(int(r[0]) for r in block)
             self._next_id = self._reserved.pop(0)
         elif self._next_id is None:
@@ -58,6 +65,9 @@ class SqlOutboxQueue:
                 rows = list(await self.conn.execute_fetchall(LAST_ID_SQL))
             self._next_id = (int(rows[0][0]) if rows else 0) + 1
         row_id, self._next_id = self._next_id, self._next_id + 1
+        if message.key is not None and message.case_id in self._ahead:
+            known = (message.channel, message.chat_id, message.key, row_id)
+            self._ahead[message.case_id].append(known)
         self.conn.queue(
             "INSERT INTO outbox (id, channel, chat_id, kind, payload, key, case_id, created_at,"
             " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -72,6 +82,7 @@ class SqlOutboxQueue:
                 to_ms(now),
                 to_ms(now),
             ),
+            commutes=True,  # its id is its own: its place among other writes is no matter
         )
         return row_id
 
@@ -83,8 +94,29 @@ class SqlOutboxQueue:
         )
         return row[0] if row else None
 
+    async def read_ahead(self, case_ids: Collection[int]) -> None:
+        """Read in one statement the keyed messages of these cases, for keyed to answer from
+        (with the messages this unit queues for them after)."""
+        where, params = among(getattr(self.conn, "dialect", "sqlite"), "case_id", list(case_ids))
+        rows = await self.conn.execute_fetchall(
+            "SELECT case_id, channel, chat_id, key, min(id) FROM outbox"
+            f" WHERE {where} AND key IS NOT NULL GROUP BY case_id, channel, chat_id, key",
+            params,
+        )
+        self._ahead.update({case_id: [] for case_id in case_ids})
+        self._block = max(self._block, 5 * len(self._ahead) // 2)  # doubled when asked for
+        for row in rows:
+            self._ahead[row[0]].append((row[1], row[2], row[3], row[4]))
+
     async def keyed(self, case_id: int, prefix: str) -> list[tuple[str, str, str]]:
         """(channel, chat_id, key) of a case's messages whose key starts with prefix."""
+        if case_id in self._ahead:
+            first: dict[tuple[str, str, str], int] = {}
+            for channel, chat_id, key, row_id in self._ahead[case_id]:
+                if key.startswith(prefix):
+                    found = (channel, chat_id, key)
+                    first[found] = min(row_id, first.get(found, row_id))
+            return sorted(first, key=first.__getitem__)
         rows = await self.conn.execute_fetchall(
             "SELECT channel, chat_id, key FROM outbox"
             " WHERE case_id = ? AND key >= ? AND key < ?"

@@ -4,7 +4,10 @@ repositories are the SQLite ones on a connection that speaks PostgreSQL (storage
 Invariants (what a newcomer can break):
 - Units run side by side (READ COMMITTED); a turn holds its chat with a transaction-scoped
   advisory lock (CHAT_LOCK), taken with BEGIN, so no other worker runs a turn of that chat.
-- Held-back writes go in order, grouped by statement (executemany, pipelined).
+- Held-back writes go in order, a run of one statement at a time (executemany, pipelined),
+  those that commute gathered by statement (storage/buffer.py's batches): a unit's hundreds of
+  outbox rows, events and case updates go as three executemany, not hundreds of round trips.
+  A read that no held-back write can change (fetch_apart) does not send them.
 - A unit that loses a deadlock or a serialization failure is rolled back whole and raises
   core's Conflict, so that core may run the turn again from its start; nothing else is retried.
 """
@@ -13,15 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterable
-from itertools import groupby
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
+from core.models import Case
 from core.ports import Conflict
-from storage.buffer import HeldBack, Outcome, Params
+from storage.buffer import HeldBack, Outcome, Params, batches
 from storage.dialect import postgres, returns_id
 from storage.unit_of_work import Repositories
 
@@ -67,12 +70,22 @@ class PgConnection(HeldBack):
         for name, (sql, params) in peeks.items():
             self.peeked[name] = list(await self.raw.fetch(postgres(sql), *params))
         queued, self._queue = self._queue, []
-        for sql, group in groupby(queued, key=lambda item: item[0]):
-            rows = [tuple(p) for _, p in group]
+        for sql, rows in batches(queued, self._commuting):
             if len(rows) == 1:
                 await self.raw.execute(postgres(sql), *rows[0])
             else:
-                await self.raw.executemany(postgres(sql), rows)
+                await self.raw.executemany(postgres(sql), [tuple(p) for p in rows])
+
+    async def fetch_apart(self, sql: str, params: Params = ()) -> list[Any]:
+        """The rows of a read that no held-back write can change (a sequence's next values):
+        the writes stay held back, to go together later."""
+        if self._begin or self._peeks:
+            held, self._queue = self._queue, []
+            try:
+                await self._send()
+            finally:
+                self._queue = held + self._queue
+        return list(await self.raw.fetch(postgres(sql), *params))
 
     async def flush(self) -> None:
         """Send every held-back write, in order."""
@@ -131,6 +144,19 @@ class PgUnitOfWork(Repositories):
         self.conn.chat = f"{channel}:{chat_id}"
         self.people.expect(channel, user_id)
         self.dialogs.expect(channel, chat_id)
+
+    async def read_ahead(self, cases: Sequence[Case]) -> None:
+        """Read for the cases the unit is about to act on (the sweep's batch) in three
+        statements, not three round trips a case: their residents and assignees, their tanks'
+        members and the coordinators, their keyed messages, their timelines (core.ports)."""
+        if not cases:
+            return
+        ids = [case.id for case in cases]
+        people = {case.resident_id for case in cases}
+        people |= {case.assignee_id for case in cases if case.assignee_id is not None}
+        await self.people.read_ahead(people, {case.tank for case in cases if case.tank})
+        await self.outbox.read_ahead(ids)
+        await self.events.read_ahead(ids)
 
     async def __aenter__(self) -> PgUnitOfWork:
         if self.db.recording:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ import aiosqlite
 from core.models import DialogState, Person, Role
 from storage.buffer import BufferedConnection
 from storage.db import to_ms
+from storage.dialect import among
 
 PERSON_COLUMNS = (
     "id, channel, external_id, chat_id, name, username, locale, role, tank, station, "
@@ -96,6 +98,28 @@ class SqlPeople:
             " WHERE id = ?",
             (*self._values(person), person.id),
         )
+
+    async def read_ahead(self, ids: Collection[int], tanks: Collection[str]) -> None:
+        """Read in one statement these people, the members of these tanks and the coordinators,
+        and remember them as get, members and coordinators would have read them."""
+        dialect = getattr(self.conn, "dialect", "sqlite")
+        by_id, id_params = among(dialect, "id", sorted(ids))
+        in_tanks, tank_params = among(dialect, "tank", sorted(tanks))
+        people = await self._many(
+            f"{by_id} OR (active = 1 AND (role = 'coordinator' OR (role = 'member' AND"
+            f" {in_tanks})))",
+            (*id_params, *tank_params),
+        )
+        self._by_id.update({person_id: None for person_id in ids})
+        for tank in tanks:
+            self._lists[("members", tank)] = []
+        self._lists[("coordinators", None)] = []
+        for person in people:
+            self._by_id[person.id] = person
+            if person.active and person.role == Role.COORDINATOR:
+                self._lists[("coordinators", None)].append(person)
+            elif person.active and person.role == Role.MEMBER and person.tank in tanks:
+                self._lists[("members", person.tank)].append(person)
 
     def _forget(self) -> None:
         """Drop what was remembered or read ahead: a person changed."""

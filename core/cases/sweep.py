@@ -24,7 +24,7 @@ from core.cases import access, cards, lifecycle, measures, notices, promises
 from core.context import District, notify
 from core.messages import Button
 from core.models import Case, CaseEvent, CaseStatus, Person
-from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.ports import CaseLookahead, UnitOfWork, UnitOfWorkFactory
 from core.texts import shorten, t
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,14 @@ async def sweep(open_unit: UnitOfWorkFactory, district: District, now: datetime)
     returns outbox ids."""
     queued: list[int] = []
     done = 0
+    # Members' claimed cases, read once a sweep (for the first case that needs them) and
+    # counted on as this sweep assigns cases: not read again for every batch.
+    loads: dict[int, int] = {}
     while done < MOST:
         async with open_unit() as uow:
             cases = await uow.cases.due(now, min(BATCH, MOST - done))
-            loads: dict[int, int] = {}  # members' claimed cases, as this transaction changes them
+            if isinstance(uow, CaseLookahead):
+                await uow.read_ahead(cases)
             for case in cases:
                 await check(uow, district, case, now, loads)
                 await uow.cases.update(case)

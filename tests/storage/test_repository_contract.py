@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -531,3 +532,69 @@ async def test_supporters_once_each_merges_undone_counted_established_and_erased
         erased = await uow.people.get(kept.person_id)
         assert erased is not None and not erased.chat_id and erased.name != voice.name
         await uow.commit()
+
+
+async def test_what_a_unit_reads_ahead_for_cases_is_what_it_would_read(backend: Backend) -> None:
+    if backend.name == "memory":
+        pytest.skip("the fake reads nothing from a store: there is nothing to read ahead")
+    resident, law, _, boss, _, other = await add_people(
+        backend,
+        someone("1"),
+        someone("2", role=Role.MEMBER, tank="law"),
+        someone("3", role=Role.MEMBER, tank="law", active=False),
+        someone("4", role=Role.COORDINATOR),
+        someone("5", role=Role.COORDINATOR, active=False),
+        someone("6", role=Role.MEMBER, tank="economy"),
+    )
+    first, second = await add_cases(
+        backend,
+        concern(resident.id, tank="law", assignee_id=law.id, status=CaseStatus.CLAIMED),
+        concern(resident.id, tank="economy"),
+    )
+    async with backend.open_unit() as uow:
+        await uow.events.add(CaseEvent(first.id, "filed", NOW, resident.id, {"text": "路灯"}))
+        await uow.outbox.add(
+            Outbound(chat_id="2", text="a", key=f"notice:{first.id}:2", case_id=first.id), NOW
+        )
+        await uow.outbox.add(
+            Outbound(chat_id="6", text="b", key=f"notice:{second.id}:6", case_id=second.id), NOW
+        )
+        await uow.commit()
+
+    async def reads(ahead: bool) -> list[Any]:
+        async with backend.open_unit() as uow:
+            if ahead:
+                await uow.people.read_ahead({resident.id, law.id, 999_999}, {"law"})  # type: ignore[attr-defined]
+                await uow.outbox.read_ahead([first.id, second.id])  # type: ignore[attr-defined]
+                await uow.events.read_ahead([first.id, second.id])  # type: ignore[attr-defined]
+            # what the unit writes after reading ahead is seen, as a read would see it
+            later = NOW + timedelta(microseconds=1500)
+            await uow.events.add(CaseEvent(first.id, "claimed", later, law.id, {"n": (1, 2)}))
+            await uow.outbox.add(
+                Outbound(chat_id="2", text="c", key=f"notice:{first.id}:2", case_id=first.id), NOW
+            )
+            await uow.outbox.add(
+                Outbound(chat_id="4", text="d", key=f"notice:{first.id}:4", case_id=first.id), NOW
+            )
+            await uow.outbox.add(
+                Outbound(chat_id="4", text="e", key=f"act:{first.id}:x", case_id=first.id), NOW
+            )
+            got: list[Any] = [
+                await uow.people.get(resident.id),
+                await uow.people.get(999_999),
+                await uow.people.members("law"),
+                await uow.people.members("economy"),
+                await uow.people.coordinators(),
+                await uow.outbox.keyed(first.id, f"notice:{first.id}:"),
+                await uow.outbox.keyed(second.id, f"notice:{second.id}:"),
+                await uow.outbox.keyed(first.id, "act:"),
+                [dataclasses.replace(e, id=None) for e in await uow.events.for_case(first.id)],
+                await uow.events.for_case(second.id),
+            ]
+        return got
+
+    expected = await reads(ahead=False)
+    assert expected[2] == [law] and expected[4] == [boss] and expected[3] == [other]
+    assert [k[2] for k in expected[5]] == [f"notice:{first.id}:2", f"notice:{first.id}:4"]
+    assert [e.kind for e in expected[8]] == ["filed", "claimed"]
+    assert await reads(ahead=True) == expected
