@@ -9,8 +9,9 @@ What one word (token) counts for is worked out once and remembered (nlp.keywords
   a word its HMM made up of characters it did not know together (想告, 地来种), or a
   dictionary word that barely holds together (人种 in 没|人种, where 没人|种 was meant: jieba
   scores 人种 under e^COHESION times its two characters apart; 这种 and 外地 hold well);
-- a keyword typed with one character of the same sound (代款 for 贷款, 农要 for 农药), when what
-  was typed is no word of the dictionary: 公正 is no typo of 公证, 花费 none of 化肥;
+- a keyword typed with one character of the same sound (代款 for 贷款, 农要 for 农药: the
+  keyword character's commonest reading, see nlp.pinyin), when what was typed is no word of
+  the dictionary: 公正 is no typo of 公证, 花费 none of 化肥;
 - an English word in a plain inflection (wages for wage, loans for loan).
 
 A co-occurrence rule ("没给|不给 + 钱|工钱") is looked for in the concern's text, not word by

@@ -93,6 +93,21 @@ def test_a_real_word_that_sounds_like_a_keyword_is_no_typo(
     assert lists.classify(text).hits == (), text
 
 
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("几户合伙咋分股", "分家"),  # 家 is read gu only in old texts: nobody types 股 for it
+        ("墙上震出一道大裂子", "栗子"),  # 栗 is li; lie is a rare reading
+        ("离成了婚又咋样", "提成"),  # 提 is ti; 离 and 提 share only chi, rare for both
+    ],
+)
+def test_a_typo_is_typed_by_the_keyword_characters_common_reading(
+    tokenizer: Tokenizer, text: str, keyword: str
+) -> None:
+    lists = KeywordClassifier([tank("a", {keyword: 2.0})], tokenizer)
+    assert lists.classify(text).hits == (), text
+
+
 @pytest.fixture
 def rules(tokenizer: Tokenizer) -> KeywordClassifier:
     tanks = [
