@@ -45,6 +45,23 @@ def test_a_shorter_keyword_is_not_counted_inside_a_longer_one_that_matched(
     assert {h.keyword: h.count for h in owed.hits} == {"拖欠 工资": 1, "工资": 1}
 
 
+def test_two_keywords_that_overlap_in_a_word_count_once(tokenizer: Tokenizer) -> None:
+    lists = KeywordClassifier(
+        [
+            tank("agri", {"养鸡": 3.0, "鸡场": 3.0}),
+            tank("law", {"拖欠": 2.5, "工资": 0.8}),
+        ],
+        tokenizer,
+    )
+    # 养鸡场 is one word to jieba: 养鸡 and 鸡场 share 鸡, so it is read as the earlier one.
+    farm = lists.classify("在养鸡场干活")
+    assert [(h.keyword, h.count) for h in farm.hits] == [("养鸡", 1)]
+    assert farm.scores["agri"] == 3.0
+    # Words side by side in one word share nothing: both count (拖欠工资: 拖欠 and 工资).
+    owed = lists.classify("厂里拖欠工资")
+    assert {h.keyword for h in owed.hits} == {"拖欠", "工资"}
+
+
 @pytest.mark.parametrize(
     ("text", "tank_code", "written"),
     [
