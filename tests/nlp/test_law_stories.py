@@ -12,6 +12,9 @@ from __future__ import annotations
 import pytest
 
 from nlp.classifier import KeywordClassifier
+from nlp.dataset import read_examples
+from nlp.evaluate import Report, score
+from tests.nlp.conftest import DATA
 
 
 @pytest.mark.parametrize(
@@ -82,3 +85,25 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
     result = district.classify("去村里小卖部买烟，老板嫌俺说话冲，抡起板凳把俺两颗牙打掉了")
     assert result.tank == "law", result
     assert result.scores["law"] > result.scores["economy"]
+
+
+def _report(district: KeywordClassifier, name: str) -> Report:
+    examples = read_examples(DATA / name)
+    return score([e.label for e in examples], [district.classify(e.text).tank for e in examples])
+
+
+def test_the_stories_law_s_rules_were_fitted_to_still_route(district: KeywordClassifier) -> None:
+    # law_stories_tuning.csv: five batches of stories written for this, each read after it
+    # was scored once and the rules widened for its misses (0.909, law recall 91% since).
+    report = _report(district, "law_stories_tuning.csv")
+    assert report.accuracy >= 0.9, report.confusion
+    assert report.per_label["law"].recall >= 0.9, report.confusion
+
+
+def test_stories_written_after_the_rules_keep_their_floor(district: KeywordClassifier) -> None:
+    # law_stories_check.csv was written after the last change and scored once: 0.750, law
+    # recall 70% (the lists before this round: 0.700, 60%), no other field's sent to a tank.
+    # Its floor is that less about three points; never tune on its misses.
+    report = _report(district, "law_stories_check.csv")
+    assert report.accuracy >= 0.72, report.confusion
+    assert report.other_to_tank_share <= 0.05, report.confusion
