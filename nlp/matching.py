@@ -4,13 +4,16 @@ What one word (token) counts for is worked out once and remembered (nlp.keywords
 
 - the keyword equal to it, and keywords inside it (价格 in 价格低), but never a keyword inside
   a longer keyword that also matched there: 担保人 counts, not 担保 again; 担保公司 counts for
-  economy, not 担保 for law. A phrase ("拖欠 工资") likewise covers the words it is made of;
+  economy, not 担保 for law. A phrase ("拖欠 工资") likewise covers the words it is made of.
+  Nor do two keywords that overlap both count: each character is read as one word, the longer
+  (or, as long, the earlier) one (养鸡场 is 养鸡, not 养鸡 and 鸡场);
 - a one-character keyword (种, 告) inside a short word that jieba made of it and a neighbour:
   a word its HMM made up of characters it did not know together (想告, 地来种), or a
   dictionary word that barely holds together (人种 in 没|人种, where 没人|种 was meant: jieba
   scores 人种 under e^COHESION times its two characters apart; 这种 and 外地 hold well);
-- a keyword typed with one character of the same sound (代款 for 贷款, 农要 for 农药), when what
-  was typed is no word of the dictionary: 公正 is no typo of 公证, 花费 none of 化肥;
+- a keyword typed with one character of the same sound (代款 for 贷款, 农要 for 农药: the
+  keyword character's commonest reading, see nlp.pinyin), when what was typed is no word of
+  the dictionary: 公正 is no typo of 公证, 花费 none of 化肥;
 - an English word in a plain inflection (wages for wage, loans for loan).
 
 A co-occurrence rule ("没给|不给 + 钱|工钱") is looked for in the concern's text, not word by
@@ -94,7 +97,7 @@ def analyse(index: KeywordIndex, token: str) -> Found | None:
                 spans.append((at, at + 1, ids, ""))
     if not known and index.typos and is_han(token):
         spans += _typos(index, token)
-    kept = [s for s in spans if not any(_inside(s, other) for other in spans)]
+    kept = _one_word_per_character([s for s in spans if not any(_inside(s, o) for o in spans)])
     if not kept and not phrases:
         return None
     ids = tuple(kid for s in kept for kid in s[2])
@@ -112,6 +115,25 @@ def _loose(index: KeywordIndex, token: str) -> bool:
 def _inside(span: Span, other: Span) -> bool:
     """True when `span` lies within the longer `other`."""
     return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
+
+
+def _one_word_per_character(spans: list[Span]) -> list[Span]:
+    """The spans that share no character with a longer (or, as long, earlier) one kept.
+
+    养鸡场 holds 养鸡 and 鸡场, which overlap on 鸡: it counts as 养鸡 alone, not twice.
+    Spans at the very same place (one word, several keywords) stay together.
+    """
+    if len(spans) < 2:
+        return spans
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(_apart(span, c) or span[:2] == c[:2] for c in chosen):
+            chosen.append(span)
+    return [s for s in spans if s in chosen]
+
+
+def _apart(span: Span, other: Span) -> bool:
+    return span[1] <= other[0] or other[1] <= span[0]
 
 
 def _typos(index: KeywordIndex, token: str) -> list[Span]:

@@ -4,6 +4,10 @@ A typo typed with a pinyin keyboard is a character of the same sound: 代款 for
 农药. Only the 6,763 characters of GB 2312 are kept (what a keyboard offers first); their
 readings come from pypinyin's table of every character's readings, read line by line from its
 data file without importing pypinyin itself (whose import loads every phrase, some 55 MB).
+
+A typo is typed for a keyword's character by that character's commonest reading, the first
+pypinyin lists (家: jia, not its rare gu; 栗: li, not lie): a keyboard offers 股 for gu and 裂
+for lie, never for 家 or 栗, so 分股 is no typo of 分家 nor 大裂子 of 栗子.
 """
 
 from __future__ import annotations
@@ -44,10 +48,11 @@ def _common(char: str) -> bool:
 
 
 @functools.cache
-def readings() -> dict[str, frozenset[str]]:
-    """Each common character's readings without tones (种: zhong, chong); read once."""
+def _tables() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Each common character's readings without tones, and its commonest one; read once."""
     shared: dict[frozenset[str], frozenset[str]] = {}
     table: dict[str, frozenset[str]] = {}
+    first: dict[str, str] = {}
     with _data_file().open(encoding="utf-8") as lines:
         for line in lines:
             match = _LINE.match(line)
@@ -55,13 +60,20 @@ def readings() -> dict[str, frozenset[str]]:
                 continue
             char = chr(int(match.group(1)))
             if "\u4e00" <= char <= "\u9fff" and _common(char):
-                sounds = frozenset(match.group(2).translate(_TONELESS).split(","))
+                listed = match.group(2).translate(_TONELESS).split(",")
+                sounds = frozenset(listed)
                 table[char] = shared.setdefault(sounds, sounds)
-    return table
+                first[char] = listed[0]
+    return table, first
 
 
-def sound_alike(a: str, b: str) -> bool:
-    """True when two characters share a reading (代 and 贷: dai)."""
-    table = readings()
-    first, second = table.get(a), table.get(b)
-    return first is not None and second is not None and not first.isdisjoint(second)
+def readings() -> dict[str, frozenset[str]]:
+    """Each common character's readings without tones (种: zhong, chong)."""
+    return _tables()[0]
+
+
+def sound_alike(typed: str, meant: str) -> bool:
+    """True when `typed` has the commonest reading of `meant` (代 for 贷: dai; 股 not for 家)."""
+    table, first = _tables()
+    sounds, sound = table.get(typed), first.get(meant)
+    return sounds is not None and sound is not None and sound in sounds

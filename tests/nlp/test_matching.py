@@ -45,6 +45,23 @@ def test_a_shorter_keyword_is_not_counted_inside_a_longer_one_that_matched(
     assert {h.keyword: h.count for h in owed.hits} == {"拖欠 工资": 1, "工资": 1}
 
 
+def test_two_keywords_that_overlap_in_a_word_count_once(tokenizer: Tokenizer) -> None:
+    lists = KeywordClassifier(
+        [
+            tank("agri", {"养鸡": 3.0, "鸡场": 3.0}),
+            tank("law", {"拖欠": 2.5, "工资": 0.8}),
+        ],
+        tokenizer,
+    )
+    # 养鸡场 is one word to jieba: 养鸡 and 鸡场 share 鸡, so it is read as the earlier one.
+    farm = lists.classify("在养鸡场干活")
+    assert [(h.keyword, h.count) for h in farm.hits] == [("养鸡", 1)]
+    assert farm.scores["agri"] == 3.0
+    # Words side by side in one word share nothing: both count (拖欠工资: 拖欠 and 工资).
+    owed = lists.classify("厂里拖欠工资")
+    assert {h.keyword for h in owed.hits} == {"拖欠", "工资"}
+
+
 @pytest.mark.parametrize(
     ("text", "tank_code", "written"),
     [
@@ -90,6 +107,21 @@ def test_a_typo_of_a_keyword_matches_and_is_shown_as_written(
 def test_a_real_word_that_sounds_like_a_keyword_is_no_typo(
     lists: KeywordClassifier, text: str
 ) -> None:
+    assert lists.classify(text).hits == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("几户合伙咋分股", "分家"),  # 家 is read gu only in old texts: nobody types 股 for it
+        ("墙上震出一道大裂子", "栗子"),  # 栗 is li; lie is a rare reading
+        ("离成了婚又咋样", "提成"),  # 提 is ti; 离 and 提 share only chi, rare for both
+    ],
+)
+def test_a_typo_is_typed_by_the_keyword_characters_common_reading(
+    tokenizer: Tokenizer, text: str, keyword: str
+) -> None:
+    lists = KeywordClassifier([tank("a", {keyword: 2.0})], tokenizer)
     assert lists.classify(text).hits == (), text
 
 
