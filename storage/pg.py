@@ -75,14 +75,13 @@ class PgDatabase:
         # together when they come at once, as SQLite's group commit does (db.records.write).
         self.records = PgRecords(pool)
 
-    @asynccontextmanager
-    async def record(self) -> AsyncIterator[asyncpg.Connection]:
-        """A pooled connection for one of the sender's records; units wait for it."""
+    async def record_write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """One of the sender's records (SQL as SQLite takes it), committed with the short
+        writes made at the same moment (self.records); units wait for it, as for `record`."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.recording.add(done)
         try:
-            async with self.pool.acquire() as conn:
-                yield conn
+            await self.records.write(sql, params)
         finally:
             self.recording.discard(done)
             done.set_result(None)
