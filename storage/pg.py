@@ -75,13 +75,16 @@ class PgDatabase:
         # together when they come at once, as SQLite's group commit does (db.records.write).
         self.records = PgRecords(pool)
 
-    async def record_write(self, sql: str, params: tuple[Any, ...]) -> None:
-        """One of the sender's records (SQL as SQLite takes it), committed with the short
-        writes made at the same moment (self.records); units wait for it, as for `record`."""
+    @asynccontextmanager
+    async def record(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection for one of the sender's records; units wait for it. A record
+        is a transaction of its own, of one row: batched with others, a delivery's record
+        would hold several outbox rows and could deadlock with the leases' renewal."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.recording.add(done)
         try:
-            await self.records.write(sql, params)
+            async with self.pool.acquire() as conn:
+                yield conn
         finally:
             self.recording.discard(done)
             done.set_result(None)

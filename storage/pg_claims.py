@@ -173,9 +173,8 @@ class PgOutboxDeliveries:
         return None if value is None else int(value)
 
     async def _write(self, sql: str, params: tuple[object, ...]) -> None:
-        # With the short writes made at the same moment: the sent marks of many chats' rows
-        # and the channels' ingress rows go in one transaction (storage/pg_records.py).
-        await self.db.record_write(sql, params)
+        async with self.db.record() as conn:
+            await conn.execute(postgres(sql), *params)
 
     async def sent(
         self, row_id: int, message_id: int | None, now: datetime, forget: bool = False
