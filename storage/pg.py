@@ -23,6 +23,7 @@ import asyncpg
 from storage.buffer import Params
 from storage.dialect import postgres, returns_id
 from storage.pg_records import PgRecords
+from storage.pg_reset import SessionResets
 from storage.pg_unit import ROWCOUNT, PgConnection, PgUnitOfWork, pg_unit_factory
 
 __all__ = [
@@ -63,8 +64,9 @@ class PgDatabase:
 
     dialect = "postgres"
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, resets: SessionResets | None = None) -> None:
         self.pool = pool
+        self.resets = resets or SessionResets()  # the pool's reset (storage/pg_reset.py)
         self.path = url
         # The sender's records of deliveries being written: a unit of work starts after them,
         # so a reply to a message just delivered finds it (SQLite gives them urgent turns).
@@ -75,7 +77,9 @@ class PgDatabase:
 
     @asynccontextmanager
     async def record(self) -> AsyncIterator[asyncpg.Connection]:
-        """A pooled connection for one of the sender's records; units wait for it."""
+        """A pooled connection for one of the sender's records; units wait for it. A record
+        is a transaction of its own, of one row: batched with others, a delivery's record
+        would hold several outbox rows and could deadlock with the leases' renewal."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.recording.add(done)
         try:
@@ -91,8 +95,11 @@ class PgDatabase:
     ) -> PgDatabase:
         """Connect to the server at url (tables in `schema`, if given) and migrate."""
         settings = {"search_path": schema} if schema else None
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=size, server_settings=settings)
-        db = cls(pool, url)
+        resets = SessionResets()
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=size, server_settings=settings, reset=resets
+        )
+        db = cls(pool, url, resets)
         try:
             if migrate:
                 await db.migrate()
@@ -160,6 +167,7 @@ class PgDatabase:
         """Whether this worker got the job to itself (a session advisory lock on its name,
         tried, never waited for, held until the block ends); False: another worker is at it."""
         async with self.pool.acquire() as conn:
+            self.resets.mark(conn)  # a session lock: unlocked by the full reset, come what may
             got = bool(await conn.fetchval(JOB_LOCK, job))
             try:
                 yield got

@@ -16,7 +16,8 @@ Invariants (what a newcomer can break):
   that dies leaves its chats to the others within LEASE and one scan (at least once, as on
   SQLite after a crash). `release` (an orderly stop) gives them back at once.
 - `holds` is the sender's fence: a call starts only while the row is known to be leased to this
-  worker for at least MARGIN more (claimed or renewed, and the last renewal still returned it).
+  worker for at least MARGIN more (claimed or renewed, and the last renewal still returned it,
+  or passed over it as locked by a write under way while its known lease has not ended).
   A worker cut off from the database stops sending before another can take its chats over.
 """
 
@@ -53,9 +54,12 @@ CLAIM = (
     " WHERE channel = ? AND status = 'pending' AND chat_id IN (SELECT chat_id FROM heads)"
     " RETURNING id, payload, attempts, next_attempt_at"
 )
+# Renewing waits for no row (SKIP LOCKED): waiting, the renewal (its rows in any order) and a
+# claim deadlocked. A row passed over keeps the lease this worker last knew it had.
 RENEW = (
-    "UPDATE outbox SET leased_until = ?"
-    " WHERE channel = ? AND status = 'pending' AND leased_by = ? RETURNING id"
+    "UPDATE outbox SET leased_until = ? WHERE id IN (SELECT id FROM outbox"
+    " WHERE channel = ? AND status = 'pending' AND leased_by = ? FOR UPDATE SKIP LOCKED)"
+    " RETURNING id"
 )
 RELEASE = (
     "UPDATE outbox SET leased_until = NULL, leased_by = NULL"
@@ -131,9 +135,11 @@ class PgOutboxDeliveries:
             )
         until = real + self.lease
         held = {int(r[0]): until for r in rows}
-        for row_id in self._fresh:  # claimed while the renewal ran: their claim's lease stands
-            if row_id in self._held:
-                held.setdefault(row_id, self._held[row_id])
+        for row_id, known in self._held.items():
+            # Claimed while the renewal ran, or passed over as locked by a write under way:
+            # the lease last known stands (no other worker can take the row before it ends).
+            if row_id not in held and (row_id in self._fresh or known > real):
+                held[row_id] = known
         self._held = held
         self.renewals += 1
         return len(held)

@@ -13,6 +13,8 @@ Invariants (what a newcomer can break):
 - The lease is short (LEASE): the live worker renews it every HEARTBEAT seconds for all its
   chats in one statement (`renew`, the ingress worker's supervised heartbeat), however long a
   turn takes; asking again renews it too, and takes the rows that came for its chats meanwhile.
+  A renewal passes over rows locked by a write under way (it never waits, so it is never in a
+  deadlock); with five beats a lease, a row is renewed long before its lease runs out.
 - A worker that dies keeps its chats only until their lease runs out, a few seconds; then
   another takes them at its next scan (a restarted worker is another worker: it waits too). A
   row handled twice after such a crash, or after a worker cut off from the database lost its
@@ -47,8 +49,12 @@ CLAIM = (
     " WHERE channel = ? AND handled_at IS NULL AND chat_id IN (SELECT chat_id FROM heads)"
     " RETURNING id, chat_id, payload, attempts"
 )
+# Renewing waits for no row: a row another transaction has locked is being marked handled or
+# claimed (which renews it) and is renewed at the next beat if still held. Waiting, the renewal
+# (its rows in any order) deadlocked with a batch of handled marks in the workers bench.
 RENEW = (
-    "UPDATE ingress SET leased_until = ? WHERE channel = ? AND handled_at IS NULL AND leased_by = ?"
+    "UPDATE ingress SET leased_until = ? WHERE id IN (SELECT id FROM ingress"
+    " WHERE channel = ? AND handled_at IS NULL AND leased_by = ? FOR UPDATE SKIP LOCKED)"
 )
 RELEASE = (
     "UPDATE ingress SET leased_until = NULL, leased_by = NULL"

@@ -9,6 +9,8 @@ for it and then go together, in one transaction on one pooled connection.
 Invariants:
 - `write` returns once its statement is committed, and raises if it was not.
 - Writes are applied in the order they were made (one batch at a time).
+- A batch is one transaction: BEGIN and COMMIT around its runs of statements, or, when it is a
+  single run of one statement, that statement or executemany alone (each atomic by itself).
 - A batch that fails is rolled back and its writes are made again one by one, each in its own
   transaction, so that one bad write fails its own caller only.
 - A caller that is cancelled does not take its write back: the write is still made.
@@ -63,10 +65,23 @@ class PgRecords:
         await commit_batch(batch, self._transaction)
 
     async def _transaction(self, batch: list[Write]) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            for sql, same in groupby(batch, key=lambda write: write[0]):
-                params = [write[1] for write in same]
-                if len(params) == 1:
-                    await conn.execute(postgres(sql), *params[0])
-                else:
-                    await conn.executemany(postgres(sql), params)
+        runs = [(sql, [write[1] for write in same]) for sql, same in groupby(batch, _sql)]
+        async with self.pool.acquire() as conn:
+            if len(runs) == 1:  # one statement, or one executemany (atomic since asyncpg
+                await _run(conn, *runs[0])  # 0.22): a transaction of its own, one round trip
+                return
+            async with conn.transaction():
+                for sql, params in runs:
+                    await _run(conn, sql, params)
+
+
+def _sql(write: Write) -> str:
+    return write[0]
+
+
+async def _run(conn: asyncpg.Connection, sql: str, params: list[Params]) -> None:
+    """One run of writes of one statement: alone, or pipelined with executemany."""
+    if len(params) == 1:
+        await conn.execute(postgres(sql), *params[0])
+    else:
+        await conn.executemany(postgres(sql), params)

@@ -15,6 +15,7 @@ Invariants (what a newcomer can break):
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
@@ -31,16 +32,24 @@ from storage.unit_of_work import Repositories
 if TYPE_CHECKING:
     from storage.pg import PgDatabase
 
-__all__ = ["PgConnection", "PgUnitOfWork", "pg_unit_factory"]
+__all__ = ["PgConnection", "PgUnitOfWork", "chat_lock_key", "pg_unit_factory"]
 
 ROWCOUNT = re.compile(r"(\d+)$")  # the count at the end of a command's status ("UPDATE 3")
 # A chat's turn: one unit of work at a time per chat, in whichever worker (released at the end
-# of the transaction). Keyed by a 64-bit hash of "channel:chat"; a collision only makes two
-# chats take turns.
-CHAT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+# of the transaction). Keyed by a 64-bit hash of "channel:chat" (chat_lock_key); a collision
+# only makes two chats take turns. Sent with BEGIN as one simple query: one round trip, not two.
+# The key is an integer computed here, so nothing but digits is put into the statement.
+CHAT_LOCK = "BEGIN; SELECT pg_advisory_xact_lock({key:d})"
 # What a transaction loses to another: nothing of it is kept, and running it again from its
 # start is safe (not the rest of class 40: 40003, completion unknown, may have committed).
 LOST = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
+
+
+def chat_lock_key(chat: str) -> int:
+    """The advisory lock key of a chat's turns ("channel:chat"): a signed 64-bit hash, the same
+    in every worker (a stable hash, not Python's salted hash())."""
+    digest = hashlib.blake2b(chat.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class PgConnection(HeldBack):
@@ -62,10 +71,11 @@ class PgConnection(HeldBack):
         """BEGIN if due, the peeks, then the held-back writes, in order."""
         if self._begin:
             self._begin = False
-            await self.raw.execute("BEGIN")
-            self._open = True
-            if self.chat is not None:
-                await self.raw.execute(CHAT_LOCK, self.chat)
+            self._open = True  # rolled back at the end even if the lock is never granted
+            if self.chat is None:
+                await self.raw.execute("BEGIN")
+            else:
+                await self.raw.execute(CHAT_LOCK.format(key=chat_lock_key(self.chat)))
         peeks, self._peeks = self._peeks, {}
         for name, (sql, params) in peeks.items():
             self.peeked[name] = list(await self.raw.fetch(postgres(sql), *params))

@@ -282,3 +282,31 @@ async def test_a_sigkilled_sender_process_loses_its_chats_within_its_lease(
         await db.close()
     assert sorted(channel.sent) == sorted(queued)
     assert taken_over < 1.0 + 2.0  # within its lease (1 s here), with room for a busy machine
+
+
+async def test_a_renewal_passes_over_a_row_being_written_and_keeps_its_known_lease(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    db = await PgDatabase.open(url, schema=schema, size=3)
+    real = [NOW]
+    store = PgOutboxDeliveries(db, "telegram", clock=lambda: NOW, real=lambda: real[0])
+    await queue(db, {"701": 1, "702": 1})
+    first, second = await store.claim(NOW)
+    writer = await db.pool.acquire()
+    try:
+        async with writer.transaction():  # a claim or a record under way holds 701's row
+            await writer.execute("SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE", first.id)
+            real[0] = NOW + store.lease / 2
+            async with asyncio.timeout(WITHIN):  # waiting here would block until the commit
+                assert await store.renew() == 2
+        async with db.pool.acquire() as conn:
+            until = dict(await conn.fetch("SELECT id, leased_until FROM outbox ORDER BY id"))
+    finally:
+        await db.pool.release(writer)
+        await db.close()
+    assert until[first.id] < until[second.id]  # the locked row passed over, the other renewed
+    # The passed-over row keeps the lease last known: held until its margin, not beyond.
+    assert store.holds(first.id) and store.holds(second.id)
+    real[0] = NOW + store.lease - store.margin
+    assert not store.holds(first.id) and store.holds(second.id)

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.housekeeping import Retention, nightly
 from storage.pg import PgDatabase, pg_unit_factory
 from storage.pg_claims import PgOutboxDeliveries
+from storage.pg_unit import chat_lock_key
 from tests.core.test_casework import staff
 from tests.core.test_intake import file_concern
 from tests.support import UNLIMITED, Chat, Clock, Fetch, RuleClassifier
@@ -165,6 +166,7 @@ async def test_a_turn_that_loses_a_deadlock_runs_again_and_succeeds_once(
     try:
         # The other transaction waits longest before looking for deadlocks: the turn is the one
         # PostgreSQL picks to fail.
+        workers[1].resets.mark(other)  # a setting of its own: reset when it goes back
         await other.execute("SET deadlock_timeout = '30s'")
         await other.execute("BEGIN")
         await other.execute(
@@ -175,7 +177,7 @@ async def test_a_turn_that_loses_a_deadlock_runs_again_and_succeeds_once(
         turn = asyncio.create_task(service.handle(start))
         await blocked_by(other, watcher, 1)  # the turn holds its chat and waits for the update id
         # Now the other wants the chat: each waits for the other.
-        await other.execute("SELECT pg_advisory_xact_lock(hashtextextended('telegram:501', 0))")
+        await other.execute("SELECT pg_advisory_xact_lock($1)", chat_lock_key("telegram:501"))
         await other.execute("ROLLBACK")
         with caplog.at_level(logging.WARNING):
             async with asyncio.timeout(WITHIN):

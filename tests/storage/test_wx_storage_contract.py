@@ -217,3 +217,25 @@ async def test_postgresql_short_writes_commit_together_in_order_and_fail_alone(
         assert await rows(cast(Database, pg), "SELECT count(*) FROM wecom_cards") == [(10,)]
     finally:
         await pg.close()
+
+
+async def test_postgresql_short_writes_of_one_statement_go_alone_and_still_fail_alone(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    pg = await PgDatabase.open(url, schema=schema, size=3)
+    insert = (
+        "INSERT INTO files (channel, chat_id, media_id, kind, content_type, content,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    try:
+        writes = [
+            pg.records.write(insert, ("wechat", "o_1", f"m{n}", kind, "image/jpeg", b"x", 0))
+            for n, kind in enumerate(["image", "image", "video", "image"])  # video: refused
+        ]
+        outcomes = await asyncio.gather(*writes, return_exceptions=True)
+        assert [o is None for o in outcomes] == [True, True, False, True]
+        kept = await rows(cast(Database, pg), "SELECT media_id FROM files ORDER BY media_id")
+        assert kept == [("m0",), ("m1",), ("m3",)]
+    finally:
+        await pg.close()

@@ -307,3 +307,28 @@ async def test_a_sigkilled_worker_process_loses_its_chats_when_the_lease_ends(
             proc.kill()
             await proc.wait()
         await db.close()
+
+
+async def test_a_renewal_passes_over_a_row_being_written_and_renews_the_rest(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    db = await PgDatabase.open(url, schema=schema, size=3)
+    real = [NOW]
+    store = PgIngressStore(db, "wechat", real=lambda: real[0])
+    for chat in ("o_1", "o_2"):
+        await store.record(f"m:{chat}", chat, "{}", "message", NOW)
+    rows = await store.pending()
+    writer = await db.pool.acquire()
+    try:
+        async with writer.transaction():  # a handled mark under way holds o_1's row
+            await writer.execute("SELECT 1 FROM ingress WHERE id = $1 FOR UPDATE", rows[0].id)
+            real[0] = NOW + LEASE / 2
+            async with asyncio.timeout(WITHIN):  # waiting here would block until the commit
+                await store.renew()
+        async with db.pool.acquire() as conn:
+            until = dict(await conn.fetch("SELECT id, leased_until FROM ingress ORDER BY id"))
+    finally:
+        await db.pool.release(writer)
+        await db.close()
+    assert until[rows[0].id] < until[rows[1].id]  # the locked row passed over, the other renewed
