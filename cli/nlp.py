@@ -61,6 +61,7 @@ def add_commands(sub: Subparsers) -> None:
         default=_DEFAULTS.c,
         help=f"inverse regularisation (default {_DEFAULTS.c:g})",
     )
+    _add_pairs_option(p)
     p.add_argument(
         "--threshold",
         type=float,
@@ -97,8 +98,19 @@ def add_commands(sub: Subparsers) -> None:
     p.add_argument("--folds", type=int, default=5, help="how many folds (default 5)")
     p.add_argument("--seed", type=int, default=0, help="the shuffle's seed (default 0)")
     p.add_argument("--workers", type=int, default=2, help="folds learned at once (default 2)")
+    _add_pairs_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
     p.set_defaults(handler=crossval_command)
+
+
+def _add_pairs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pairs",
+        type=int,
+        default=_DEFAULTS.pairs,
+        metavar="N",
+        help=f'pair rules ("a + b") learned per label (default {_DEFAULTS.pairs})',
+    )
 
 
 def _cut(tokenizer: Tokenizer, examples: Sequence[Example], progress: Progress) -> list[list[str]]:
@@ -117,13 +129,17 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
-    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0:
-        raise DataError("--max-keywords and --min-df must be at least 1, --c above 0")
+    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
+        raise DataError(
+            "--max-keywords and --min-df must be at least 1, --c above 0, --pairs at least 0"
+        )
     _check_threshold(args.threshold)
     progress = progress_for()
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
-    options = LearnOptions(max_keywords=args.max_keywords, min_df=args.min_df, c=args.c)
+    options = LearnOptions(
+        max_keywords=args.max_keywords, min_df=args.min_df, c=args.c, pairs=args.pairs
+    )
     labels = [e.label for e in examples]
     threshold, calibration = args.threshold, ""
     if threshold is None:
@@ -240,6 +256,8 @@ def crossval_command(settings: Settings | None, args: argparse.Namespace) -> int
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
+    if args.pairs < 0:
+        raise DataError("--pairs must be at least 0")
     progress = progress_for(silent=args.json)
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
@@ -247,7 +265,13 @@ def crossval_command(settings: Settings | None, args: argparse.Namespace) -> int
     folds = stratified_folds(labels, args.folds, args.seed)
     with progress.task("learning folds", len(folds)) as task:
         cv = cross_validate(
-            docs, labels, tokenizer, folds=folds, workers=args.workers, progress=task.update
+            docs,
+            labels,
+            tokenizer,
+            LearnOptions(pairs=args.pairs),
+            folds=folds,
+            workers=args.workers,
+            progress=task.update,
         )
     per_fold = [{"macro_f1": r.macro_f1, "accuracy": r.accuracy} for r in cv.folds]
     if args.json:
