@@ -59,6 +59,11 @@ class LearnOptions:
     # label count the same, 0 each message; between, small labels are neither drowned nor
     # over-predicted (on the citizen messages 0.5 did better than either, on two shuffles).
     class_balance: float = 0.5
+    # Cross-validation calibrates per-label biases on this many inner folds of each training
+    # set (nlp.biases, nlp.crossval.learn_calibrated); 0 leaves the biases at 0, as learn()
+    # does: `nlp learn --biases` calibrates them on its own held-out folds. Off by default:
+    # on the citizen messages they did no better than none (README).
+    bias_folds: int = 0
     pairs: int = 0  # pair rules ("a + b") learned per label besides its keywords (nlp.pairs)
     pair_min_df: int = 3  # a label's messages a pair must be in together
     pair_words: int = 150  # a label's screened words its pairs may be made of
