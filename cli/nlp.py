@@ -61,6 +61,12 @@ def add_commands(sub: Subparsers) -> None:
         default=_DEFAULTS.c,
         help=f"inverse regularisation (default {_DEFAULTS.c:g})",
     )
+    _add_pairs_option(p)
+    p.add_argument(
+        "--biases",
+        action="store_true",
+        help=f"calibrate a bias per label on {CALIBRATION_FOLDS} held-out folds (default: all 0)",
+    )
     p.add_argument(
         "--threshold",
         type=float,
@@ -97,8 +103,27 @@ def add_commands(sub: Subparsers) -> None:
     p.add_argument("--folds", type=int, default=5, help="how many folds (default 5)")
     p.add_argument("--seed", type=int, default=0, help="the shuffle's seed (default 0)")
     p.add_argument("--workers", type=int, default=2, help="folds learned at once (default 2)")
+    _add_pairs_option(p)
+    p.add_argument(
+        "--bias-folds",
+        type=int,
+        default=_DEFAULTS.bias_folds,
+        metavar="N",
+        help="calibrate a bias per label on N inner folds of each training set; 0 for none"
+        f" (default {_DEFAULTS.bias_folds})",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
     p.set_defaults(handler=crossval_command)
+
+
+def _add_pairs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pairs",
+        type=int,
+        default=_DEFAULTS.pairs,
+        metavar="N",
+        help=f'pair rules ("a + b") learned per label (default {_DEFAULTS.pairs})',
+    )
 
 
 def _cut(tokenizer: Tokenizer, examples: Sequence[Example], progress: Progress) -> list[list[str]]:
@@ -117,29 +142,47 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
-    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0:
-        raise DataError("--max-keywords and --min-df must be at least 1, --c above 0")
+    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
+        raise DataError(
+            "--max-keywords and --min-df must be at least 1, --c above 0, --pairs at least 0"
+        )
     _check_threshold(args.threshold)
     progress = progress_for()
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
-    options = LearnOptions(max_keywords=args.max_keywords, min_df=args.min_df, c=args.c)
+    options = LearnOptions(
+        max_keywords=args.max_keywords, min_df=args.min_df, c=args.c, pairs=args.pairs
+    )
     labels = [e.label for e in examples]
     threshold, calibration = args.threshold, ""
-    if threshold is None:
+    biases: dict[str, float] = {}
+    if threshold is None or args.biases:
+        from nlp.biases import calibrate_biases, outcomes
         from nlp.calibrate import calibrate_threshold
         from nlp.crossval import cross_validate
 
         folds = stratified_folds(labels, CALIBRATION_FOLDS)
+        plain = replace(options, bias_folds=0)
         with progress.task("calibrating (folds learned)", len(folds)) as task:
             cv = cross_validate(
-                docs, labels, tokenizer, options, folds, args.workers, progress=task.update
+                docs, labels, tokenizer, plain, folds, args.workers, progress=task.update
             )
-        chosen = calibrate_threshold(cv.outcomes, args.wrong_cost)
-        threshold = chosen.threshold
-        calibration = f"calibrated on {CALIBRATION_FOLDS} held-out folds: {chosen.describe()}"
+        biases = calibrate_biases(cv.held_out) if args.biases else {}
+        if threshold is None:
+            chosen = calibrate_threshold(outcomes(cv.held_out, biases), args.wrong_cost)
+            threshold = chosen.threshold
+            calibration = f"calibrated on {CALIBRATION_FOLDS} held-out folds: {chosen.describe()}"
+        if biases:
+            calibration += (
+                f"{'; ' if calibration else ''}biases calibrated on {CALIBRATION_FOLDS}"
+                " held-out folds for macro-F1"
+            )
     with progress.task("learning (optimizer steps)", None) as task:
         learned = learn(docs, labels, options, tokenizer, progress=task.update)
+    if biases:
+        from nlp.biases import with_biases
+
+        learned = with_biases(learned, biases)
     text = render(learned, args.data.name, len(examples), threshold, calibration)
     args.out.write_text(text, encoding="utf-8")
     kept = sum(len(lab.keywords) for lab in learned)
@@ -240,6 +283,8 @@ def crossval_command(settings: Settings | None, args: argparse.Namespace) -> int
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
+    if args.pairs < 0 or args.bias_folds < 0:
+        raise DataError("--pairs and --bias-folds must be at least 0")
     progress = progress_for(silent=args.json)
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
@@ -247,7 +292,13 @@ def crossval_command(settings: Settings | None, args: argparse.Namespace) -> int
     folds = stratified_folds(labels, args.folds, args.seed)
     with progress.task("learning folds", len(folds)) as task:
         cv = cross_validate(
-            docs, labels, tokenizer, folds=folds, workers=args.workers, progress=task.update
+            docs,
+            labels,
+            tokenizer,
+            LearnOptions(pairs=args.pairs, bias_folds=args.bias_folds),
+            folds=folds,
+            workers=args.workers,
+            progress=task.update,
         )
     per_fold = [{"macro_f1": r.macro_f1, "accuracy": r.accuracy} for r in cv.folds]
     if args.json:

@@ -23,10 +23,11 @@ Keyword semantics (the same for the district's hand-made lists and for learned o
   confidence is below, the concern goes to triage (tank None) and `best` still names the best.
 - The hits are the best tank's keywords found, the largest contribution first, each with the
   word as the resident wrote it, so every decision is explained by its keywords (and the
-  biases, which learned files leave at 0).
+  biases, which learned files leave at 0 unless learned with `nlp learn --biases`).
 
 Modules: tokenizer, keywords (the lists compiled), matching, pinyin (readings, for typos),
-classifier, learn and optimize (learning keywords from labelled data), calibrate (the threshold),
+classifier, learn and optimize (learning keywords from labelled data), pairs (learned pair
+rules), calibrate (the threshold), biases (per-label biases calibrated on held-out concerns),
 evaluate, crossval, dataset (CSV input), tankfile (TOML files through tomlkit); the command line
 is `minqing nlp learn | evaluate | classify | crossval` (or `python -m nlp`).
 """

@@ -1,4 +1,10 @@
-"""Stratified k-fold cross-validation of learned keywords, folds learned in parallel."""
+"""Stratified k-fold cross-validation of learned keywords, folds learned in parallel.
+
+Each fold's lists are learned on the other folds only, biases included: with
+`LearnOptions.bias_folds`, the training folds are themselves cut into that many inner folds,
+and the biases calibrated on those inner held-out concerns (learn_calibrated); the test fold is
+never looked at until it is scored.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from nlp.biases import Scored, calibrate_biases, with_biases
 from nlp.calibrate import Outcome
 from nlp.classifier import KeywordClassifier
 from nlp.evaluate import Report, score, stratified_folds
@@ -24,6 +31,7 @@ class CrossValidation:
     learn_seconds: float
     learned: list[list[LearnedLabel]]
     outcomes: list[Outcome]  # every held-out concern: its best tank's confidence, and if right
+    held_out: list[Scored] = field(default_factory=list)  # every held-out concern's scores
 
     @property
     def macro_f1(self) -> float:
@@ -49,7 +57,28 @@ def _learn(
     user_words: tuple[str, ...],
     backend: str,
 ) -> list[LearnedLabel]:
-    return learn(docs, labels, options, _tokenizer(user_words, backend))
+    return learn_calibrated(docs, labels, options, _tokenizer(user_words, backend))
+
+
+def learn_calibrated(
+    docs: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    options: LearnOptions,
+    tokenizer: Tokenizer,
+) -> list[LearnedLabel]:
+    """Learn on all the messages, with biases calibrated on `options.bias_folds` inner folds
+    of them (none below 2)."""
+    learned = learn(docs, labels, options, tokenizer)
+    if options.bias_folds < 2:
+        return learned
+    inner = cross_validate(
+        [list(d) for d in docs],
+        labels,
+        tokenizer,
+        replace(options, bias_folds=0),
+        stratified_folds(labels, options.bias_folds),
+    )
+    return with_biases(learned, calibrate_biases(inner.held_out))
 
 
 def cross_validate(
@@ -90,11 +119,11 @@ def cross_validate(
     else:
         learned = []
         for d, y, o, *_ in jobs:
-            learned.append(learn(d, y, o, tokenizer))
+            learned.append(learn_calibrated(d, y, o, tokenizer))
             if progress is not None:
                 progress(len(learned))
     seconds = time.perf_counter() - started
-    reports, outcomes = [], []
+    reports, outcomes, held_out = [], [], []
     for test, labels_learned in zip(test_folds, learned, strict=True):
         classifier = KeywordClassifier(to_tanks(labels_learned), tokenizer)
         results = [classifier.classify_tokens(docs[i]) for i in test]
@@ -102,4 +131,5 @@ def cross_validate(
         outcomes += [
             Outcome(r.confidence, r.best == labels[i]) for i, r in zip(test, results, strict=True)
         ]
-    return CrossValidation(reports, seconds, learned, outcomes)
+        held_out += [Scored(r.scores, labels[i]) for i, r in zip(test, results, strict=True)]
+    return CrossValidation(reports, seconds, learned, outcomes, held_out)

@@ -3,9 +3,14 @@
 1. Features: each word of a message (a token with a letter in it), and each such word found
    inside a longer token, kept when it occurs in at least `min_df` messages. A message's value
    for a word is (1 + ln count) * idf, the vector scaled to length 1 (sublinear TF-IDF).
-2. A multinomial logistic regression with non-negative weights (nlp.optimize), classes weighed
-   so that each label counts the same, is fitted on all features, then refitted on the best
-   `schedule` words of each label, and again, down to `max_keywords` per label.
+2. A multinomial logistic regression with non-negative weights (nlp.optimize), messages weighed
+   by `class_balance` (a small label's count more, though not fully as much as a large
+   label's), is fitted on all features, then refitted on the best `schedule` words of each
+   label, and again, down to `max_keywords` per label.
+   With `pairs`, each label also gets up to that many pair rules ("a + b": two of its words
+   that together say more for it than either alone, nlp.pairs), chosen on these messages
+   only, fitted with the words (a rule's value is 1 when both words are in the message) and
+   kept while their weight stays positive; they do not count against `max_keywords`.
 3. The stored weight of a word is its learned weight times its idf: the classifier then scores
    weight * (1 + ln count) with no need for the idf (the length scaling changes no decision).
    A last fit of one scale for all weights (temperature scaling, on the training messages)
@@ -23,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from core.models import ThinkTank
@@ -30,6 +36,7 @@ from nlp.features import feature_counts, is_word
 from nlp.keywords import build_index
 from nlp.matching import count_keywords
 from nlp.optimize import Problem, fit
+from nlp.pairs import choose_pairs, rule_text
 from nlp.tokenizer import Tokenizer
 
 Progress = Callable[[int, int], None]
@@ -48,6 +55,18 @@ class LearnOptions:
     max_iter: int = 100
     decimals: int = 3
     calibrate: bool = True
+    # Each message weighs (n / (labels * its label's messages)) ** class_balance: 1 makes each
+    # label count the same, 0 each message; between, small labels are neither drowned nor
+    # over-predicted (on the citizen messages 0 to 0.5 did alike, and better than 1: README).
+    class_balance: float = 0.5
+    # Cross-validation calibrates per-label biases on this many inner folds of each training
+    # set (nlp.biases, nlp.crossval.learn_calibrated); 0 leaves the biases at 0, as learn()
+    # does: `nlp learn --biases` calibrates them on its own held-out folds. Off by default:
+    # on the citizen messages they did no better than none (README).
+    bias_folds: int = 0
+    pairs: int = 0  # pair rules ("a + b") learned per label besides its keywords (nlp.pairs)
+    pair_min_df: int = 3  # a label's messages a pair must be in together
+    pair_words: int = 150  # a label's screened words its pairs may be made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +121,18 @@ def learn(
     words = sorted(w for w, n in df.items() if n >= opts.min_df)
     n = len(documents)
     idf_by_word = {w: math.log((1 + n) / (1 + df[w])) + 1.0 for w in words}
-    per_class = Counter(classes)
-    sample_weights = [n / (len(names) * per_class[c]) for c in classes]
+    sample_weights = class_weights(classes, opts.class_balance)
 
     chosen = screen(counts, classes, words, opts.screen)
+    rules = _add_pairs(counts, classes, chosen, df, opts) if opts.pairs else set()
+    idf_by_word.update({r: math.log((1 + n) / (1 + df[r])) + 1.0 for r in rules})
     weights: list[dict[str, float]] = []
     steps = [k for k in opts.schedule if k > opts.max_keywords]
     rounds = (None, *steps, opts.max_keywords)
     total = len(rounds) * opts.max_iter
     for round_no, keep in enumerate(rounds):
         if keep is not None:
-            chosen = [
-                [w for w, v in sorted(ws.items(), key=lambda p: (-p[1], p[0]))[:keep] if v > 0]
-                for ws in weights
-            ]
+            chosen = [_strongest(ws, keep, rules) for ws in weights]
         active_words = sorted({w for ws in chosen for w in ws})
         active = {w: i for i, w in enumerate(active_words)}
         idf = [idf_by_word[w] for w in active_words]
@@ -134,7 +151,7 @@ def learn(
             {w: result.weights[c][active[w]] * idf_by_word[w] for w in ws}
             for c, ws in enumerate(chosen)
         ]
-        if all(len(ws) <= opts.max_keywords for ws in chosen):
+        if all(len(set(ws) - rules) <= opts.max_keywords for ws in chosen):
             break
     if progress is not None:
         progress(total, total)
@@ -145,6 +162,48 @@ def learn(
         kept = {w: round(v * scale, opts.decimals) for w, v in ranked}
         out.append(LearnedLabel(name, 0.0, {w: v for w, v in kept.items() if v > 0}))
     return out
+
+
+def class_weights(classes: Sequence[int], balance: float) -> list[float]:
+    """Each message's weight in the fit: (n / (labels * its label's messages)) ** balance.
+
+    With 1 every label weighs the same in all, with 0 every message does."""
+    n, sizes = len(classes), Counter(classes)
+    return [(n / (len(sizes) * sizes[c])) ** balance for c in classes]
+
+
+def _strongest(weights: dict[str, float], keep: int, rules: AbstractSet[str]) -> list[str]:
+    """The `keep` strongest words of positive weight, and every pair rule of positive weight."""
+    ranked = sorted(weights.items(), key=lambda p: (-p[1], p[0]))
+    words = [w for w, v in ranked if v > 0 and w not in rules][:keep]
+    return words + [w for w, v in ranked if v > 0 and w in rules]
+
+
+def _add_pairs(
+    counts: Sequence[Counter[str]],
+    classes: Sequence[int],
+    chosen: list[list[str]],
+    df: Counter[str],
+    opts: LearnOptions,
+) -> set[str]:
+    """Choose each label's pair rules, count them in the messages (once) and in `df`, and add
+    them to the label's chosen features; returns the rules' texts."""
+    sets = [set(doc) for doc in counts]
+    pairs = choose_pairs(
+        sets, classes, [ws[: opts.pair_words] for ws in chosen], opts.pairs, opts.pair_min_df
+    )
+    rules: set[str] = set()
+    for c, label_pairs in enumerate(pairs):
+        for a, b in label_pairs:
+            text = rule_text((a, b))
+            if text not in rules:
+                rules.add(text)
+                for doc, words in zip(counts, sets, strict=True):
+                    if a in words and b in words:
+                        doc[text] = 1
+                        df[text] += 1
+            chosen[c].append(text)
+    return rules
 
 
 def _steps(progress: Progress | None, base: int, total: int) -> Callable[[int], None] | None:

@@ -13,7 +13,7 @@ import pytest
 from config.tanks import load_tanks
 from nlp.__main__ import main
 from nlp.classifier import KeywordClassifier
-from nlp.learn import LearnOptions, as_matched, learn
+from nlp.learn import LearnOptions, as_matched, class_weights, learn
 from nlp.optimize import Problem, fit
 from nlp.tankfile import quote
 from nlp.tokenizer import Tokenizer
@@ -129,3 +129,12 @@ def test_refits_count_words_as_the_classifier_finds_them(tokenizer: Tokenizer) -
     docs = [["担保人", "跑", "了"], ["代款", "利息"]]
     counts = as_matched(docs, ["担保", "担保人", "贷款", "利息"], tokenizer)
     assert counts == [Counter({"担保人": 1}), Counter({"贷款": 1, "利息": 1})]
+
+
+def test_class_balance_weighs_a_small_labels_messages() -> None:
+    classes = [0, 0, 0, 1]  # n = 4, two labels
+    assert class_weights(classes, 0.0) == [1.0, 1.0, 1.0, 1.0]
+    assert class_weights(classes, 1.0) == pytest.approx([2 / 3, 2 / 3, 2 / 3, 2.0])
+    half = class_weights(classes, 0.5)
+    assert half == pytest.approx([math.sqrt(2 / 3)] * 3 + [math.sqrt(2.0)])
+    assert LearnOptions().class_balance == 0.5  # each label's total between its size and equal
