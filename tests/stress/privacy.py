@@ -9,6 +9,7 @@ the server's to recycle and are not searched."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sqlite3
 import subprocess
@@ -33,13 +34,19 @@ class Secret:
     resident: Resident
     group: str  # forget | purge | control
 
-    def needles(self) -> dict[str, bytes]:
-        """The strings to look for, as SQLite stores text (UTF-8)."""
-        return {
-            "name": self.resident.name.encode(),
-            "phone": self.resident.phone.encode(),
-            "chat id": str(self.resident.id).encode(),
-        }
+    def needles(self) -> dict[str, list[bytes]]:
+        """The strings to look for, each as SQLite stores text (UTF-8) and as JSON escapes it
+        (an update's payload: \\u738b...), also with the backslash doubled as pg_dump writes it."""
+        found = {}
+        for kind, text in (
+            ("name", self.resident.name),
+            ("phone", self.resident.phone),
+            ("chat id", str(self.resident.id)),
+        ):
+            escaped = json.dumps(text).strip('"')
+            forms = {text, escaped, escaped.replace("\\", "\\\\")}
+            found[kind] = [form.encode() for form in sorted(forms)]
+        return found
 
 
 def raw_bytes(db: Path) -> bytes:
@@ -52,8 +59,8 @@ def found_in(blob: bytes, secrets: list[Secret]) -> dict[str, int]:
     """How many of each kind of needle occur in blob."""
     counts = {"name": 0, "phone": 0, "chat id": 0}
     for secret in secrets:
-        for kind, needle in secret.needles().items():
-            counts[kind] += blob.count(needle)
+        for kind, needles in secret.needles().items():
+            counts[kind] += sum(blob.count(needle) for needle in needles)
     return counts
 
 
@@ -213,7 +220,13 @@ def judge(
             f"/forgetme, confirmed: name, phone and chat id searched in {searched}",
             str(len(forgot)),
             show(left_forgot) + " left",
-            not any(left_forgot.values()) and kept and method_works and healthy,
+            not any(left_forgot.values())
+            and kept
+            and method_works
+            and healthy
+            # PostgreSQL's export holds only live rows: it must be clean at once, not only after
+            # a purge (SQLite's file holds old pages until the checkpoint).
+            and not (db.postgres and any(running.values())),
             f"{while_running}: {show(running)}; the concerns "
             f"stay ({len(after)} cases, texts unchanged: {'yes' if kept else 'no'})",
         ),
