@@ -261,7 +261,12 @@ def rows(
             f"{sum(changed.values())} rows changed"
             + (f" ({', '.join(f'{t}: {n}' for t, n in changed.items())})" if changed else ""),
             not changed and healthy,
-            "database snapshot compared row by row; integrity ok" if healthy else "unhealthy",
+            "database snapshot compared row by row; "
+            + (
+                ("integrity ok" if db.path is not None else "stopped cleanly")
+                if healthy
+                else "unhealthy"
+            ),
         ),
         Row(
             f"One user sends {scale.flood} messages in {scale.flood_seconds:.0f} s",

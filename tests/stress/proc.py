@@ -53,6 +53,7 @@ class BotProcess:
         self.log = workdir / "bot.log"
         self.port = free_port() if self.store.postgres else 0
         if self.store.postgres:
+            server.webhook.keep_alive = False  # a connection per post: every worker gets some
             server.webhook.deliver_to(f"http://127.0.0.1:{self.port}")
 
     @property
