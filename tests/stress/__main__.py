@@ -3,8 +3,9 @@
 python -m tests.stress                 # the full run (under ten minutes)
 python -m tests.stress --quick         # every part, small (about a minute)
 python -m tests.stress --only crashes  # one part: crashes, faults, abuse, privacy, wechat, postgres
-python -m tests.stress --database postgres  # faults, abuse, privacy against 4 workers in webhook
-                                            # mode on a fresh PostgreSQL schema each, then postgres
+python -m tests.stress --database postgres  # crashes, faults, abuse, privacy against 4 workers in
+                                            # webhook mode on a fresh PostgreSQL schema each, then
+                                            # postgres (the WeChat drill on workers)
 """
 
 from __future__ import annotations
@@ -27,10 +28,6 @@ from tests.stress.scale import Scale
 Part = Callable[[Scale, Path, int, str], Awaitable[list[Row]]]
 # The parts that are the single SQLite process's own, and where their PostgreSQL counterpart is.
 SQLITE_ONLY = {
-    "crashes": "SIGKILL of the one process on its file (with the burst polling had fetched) and "
-    "`bot.py backup`/`restore` of the file: on PostgreSQL the kills are part postgres (random "
-    "workers of four, webhook mode: an update is answered 200 only once recorded) and the "
-    "backup is pg_dump (README)",
     "wechat": "the WeChat SIGKILL drill on one file: on PostgreSQL it is part postgres",
 }
 
@@ -52,7 +49,7 @@ def parts() -> dict[str, Part]:
         return await postgres.run(scale, workdir, seed)
 
     return {
-        "crashes": sqlite_only("crashes", crashes.run),
+        "crashes": crashes.run,
         "faults": apifaults.run,
         "abuse": abuse.run,
         "privacy": privacy.run,

@@ -61,6 +61,9 @@ async def run(scale: Scale, workdir: Path, seed: int, database: str = "sqlite") 
         where = f"{db.workers} workers on PostgreSQL" if db.postgres else "one process on SQLite"
         took = time.perf_counter() - began
         delivery = audit.compare(server, db)
+        (workdir / "repeats.txt").write_text(  # for --keep: what was repeated, and when
+            "\n".join(f"chat {c}: {t[:60]!r} delivered at {q}" for c, t, q in delivery.repeat_log)
+        )
         stuck = [r for r in crowd.residents if r.ref is None]
         lost_updates = audit.unhandled(db, crowd.ledger.pushed)
         kinds = ", ".join(f"{injected.get(k, 0)} × {k}" for k in KINDS)
@@ -68,7 +71,8 @@ async def run(scale: Scale, workdir: Path, seed: int, database: str = "sqlite") 
         rows = [
             Row(
                 f"Bot API faults for {scale.fault_seconds:.0f} s: {scale.fault_rate:.0%} of calls "
-                f"(sends, edits, answers, menus, polling) fail while {count} residents file "
+                f"(sends, edits, answers, menus{'' if db.postgres else ', polling'}) fail while"
+                f" {count} residents file "
                 f"concerns and members work ({where})",
                 str(total),
                 f"{delivery.lost} messages lost, {delivery.duplicates} repeated, "

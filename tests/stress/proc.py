@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +27,7 @@ WEBHOOK = "https://stress.example"  # what the bot tells Telegram; the fake post
 NOT_A_FILE = "n/a on PostgreSQL"  # what `integrity` says of a schema on the server
 SOUND = ("ok", NOT_A_FILE)  # the answers of `integrity` that pass
 READY = "minqing: ready in"  # each worker logs it once it serves
+STARTED = re.compile(r"worker (\d+)/\d+ started \(pid (\d+)\)")  # the supervisor's line
 
 
 def bot_command() -> list[str]:
@@ -52,6 +55,8 @@ class BotProcess:
         self.kills = 0
         self.log = workdir / "bot.log"
         self.port = free_port() if self.store.postgres else 0
+        self.rng = random.Random(workdir.name)
+        self.killed_worker, self.ready_before = 0, 0
         if self.store.postgres:
             server.webhook.keep_alive = False  # a connection per post: every worker gets some
             server.webhook.deliver_to(f"http://127.0.0.1:{self.port}")
@@ -103,6 +108,8 @@ class BotProcess:
     async def start(self, database: Path | None = None) -> float:
         """Start `bot.py run` (with --workers on PostgreSQL) and wait until it polls, or until
         every worker is ready; returns how long that took (seconds)."""
+        if self.proc is not None and self.store.postgres and self.killed_worker:
+            return await self._worker_back()
         assert self.proc is None, "already running"
         if database is not None:
             self.store = Store.sqlite(database)
@@ -142,12 +149,43 @@ class BotProcess:
         return ready >= self.store.workers and bool(self.server.webhook.url)
 
     async def kill(self) -> None:
-        """SIGKILL: no clean-up of any kind, as after a power cut or the OOM killer."""
+        """SIGKILL: no clean-up of any kind, as after a power cut or the OOM killer. With
+        workers, of one worker at random (`start` then waits for the supervisor to start it
+        again)."""
+        if self.store.postgres:
+            return await self._kill_worker()
         proc, self.proc = self.proc, None
         assert proc is not None, "not running"
         proc.send_signal(signal.SIGKILL)
         await proc.wait()
         self.kills += 1
+
+    def _log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    async def _kill_worker(self) -> None:
+        """SIGKILL one live worker, chosen at random (seeded: the same run kills the same)."""
+        assert self.proc is not None, "not running"
+        text = self._log_text()
+        pids = {int(m.group(1)): int(m.group(2)) for m in STARTED.finditer(text)}
+        worker, pid = self.rng.choice(sorted(pids.items()))
+        self.ready_before = text.count(READY)
+        os.kill(pid, signal.SIGKILL)
+        self.killed_worker = worker
+        self.kills += 1
+
+    async def _worker_back(self) -> float:
+        """Until the supervisor has started the killed worker again and it is ready."""
+        started = time.perf_counter()
+        deadline = started + UP_WITHIN * 2
+        while self._log_text().count(READY) <= self.ready_before:
+            assert self.proc is not None
+            if self.proc.returncode is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"worker {self.killed_worker} did not come back; see {self.log}")
+            await asyncio.sleep(0.05)  # the log is all a subprocess gives
+        self.killed_worker = 0
+        self.starts += 1
+        return time.perf_counter() - started
 
     async def stop(self) -> int:
         """SIGTERM, as systemd stops it: the bot finishes cleanly; returns its exit code."""
