@@ -59,6 +59,9 @@ class RowAttempts:
     _queues: dict[str, list[tuple[int, Pending]]]
     _known: set[int]
 
+    def _finished(self, row_id: int) -> None:
+        """A row is done with here (handlers/sender.py)."""
+
     async def _try(self, chat: str, row: Pending) -> Pending | None:
         """One attempt at a row, whatever the storage does: a read that fails before the call
         is made again after a back-off, the row keeping its place in the chat's order."""
@@ -215,7 +218,7 @@ class RowAttempts:
         for other in (row, *others):
             await self._failed(other, reason)
             if other is not row:
-                self._known.discard(other.id)
+                self._finished(other.id)
         newly = await self._persist(
             f"marking chat {chat} unreachable", lambda: self.store.unreachable(chat)
         )
