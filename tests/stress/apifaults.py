@@ -9,13 +9,14 @@ import random
 import time
 from pathlib import Path
 
-from tests.fakes import fake_bot_api
+from tests.fakes import FakeBotAPI, fake_bot_api
 from tests.fakes.faults import SEND_METHODS
 from tests.stress import audit, store
 from tests.stress.crowd import COORDINATOR, enrol, run_residents, staff_done, start_staff
-from tests.stress.proc import SOUND, TOKEN, BotProcess, integrity
+from tests.stress.proc import SOUND, TOKEN, BotProcess, integrity, query
 from tests.stress.report import Row
 from tests.stress.scale import Scale
+from tests.stress.store import Store
 
 KINDS = ("429", "502", "timeout", "drop")
 # Every call the running bot makes: its sends and edits, button answers, command menus, and its
@@ -26,6 +27,20 @@ METHODS = SEND_METHODS | {"getUpdates", "setMyCommands"}
 # timeout 30 s) caught by a hang is then retried after 10 s rather than 30.
 HOLD_SECONDS = 10.0
 PATIENCE = 45.0  # a person waits this long before sending again
+
+
+def repeats(server: FakeBotAPI, db: Store, delivery: audit.Delivery) -> str:
+    """For --keep: each repeated message, the calls to its chat and the chat's outbox rows."""
+    lines = []
+    for chat, text, seqs in delivery.repeat_log:
+        lines.append(f"chat {chat}: {text[:60]!r} delivered at {seqs}")
+        for call in server.calls():
+            if str(call.params.get("chat_id")) == chat:
+                said = str(call.params.get("text", ""))[:30]
+                lines.append(f"  call {call.seq} {call.method} {call.status} {call.fault} {said!r}")
+        sql = "SELECT id, kind, status, attempts FROM outbox WHERE chat_id = ? ORDER BY id"
+        lines += [f"  row {r}" for r in query(db, sql, chat)]
+    return "\n".join(lines)
 
 
 async def run(scale: Scale, workdir: Path, seed: int, database: str = "sqlite") -> list[Row]:
@@ -61,9 +76,7 @@ async def run(scale: Scale, workdir: Path, seed: int, database: str = "sqlite") 
         where = f"{db.workers} workers on PostgreSQL" if db.postgres else "one process on SQLite"
         took = time.perf_counter() - began
         delivery = audit.compare(server, db)
-        (workdir / "repeats.txt").write_text(  # for --keep: what was repeated, and when
-            "\n".join(f"chat {c}: {t[:60]!r} delivered at {q}" for c, t, q in delivery.repeat_log)
-        )
+        (workdir / "repeats.txt").write_text(repeats(server, db, delivery))
         stuck = [r for r in crowd.residents if r.ref is None]
         lost_updates = audit.unhandled(db, crowd.ledger.pushed)
         kinds = ", ".join(f"{injected.get(k, 0)} × {k}" for k in KINDS)
