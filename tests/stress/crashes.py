@@ -270,7 +270,11 @@ def crash_rows(
             f"members and coordinator finished their work: {yes(staff_ok)}",
         ),
         Row(
-            "Updates fetched from the Bot API but not handled when the bot was killed",
+            (
+                "Updates posted to the workers (answered 200) but not handled when one was killed"
+                if db.postgres
+                else "Updates fetched from the Bot API but not handled when the bot was killed"
+            ),
             str(len(crowd.ledger.pushed)),
             f"{len(lost_updates)} updates never handled",
             not lost_updates,
