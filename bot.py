@@ -22,6 +22,7 @@ from core import roster
 from core.context import District
 from core.engines import Classifier, Offload
 from core.service import Service
+from core.throttle import SharedThrottle, Throttle
 from documents.workers import FileWorkers
 from handlers.office import DocumentFiles
 from storage.db import Database
@@ -62,11 +63,23 @@ def build_service(
         classifier,
         clock,
         views,
+        throttle=throttle_for(db),
         dialogs=dialogs,
         offload=offload,
         similar=build_similar(db, district, classifier),
         files=files,
     )
+
+
+def throttle_for(db: Database) -> Throttle:
+    """The flood limit: in this process on SQLite (the only one), in the database on PostgreSQL,
+    where the workers share each person's bucket."""
+    if getattr(db, "dialect", "sqlite") == "postgres":
+        from storage.pg import PgDatabase
+        from storage.pg_flood import PgFloodBuckets
+
+        return SharedThrottle(PgFloodBuckets(cast(PgDatabase, db)))
+    return Throttle()
 
 
 def classifier_thread() -> Offload:

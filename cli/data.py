@@ -1,10 +1,12 @@
-"""`minqing backup | restore | purge`: the database file, kept safe."""
+"""`minqing backup | restore | purge`: the database file, kept safe. Backup and restore are the
+SQLite file's (PostgreSQL has pg_dump and pg_restore); purge erases on either database."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 from pathlib import Path
+from typing import cast
 
 import bot
 from cli.common import Subparsers, existing_database
@@ -95,7 +97,8 @@ def purge_command(settings: Settings, args: argparse.Namespace) -> int:
     """Erase identity from cases closed more than --older-than days ago."""
     if args.older_than < 0:
         raise SettingsError(f"--older-than must be 0 or more days, not {args.older_than}")
-    existing_database(settings)
+    if settings.postgres_url is None:  # the server the workers share needs no file
+        existing_database(settings)
     with progress_for().task("purging", 1) as task:
         count = asyncio.run(_purge(settings, args.older_than))
         task.advance()
@@ -109,7 +112,13 @@ def purge_command(settings: Settings, args: argparse.Namespace) -> int:
 async def _purge(settings: Settings, days: int) -> int:
     from core.cases import privacy
 
-    db = await Database.open(settings.database)
+    if settings.postgres_url is not None:
+        from storage.pg import PgDatabase
+
+        pg = await PgDatabase.open(settings.postgres_url.get_secret_value(), size=1)
+        db = cast(Database, pg)
+    else:
+        db = await Database.open(settings.database)
     try:
         return await privacy.purge(unit_factory(db), bot.utcnow(), days)
     finally:

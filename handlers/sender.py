@@ -14,10 +14,8 @@ Invariants (what a newcomer can break):
   call succeeded: a failed record is retried as a record, never as a delivery.
 - A row the sender holds (`_known`) is always in a worker's queue or an answer task, or being
   retried there: nothing is dropped from memory while still pending in the table, or the rescan
-  could never pick it up again.
-- A row finished while a scan was under way (`_finished`) is not taken from that scan's answer:
-  the scan may have read it before its record and call it pending, and taking it would send it
-  again. Scans run one at a time, each starting with an empty `_finished`.
+  could never pick it up again. A row finished while a read of the table was under way is not
+  taken from that read's answer (`_scanned`): the answer may predate the row's record.
 - A failure of the storage (a read, a write, the unreachable callback) is logged at CRITICAL
   and tried again after a back-off; no task dies of it. The scanning loop runs under
   `supervise`; workers and answer tasks under `watch`.
@@ -90,9 +88,7 @@ class OutboxSender(RowAttempts):
         self._chat_limits: dict[str, RateLimiter] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._known: set[int] = set()
-        # Rows finished (recorded sent or failed) since the scan under way began: its answer,
-        # read before their record, may still call them pending.
-        self._finished: set[int] = set()
+        self._scans: list[set[int]] = []  # per scan under way: the rows finished meanwhile
         self._incoming: list[int] = []
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -191,9 +187,8 @@ class OutboxSender(RowAttempts):
             if self._rescan_due:
                 await self._rescan()
             ids, self._incoming = self._incoming, []
-            self._finished = set()
             try:
-                rows = await self.store.get(ids)
+                rows = await self._scanned(self.store.get(ids))
             except Exception:
                 self._incoming[:0] = ids  # kept for the restarted loop
                 self._wake.set()
@@ -201,14 +196,31 @@ class OutboxSender(RowAttempts):
             self._take(rows)
 
     async def _rescan(self) -> None:
-        self._finished = set()
-        rows = await self.store.pending()
+        rows = await self._scanned(self.store.pending())
         self._rescan_due = False
         self._take(rows)
 
+    async def _scanned(self, scan: Awaitable[list[Pending]]) -> list[Pending]:
+        """A read of the table, less the rows this sender finished while it ran: its answer
+        may be from before their record (a worker's claim takes its own chats again, the row
+        out at that moment among them), and a finished row is no longer `_known`."""
+        finished: set[int] = set()
+        self._scans.append(finished)
+        try:
+            rows = await scan
+        finally:
+            self._scans.remove(finished)
+        return [row for row in rows if row.id not in finished]
+
+    def _finished(self, row_id: int) -> None:
+        """A row is done with here (sent, given up, or let go)."""
+        self._known.discard(row_id)
+        for finished in self._scans:
+            finished.add(row_id)
+
     def _take(self, rows: list[Pending]) -> None:
         for row in rows:
-            if row.id in self._known or row.id in self._finished or self.refused.is_set():
+            if row.id in self._known or self.refused.is_set():
                 continue
             self._known.add(row.id)
             chat = row.message.chat_id
@@ -241,14 +253,8 @@ class OutboxSender(RowAttempts):
         except LeaseLost:
             log.warning("outbox %s to chat %s: its lease was lost; not sent here", row.id, chat)
         finally:
-            self._let_go(row.id)
+            self._finished(row.id)
             self._update_idle()
-
-    def _let_go(self, row_id: int) -> None:
-        """The row is finished here (or, its lease lost, left to a later scan): not held, and not
-        to be taken from the answer of a scan that read it before."""
-        self._known.discard(row_id)
-        self._finished.add(row_id)
 
     async def _work(self, chat: str) -> None:
         queue = self._queues[chat]
@@ -269,7 +275,7 @@ class OutboxSender(RowAttempts):
                     heapq.heappush(queue, (row.id, row))  # stays pending; a stop or a refusal
                     raise
                 if again is None:
-                    self._let_go(row.id)
+                    self._finished(row.id)
                 else:
                     heapq.heappush(queue, (again.id, again))
         finally:

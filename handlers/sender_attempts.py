@@ -59,8 +59,8 @@ class RowAttempts:
     _queues: dict[str, list[tuple[int, Pending]]]
     _known: set[int]
 
-    def _let_go(self, row_id: int) -> None:
-        raise NotImplementedError  # the sender's
+    def _finished(self, row_id: int) -> None:
+        """A row is done with here (handlers/sender.py)."""
 
     async def _try(self, chat: str, row: Pending) -> Pending | None:
         """One attempt at a row, whatever the storage does: a read that fails before the call
@@ -218,7 +218,7 @@ class RowAttempts:
         for other in (row, *others):
             await self._failed(other, reason)
             if other is not row:
-                self._let_go(other.id)
+                self._finished(other.id)
         newly = await self._persist(
             f"marking chat {chat} unreachable", lambda: self.store.unreachable(chat)
         )

@@ -40,12 +40,16 @@ class SqlErasure:
         tomb = await self._tombstone(now)
         rows = list(
             await self.conn.execute_fetchall(
-                "SELECT channel, chat_id FROM people WHERE id = ?", (person_id,)
+                "SELECT channel, chat_id, external_id FROM people WHERE id = ?", (person_id,)
             )
         )
         if not rows:
             return 0
-        channel, chat_id = rows[0]
+        channel, chat_id, external_id = rows[0]
+        # Their flood bucket is named by their id on the channel (core/throttle.py).
+        await self.conn.execute(
+            "DELETE FROM flood_buckets WHERE who = ?", (f"{channel}:{external_id}",)
+        )
         case_ids = "SELECT id FROM cases WHERE resident_id = ?"
         # Every message about their cases may quote them, except the new-case notices (and their
         # edits), which never carry a name or contact and which members still need.
@@ -132,5 +136,12 @@ class SqlErasure:
             " AND NOT EXISTS (SELECT 1 FROM dialogs d WHERE d.channel = people.channel"
             "                 AND d.chat_id = people.chat_id)",
             (cutoff,),
+        )
+        # The flood buckets of people erased (named by their id on the channel), and those
+        # untouched for a minute, full again: the same as none (core/throttle.py).
+        await self.conn.execute(
+            "DELETE FROM flood_buckets WHERE stamp < ? OR who NOT IN"
+            " (SELECT channel || ':' || external_id FROM people)",
+            ((now - timedelta(minutes=1)).timestamp(),),
         )
         return cursor.rowcount

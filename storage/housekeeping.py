@@ -36,6 +36,9 @@ OLD_UPDATES = (
     "DELETE FROM processed_updates WHERE (channel, update_id) IN"
     " (SELECT channel, update_id FROM processed_updates WHERE at < ? LIMIT ?)"
 )
+STALE_BUCKETS = (  # a flood bucket untouched for a minute is full again (core/throttle.py)
+    "DELETE FROM flood_buckets WHERE who IN (SELECT who FROM flood_buckets WHERE stamp < ? LIMIT ?)"
+)
 STALE_DIALOGS = (
     "DELETE FROM dialogs WHERE (channel, chat_id) IN"
     " (SELECT channel, chat_id FROM dialogs WHERE updated_at < ? LIMIT ?)"
@@ -107,13 +110,15 @@ async def alone(db: Database, job: str) -> AsyncIterator[bool]:
 
 
 async def nightly(db: Database, now: datetime, retention: Retention) -> Pruned | None:
-    """The nightly clean-up (prune, and the handled messages of the ingress), unless another
-    worker is doing it (None then)."""
+    """The nightly clean-up (prune, stale flood buckets, the handled messages of the ingress),
+    unless another worker is doing it (None then)."""
     from storage.ingress import prune_handled
 
     async with alone(db, "housekeeping") as mine:
         if not mine:
             return None
         pruned = await prune(db, now, retention)
+        stale = int((now - timedelta(minutes=1)).timestamp())
+        await _in_batches(db, STALE_BUCKETS, (stale,), BATCH)
         await prune_handled(db, now - retention.updates)
         return pruned

@@ -9,6 +9,10 @@ Invariants (what a newcomer can break):
   two) is a no-op when it is taken again.
 - The customer-service window is read from the rows themselves (the latest message, the latest
   tap) and the quota spent within it from wx_quota: both survive a restart.
+- A handled row keeps nothing of the person: `handled` empties its payload, and its chat too
+  unless the row opened a window (which the replies to it still need; it goes when pruned). So
+  the row of /forgetme's own confirmation, pending while the erasure ran, keeps no name, and on
+  Telegram (no windows) no chat id; its dedupe key stays, so a repeat is still a no-op.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ PENDING = (
 )
 HANDLED = (  # and frees the row's lease, if a worker held it (storage/pg_ingress.py)
     "UPDATE ingress SET handled_at = ?, error = ?, attempts = attempts + 1,"
-    " leased_until = NULL, leased_by = NULL WHERE id = ?"
+    " leased_until = NULL, leased_by = NULL, payload = '',"
+    " chat_id = CASE WHEN opens IS NULL THEN '' ELSE chat_id END WHERE id = ?"
 )
 ATTEMPT = "UPDATE ingress SET attempts = attempts + 1, error = ? WHERE id = ?"
 _LATEST = (

@@ -226,7 +226,7 @@ async def handle(inbound: Inbound, service: Wiring) -> list[int]:
     if inbound.text is not None and len(inbound.text) > MAX_TEXT:
         inbound = inbound.model_copy(update={"text": inbound.text[:MAX_TEXT]})
     now = service.clock()
-    verdict = service.throttle.check(f"{inbound.channel}:{inbound.user_id}", now)
+    verdict = await service.throttle.take(f"{inbound.channel}:{inbound.user_id}", now)
     if verdict is Verdict.DROP:
         return []
     try:

@@ -6,7 +6,9 @@ The test names that listener (`deliver_to`) and the fake stands in for both: it 
 target with the URL's path. Updates go one at a time, in update_id order, each with the
 X-Telegram-Bot-Api-Secret-Token header when a secret was set; an update is dropped from the
 queue only once answered 2xx, else posted again after a growing pause (a timeout counts as a
-failure), as Telegram does. Every attempt is recorded in `deliveries`.
+failure), as Telegram does. Every attempt is recorded in `deliveries`. With `keep_alive` off each
+post opens a connection of its own, as a reverse proxy's several connections do: workers sharing
+one port (SO_REUSEPORT) then each get a share of the posts, not all of them the first one's.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Webhook:
         self.signal = Signal()
         self.first_pause, self.longest_pause, self.timeout = 0.02, 0.5, 5.0
         self.last_error: tuple[int, str] | None = None
+        self.keep_alive = True
         self._task: asyncio.Task[None] | None = None
 
     # --- the methods -------------------------------------------------------------------------
@@ -144,7 +147,8 @@ class Webhook:
     async def _post_all(self) -> None:
         path = urlsplit(self.url).path or "/"
         timeout = aiohttp.ClientTimeout(total=self.timeout)
-        async with aiohttp.ClientSession(timeout=timeout) as http:
+        connector = aiohttp.TCPConnector(force_close=not self.keep_alive)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
             failures = 0
             while True:
                 self.queue.arrived.clear()

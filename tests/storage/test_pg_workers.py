@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -18,6 +19,7 @@ from core.context import District
 from core.messages import OUTBOUND, Inbound, Outbound
 from core.models import Person
 from core.service import Service
+from core.throttle import Throttle, Verdict
 from storage.db import Database
 from storage.housekeeping import Retention, nightly
 from storage.pg import PgDatabase, pg_unit_factory
@@ -194,3 +196,28 @@ async def test_a_turn_that_loses_a_deadlock_runs_again_and_succeeds_once(
         assert await conn.fetchval("SELECT count(*) FROM processed_updates") == 1
         assert await conn.fetchval("SELECT count(*) FROM outbox") == len(queued)
     assert await service.handle(start) == []  # handled once
+
+
+async def test_a_flood_spread_over_two_workers_is_warned_once_and_then_dropped(
+    workers: list[PgDatabase],
+) -> None:
+    """Each worker takes whichever of a person's messages it claims: the flood limit counts
+    them together (a bucket in each process let a flood through twice over, and unwarned)."""
+    throttles = [bot.throttle_for(cast(Database, db)) for db in workers]
+    one_process = Throttle()
+    times = [MONDAY_9 + timedelta(seconds=i * 0.05) for i in range(60)]  # 60 in 3 s
+    verdicts = [await throttles[i % 2].take("telegram:4242", t) for i, t in enumerate(times)]
+    assert verdicts == [one_process.check("telegram:4242", t) for t in times]
+    assert Counter(verdicts)[Verdict.WARN] == 1 and verdicts[-1] is Verdict.DROP
+    # Both sides of the same flood, at once: still one warning between them.
+    later = MONDAY_9 + timedelta(minutes=5)
+    together = await asyncio.gather(
+        *(throttles[i % 2].take("telegram:77", later) for i in range(40))
+    )
+    assert Counter(together) == {Verdict.ALLOW: 20, Verdict.WARN: 1, Verdict.DROP: 19}
+    # Nobody's buckets outlive the purge: these two name no person, and are stale besides.
+    async with pg_unit_factory(workers[0])() as uow:
+        await uow.erasure.purge(later - timedelta(days=1), later + timedelta(minutes=2))
+        await uow.commit()
+    async with workers[1].pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM flood_buckets") == 0

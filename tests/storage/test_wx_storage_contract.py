@@ -76,6 +76,29 @@ async def test_ingress_records_once_and_counts_attempts_until_handled(wx_db: Dat
     assert [r[0] for r in await rows(wx_db, "SELECT dedupe_key FROM ingress")] == ["wechat:msg:4"]
 
 
+async def test_a_handled_row_keeps_nothing_of_the_person_but_what_its_window_needs(
+    wx_db: Database,
+) -> None:
+    """Once handled, a row is only its dedupe key and times: the payload (name, phone, words)
+    goes, and so does the chat of a row that opened no window (Telegram's updates: /forgetme's
+    own confirming press used to keep the resident's name and chat id for the days the ingress
+    is kept). A window's row keeps its chat until pruned: the reply to it needs the window."""
+    telegram, wechat = ingress_of(wx_db, "telegram"), ingress_of(wx_db, "wechat")
+    secret = '{"from": {"id": 8123456000, "first_name": "\\u738b\\u79d8\\u5bc6"}}'
+    await telegram.record("42", "8123456000", secret, None, NOW)
+    await wechat.record(
+        "wechat:msg:1", "o_secret", '{"Content": "王秘密 13912345678"}', "message", NOW
+    )
+    for store in (telegram, wechat):
+        [row] = await store.pending()
+        await store.handled(row.id, NOW)
+    got = await rows(wx_db, "SELECT channel, dedupe_key, chat_id, payload FROM ingress ORDER BY id")
+    assert got == [("telegram", "42", "", ""), ("wechat", "wechat:msg:1", "o_secret", "")]
+    assert (await wechat.opened("o_secret")).message_at == to_ms(NOW)
+    await telegram.record("42", "8123456000", secret, None, NOW)  # posted again: still once
+    assert await telegram.pending() == []
+
+
 async def test_the_window_is_the_latest_message_and_tap_with_their_quota(
     wx_db: Database,
 ) -> None:

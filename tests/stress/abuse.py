@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes import FakeBotAPI, FakeUser, fake_bot_api
-from tests.stress import audit
+from tests.stress import audit, store
 from tests.stress.crowd import COORDINATOR, NOTICE, Member, Resident, enrol, text_of
 from tests.stress.hostile import Outcome, Probe, probes, run_probe
-from tests.stress.proc import TOKEN, BotProcess, integrity, query
+from tests.stress.proc import SOUND, TOKEN, BotProcess, integrity, query
 from tests.stress.report import Row
 from tests.stress.scale import Scale
+from tests.stress.store import Store
 
 ABUSER_BASE = 6_000_000
 SLOW_DOWN = "您发送得太快了"
@@ -64,7 +65,7 @@ def p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[98]
 
 
-def snapshot(db: Path, abusers: set[str]) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(db: Store, abusers: set[str]) -> dict[str, list[tuple[Any, ...]]]:
     """Every row a hostile input must leave as it was (the abusers' own person rows and drafts
     may change: they wrote)."""
     people = query(db, "SELECT * FROM people ORDER BY id")
@@ -91,7 +92,7 @@ async def flood(user: FakeUser, count: int, seconds: float) -> list[int]:
     return ids
 
 
-async def blocked(server: FakeBotAPI, user: FakeUser, db: Path) -> tuple[bool, str]:
+async def blocked(server: FakeBotAPI, user: FakeUser, db: Store) -> tuple[bool, str]:
     """A resident who blocked the bot writes; the bot tries once, marks them unreachable and
     moves on; when they unblock and write again they are answered."""
     server.faults.block_chat(user.id)
@@ -118,11 +119,14 @@ async def blocked(server: FakeBotAPI, user: FakeUser, db: Path) -> tuple[bool, s
     return ok and bool(welcome), f"{len(tries)} attempt(s) while blocked, then answered"
 
 
-async def run(scale: Scale, workdir: Path, seed: int) -> list[Row]:
-    """The abuse part; returns its table rows."""
+async def run(scale: Scale, workdir: Path, seed: int, database: str = "sqlite") -> list[Row]:
+    """The abuse part on one process and a file, or on workers and PostgreSQL (database
+    "postgres"); returns its table rows."""
     rng = random.Random(seed)
-    async with fake_bot_api(TOKEN) as server:
-        db = workdir / "abuse.db"
+    async with (
+        fake_bot_api(TOKEN) as server,
+        store.fresh(database, workdir / "abuse.db") as db,
+    ):
         bot = BotProcess(server, db, [COORDINATOR], workdir)
         crowd = await enrol(bot, server, rng, scale.normal_residents + 2)
         await bot.start()
@@ -199,7 +203,7 @@ async def run(scale: Scale, workdir: Path, seed: int) -> list[Row]:
         check = await asyncio.to_thread(integrity, db, workdir / "scratch")
         return rows(
             scale, server, db, outcomes, flooder, flood_ids, block, idle, busy, before, after,
-            settled and code == 0 and check == "ok", abuse_took,
+            settled and code == 0 and check in SOUND, abuse_took,
         )  # fmt: skip
 
 
@@ -218,7 +222,7 @@ async def claim_one(members: list[Member], skip: set[int | None]) -> tuple[Membe
 def rows(
     scale: Scale,
     server: FakeBotAPI,
-    db: Path,
+    db: Store,
     outcomes: list[Outcome],
     flooder: FakeUser,
     flood_ids: list[int],
@@ -257,7 +261,12 @@ def rows(
             f"{sum(changed.values())} rows changed"
             + (f" ({', '.join(f'{t}: {n}' for t, n in changed.items())})" if changed else ""),
             not changed and healthy,
-            "database snapshot compared row by row; integrity ok" if healthy else "unhealthy",
+            "database snapshot compared row by row; "
+            + (
+                ("integrity ok" if db.path is not None else "stopped cleanly")
+                if healthy
+                else "unhealthy"
+            ),
         ),
         Row(
             f"One user sends {scale.flood} messages in {scale.flood_seconds:.0f} s",

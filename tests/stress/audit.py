@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.fakes import FakeBotAPI
 from tests.stress.proc import query
+from tests.stress.store import Store
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Delivery:
     repeat_log: list[tuple[str, str, list[int]]] = field(default_factory=list)
 
 
-def outbox(path: Path) -> list[tuple[int, str, str, dict[str, Any], str]]:
+def outbox(path: Path | Store) -> list[tuple[int, str, str, dict[str, Any], str]]:
     """(id, chat, kind, payload, status) of every outbox row, in id order."""
     rows = query(path, "SELECT id, chat_id, kind, payload, status FROM outbox ORDER BY id")
     return [(int(r[0]), str(r[1]), str(r[2]), json.loads(str(r[3])), str(r[4])) for r in rows]
@@ -48,7 +49,7 @@ def deliveries(server: FakeBotAPI) -> dict[str, list[tuple[str, int]]]:
     return chats
 
 
-def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> Delivery:
+def compare(server: FakeBotAPI, path: Path | Store, skip_chats: Iterable[str] = ()) -> Delivery:
     """Compare the outbox of the file with what the fake delivered; skip_chats are chats that
     blocked the bot (their rows fail, as they should)."""
     skip = set(skip_chats)
@@ -99,7 +100,7 @@ def compare(server: FakeBotAPI, path: Path, skip_chats: Iterable[str] = ()) -> D
     return result
 
 
-async def settled(path: Path, within: float, quiet: float = 1.0) -> bool:
+async def settled(path: Path | Store, within: float, quiet: float = 1.0) -> bool:
     """Wait until no outbox row is pending (and stays so for `quiet` s); False on timeout."""
     deadline = time.perf_counter() + within
     calm_since: float | None = None
@@ -117,7 +118,11 @@ async def settled(path: Path, within: float, quiet: float = 1.0) -> bool:
     return False
 
 
-def unhandled(path: Path, pushed: Iterable[int]) -> list[int]:
-    """Pushed updates the database has no record of handling."""
-    handled = {int(r[0]) for r in query(path, "SELECT update_id FROM processed_updates")}
+def unhandled(path: Path | Store, pushed: Iterable[int]) -> list[int]:
+    """Pushed updates the database has no record of handling (on PostgreSQL the workers take
+    Telegram's updates from the ingress table: an update handled is its row marked handled)."""
+    sql = "SELECT update_id FROM processed_updates"
+    if isinstance(path, Store) and path.postgres:
+        sql = "SELECT dedupe_key FROM ingress WHERE channel = 'telegram' AND handled_at IS NOT NULL"
+    handled = {int(r[0]) for r in query(path, sql)}
     return sorted(set(pushed) - handled)

@@ -6,7 +6,7 @@ one duplicate per chat per kill, the member's notice of every case; then two swe
 pools, ten days on) send nothing twice, and SIGTERM stops every worker with exit code 0.
 
 A chat whose messages a killed worker had claimed waits for their lease (storage/pg_claims.py,
-5 minutes) before another worker sends them: the residents here wait up to STALL per step.
+LEASE, seconds) before another worker sends them: the residents here wait up to STALL per step.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from tests.stress.report import Row
 from tests.stress.scale import Scale
 
 WORKERS = 4
-STALL = 420.0  # a step's longest wait: the outbox lease (5 minutes) of a killed worker's chats
+STALL = 420.0  # a step's longest wait: far beyond the lease of a killed worker's chats
 STARTED = re.compile(r"worker (\d+)/\d+ started \(pid (\d+)\)")
 
 
