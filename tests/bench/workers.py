@@ -485,9 +485,14 @@ def growth(runs: list[Run], cores: int) -> str:
             f"worker count: {waits}: where that wait is long the workers' quota is the limit, "
             "where it falls away the machine's cores are."
         )
+    where = (
+        f"still grows at {best.workers} worker(s), the most measured"
+        if best is pg[-1] and len(pg) > 1
+        else f"stops growing at {best.workers} worker(s)"
+    )
     return (
         f"workers on PostgreSQL, turns/s by worker count: {curve}, on {cores} cores. Throughput "
-        f"stops growing at {best.workers} worker(s): a turn costs {per_turn:.1f} ms of CPU on "
+        f"{where}: a turn costs {per_turn:.1f} ms of CPU on "
         f"this machine (the bot {bot:.1f}, the PostgreSQL server {pg_ms:.1f} = "
         f"{pg_ms / per_turn:.0%}, the bench's fake Bot API, proxy and residents {bench:.1f}), "
         f"so {cores} cores carry at most ~{ceiling:.0f} turns/s whatever the worker count, and "
