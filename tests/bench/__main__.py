@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", type=int, help="generated cases (default 1,000,000, quick 100,000)")
     p.add_argument("--runs", type=int, help="runs per database figure (default 5, quick 3)")
     p.add_argument("--rounds", type=int, help="intake side by side: pairs (default 3, quick 2)")
+    p.add_argument(
+        "--worker-cpu",
+        type=float,
+        metavar="CORES",
+        help="workers: each worker in a cgroup of its own with this CPU quota (e.g. 0.25)",
+    )
     p.add_argument("--workdir", type=Path, help="where to keep the files (default: a temp dir)")
     return p
 
@@ -110,7 +116,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> Report:
             from tests.bench import workers
 
             users = args.users or (50 if args.quick else 200)
-            await workers.run(report, users, workdir, args.quick)
+            await workers.run(report, users, workdir, args.quick, args.worker_cpu)
             task.advance()
         if "takeover" in only:
             from tests.bench import takeover

@@ -86,3 +86,17 @@ def test_the_note_names_where_throughput_stops_growing() -> None:
 
 def test_within_noise_a_larger_count_is_not_growth() -> None:
     assert "stops growing at 1 worker(s)" in growth([made(1, 100), made(2, 104)], cores=2)
+
+
+def test_with_a_quota_the_note_gives_each_counts_wait_for_it() -> None:
+    runs = [made(1, 100), made(2, 180)]
+    for r, waited in zip(runs, (30.0, 2.5), strict=True):
+        r.worker_cpu, r.throttled = 0.25, waited
+    note = growth(runs, cores=2)
+    assert "limited to 0.25 core" in note
+    assert "by worker count: 1: 30.0 s, 2: 2.5 s" in note
+
+
+def test_growth_up_to_the_last_count_is_not_called_a_stop() -> None:
+    note = growth([made(1, 100), made(2, 180), made(4, 300)], cores=2)
+    assert "still grows at 4 worker(s), the most measured" in note

@@ -1,6 +1,6 @@
 """Workers on PostgreSQL beside the single SQLite process: the real bot in Telegram's webhook mode.
 
-    python -m tests.bench --only workers [--quick] [--users N]
+    python -m tests.bench --only workers [--quick] [--users N] [--worker-cpu 0.25]
 
 For each run: a fresh fake Bot API (limits lifted, so the sender is not the bottleneck), a fresh
 database (a new PostgreSQL database on MINQING_TEST_POSTGRES's server, or a new SQLite file), and
@@ -12,7 +12,10 @@ each reply before going on, so a chat has at most one update in flight (Telegram
 
 Measured: turns per second from the first post to the last reply reaching the fake, each reply's
 latency from its update's post, the bot processes' CPU per turn, and the PostgreSQL backends'
-CPU per turn (/proc, the server's processes serving the bench's database). Checked while
+CPU per turn (/proc, the server's processes serving the bench's database). With --worker-cpu C
+each serving process (each worker, found as the supervisor's children, also one it restarts; the
+single SQLite process) runs in a cgroup of its own limited to C cores (tests/bench/cgroups.py), as
+if each had a small machine of its own, and 6 workers are measured too. Checked while
 measuring: every resident got every reply, exactly one acknowledgement per chat, case numbers
 1..N each once, and the database holds N cases. A benchmark prints: it never fails.
 """
@@ -35,6 +38,7 @@ from typing import Any
 
 import aiohttp
 
+from tests.bench.cgroups import Quotas, children
 from tests.bench.load import LIFTED
 from tests.bench.procs import ROOT, TOKEN, BotProcess, _env, _spawn
 from tests.bench.report import Report, Row, ms, percentile
@@ -43,6 +47,8 @@ from tests.fakes import FakeBotAPI
 from tests.pg import POSTGRES_URL
 
 WORKERS = (1, 2, 4)
+QUOTA_WORKERS = (1, 2, 4, 6)  # with --worker-cpu: until the machine's cores are full
+WATCH_EVERY = 0.25  # seconds between looks for a restarted worker to put in its cgroup
 CONNECTIONS = 100  # the reverse proxy's connections to the workers' port (Telegram's maximum)
 UP_WITHIN = 90.0
 WEBHOOK = "https://bench.example"
@@ -65,6 +71,9 @@ class Run:
     machine_busy: float = float("nan")  # share of the machine's CPU busy during the run (all)
     posts: list[float] = field(default_factory=list)  # post to 200: what Telegram waits for
     errors: list[str] = field(default_factory=list)
+    worker_cpu: float | None = None  # each serving process's CPU quota in cores (cgroup), if any
+    throttled: float = float("nan")  # seconds the serving processes waited for their quota
+    load: tuple[float, float, float] = (float("nan"),) * 3  # the load average as the run ended
 
     @property
     def turns(self) -> int:
@@ -99,6 +108,9 @@ class Run:
             "bench_cpu_ms_per_turn": self.per_turn(self.bench_cpu),
             "post_answered_p99_s": percentile(self.posts, 99),
             "machine_busy": self.machine_busy,
+            "worker_cpu": self.worker_cpu,
+            "throttled_s": self.throttled,
+            "load_average": self.load,
             "ours_of_the_machine": self.ours(),
             "errors": self.errors[:20],
         }
@@ -258,11 +270,36 @@ def processes(bot: BotProcess, workers: int, postgres: bool) -> list[int]:
     return [int(m[1]) for m in STARTED.finditer(bot.log.read_text(errors="replace"))][:workers]
 
 
-async def measure(name: str, workers: int, residents: int, url: str | None, workdir: Path) -> Run:
-    """One configuration: start it, let every resident file a concern at once, check, stop."""
+def serving_now(bot: BotProcess, postgres: bool) -> list[int]:
+    """The serving processes alive now: the supervisor's children, or the one SQLite bot."""
+    return children(bot.pid) if postgres else [bot.pid]
+
+
+async def watch(quotas: Quotas, bot: BotProcess, postgres: bool) -> None:
+    """Put every serving process in its cgroup, also a worker restarted later, until cancelled."""
+    while True:
+        quotas.place(serving_now(bot, postgres))
+        await asyncio.sleep(WATCH_EVERY)  # no event tells of a new child process
+
+
+async def measure(
+    name: str,
+    workers: int,
+    residents: int,
+    url: str | None,
+    workdir: Path,
+    worker_cpu: float | None = None,
+) -> Run:
+    """One configuration: start it, let every resident file a concern at once, check, stop.
+    With worker_cpu, each serving process gets that many cores (a cgroup each) once ready."""
     from config.settings import derive_webhook_secret
 
-    run = Run(name, workers, residents)
+    run = Run(name, workers, residents, worker_cpu=worker_cpu)
+    quotas, why = Quotas.open(worker_cpu) if worker_cpu else (None, "")
+    if worker_cpu and quotas is None:
+        run.worker_cpu = None
+        print(f"{name}: no CPU quota: {why}", flush=True)
+    watching: asyncio.Task[None] | None = None
     path = workdir / f"{name}.db"
     async with FakeBotAPI(token=TOKEN) as server:
         stamps = StampedServer(server)
@@ -273,6 +310,9 @@ async def measure(name: str, workers: int, residents: int, url: str | None, work
         try:
             await ready(bot, workers)
             serving = processes(bot, workers, url is not None)
+            if quotas is not None:
+                quotas.place(serving_now(bot, url is not None))
+                watching = asyncio.create_task(watch(quotas, bot, url is not None))
             pg = await backends(url) if url else []
             bot_cpu = sum(cpu_seconds(p) for p in serving)
             pg_cpu = sum(cpu_seconds(p) for p in pg)
@@ -288,8 +328,11 @@ async def measure(name: str, workers: int, residents: int, url: str | None, work
             run.bot_cpu = sum(cpu_seconds(p) for p in serving) - bot_cpu
             run.bench_cpu = time.process_time() - bench_cpu
             now_busy, now_total = machine_cpu()
+            run.load = os.getloadavg()
             run.machine_busy = (now_busy - busy) / (now_total - total)
             run.posts = list(proxy.answered)
+            if quotas is not None:
+                run.throttled = quotas.throttled_s()
             if url:
                 run.pg_cpu = sum(cpu_seconds(p) for p in await backends(url)) - pg_cpu
             for outcome in outcomes:
@@ -304,6 +347,12 @@ async def measure(name: str, workers: int, residents: int, url: str | None, work
             with contextlib.suppress(asyncio.CancelledError):
                 await posting
             code = await bot.stop()
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
+            if quotas is not None:
+                run.errors += [f"cgroup left behind: {e}" for e in quotas.close()]
         if code not in (0, -15):
             run.errors.append(f"the bot exited with {code}")
         run.errors += [f"bot log: {line}" for line in bot.errors()][:20]
@@ -328,18 +377,31 @@ def check(server: FakeBotAPI, people: list[Any], cases: list[int | None]) -> lis
     return errors
 
 
-async def run(report: Report, residents: int, workdir: Path, quick: bool = False) -> list[Run]:
-    """The single SQLite process, then 1, 2 and 4 workers on PostgreSQL; adds the rows."""
-    runs = [await measure("sqlite-1-process", 1, residents, None, workdir)]
+async def run(
+    report: Report,
+    residents: int,
+    workdir: Path,
+    quick: bool = False,
+    worker_cpu: float | None = None,
+) -> list[Run]:
+    """The single SQLite process, then 1, 2 and 4 workers on PostgreSQL (and 6 with a CPU quota
+    per worker); adds the rows. Without writable cgroups the quota is left out and noted."""
+    if worker_cpu:
+        quotas, why = Quotas.open(worker_cpu)
+        if quotas is None:
+            report.note(f"workers: --worker-cpu {worker_cpu} left out: {why}")
+            print(f"workers: --worker-cpu {worker_cpu} left out: {why}", flush=True)
+            worker_cpu = None
+    counts = QUOTA_WORKERS if worker_cpu else WORKERS
+    runs = [await measure("sqlite-1-process", 1, residents, None, workdir, worker_cpu)]
     show(runs[-1])
-    for workers in WORKERS[:2] if quick else WORKERS:
+    for workers in counts[:2] if quick else counts:
         async with fresh_database() as url:
             if url is None:
                 report.note(f"workers: PostgreSQL half not run, no server at {POSTGRES_URL}")
                 break
-            runs.append(
-                await measure(f"postgresql-{workers}-workers", workers, residents, url, workdir)
-            )
+            name = f"postgresql-{workers}-workers"
+            runs.append(await measure(name, workers, residents, url, workdir, worker_cpu))
             show(runs[-1])
     rows(report, runs, residents)
     return runs
@@ -352,9 +414,17 @@ def show(r: Run) -> None:
         f"p50 {ms(percentile(r.latencies, 50))} p99 {ms(percentile(r.latencies, 99))}, "
         f"CPU ms/turn: bot {r.per_turn(r.bot_cpu):.1f}, PostgreSQL {r.per_turn(r.pg_cpu):.1f}, "
         f"bench {r.per_turn(r.bench_cpu):.1f}; post answered p99 {ms(percentile(r.posts, 99))}; "
-        f"machine busy {r.machine_busy:.0%}, ours {r.ours():.0%}; {len(r.errors)} errors",
+        f"machine busy {r.machine_busy:.0%}, ours {r.ours():.0%}; {quota(r)}load average "
+        f"{' '.join(f'{x:.2f}' for x in r.load)}; {len(r.errors)} errors",
         flush=True,
     )
+
+
+def quota(r: Run) -> str:
+    """The CPU quota each serving process had, and how long they waited for it ('' if none)."""
+    if not r.worker_cpu:
+        return ""
+    return f"{r.worker_cpu:g} core each, throttled {r.throttled:.1f} s in all; "
 
 
 def rows(report: Report, runs: list[Run], residents: int) -> None:
@@ -365,7 +435,7 @@ def rows(report: Report, runs: list[Run], residents: int) -> None:
             "SQLite, 1 process"
             if r.name.startswith("sqlite")
             else f"PostgreSQL, {r.workers} worker{'s' * (r.workers > 1)}"
-        )
+        ) + (f", {r.worker_cpu:g} core each (cgroup)" if r.worker_cpu else "")
         pg = f", PostgreSQL {r.per_turn(r.pg_cpu):.1f}" if r.pg_cpu == r.pg_cpu else ""
         report.add(
             Row(
@@ -406,9 +476,23 @@ def growth(runs: list[Run], cores: int) -> str:
     per_turn = bot + pg_ms + bench
     ceiling = cores * 1000 / per_turn if per_turn > 0 else float("nan")
     busy = best.machine_busy
+    limited = ""
+    if best.worker_cpu:
+        waits = ", ".join(f"{r.workers}: {r.throttled:.1f} s" for r in pg)
+        limited = (
+            f" Each worker ran in a cgroup of its own limited to {best.worker_cpu:g} core (as if "
+            f"on a small machine of its own); the workers waited for their quota, in all, by "
+            f"worker count: {waits}: where that wait is long the workers' quota is the limit, "
+            "where it falls away the machine's cores are."
+        )
+    where = (
+        f"still grows at {best.workers} worker(s), the most measured"
+        if best is pg[-1] and len(pg) > 1
+        else f"stops growing at {best.workers} worker(s)"
+    )
     return (
         f"workers on PostgreSQL, turns/s by worker count: {curve}, on {cores} cores. Throughput "
-        f"stops growing at {best.workers} worker(s): a turn costs {per_turn:.1f} ms of CPU on "
+        f"{where}: a turn costs {per_turn:.1f} ms of CPU on "
         f"this machine (the bot {bot:.1f}, the PostgreSQL server {pg_ms:.1f} = "
         f"{pg_ms / per_turn:.0%}, the bench's fake Bot API, proxy and residents {bench:.1f}), "
         f"so {cores} cores carry at most ~{ceiling:.0f} turns/s whatever the worker count, and "
@@ -417,4 +501,4 @@ def growth(runs: list[Run], cores: int) -> str:
         "only share them (more processes, context switches, lock and connection traffic). On "
         "separate machines the workers' share scales out; the server's share is the part one "
         "PostgreSQL keeps."
-    )
+    ) + limited
