@@ -22,7 +22,7 @@ from core import roster
 from core.context import District
 from core.engines import Classifier, Offload
 from core.service import Service
-from core.throttle import SharedThrottle, Throttle
+from core.throttle import FloodLimit, SharedThrottle, Throttle
 from documents.workers import FileWorkers
 from handlers.office import DocumentFiles
 from storage.db import Database
@@ -71,7 +71,7 @@ def build_service(
     )
 
 
-def throttle_for(db: Database) -> Throttle:
+def throttle_for(db: Database) -> FloodLimit:
     """The flood limit: in this process on SQLite (the only one), in the database on PostgreSQL,
     where the workers share each person's bucket."""
     if getattr(db, "dialect", "sqlite") == "postgres":

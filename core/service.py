@@ -16,7 +16,7 @@ from core.messages import Inbound
 from core.office import OfficeFiles
 from core.ports import DialogReader, UnitOfWorkFactory
 from core.staff import digests
-from core.throttle import Throttle
+from core.throttle import FloodLimit, Throttle
 from core.views import CaseViews
 
 
@@ -29,7 +29,7 @@ class Service:
     classifier: Classifier
     clock: Callable[[], datetime]
     views: CaseViews
-    throttle: Throttle = field(default_factory=Throttle)
+    throttle: FloodLimit = field(default_factory=Throttle)
     # The chats' conversations as committed, read before a turn to foresee what it will
     # classify; and where the classifier then runs. Without them, it runs during the turn.
     dialogs: DialogReader | None = None

@@ -54,6 +54,14 @@ def judge(bucket: Bucket | None, stamp: float, burst: float, rate: float) -> tup
     return Verdict.WARN, Bucket(tokens, stamp, True)
 
 
+class FloodLimit(Protocol):
+    """What core asks of a flood limit: in this process (Throttle) or shared (SharedThrottle)."""
+
+    async def take(self, who: str, now: datetime) -> Verdict:
+        """Take a token for who, or say why not."""
+        ...
+
+
 class Throttle:
     """A token bucket per person, in this process: `burst` messages at once, refilled at `rate`
     per second (the rule: `judge`)."""
@@ -92,13 +100,12 @@ class FloodBuckets(Protocol):
         ...
 
 
-class SharedThrottle(Throttle):
-    """The buckets in the database, shared by every worker. If the database cannot be asked,
-    the message is let through: the limit protects the bot and promises nothing."""
+class SharedThrottle:
+    """The buckets in the database, shared by every worker (the rule: `judge`). If the database
+    cannot be asked, the message is let through: the limit protects the bot and promises nothing."""
 
     def __init__(self, buckets: FloodBuckets, burst: float = 20.0, rate: float = 1.0) -> None:
-        super().__init__(burst, rate)
-        self.buckets = buckets
+        self.buckets, self.burst, self.rate = buckets, burst, rate
 
     async def take(self, who: str, now: datetime) -> Verdict:
         """Take a token for who from the shared bucket, or say why not."""

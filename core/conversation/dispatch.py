@@ -23,7 +23,7 @@ from core.ports import DialogReader, Lookahead, UnitOfWork, UnitOfWorkFactory
 from core.staff import hot, invitations, referral
 from core.states import Conversation, Talk
 from core.texts import locale_of, t
-from core.throttle import Throttle, Verdict
+from core.throttle import FloodLimit, Verdict
 from core.views import CaseViews
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class Wiring(Protocol):
     @property
     def views(self) -> CaseViews: ...
     @property
-    def throttle(self) -> Throttle: ...
+    def throttle(self) -> FloodLimit: ...
     @property
     def dialogs(self) -> DialogReader | None: ...
     @property
