@@ -147,3 +147,65 @@ def test_the_bot_wires_the_tanks_files_other_fields() -> None:
     result = classifier.classify("通勤班车司机开得忒猛，还没到站就撵人下车")
     assert result.tank is None
     assert [h.shown for h in result.hits if h.other] == ["班车"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # Each went to a tank by a word of its own (不还, 临时工, 保洁, 涨价, 小卖部) before the
+        # other fields had the words residents name these services with.
+        ("城管把俺们小区门口卖菜的老太太的秤给收走了，咋说也不还", "城管"),
+        ("残疾人补贴停了，说是俺家有人有工作，俺儿是临时工", "残疾人补贴"),
+        ("公共厕所脏得进不去人，保洁一礼拜来一回", "公共厕所"),
+        ("冬天供暖费涨了，一平米多收了两块，问了也不说为啥", "供暖费"),
+        ("村里小卖部门口的大坑一下雨就积水，孩子放学都得绕着走", "积水"),
+    ],
+)
+def test_another_fields_concern_told_with_a_tanks_word_waits_in_triage_naming_its_word(
+    district: KeywordClassifier, text: str, word: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from config.tanks import load_stations, load_tanks
+    from core.cases.cards import member_notice
+    from core.context import District
+    from core.models import Case
+
+    result = district.classify(text)
+    assert result.tank is None, result
+    assert word in [h.shown for h in result.hits if h.other], result
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    case = Case(1, 1, text, now, now, keywords=result.hits)
+    card = member_notice("zh", District(tuple(load_tanks()), tuple(load_stations())), case)
+    assert f"提到了“{word}”" in card, card
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开个废品收购站需要啥证，环保那块咋弄",  # 收购 is agriculture's too
+        "俺跟俩朋友想合伙开个烧烤店，一人出五万够不够",  # 合伙 alone is law's
+        "俺会做衣服，想在家接点活，有没有厂子往外发活的",
+        "想去县里的职业学校学个汽车修理，学费贵不贵，能包分配不",  # 学校 is another field's
+        "俺闺女中专毕业了，想在县城找个会计的活，哪有招的",
+    ],
+)
+def test_an_economy_concern_in_plain_words_reaches_economy(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank == "economy", district.classify(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tank"),
+    [
+        # Told with another field's word, still the tank's (both waited in triage before):
+        # 电费 1.5 under 厂子 0.8 and 优惠 1; 公交, a workplace too, 1.5 under law's 2.
+        ("俺们这个小厂子电费太贵了，一个月光电费就好几万，有没有优惠", "economy"),
+        ("俺在公交公司开车，出了事故公司让俺自己赔", "law"),
+    ],
+)
+def test_a_tanks_story_told_with_another_fields_word_still_reaches_its_tank(
+    district: KeywordClassifier, text: str, tank: str
+) -> None:
+    assert district.classify(text).tank == tank, district.classify(text)
