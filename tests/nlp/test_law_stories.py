@@ -114,6 +114,27 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("在门市买的热水器装上就漏水，卖家说出了门就不管", "门市…出了门"),
         ("在健身房办了一年的卡，去了没几回换了老板，新老板说以前的卡作废了", "办了一年…换了老板"),
         ("在澡堂子让热水烫着了，老板说这回不要钱了让俺走", "烫着…不要钱了"),
+        # Work paid "when the money comes"; a tree grown over onto the resident's shed
+        ("跟着姑父干了两个月瓦工，他说手头紧先欠着，过年也没给", "干了…手头紧"),
+        ("后院老周家的枣树伸过来，把俺家的棚子蹭坏了，说了也不砍", "把俺…蹭坏"),
+        # Made to pay for breakages; accused of breaking what was lent
+        ("在饭店端盘子打碎了一摞碗，老板让俺拿五百出来", "让俺拿…百"),
+        ("借了邻居的三轮用了一天，他说俺给弄坏了，让俺修", "说俺…弄坏"),
+        # A prize that costs a fee; animals left in someone's keeping and short on return
+        ("短信说俺中了奖，领奖得先交两千手续费", "中了奖…先交"),
+        ("出门打工前把两头牛托给俺叔喂，回来少了一头，他说跑丢了", "托给…少了"),
+        # Bad meat the seller disowns; a debtor who pleads no money whenever asked
+        ("在集上买了十斤猪肉，回家一看是变质的，再去找他说不是他家卖的", "变质…不是他家"),
+        ("前年帮同学垫了两万块钱的药费，现在一提就说没钱", "一提…就说没钱"),
+        # A home for the old that scalded a resident; a gang's blows; a stamp for a bribe
+        ("俺娘住的敬老院给她洗澡把胳膊烫了，院里说是她自己乱动", "敬老院…烫"),
+        ("俺儿子放学让一帮小混混围着打，眼睛都肿了", "让一帮…围着打"),
+        ("去村委会盖个章，管章的说不给包烟就不给办", "不给…就不给办"),
+        # Clothes ruined by the cleaner; a wall knocked down by a driver who left a little
+        ("在洗衣店洗的羽绒服洗坏了，店里说是衣服本来就有毛病", "洗衣店…洗坏"),
+        ("开货车的把俺家院墙撞塌了一块，扔下二百块钱就走了", "撞…扔下"),
+        # Sold online: the buyer got the money back and kept the goods
+        ("在网上把旧电脑卖了，买家收到说是坏的，钱也退了东西不寄回", "买家…说是坏的"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -136,6 +157,16 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         ("收粮的把玉米拉走了，多少钱一斤合适", "agriculture"),
         ("镇上的派出所办身份证要多久", None),
         ("俺家的老房子想拆了重盖，得办啥手续", None),
+        # An employer's bonus question (员工 0.8 routes nothing alone); a police certificate;
+        # a calf that will not suck; a fish pond kept for pay; yoghurt near its date
+        ("年底想给店里员工发点奖金，按啥标准", None),
+        ("派出所开个无犯罪证明要带啥", None),
+        ("邻居家的牛生了小牛，小牛不吃奶咋办", "agriculture"),
+        ("承包的鱼塘想找人帮着代养，一年给多少钱合适", "agriculture"),
+        ("超市进的酸奶快过期了，咋处理", None),
+        # Hail or wind on one's own crops is no one's doing
+        ("冰雹把俺家的大棚砸坏了，能补不", "agriculture"),
+        ("大风把俺家的玉米都刮倒了，能有补贴不", "agriculture"),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
