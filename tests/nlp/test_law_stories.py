@@ -135,6 +135,21 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("开货车的把俺家院墙撞塌了一块，扔下二百块钱就走了", "撞…扔下"),
         # Sold online: the buyer got the money back and kept the goods
         ("在网上把旧电脑卖了，买家收到说是坏的，钱也退了东西不寄回", "买家…说是坏的"),
+        # A sister's husband with another woman; drink and things thrown; a lover met online
+        ("俺妹夫在外面又找了一个，把俺妹的存款都转走了", "妹夫…又找了一个"),
+        ("他爸一喝大酒就摔东西，孩子吓得直哭", "喝大酒…摔东西"),
+        ("在网上认识个姐姐，说家里急用借走了三万，后来就找不到人了", "网上认识…借走"),
+        # An in-law who ploughed the resident's field, told among farming words
+        ("俺二伯哥开拖拉机把俺家的麦地给犁了，说那地早该归他", "俺家…给犁了"),
+        # A child sick after a meal, blamed on what he ate elsewhere
+        ("孩子在小饭桌吃完饭拉肚子，老板说是孩子自己在外面吃的零食", "拉肚子…说是"),
+        # A grave levelled; a tree claimed; a house cracked by the neighbour's piling
+        ("邻村的人把俺家的祖坟给平了，说那是他们的地", "祖坟…给平"),
+        ("俺爷爷种的那几棵大杨树，他孙子非说树是他家的", "树…是他家的"),
+        ("隔壁盖楼打桩，俺家房子震出好几道裂缝", "隔壁…震出"),
+        # A year's work paid with a little; a dealer who says it cannot be
+        ("在砖厂干了一年，起早贪黑，年底老板就给了五千", "起早贪黑…老板"),
+        ("在4S店修的车，没两天又坏了，4S店说不可能", "4s店…不可能"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -167,6 +182,13 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         # Hail or wind on one's own crops is no one's doing
         ("冰雹把俺家的大棚砸坏了，能补不", "agriculture"),
         ("大风把俺家的玉米都刮倒了，能有补贴不", "agriculture"),
+        # Partners planning a shop (合伙 0.8 needs company); mosquitoes are the village's
+        ("想跟朋友合伙开个烧烤店，前期得投多少钱", None),
+        ("夏天晚上蚊子太多，村里能不能打药", None),
+        # A bonus paid at the year's end; renting a field known to be another's; a grave moved
+        ("老板说年底就给了奖金，明年还想扩大店面", None),
+        ("那块地是他家的，想租过来种点花生，租金多少合适", "agriculture"),
+        ("想把坟地迁到公墓去，要办啥手续", None),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
