@@ -150,6 +150,18 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         # A year's work paid with a little; a dealer who says it cannot be
         ("在砖厂干了一年，起早贪黑，年底老板就给了五千", "起早贪黑…老板"),
         ("在4S店修的车，没两天又坏了，4S店说不可能", "4s店…不可能"),
+        # Money moved out of the resident's card; a card sold to strangers
+        ("接了个电话说是银行的，让我开个共享屏幕，卡里的钱都被转走了", "卡里…被转走"),
+        ("有人给俺外甥五百块钱，让他把自己的银行卡卖了，现在卡被冻结了", "银行卡…卖了"),
+        # Lessons paid for and the school shut; goods paid for that came false
+        ("给孩子报了个舞蹈培训班，交了八千课时费，没上几节课就关了", "培训班…就关了"),
+        ("在朋友圈买的燕窝，转了两千过去，收到的是假的，人家把我删了", "转了…是假的"),
+        # A husband who smashed the phone; a teacher's ruler; a cat run over, blamed on itself
+        ("俺老公一生气把俺手机摔了，还把俺锁在门外", "老公…手机摔了"),
+        ("孩子在辅导班被老师打手心，手都打红了", "被老师…打手心"),
+        ("俺家的猫让邻居家的车轧死了，他说是猫自己跑到车底下的", "轧死…自己跑"),
+        # Money of many held by one who will not share it out
+        ("村里的鸭子卖了两万，钱让组长拿着，一直不给大家分", "拿着…一直不给"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -195,6 +207,20 @@ def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
     district: KeywordClassifier, text: str, tank: str | None
 ) -> None:
     assert district.classify(text).tank == tank
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 卡 in 卡车 is no bank card; a clerk who will not issue without papers is no dispute
+        "想把家里的卡车卖了，二手的能卖多少",
+        "拿着户口本去办证，说材料不全不给办",
+    ],
+)
+def test_words_of_a_dispute_shape_in_a_plain_question_are_not_law(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank != "law"
 
 
 def _report(district: KeywordClassifier, name: str) -> Report:
