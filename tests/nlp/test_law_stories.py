@@ -162,6 +162,20 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("俺家的猫让邻居家的车轧死了，他说是猫自己跑到车底下的", "轧死…自己跑"),
         # Money of many held by one who will not share it out
         ("村里的鸭子卖了两万，钱让组长拿着，一直不给大家分", "拿着…一直不给"),
+        # Made to pay for a loss at work; the old sold to at a free lecture
+        ("在超市当理货员，货架倒了砸坏几箱酒，店长让我自己掏钱赔", "让我自己…掏钱"),
+        ("俺娘被拉去听讲座，回来拿了三万块钱买了一箱保健酒", "被拉去…万"),
+        # The bride's side that wants out; a face ruined in a beauty parlour
+        ("订婚才一个月女方就说不想过了，还要俺家把衣裳钱退回去", "女方…不想过"),
+        ("在美容院打了个针，脸上起了一片红疙瘩，店里说是俺过敏", "美容院…疙瘩"),
+        # A phone number used for loans; a room left out of the demolition count
+        ("我的手机号让人拿去注册了网贷，现在催款的天天打电话", "手机号…注册"),
+        ("老房子拆迁，评估的时候漏算了一间偏房", "拆迁…漏算"),
+        # A harvester bought together and driven off, told among farming words
+        ("跟连襟合买了一台收割机，现在他开走了不让我用", "合买…开走"),
+        # Common land let out on the quiet; tyres sold as new and retreaded
+        ("村里的机动地让会计私自包出去了，钱也没入账", "私自…包出去"),
+        ("在修车铺换轮胎，说是新的，拆下来一看是翻新的", "说是新的…翻新"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -215,6 +229,10 @@ def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
         # 卡 in 卡车 is no bank card; a clerk who will not issue without papers is no dispute
         "想把家里的卡车卖了，二手的能卖多少",
         "拿着户口本去办证，说材料不全不给办",
+        # A new number, a free check-up, a parlour being planned
+        "换了手机号，银行卡绑定的号码咋改",
+        "镇上有免费体检，老人去要带啥",
+        "想开个美容院，办证得多少钱",
     ],
 )
 def test_words_of_a_dispute_shape_in_a_plain_question_are_not_law(
