@@ -176,6 +176,18 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         # Common land let out on the quiet; tyres sold as new and retreaded
         ("村里的机动地让会计私自包出去了，钱也没入账", "私自…包出去"),
         ("在修车铺换轮胎，说是新的，拆下来一看是翻新的", "说是新的…翻新"),
+        # Told among farming words: crops or animals sold and not paid, a price cut after
+        # the goods were taken, a thing lent and returned broken, a debt said unpaid that was
+        # paid, accounts kept from members, a rick burned, takings said to be none
+        ("卖给粮贩子三千斤花生，他说先赊着，后来听说他人跑了", "卖给…先赊"),
+        ("卖了一头牛，买牛的给俺看了个转账截图，到现在钱也没到", "卖了…截图"),
+        ("俺给养猪场送了半年的泔水，说好一桶十块，现在场长说只算一半", "说好…只算"),
+        ("俺把三轮车借给了邻居，他拉砖翻了车，现在说车本来就有毛病", "借给…本来就有毛病"),
+        ("小卖部老板说俺还欠他三百块钱烟钱，俺早还了", "说俺还欠…早还了"),
+        ("俺们村的合作社分红账本社长一个人管，谁要看都不给看", "账本…一个人管"),
+        ("村里收了俺家的地，一直说给补钱，两年了一分没见着", "一直说…一分"),
+        ("俺家的麦秸垛让人放火烧了，就剩一堆灰", "俺家的…让人…烧"),
+        ("俺们几家合伙养的鱼卖了，分钱的时候管账的说没挣钱", "分钱…说没挣"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -215,6 +227,10 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         ("老板说年底就给了奖金，明年还想扩大店面", None),
         ("那块地是他家的，想租过来种点花生，租金多少合适", "agriculture"),
         ("想把坟地迁到公墓去，要办啥手续", None),
+        # A yard wall is where vegetables grow (院墙 0.8 needs a dispute); a tricycle to borrow
+        ("俺家院墙边上种的丝瓜长得好，能卖不", None),
+        ("想跟邻居借辆三轮车拉化肥，咋开口", "agriculture"),
+        ("种的葡萄叶子发黄，是不是药打多了", "agriculture"),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
