@@ -263,17 +263,29 @@ def _report(district: KeywordClassifier, name: str) -> Report:
 
 
 def test_the_stories_law_s_rules_were_fitted_to_still_route(district: KeywordClassifier) -> None:
-    # law_stories_tuning.csv: six batches of stories written for this, each read after it
-    # was scored once and the rules widened for its misses (0.896, law recall 90% since).
+    # law_stories_tuning.csv: twelve batches of stories written for this, each read after it
+    # was scored once and the rules widened for its misses (0.908, law recall 92% since).
     report = _report(district, "law_stories_tuning.csv")
-    assert report.accuracy >= 0.87, report.confusion
-    assert report.per_label["law"].recall >= 0.87, report.confusion
+    assert report.accuracy >= 0.88, report.confusion
+    assert report.per_label["law"].recall >= 0.89, report.confusion
 
 
-def test_stories_written_after_the_rules_keep_their_floor(district: KeywordClassifier) -> None:
-    # law_stories_check.csv was written after the last change and scored once: 0.683, law
-    # recall 50% (the lists before this round: 0.633, 40%), no other field's sent to a tank.
-    # Its floor is that less about three points; never tune on its misses.
-    report = _report(district, "law_stories_check.csv")
-    assert report.accuracy >= 0.65, report.confusion
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [
+        # Written after the rules of its day and scored once: 0.683, law recall 50% (the lists
+        # before that round: 0.633, 40%). Never read since; the dispute shapes' lists: 0.733,
+        # law recall 60%.
+        ("law_stories_check.csv", 0.70),
+        # Written after the dispute shapes' six rounds and scored once: 0.783, law recall 77%,
+        # the same as the lists before those rounds (they gained nothing on it).
+        ("law_stories_check2.csv", 0.75),
+    ],
+)
+def test_stories_written_after_the_rules_keep_their_floor(
+    district: KeywordClassifier, name: str, floor: float
+) -> None:
+    # Each floor is the set's figure less about three points; never tune on these misses.
+    report = _report(district, name)
+    assert report.accuracy >= floor, report.confusion
     assert report.other_to_tank_share <= 0.05, report.confusion
