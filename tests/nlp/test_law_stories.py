@@ -188,6 +188,11 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("村里收了俺家的地，一直说给补钱，两年了一分没见着", "一直说…一分"),
         ("俺家的麦秸垛让人放火烧了，就剩一堆灰", "俺家的…让人…烧"),
         ("俺们几家合伙养的鱼卖了，分钱的时候管账的说没挣钱", "分钱…说没挣"),
+        # The other side gone, in any of the words residents use for it (one list for every
+        # family that tells of it: 失联, 关机, 玩消失 as well as 跑了 and 联系不上)
+        ("在网上找人代办驾照，交了一千五服务费，人就失联了", "服务费…失联"),
+        ("给装修的包工头干了一个月，活干完他手机就关机了", "包工头…关机"),
+        ("在网上买的二手手机，付了款卖家就玩消失了", "付了…玩消失"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
