@@ -193,6 +193,20 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("在网上找人代办驾照，交了一千五服务费，人就失联了", "服务费…失联"),
         ("给装修的包工头干了一个月，活干完他手机就关机了", "包工头…关机"),
         ("在网上买的二手手机，付了款卖家就玩消失了", "付了…玩消失"),
+        # Wages the new management disowns; cattle driven onto the resident's wheat; a
+        # neighbour's cesspit; savings in a company that vanished; an in-law's theft
+        ("在商场干保安，商场换了管理公司，新来的说去年欠的工资不归他们管", "工资…不归"),
+        ("邻村放牛的老把牛群往俺家麦地里赶，麦子踩坏了一大片", "牛…往俺家…踩坏"),
+        ("后院的化粪池满了往外渗，俺家的菜窖全是臭水", "后院…化粪池"),
+        ("俺爹把养老钱存在一个养生公司，说给高息，现在公司人去楼空了", "存在…人去楼空"),
+        ("俺小姑子回娘家住了几天，走的时候把俺的金耳环顺走了", "小姑子…顺走"),
+        # A former owner's debt passed on; a grave dug; an online "brother"; a price docked;
+        # an inheritance everyone wants
+        ("买了个旧院子，原房主欠着村里三年的承包费，村里让俺交", "原房主…欠着"),
+        ("俺家的坟让挖沙的给挖了一角", "坟让…给挖"),
+        ("在网上认了个大哥，说带俺做生意，前后让俺转了五万，现在不理俺了", "网上认了…转了"),
+        ("俺家的西瓜卖给了水果店，老板说瓜熟过了，货款扣了一半", "卖给…货款扣"),
+        ("爷爷留下的三间瓦房，俺爹他们兄弟四个都想要", "留下的…都想要"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -236,6 +250,10 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         ("俺家院墙边上种的丝瓜长得好，能卖不", None),
         ("想跟邻居借辆三轮车拉化肥，咋开口", "agriculture"),
         ("种的葡萄叶子发黄，是不是药打多了", "agriculture"),
+        # An election's canvassing is the coordinators'; savings at a bank; a pasture
+        ("村里换届的时候有人送米送油拉票", None),
+        ("想把钱存在银行，存三年利息多少", "economy"),
+        ("俺家的牛往南山坡上放，那边草好不好", "agriculture"),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
