@@ -207,6 +207,14 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("在网上认了个大哥，说带俺做生意，前后让俺转了五万，现在不理俺了", "网上认了…转了"),
         ("俺家的西瓜卖给了水果店，老板说瓜熟过了，货款扣了一半", "卖给…货款扣"),
         ("爷爷留下的三间瓦房，俺爹他们兄弟四个都想要", "留下的…都想要"),
+        # A child's mishap and a sum demanded; a buyer who carted off and never came back;
+        # a stone in the noodles; a roof shed that leaks below; a mill's water; a repair shop
+        ("俺孙子跟邻居家孩子闹着玩，把人家额头弄伤了，人家要五万", "弄伤…人家要"),
+        ("有个收废品的把俺家的旧电视拉走了，说回去称完再给钱，再也没来", "拉走了…再给钱"),
+        ("在面馆吃面，面里有块石子，硌掉俺半颗牙，老板不认账", "硌掉…牙"),
+        ("俺家楼上的顶楼那家在平台上搭了个棚子，雨水全漏到俺家", "顶楼那家…漏到"),
+        ("上游的造纸厂排的水把俺家鸭子毒死了一大半", "排的水…毒死"),
+        ("在家电维修店修了三回洗衣机，一回也没修好，每回都要了钱", "维修店…没修好"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -254,6 +262,9 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         ("村里换届的时候有人送米送油拉票", None),
         ("想把钱存在银行，存三年利息多少", "economy"),
         ("俺家的牛往南山坡上放，那边草好不好", "agriculture"),
+        # A roof that leaks is the building's, not a neighbour's; shade for a pond
+        ("俺家楼顶漏水，物业说要用维修基金", None),
+        ("俺想在鱼塘边上种一排柳树，能遮阴不", "agriculture"),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
