@@ -215,6 +215,15 @@ def test_a_story_told_with_a_shop_s_words_still_reaches_law(district: KeywordCla
         ("俺家楼上的顶楼那家在平台上搭了个棚子，雨水全漏到俺家", "顶楼那家…漏到"),
         ("上游的造纸厂排的水把俺家鸭子毒死了一大半", "排的水…毒死"),
         ("在家电维修店修了三回洗衣机，一回也没修好，每回都要了钱", "维修店…没修好"),
+        # The wrong injection; a factory that shut owing wages; in-laws who will not register
+        # a bride; the good land taken in the sharing; abuse posted online; a guarantor's
+        # savings taken for a borrower gone away
+        ("在镇上的牙科诊所补牙，大夫打错了麻药，俺半边脸肿了三天", "诊所…打错"),
+        ("俺在砖厂干了一年，厂子倒闭了，还欠着俺半年的工资", "厂子倒闭…工资"),
+        ("俺嫁过来五年了，婆家一直不给上户口，孩子也上不了学", "婆家…不给上户口"),
+        ("俺们兄弟三个分地，老大把靠路的好地都分走了", "分地…都分走"),
+        ("有人在快手上发视频骂俺，说俺家的蜂蜜是假的", "快手上…骂"),
+        ("俺给表哥担保贷了十万，他跑外地去了，银行把俺的存款扣了", "担保…跑外地"),
     ],
 )
 def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
@@ -265,6 +274,9 @@ def test_a_dispute_shape_reaches_law_whatever_it_is_told_among(
         # A roof that leaks is the building's, not a neighbour's; shade for a pond
         ("俺家楼顶漏水，物业说要用维修基金", None),
         ("俺想在鱼塘边上种一排柳树，能遮阴不", "agriculture"),
+        # A shut factory and a new one planned; selling honey online
+        ("厂子倒闭了，俺想自己开个小加工厂", "economy"),
+        ("想在快手上卖俺家的蜂蜜，咋弄", "economy"),
     ],
 )
 def test_a_near_miss_of_a_dispute_shape_stays_out_of_law(
@@ -297,8 +309,8 @@ def _report(district: KeywordClassifier, name: str) -> Report:
 
 
 def test_the_stories_law_s_rules_were_fitted_to_still_route(district: KeywordClassifier) -> None:
-    # law_stories_tuning.csv: twelve batches of stories written for this, each read after it
-    # was scored once and the rules widened for its misses (0.908, law recall 92% since).
+    # law_stories_tuning.csv: fifteen batches of stories written for this, each read after it
+    # was scored once and the rules widened for its misses (0.903, law recall 92% since).
     report = _report(district, "law_stories_tuning.csv")
     assert report.accuracy >= 0.88, report.confusion
     assert report.per_label["law"].recall >= 0.89, report.confusion
