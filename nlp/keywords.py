@@ -40,18 +40,22 @@ class Rule:
 
 
 # A rule word is looked for only in a text holding its mark, the word's least likely character:
-# mark -> (rule number, family number, word) for every rule word with that mark.
-RuleMarks = dict[str, tuple[tuple[int, int, str], ...]]
+# mark -> (word, its places: (rule number, family number) ...) for every rule word with that
+# mark. A word in several rules' families (跑了, 联系不上) is looked for once.
+RuleMarks = dict[str, tuple[tuple[str, tuple[tuple[int, int], ...]], ...]]
 
 
 def rule_marks(rules: Sequence[Rule], score: Callable[[str], float]) -> RuleMarks:
     """Every rule word under its mark, the character of it `score` finds least likely."""
-    marks: dict[str, list[tuple[int, int, str]]] = {}
+    places: dict[str, list[tuple[int, int]]] = {}
     for rule_no, rule in enumerate(rules):
         for family_no, family in enumerate(rule.families):
             for word in family:
-                mark = min(word, key=lambda ch: (score(ch), ch))
-                marks.setdefault(mark, []).append((rule_no, family_no, word))
+                places.setdefault(word, []).append((rule_no, family_no))
+    marks: dict[str, list[tuple[str, tuple[tuple[int, int], ...]]]] = {}
+    for word, at in places.items():
+        mark = min(word, key=lambda ch: (score(ch), ch))
+        marks.setdefault(mark, []).append((word, tuple(at)))
     return {mark: tuple(words) for mark, words in marks.items()}
 
 

@@ -194,9 +194,10 @@ def _rules(index: KeywordIndex, text: str, found: dict[int, int], written: dict[
     present: dict[int, dict[int, list[str]]] = {}
     marks = index.marks
     for mark in marks.keys() & set(text):
-        for rule_no, family_no, word in marks[mark]:
+        for word, places in marks[mark]:
             if word in text:
-                present.setdefault(rule_no, {}).setdefault(family_no, []).append(word)
+                for rule_no, family_no in places:
+                    present.setdefault(rule_no, {}).setdefault(family_no, []).append(word)
     for rule_no, families in present.items():
         rule = index.rules[rule_no]
         if len(families) < len(rule.families):

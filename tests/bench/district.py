@@ -6,7 +6,8 @@ Every tests/data/district_*.csv is scored with the lists as the bot loads them. 
 sets are those the lists were fitted to; of the held-out sets, district_holdout.csv to
 district_holdout9.csv were tuned on after their first measure (5 and 6 when the co-occurrence
 rules came in, 7 when the other fields' words did, 5 to 8 again when law's rules grew to
-stories told in residents' words, 9 when they grew again and the other fields' words with
+stories told in residents' words, 9 when they grew to the dispute shapes that recur whatever
+a field's words they are told among, and the other fields' words with
 them), so only a set added after them is blind: the targets are
 judged on the blind sets together. It prints; it never fails.
 """

@@ -161,3 +161,17 @@ def test_a_rule_needs_words_in_every_family() -> None:
     assert rule_families("没给| 不给 + 钱") == (("没给", "不给"), ("钱",))
     assert rule_families("没给 + ") == ()
     assert rule_families("拖欠 工资") == ()
+
+
+def test_a_word_in_several_rules_counts_for_each(tokenizer: Tokenizer) -> None:
+    # 跑了 is in both rules' families: looked for once in the text, it counts for both rules
+    # (and for the rule of another tank that holds it), each shown with its own words.
+    tanks = [
+        tank("law", {"老板|工头 + 跑了|没影": 2.0, "交了|付了 + 跑了|关门": 2.5}),
+        tank("other", {"三轮 + 跑了": 1.0}),
+    ]
+    lists = KeywordClassifier(tanks, tokenizer)
+    result = lists.classify("交了三千块钱定金，老板跑了")
+    assert {h.shown for h in result.hits} == {"老板…跑了", "交了…跑了"}
+    assert result.scores == {"law": 4.5, "other": 0.0}
+    assert lists.classify("三轮跑了").scores == {"law": 0.0, "other": 1.0}
