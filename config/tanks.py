@@ -112,9 +112,17 @@ def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkT
                 threshold=float(raw.get("threshold", base_threshold)),
                 bias=float(raw.get("bias", 0.0)),
                 deadlines=_deadlines(raw.get("deadlines", {}), base_deadlines, f"{where}.{code}"),
+                rules_outweigh=_outweigh(raw.get("rules_outweigh", 1.0), f"{where}: tanks.{code}"),
             )
         )
     return tanks
+
+
+def _outweigh(value: object, where: str) -> float:
+    """A tank's rules_outweigh: a number above 0 and at most 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ConfigError(f"{where}.rules_outweigh must be a number above 0 and at most 1")
+    return float(value)
 
 
 def load_tanks(path: Path = DEFAULT_TANKS) -> list[ThinkTank]:

@@ -55,6 +55,11 @@ class KeywordClassifier:
         self._threshold = tuple(float(t.threshold) for t in self.tanks)
         self._weight = tuple(k.weight for k in self._index.keywords)
         self._tank_of = tuple(k.tank for k in self._index.keywords)
+        # tank index -> the factor its matched rules put on the other tanks' scores
+        self._outweigh = {
+            i: float(t.rules_outweigh) for i, t in enumerate(self.tanks) if t.rules_outweigh < 1
+        }
+        self._rule_ids = frozenset(rule.keyword for rule in self._index.rules)
 
     def classify(self, text: str) -> Classification:
         """Classify one concern: the tank or None (triage), the confidence and the keywords.
@@ -83,6 +88,8 @@ class KeywordClassifier:
                 scores=dict(zip(self._codes, scores, strict=False)),
                 other=scores[other],
             )
+        if self._outweigh:
+            self._apply_outweigh(scores, found)
         tanks = scores[:other]
         top = max(tanks)
         best = tanks.index(top)
@@ -97,6 +104,16 @@ class KeywordClassifier:
             scores=dict(zip(self._codes, scores, strict=False)),
             other=scores[other],
         )
+
+    def _apply_outweigh(self, scores: list[float], found: dict[int, int]) -> None:
+        """Scale the other tanks' scores down where a tank with `rules_outweigh` matched one of
+        its rules (the other fields' score stays: it is no tank's)."""
+        rules, tank_of = self._rule_ids, self._tank_of
+        for owner, factor in self._outweigh.items():
+            if any(kid in rules and tank_of[kid] == owner for kid in found):
+                for i in range(self._other):
+                    if i != owner:
+                        scores[i] = min(scores[i], scores[i] * factor)
 
     def _hits(
         self, found: dict[int, int], typos: dict[int, str], owner: int

@@ -111,3 +111,30 @@ def test_huge_scores_keep_a_sane_confidence(tokenizer: Tokenizer) -> None:
     result = clf.classify("律师 法院")
     assert result.tank == "a"
     assert result.confidence == pytest.approx(1 / (1 + math.exp(-1)))
+
+
+def test_a_tank_s_rule_outweighs_the_other_tanks_words(tokenizer: Tokenizer) -> None:
+    law = ThinkTank("law", "law", "law", keywords={"扣下|扣着 + 赔|要钱": 2.5}, threshold=0.55)
+    agri = tank("agri", {"麦苗": 3.0, "羊": 1.0}, threshold=0.55)
+    text = "俺家羊啃了邻居的麦苗，他给扣下了，非要俺赔"
+    plain = KeywordClassifier([law, agri], tokenizer).classify(text)
+    assert plain.tank == "agri" and plain.scores == {"law": 2.5, "agri": 4.0}
+    outweighed = ThinkTank(
+        "law", "law", "law", keywords=dict(law.keywords), threshold=0.55, rules_outweigh=0.5
+    )
+    result = KeywordClassifier([outweighed, agri], tokenizer).classify(text)
+    assert result.tank == "law" and result.scores == {"law": 2.5, "agri": 2.0}
+    assert [h.shown for h in result.hits] == ["扣下…赔"]
+    # without the rule, the field's words are scored as ever
+    calm = KeywordClassifier([outweighed, agri], tokenizer).classify("羊把麦苗啃了咋办")
+    assert calm.tank == "agri" and calm.scores == {"law": 0.0, "agri": 4.0}
+
+
+def test_a_plain_keyword_of_the_tank_does_not_outweigh(tokenizer: Tokenizer) -> None:
+    law = ThinkTank(
+        "law", "law", "law", keywords={"赔偿": 1.0, "欠 + 不还": 2.0}, rules_outweigh=0.5
+    )
+    result = KeywordClassifier([law, tank("agri", {"麦苗": 3.0})], tokenizer).classify(
+        "麦苗被水淹了能有赔偿吗"
+    )
+    assert result.scores == {"law": 1.0, "agri": 3.0} and result.tank == "agri"

@@ -339,3 +339,13 @@ def test_stories_written_after_the_rules_keep_their_floor(
     report = _report(district, name)
     assert report.accuracy >= floor, report.confusion
     assert report.other_to_tank_share <= 0.05, report.confusion
+
+
+def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifier) -> None:
+    # law's rules_outweigh (0.5): a rule of law's that matched halves the other tanks' scores
+    result = district.classify("俺家的牛把隔壁的玉米苗踩了几垄，他把牛牵走了，让俺拿两千来领")
+    assert result.tank == "law", result
+    assert "牵走…让俺" in [h.shown for h in result.hits]
+    assert result.scores["agriculture"] < result.scores["law"]
+    # the same field's words with no dispute stay the field's
+    assert district.classify("俺家的牛把玉米苗踩了几垄，还能补种不").tank == "agriculture"

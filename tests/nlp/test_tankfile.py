@@ -40,3 +40,18 @@ def test_a_tank_missing_from_the_file_is_refused() -> None:
     ghost = replace(old[2], code="forestry", keywords={"林地": 2.0})
     with pytest.raises(ConfigError, match=r"no \[tanks\.forestry\] table"):
         edit(TANKS, [*old[:2], replace(old[2], code="forestry")], [*old[:2], ghost])
+
+
+@pytest.mark.parametrize("value", [0, -0.5, 1.5, "0.5", True, float("nan")])
+def test_a_bad_rules_outweigh_is_refused(value: object) -> None:
+    raw = tomllib.loads(TANKS)
+    raw["tanks"]["law"]["rules_outweigh"] = value
+    with pytest.raises(ConfigError, match="rules_outweigh"):
+        parse_tanks(raw)
+
+
+def test_rules_outweigh_is_read_and_one_unless_set() -> None:
+    raw = tomllib.loads(TANKS)
+    raw["tanks"]["law"]["rules_outweigh"] = 0.5
+    assert [t.rules_outweigh for t in parse_tanks(raw)] == [0.5, 1.0, 1.0]
+    assert next(t for t in load_tanks() if t.code == "law").rules_outweigh == 0.5
