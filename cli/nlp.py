@@ -44,9 +44,10 @@ def add_commands(sub: Subparsers) -> None:
     p.add_argument(
         "--max-keywords",
         type=int,
-        default=_DEFAULTS.max_keywords,
+        default=None,
         metavar="N",
-        help=f"keywords kept per label (default {_DEFAULTS.max_keywords})",
+        help=f"keywords kept per label (default {_DEFAULTS.max_keywords} for lists,"
+        f" {_DEFAULTS.svm_keywords} for nbsvm)",
     )
     p.add_argument(
         "--min-df",
@@ -155,7 +156,8 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
-    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
+    too_few = args.max_keywords is not None and args.max_keywords < 1
+    if too_few or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
         raise DataError(
             "--max-keywords and --min-df must be at least 1, --c above 0, --pairs at least 0"
         )
@@ -163,13 +165,10 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
     progress = progress_for()
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
-    options = LearnOptions(
-        max_keywords=args.max_keywords,
-        min_df=args.min_df,
-        c=args.c,
-        pairs=args.pairs,
-        method=args.method,
-    )
+    options = LearnOptions(min_df=args.min_df, c=args.c, pairs=args.pairs, method=args.method)
+    if args.max_keywords is not None:
+        field = "svm_keywords" if args.method == "nbsvm" else "max_keywords"
+        options = replace(options, **{field: args.max_keywords})
     labels = [e.label for e in examples]
     threshold, calibration = args.threshold, ""
     biases: dict[str, float] = {}

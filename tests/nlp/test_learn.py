@@ -189,3 +189,15 @@ def test_nbsvm_lists_explain_by_non_negative_words(tokenizer: Tokenizer) -> None
 def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError, match="lists, nbsvm"):
         learn([["a"], ["b"]], ["x", "y"], LearnOptions(method="forest"))
+
+
+def test_nbsvm_keeps_each_labels_strongest_words(tmp_path: Path, tokenizer: Tokenizer) -> None:
+    data = write_csv(tmp_path / "small.csv", SMALL)
+    out = tmp_path / "learned.toml"
+    args = ["learn", "--data", str(data), "--out", str(out), "--method", "nbsvm", "--min-df", "1"]
+    assert main([*args, "--max-keywords", "4", "--threshold", "0"]) == 0
+    tanks = load_tanks(out)
+    assert [len(t.keywords) for t in tanks] == [4, 4, 4]
+    assert min(t.bias for t in tanks) == 0.0 < max(t.bias for t in tanks)
+    result = KeywordClassifier(tanks, tokenizer).classify("今年的麦子打药以后发黄")
+    assert result.tank == "agriculture"
