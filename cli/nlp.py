@@ -20,7 +20,7 @@ from nlp.calibrate import WRONG_COST
 from nlp.classifier import KeywordClassifier, domain_words
 from nlp.dataset import DataError, Example, read_examples, require_labels
 from nlp.evaluate import format_report, score, stratified_folds
-from nlp.learn import LearnOptions
+from nlp.learn import METHODS, LearnOptions
 from nlp.tokenizer import BACKENDS, Tokenizer, TokenizerError
 
 _DEFAULTS = LearnOptions()
@@ -44,9 +44,10 @@ def add_commands(sub: Subparsers) -> None:
     p.add_argument(
         "--max-keywords",
         type=int,
-        default=_DEFAULTS.max_keywords,
+        default=None,
         metavar="N",
-        help=f"keywords kept per label (default {_DEFAULTS.max_keywords})",
+        help=f"keywords kept per label (default {_DEFAULTS.max_keywords} for lists,"
+        f" {_DEFAULTS.svm_keywords} for nbsvm)",
     )
     p.add_argument(
         "--min-df",
@@ -62,6 +63,7 @@ def add_commands(sub: Subparsers) -> None:
         help=f"inverse regularisation (default {_DEFAULTS.c:g})",
     )
     _add_pairs_option(p)
+    _add_method_option(p)
     p.add_argument(
         "--biases",
         action="store_true",
@@ -104,6 +106,7 @@ def add_commands(sub: Subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="the shuffle's seed (default 0)")
     p.add_argument("--workers", type=int, default=2, help="folds learned at once (default 2)")
     _add_pairs_option(p)
+    _add_method_option(p)
     p.add_argument(
         "--bias-folds",
         type=int,
@@ -114,6 +117,17 @@ def add_commands(sub: Subparsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
     p.set_defaults(handler=crossval_command)
+
+
+def _add_method_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=_DEFAULTS.method,
+        help="lists: up to --max-keywords words per label; nbsvm: every word in --min-df"
+        " messages, weighed by two linear SVMs per label, and a bias per label"
+        f" (default {_DEFAULTS.method})",
+    )
 
 
 def _add_pairs_option(p: argparse.ArgumentParser) -> None:
@@ -142,7 +156,8 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
 
     examples = read_examples(args.data)
     require_labels(examples, args.data)
-    if args.max_keywords < 1 or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
+    too_few = args.max_keywords is not None and args.max_keywords < 1
+    if too_few or args.min_df < 1 or args.c <= 0 or args.pairs < 0:
         raise DataError(
             "--max-keywords and --min-df must be at least 1, --c above 0, --pairs at least 0"
         )
@@ -150,9 +165,10 @@ def learn_command(settings: Settings | None, args: argparse.Namespace) -> int:
     progress = progress_for()
     tokenizer = Tokenizer((), args.backend)
     docs = _cut(tokenizer, examples, progress)
-    options = LearnOptions(
-        max_keywords=args.max_keywords, min_df=args.min_df, c=args.c, pairs=args.pairs
-    )
+    options = LearnOptions(min_df=args.min_df, c=args.c, pairs=args.pairs, method=args.method)
+    if args.max_keywords is not None:
+        field = "svm_keywords" if args.method == "nbsvm" else "max_keywords"
+        options = replace(options, **{field: args.max_keywords})
     labels = [e.label for e in examples]
     threshold, calibration = args.threshold, ""
     biases: dict[str, float] = {}
@@ -295,7 +311,7 @@ def crossval_command(settings: Settings | None, args: argparse.Namespace) -> int
             docs,
             labels,
             tokenizer,
-            LearnOptions(pairs=args.pairs, bias_folds=args.bias_folds),
+            LearnOptions(pairs=args.pairs, bias_folds=args.bias_folds, method=args.method),
             folds=folds,
             workers=args.workers,
             progress=task.update,

@@ -39,6 +39,8 @@ from nlp.optimize import Problem, fit
 from nlp.pairs import choose_pairs, rule_text
 from nlp.tokenizer import Tokenizer
 
+METHODS = ("lists", "nbsvm")
+
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as long work goes on."""
 
@@ -67,6 +69,17 @@ class LearnOptions:
     pairs: int = 0  # pair rules ("a + b") learned per label besides its keywords (nlp.pairs)
     pair_min_df: int = 3  # a label's messages a pair must be in together
     pair_words: int = 150  # a label's screened words its pairs may be made of
+    # "lists": the fit above, down to `max_keywords` per label. "nbsvm": one linear SVM per
+    # label against the rest on all words, with naive Bayes log-count ratios scaling the words
+    # (Wang & Manning 2012), plus one without them, summed (learn_nbsvm): many more keywords
+    # per label, and biases; on the citizen messages 0.89-0.90 macro-F1 in cross-validation
+    # where the lists reach 0.86-0.87 (README).
+    method: str = "lists"
+    svm_c: float = 0.5
+    svm_balance: float = 1.0  # class_balance of the SVMs: fully balanced did best there
+    # nbsvm keeps each label's strongest this many words (all: 0): on the citizen messages
+    # 2,000 decided as well as all ~11,000 and classify faster than jieba.lcut cuts (README).
+    svm_keywords: int = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +126,10 @@ def learn(
     """Learn keywords for each label from tokenized documents; labels come out sorted.
     `progress` is told (optimizer steps done, steps at most) as the fits go on."""
     opts = options or LearnOptions()
+    if opts.method == "nbsvm":
+        return learn_nbsvm(documents, labels, opts, tokenizer, progress)
+    if opts.method != "lists":
+        raise ValueError(f"unknown learning method {opts.method!r}: one of {', '.join(METHODS)}")
     names = sorted(set(labels))
     classes = [names.index(label) for label in labels]
     vocabulary = {t for doc in documents for t in doc if is_word(t)}
@@ -241,14 +258,19 @@ def calibrate(
     classes: Sequence[int],
     sample_weights: Sequence[float],
     weights: Sequence[dict[str, float]],
+    biases: Sequence[float] | None = None,
 ) -> float:
     """The one scale of all weights that makes the softmax of the scores fit the training labels.
 
     Temperature scaling: it changes no decision, only the confidence. The loss is convex in the
     scale, so a golden-section search finds it.
     """
+    offsets = biases or [0.0] * len(weights)
     scores = [
-        [sum(ws[w] * (1.0 + math.log(n)) for w, n in doc.items() if w in ws) for ws in weights]
+        [
+            b + sum(ws[w] * (1.0 + math.log(n)) for w, n in doc.items() if w in ws)
+            for ws, b in zip(weights, offsets, strict=True)
+        ]
         for doc in counts
     ]
 
@@ -274,6 +296,89 @@ def calibrate(
             b = low + ratio * (high - low)
             fb = loss(b)
     return (low + high) / 2
+
+
+def learn_nbsvm(
+    documents: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    opts: LearnOptions,
+    tokenizer: Tokenizer | None = None,
+    progress: Progress | None = None,
+) -> list[LearnedLabel]:
+    """Keywords and a bias per label from two linear SVMs per label, one against the rest.
+
+    Features as for the lists (every word in `min_df` messages, counted as the classifier
+    will count it), (1 + ln count) * idf, with no length scaling (the classifier has none:
+    one scale for all messages instead). Per label, one SVM on these values and one on them
+    times the words' NB log-count ratio for the label (how much likelier a message of the label
+    holds the word than another); a word's weight is the sum of the two. Adding the same amount
+    to a word's weight in every label changes no decision, so each word's smallest weight is
+    taken off all of its weights, and the smallest bias off all biases: no weight is negative,
+    a word speaks only for labels. Each label keeps its `svm_keywords` strongest words, and the
+    weights are scaled for confidence as the lists' are (calibrate).
+    """
+    import numpy as np
+
+    from nlp.svm import Sparse, fit_svm
+
+    names = sorted(set(labels))
+    classes = [names.index(label) for label in labels]
+    vocabulary = {t for doc in documents for t in doc if is_word(t)}
+    counts = [feature_counts(doc, vocabulary) for doc in documents]
+    df = Counter(w for doc in counts for w in doc)
+    words = sorted(w for w, n in df.items() if n >= opts.min_df)
+    if tokenizer is not None:
+        counts = as_matched(documents, words, tokenizer)
+    n = len(documents)
+    active = {w: i for i, w in enumerate(words)}
+    idf = np.array([math.log((1 + n) / (1 + df[w])) + 1.0 for w in words])
+    rows = []
+    for doc in counts:
+        pairs = sorted((active[w], 1.0 + math.log(k)) for w, k in doc.items() if w in active)
+        rows.append(([f for f, _ in pairs], [v * idf[f] for f, v in pairs]))
+    x = Sparse.from_rows(rows, len(words))
+    norms = np.sqrt(np.bincount(x.rows, x.vals * x.vals, n))
+    scale = float(np.median(norms)) or 1.0
+    x = x.scaled(np.full(len(words), 1.0 / scale))
+    sample_weights = np.array(class_weights(classes, opts.svm_balance))
+    truth = np.array(classes)
+    weights = np.zeros((len(names), len(words)))
+    biases = np.zeros(len(names))
+    for c in range(len(names)):
+        positive = truth == c
+        p = x.column_sums(positive) + 1.0
+        q = x.column_sums(~positive) + 1.0
+        ratio = np.log((p / p.sum()) / (q / q.sum()))
+        w_nb, b_nb = fit_svm(x.scaled(ratio), positive, sample_weights, opts.svm_c)
+        w_plain, b_plain = fit_svm(x, positive, sample_weights, opts.svm_c)
+        weights[c] = w_nb * ratio + w_plain
+        biases[c] = b_nb + b_plain
+        if progress is not None:
+            progress(c + 1, len(names))
+    weights -= weights.min(axis=0)
+    biases -= biases.min()
+    weights *= idf / scale
+    if 0 < opts.svm_keywords < len(words):
+        for c in range(len(names)):
+            order = np.argsort(-weights[c], kind="stable")
+            weights[c, order[opts.svm_keywords :]] = 0.0
+    per_label = [
+        {words[f]: float(weights[c, f]) for f in np.flatnonzero(weights[c] > 0)}
+        for c in range(len(names))
+    ]
+    bias_list = [float(b) for b in biases]
+    t = (
+        calibrate(counts, classes, list(sample_weights), per_label, bias_list)
+        if opts.calibrate
+        else 1.0
+    )
+    out = []
+    for c, name in enumerate(names):
+        ranked = sorted(per_label[c].items(), key=lambda p: (-p[1], p[0]))
+        kept = {w: round(v * t, opts.decimals) for w, v in ranked}
+        bias = round(bias_list[c] * t, opts.decimals)
+        out.append(LearnedLabel(name, bias, {w: v for w, v in kept.items() if v > 0}))
+    return out
 
 
 def to_tanks(labels: Sequence[LearnedLabel], threshold: float = 0.0) -> list[ThinkTank]:

@@ -30,7 +30,7 @@ from nlp.classifier import KeywordClassifier, domain_words
 from nlp.crossval import cross_validate
 from nlp.dataset import read_examples
 from nlp.evaluate import Report, score, stratified_folds
-from nlp.learn import to_tanks
+from nlp.learn import METHODS, LearnOptions, to_tanks
 from nlp.tokenizer import Tokenizer
 
 
@@ -125,8 +125,8 @@ def throughput(
     }
 
 
-def run(path: Path, folds_k: int, seed: int, workers: int) -> dict[str, Any]:
-    """Everything the benchmark measures, as one dictionary."""
+def run(path: Path, folds_k: int, seed: int, workers: int, method: str = "lists") -> dict[str, Any]:
+    """Everything the benchmark measures, as one dictionary (`method`: nlp learn's)."""
     examples = read_examples(path)
     texts, labels = [e.text for e in examples], [e.label for e in examples]
     before = rss_mb()
@@ -135,12 +135,14 @@ def run(path: Path, folds_k: int, seed: int, workers: int) -> dict[str, Any]:
     load = {"seconds": time.perf_counter() - started, "rss_mb": rss_mb() - before}
     docs = [tokenizer.cut(t) for t in texts]
     folds = stratified_folds(labels, folds_k, seed)
-    cv = cross_validate(docs, labels, tokenizer, folds=folds, workers=workers)
+    options = LearnOptions(method=method)
+    cv = cross_validate(docs, labels, tokenizer, options, folds=folds, workers=workers)
     chosen = calibrate_threshold(cv.outcomes)
     result: dict[str, Any] = {
         "messages": len(texts),
         "folds": folds_k,
         "seed": seed,
+        "method": method,
         "tokenizer_load": load,
         "keywords": {**summary(cv.folds), "learn_seconds": cv.learn_seconds},
         "keywords_per_label": max(len(x.keywords) for x in cv.learned[0]),
@@ -240,9 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2, help="processes learning folds")
+    parser.add_argument("--method", choices=METHODS, default="lists", help="nlp learn's method")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.data, args.folds, args.seed, args.workers)
+    result = run(args.data, args.folds, args.seed, args.workers, args.method)
     print(json.dumps(result, ensure_ascii=False) if args.json else report_text(result))
     return 0
 

@@ -8,13 +8,15 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from config.tanks import load_tanks
 from nlp.__main__ import main
 from nlp.classifier import KeywordClassifier
-from nlp.learn import LearnOptions, as_matched, class_weights, learn
+from nlp.learn import LearnOptions, as_matched, class_weights, learn, to_tanks
 from nlp.optimize import Problem, fit
+from nlp.svm import Sparse, fit_svm
 from nlp.tankfile import quote
 from nlp.tokenizer import Tokenizer
 
@@ -138,3 +140,64 @@ def test_class_balance_weighs_a_small_labels_messages() -> None:
     half = class_weights(classes, 0.5)
     assert half == pytest.approx([math.sqrt(2 / 3)] * 3 + [math.sqrt(2.0)])
     assert LearnOptions().class_balance == 0.5  # each label's total between its size and equal
+
+
+def test_svm_weight_of_a_case_solved_by_hand() -> None:
+    # One feature: +1 in the positive row, -1 in the negative one, each weighing 1. By symmetry
+    # the bias is 0 and both margins are 1 - w, so 1/2 w^2 + 2C (1 - w)^2 is least where
+    # w = 4C / (1 + 4C): 2/3 for C = 0.5.
+    x = Sparse.from_rows([([0], [1.0]), ([0], [-1.0])], 1)
+    w, b = fit_svm(x, np.array([True, False]), np.ones(2), 0.5)
+    assert w[0] == pytest.approx(2 / 3, abs=1e-6)
+    assert b == pytest.approx(0.0, abs=1e-6)
+
+
+def test_svm_meets_the_optimality_condition() -> None:
+    # At the minimum, w = 2C * sum_i s_i * max(0, 1 - y_i f_i) * y_i * x_i, and b likewise
+    # with x_i = 1 (liblinear's bias feature).
+    rows = [([0, 1], [1.0, 0.5]), ([1], [2.0]), ([0, 2], [0.3, 1.0]), ([2], [1.5])]
+    x = Sparse.from_rows(rows, 3)
+    positive = np.array([True, True, False, False])
+    weights = np.array([1.0, 2.0, 1.0, 0.5])
+    w, b = fit_svm(x, positive, weights, 0.7)
+    y = np.where(positive, 1.0, -1.0)
+    slack = np.maximum(0.0, 1.0 - y * (x.dot(w) + b))
+    coef = 2 * 0.7 * weights * slack * y
+    assert w == pytest.approx(x.tdot(coef), abs=1e-5)
+    assert b == pytest.approx(coef.sum(), abs=1e-5)
+
+
+def test_nbsvm_lists_explain_by_non_negative_words(tokenizer: Tokenizer) -> None:
+    docs = [tokenizer.cut(text) for text, _ in SMALL]
+    labels = [label for _, label in SMALL]
+    learned = learn(docs, labels, LearnOptions(method="nbsvm", min_df=1), tokenizer)
+    assert [x.label for x in learned] == ["agriculture", "economy", "law"]
+    assert all(w > 0 for x in learned for w in x.keywords.values())
+    assert min(x.bias for x in learned) == 0.0  # the smallest bias taken off all of them
+    top = {x.label: list(x.keywords)[:4] for x in learned}
+    assert {"化肥", "麦子"} & set(top["agriculture"])
+    assert {"贷款", "营业执照", "小店"} & set(top["economy"])
+    assert {"拖欠", "律师", "起诉"} & set(top["law"])
+    classifier = KeywordClassifier(to_tanks(learned), tokenizer)
+    assert [classifier.classify_tokens(d).tank for d in docs] == labels
+    result = classifier.classify("我的麦子打药以后不长了")
+    assert result.tank == "agriculture"
+    assert "麦子" in [h.keyword for h in result.hits]
+    assert learn(docs, labels, LearnOptions(method="nbsvm", min_df=1), tokenizer) == learned
+
+
+def test_an_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="lists, nbsvm"):
+        learn([["a"], ["b"]], ["x", "y"], LearnOptions(method="forest"))
+
+
+def test_nbsvm_keeps_each_labels_strongest_words(tmp_path: Path, tokenizer: Tokenizer) -> None:
+    data = write_csv(tmp_path / "small.csv", SMALL)
+    out = tmp_path / "learned.toml"
+    args = ["learn", "--data", str(data), "--out", str(out), "--method", "nbsvm", "--min-df", "1"]
+    assert main([*args, "--max-keywords", "4", "--threshold", "0"]) == 0
+    tanks = load_tanks(out)
+    assert [len(t.keywords) for t in tanks] == [4, 4, 4]
+    assert min(t.bias for t in tanks) == 0.0 < max(t.bias for t in tanks)
+    result = KeywordClassifier(tanks, tokenizer).classify("今年的麦子打药以后发黄")
+    assert result.tank == "agriculture"
