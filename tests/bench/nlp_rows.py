@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,12 @@ WRONG_TANK_TARGET = 0.03
 OTHER_TO_TANK_TARGET = 0.05
 
 
-def run_bench(data: Path | None, module: str = "tests.bench.classifier") -> dict[str, Any]:
+def run_bench(
+    data: Path | None, module: str = "tests.bench.classifier", extra: Sequence[str] = ()
+) -> dict[str, Any]:
     """A bench module's JSON."""
     done = subprocess.run(
-        [sys.executable, "-m", module, *(["--data", str(data)] if data else []), "--json"],
+        [sys.executable, "-m", module, *(["--data", str(data)] if data else []), *extra, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -41,18 +44,22 @@ def run_bench(data: Path | None, module: str = "tests.bench.classifier") -> dict
 
 
 def add(report: Report, data: Path) -> None:
-    """Run the nlp bench and add its rows (or a note saying why there are none)."""
-    try:
-        raw = run_bench(data)
-    except (subprocess.SubprocessError, ValueError, OSError) as e:
-        detail = getattr(e, "stderr", "") or ""
-        report.note(f"classification: the nlp bench failed: {e!r} {str(detail)[-300:]}")
-        return
-    report.settings["classifier"] = raw
-    try:
-        rows(report, raw)
-    except (KeyError, TypeError) as e:
-        report.note(f"classification: unexpected JSON from the nlp bench ({e!r})")
+    """Run the nlp bench for nlp learn's default lists and for its nbsvm ones, and add their
+    rows (or a note saying why there are none)."""
+    for method in ("lists", "nbsvm"):
+        try:
+            raw = run_bench(data, extra=("--method", method))
+        except (subprocess.SubprocessError, ValueError, OSError) as e:
+            detail = getattr(e, "stderr", "") or ""
+            report.note(
+                f"classification ({method}): the nlp bench failed: {e!r} {str(detail)[-300:]}"
+            )
+            continue
+        report.settings["classifier" if method == "lists" else f"classifier_{method}"] = raw
+        try:
+            rows(report, raw)
+        except (KeyError, TypeError) as e:
+            report.note(f"classification ({method}): unexpected JSON from the nlp bench ({e!r})")
 
 
 def add_district(report: Report) -> None:
@@ -135,7 +142,10 @@ def district_rows(report: Report, raw: dict[str, Any]) -> None:
 
 
 def rows(report: Report, raw: dict[str, Any]) -> None:
-    """The classifier's rows from the nlp bench's JSON."""
+    """The classifier's rows from the nlp bench's JSON (nlp learn's default lists, or those of
+    the method the JSON names: the district's throughput row only with the default)."""
+    method = str(raw.get("method", "lists"))
+    learned = "learned lists" if method == "lists" else f"learned lists, --method {method}"
     f1 = float(raw["keywords"]["macro_f1"])
     baselines = {
         name: float(raw[key]["macro_f1"])
@@ -152,7 +162,7 @@ def rows(report: Report, raw: dict[str, Any]) -> None:
         Row(
             "classifier",
             f"classifier macro-F1, {raw['folds']}-fold CV on {raw['messages']} messages "
-            "(learned lists, every message routed)",
+            f"({learned}, every message routed)",
             f"{f1:.3f}",
             f">= {MACRO_F1_TARGET} and >= scikit-learn TF-IDF+LR ({versus})",
             met,
@@ -164,7 +174,7 @@ def rows(report: Report, raw: dict[str, Any]) -> None:
     report.add(
         Row(
             "classifier",
-            "learned lists at the threshold nlp learn writes (calibrated on the folds' "
+            f"{learned} at the threshold nlp learn writes (calibrated on the folds' "
             "held-out messages; a wrong tank costs 3 triages)",
             f"threshold {calibrated['threshold']:.3f}: {calibrated['routed_share']:.1%} routed, "
             f"{calibrated['right_share_of_routed']:.1%} of those right",
@@ -173,8 +183,8 @@ def rows(report: Report, raw: dict[str, Any]) -> None:
         )
     )
     for key, lists in (
-        ("throughput_jieba", "learned lists"),
-        ("throughput_district_lists", "the district's lists"),
+        ("throughput_jieba", learned),
+        *((("throughput_district_lists", "the district's lists"),) if method == "lists" else ()),
     ):
         speed = raw[key]
         ratio = float(speed["ratio"])

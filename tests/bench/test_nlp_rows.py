@@ -26,6 +26,12 @@ def test_the_classifier_rows_carry_the_targets() -> None:
     assert f1.met is False and ">= 0.9" in f1.target  # above scikit-learn, short of 0.90
     assert "80.0% routed, 95.0% of those right" in threshold.figure
     assert learned.met is True and district.met is False and learned.target == ">= 95%"
+    # another method's rows name it, and the district's lists are measured once, with the default
+    other = Report()
+    rows(other, {**raw, "method": "nbsvm", "keywords": {"macro_f1": 0.89}})
+    f1, threshold, learned = other.rows
+    assert "learned lists, --method nbsvm" in f1.what and f1.figure == "0.890"
+    assert "--method nbsvm" in learned.what and "--method nbsvm" in threshold.what
 
 
 def test_the_district_rows_judge_the_blind_sets() -> None:
