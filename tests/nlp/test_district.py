@@ -172,3 +172,22 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
     assert report.accuracy >= 0.83, report.confusion
     assert wrong_tank_share(report) <= 0.08, report.confusion
     assert report.other_to_tank_share <= 0.05, report.confusion
+
+
+@pytest.mark.parametrize(
+    ("text", "tank"),
+    [
+        # Round 3 (issue 13): a trader's words that name no trade
+        ("倒腾了一批瓷砖，进价比去年高了两成，现在压在库里", "economy"),
+        ("开了三年的奶茶铺，借了表哥五万，现在还干不干下去", "economy"),
+        ("手里囤了两吨铝锭，铝价一天一个样，啥时候出手还是再等等", "economy"),
+        # farming named by what is farmed: shellfish, kelp, bees, fruit that will not set
+        ("俺家在近海养的牡蛎这个月大批死，水温是不是太高了", "agriculture"),
+        ("前两天分蜂，跑了一群，蜂王也没了", "agriculture"),
+        ("院里那几棵杏树年年开花就是不坐果", "agriculture"),
+    ],
+)
+def test_trade_and_farming_told_in_their_own_things_reach_their_tank(
+    district: KeywordClassifier, text: str, tank: str
+) -> None:
+    assert district.classify(text).tank == tank, district.classify(text)

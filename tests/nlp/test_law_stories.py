@@ -349,3 +349,21 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
     assert result.scores["agriculture"] < result.scores["law"]
     # the same field's words with no dispute stay the field's
     assert district.classify("俺家的牛把玉米苗踩了几垄，还能补种不").tank == "agriculture"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Round 3 (issue 13): harm the other side denies, told with no legal word
+        "上游砖厂往河里排东西，俺家网箱里的鱼死了不少，厂里说不是他们的事",
+        "闺女拿她奶奶的手机在游戏里充了三千多，能不能让他们退回来",
+        "在镇上做了个隆鼻，鼻子歪了，找他们说过段时间就好了，就是不管",
+        "停在路边的三轮让一辆拉沙的大车刮坏了，司机说不知道，一走了之",
+        "托物流捎的一台电视到了屏幕碎了，物流只赔两百",
+        "纸箱厂停产了，厂长说没钱，干了六年一分补偿都没有",
+    ],
+)
+def test_harm_denied_or_a_token_sum_offered_reaches_law(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank == "law", district.classify(text)
