@@ -361,9 +361,26 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         "停在路边的三轮让一辆拉沙的大车刮坏了，司机说不知道，一走了之",
         "托物流捎的一台电视到了屏幕碎了，物流只赔两百",
         "纸箱厂停产了，厂长说没钱，干了六年一分补偿都没有",
+        # Paid and never delivered; one's papers hidden to keep one at home
+        "在家具城定了一套沙发，钱交了，一拖再拖就是不送",
+        "男人把俺身份证藏起来了，不让俺出去打工",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(
     district: KeywordClassifier, text: str
 ) -> None:
     assert district.classify(text).tank == "law", district.classify(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 卖不出去 holds 不出 and 价钱 holds 钱: no money withheld (round 3)
+        "压着一批门窗卖不出去，进的时候价钱高，现在亏本卖还是等等",
+        "今年的苹果卖不出去，价钱太低了",
+    ],
+)
+def test_goods_that_will_not_sell_at_a_low_price_are_no_money_withheld(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank != "law", district.classify(text)
