@@ -185,6 +185,12 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("俺家在近海养的牡蛎这个月大批死，水温是不是太高了", "agriculture"),
         ("前两天分蜂，跑了一群，蜂王也没了", "agriculture"),
         ("院里那几棵杏树年年开花就是不坐果", "agriculture"),
+        ("俺家那几棵杏树年年不结果", "agriculture"),
+        # whether to go on with a shop, goods bought in beyond what sells
+        ("开了五年的干洗店，今年又赔了，干还是不干了", "economy"),
+        ("卖菜的，这礼拜菠菜进多了，烂了一半", "economy"),
+        # whether to keep a herd (不养 alone once read as law's 抚养 typed wrong)
+        ("羊肉价掉得厉害，圈里这二百只羊还养不养了", "agriculture"),
     ],
 )
 def test_trade_and_farming_told_in_their_own_things_reach_their_tank(

@@ -364,6 +364,8 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         # Paid and never delivered; one's papers hidden to keep one at home
         "在家具城定了一套沙发，钱交了，一拖再拖就是不送",
         "男人把俺身份证藏起来了，不让俺出去打工",
+        # a platform that says its rider was no worker of its own
+        "在网上接单送外卖一年多，平台说俺不算员工，受了伤不管",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(

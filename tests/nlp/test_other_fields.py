@@ -219,6 +219,7 @@ def test_a_tanks_story_told_with_another_fields_word_still_reaches_its_tank(
         "听说俺们这片要拆迁，补偿标准定了没有",
         # a bus that does not go where the work moved is transport's, not economy's
         "单位搬到开发区了，那边连个公交都没有，天天打车上班",
+        "老板把厂搬到工业园区了，没车坐，只能骑车上班",
         # smoke and noise from a shop downstairs are the city's
         "楼下新开了个串店，油烟熏得没法开窗",
     ],
