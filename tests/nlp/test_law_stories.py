@@ -366,6 +366,12 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         "男人把俺身份证藏起来了，不让俺出去打工",
         # a platform that says its rider was no worker of its own
         "在网上接单送外卖一年多，平台说俺不算员工，受了伤不管",
+        # a dog that killed one's geese, trees pushed over by a road crew, an online loan
+        # asking four times what was lent, years of service bought out
+        "隔壁的大狗把俺家两只鹅咬死了，他说狗一直拴着呢",
+        "果园边上的树让修路的铲车推倒了十几棵，工程队说是镇上同意的",
+        "在网上贷了两千块，三个月就要我还八千",
+        "化肥厂改制，让俺们买断工龄，一年才算八百",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(
