@@ -191,6 +191,11 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("卖菜的，这礼拜菠菜进多了，烂了一半", "economy"),
         # whether to keep a herd (不养 alone once read as law's 抚养 typed wrong)
         ("羊肉价掉得厉害，圈里这二百只羊还养不养了", "agriculture"),
+        # scrap traded; stock and crops no list named (quail, a tea garden, a jenny)
+        ("倒腾废钢的，这个月钢厂压价，收还是不收", "economy"),
+        ("笼子里的鹌鹑互相啄毛，是缺啥", "agriculture"),
+        ("山上的茶园今年春茶发得晚", "agriculture"),
+        ("家里的母驴怀上了，得咋喂", "agriculture"),
     ],
 )
 def test_trade_and_farming_told_in_their_own_things_reach_their_tank(
