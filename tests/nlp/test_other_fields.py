@@ -232,3 +232,5 @@ def test_demolition_a_missing_bus_and_smoke_from_downstairs_wait_in_triage(
 
 def test_a_demolition_dispute_still_reaches_law(district: KeywordClassifier) -> None:
     assert district.classify("村里拆迁给俺家少算了两间房，找谁说理").tank == "law"
+    # 补偿标准 (another field's) covers law's 补偿 inside it: the grievance still tells
+    assert district.classify("俺们这片的拆迁补偿标准比隔壁村低，每家少拿好几万").tank == "law"
