@@ -196,6 +196,10 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("笼子里的鹌鹑互相啄毛，是缺啥", "agriculture"),
         ("山上的茶园今年春茶发得晚", "agriculture"),
         ("家里的母驴怀上了，得咋喂", "agriculture"),
+        # an employer asking what to pay (工资, 工钱 are law's too); a workshop to start
+        ("开了个小面馆，想再雇一个服务员，工资多少合适", "economy"),
+        ("想在村里做个粉条厂，咋起步", "economy"),
+        ("秋天的花椒没怎么结，是不是冻了", "agriculture"),
     ],
 )
 def test_trade_and_farming_told_in_their_own_things_reach_their_tank(

@@ -372,6 +372,10 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         "果园边上的树让修路的铲车推倒了十几棵，工程队说是镇上同意的",
         "在网上贷了两千块，三个月就要我还八千",
         "化肥厂改制，让俺们买断工龄，一年才算八百",
+        # pay put off again and again; a clinic or a parlour that blames the body
+        "在超市搬货干了三个月，店长说下个月一块结，一拖再拖",
+        "镶的假牙半年就松了，诊所说是俺自己嚼骨头嚼的",
+        "在足疗店拔罐，背上烫起了泡，店里说正常反应",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(
