@@ -200,6 +200,10 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("开了个小面馆，想再雇一个服务员，工资多少合适", "economy"),
         ("想在村里做个粉条厂，咋起步", "economy"),
         ("秋天的花椒没怎么结，是不是冻了", "agriculture"),
+        ("想开个小澡堂，投多少钱", "economy"),
+        ("想学做馒头卖，能挣钱不", "economy"),
+        ("超市想换个新的收银机", "economy"),
+        ("养的鱼浮头，是缺氧不", "agriculture"),
     ],
 )
 def test_trade_and_farming_told_in_their_own_things_reach_their_tank(

@@ -376,6 +376,10 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         "在超市搬货干了三个月，店长说下个月一块结，一拖再拖",
         "镶的假牙半年就松了，诊所说是俺自己嚼骨头嚼的",
         "在足疗店拔罐，背上烫起了泡，店里说正常反应",
+        # hurt at work and left to pay; a hospital that was late; a tenant who vanished
+        "在面馆后厨剁馅剁到手了，老板说俺不小心，不管",
+        "在镇医院做的阑尾手术，没及时发现感染，落下了毛病",
+        "俺把门市租给一个卖衣服的，他仨月没交租金，人也联系不上了",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(
