@@ -203,6 +203,9 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("想开个小澡堂，投多少钱", "economy"),
         ("想学做馒头卖，能挣钱不", "economy"),
         ("超市想换个新的收银机", "economy"),
+        # a shop weighing a step: is it worth it, will it pay
+        ("俺开的文具店想加卖点零食，划不划算", "economy"),
+        ("做窗帘的，想在县城再开一家，能挣钱不", "economy"),
         ("养的鱼浮头，是缺氧不", "agriculture"),
     ],
 )
