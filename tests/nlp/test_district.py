@@ -207,6 +207,8 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
         ("俺开的文具店想加卖点零食，划不划算", "economy"),
         ("做窗帘的，想在县城再开一家，能挣钱不", "economy"),
         ("养的鱼浮头，是缺氧不", "agriculture"),
+        ("家里的黄牛不反刍了", "agriculture"),
+        ("想种几棵无花果", "agriculture"),
     ],
 )
 def test_trade_and_farming_told_in_their_own_things_reach_their_tank(

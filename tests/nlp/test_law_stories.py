@@ -380,6 +380,9 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
         "在面馆后厨剁馅剁到手了，老板说俺不小心，不管",
         "在镇医院做的阑尾手术，没及时发现感染，落下了毛病",
         "俺把门市租给一个卖衣服的，他仨月没交租金，人也联系不上了",
+        # stock that ate one's crop, "it got out by itself"; a seller who will not repair
+        "东院的猪跑进俺家菜园把白菜啃光了，他说猪自己跑出来的不赖他",
+        "网上买的洗衣机坏了，店家说不保修",
     ],
 )
 def test_harm_denied_or_a_token_sum_offered_reaches_law(
