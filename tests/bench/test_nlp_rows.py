@@ -64,8 +64,9 @@ def test_only_sets_never_tuned_on_are_blind(tmp_path: Path) -> None:
         "district_holdout8.csv",
         "district_holdout9.csv",
         "district_holdout10.csv",
+        "district_holdout11.csv",
     )
-    for name in (*names, *later, "district_holdout11.csv"):
+    for name in (*names, *later, "district_holdout12.csv"):
         (tmp_path / name).write_text("text,label\n想贷款开个小超市,economy\n", encoding="utf-8")
     result = run(tmp_path)
     kinds = {name: f["kind"] for name, f in result["sets"].items()}
@@ -76,7 +77,8 @@ def test_only_sets_never_tuned_on_are_blind(tmp_path: Path) -> None:
         "district_holdout8.csv": "tuned on later",  # law's stories: from its misses
         "district_holdout9.csv": "tuned on later",  # law's dispute shapes: from its misses
         "district_holdout10.csv": "tuned on later",  # read; rules_outweigh chosen on it too
-        "district_holdout11.csv": "blind",
+        "district_holdout11.csv": "tuned on later",  # read in round 3: its misses' facts
+        "district_holdout12.csv": "blind",
         "district_tuning.csv": "tuning",
     }
     assert result["blind"]["messages"] == 1

@@ -172,3 +172,46 @@ def test_config_lists_keep_holdout8_s_floor(district: KeywordClassifier) -> None
     assert report.accuracy >= 0.83, report.confusion
     assert wrong_tank_share(report) <= 0.08, report.confusion
     assert report.other_to_tank_share <= 0.05, report.confusion
+
+
+@pytest.mark.parametrize(
+    ("text", "tank"),
+    [
+        # Round 3 (issue 13): a trader's words that name no trade
+        ("倒腾了一批瓷砖，进价比去年高了两成，现在压在库里", "economy"),
+        ("开了三年的奶茶铺，借了表哥五万，现在还干不干下去", "economy"),
+        ("手里囤了两吨铝锭，铝价一天一个样，啥时候出手还是再等等", "economy"),
+        # farming named by what is farmed: shellfish, kelp, bees, fruit that will not set
+        ("俺家在近海养的牡蛎这个月大批死，水温是不是太高了", "agriculture"),
+        ("前两天分蜂，跑了一群，蜂王也没了", "agriculture"),
+        ("院里那几棵杏树年年开花就是不坐果", "agriculture"),
+        ("俺家那几棵杏树年年不结果", "agriculture"),
+        # whether to go on with a shop, goods bought in beyond what sells
+        ("开了五年的干洗店，今年又赔了，干还是不干了", "economy"),
+        ("卖菜的，这礼拜菠菜进多了，烂了一半", "economy"),
+        # whether to keep a herd (不养 alone once read as law's 抚养 typed wrong)
+        ("羊肉价掉得厉害，圈里这二百只羊还养不养了", "agriculture"),
+        # scrap traded; stock and crops no list named (quail, a tea garden, a jenny)
+        ("倒腾废钢的，这个月钢厂压价，收还是不收", "economy"),
+        ("笼子里的鹌鹑互相啄毛，是缺啥", "agriculture"),
+        ("山上的茶园今年春茶发得晚", "agriculture"),
+        ("家里的母驴怀上了，得咋喂", "agriculture"),
+        # an employer asking what to pay (工资, 工钱 are law's too); a workshop to start
+        ("开了个小面馆，想再雇一个服务员，工资多少合适", "economy"),
+        ("想在村里做个粉条厂，咋起步", "economy"),
+        ("秋天的花椒没怎么结，是不是冻了", "agriculture"),
+        ("想开个小澡堂，投多少钱", "economy"),
+        ("想学做馒头卖，能挣钱不", "economy"),
+        ("超市想换个新的收银机", "economy"),
+        # a shop weighing a step: is it worth it, will it pay
+        ("俺开的文具店想加卖点零食，划不划算", "economy"),
+        ("做窗帘的，想在县城再开一家，能挣钱不", "economy"),
+        ("养的鱼浮头，是缺氧不", "agriculture"),
+        ("家里的黄牛不反刍了", "agriculture"),
+        ("想种几棵无花果", "agriculture"),
+    ],
+)
+def test_trade_and_farming_told_in_their_own_things_reach_their_tank(
+    district: KeywordClassifier, text: str, tank: str
+) -> None:
+    assert district.classify(text).tank == tank, district.classify(text)

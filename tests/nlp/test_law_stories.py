@@ -349,3 +349,57 @@ def test_a_dispute_told_among_a_field_s_words_is_law_s(district: KeywordClassifi
     assert result.scores["agriculture"] < result.scores["law"]
     # the same field's words with no dispute stay the field's
     assert district.classify("俺家的牛把玉米苗踩了几垄，还能补种不").tank == "agriculture"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Round 3 (issue 13): harm the other side denies, told with no legal word
+        "上游砖厂往河里排东西，俺家网箱里的鱼死了不少，厂里说不是他们的事",
+        "闺女拿她奶奶的手机在游戏里充了三千多，能不能让他们退回来",
+        "在镇上做了个隆鼻，鼻子歪了，找他们说过段时间就好了，就是不管",
+        "停在路边的三轮让一辆拉沙的大车刮坏了，司机说不知道，一走了之",
+        "托物流捎的一台电视到了屏幕碎了，物流只赔两百",
+        "纸箱厂停产了，厂长说没钱，干了六年一分补偿都没有",
+        # Paid and never delivered; one's papers hidden to keep one at home
+        "在家具城定了一套沙发，钱交了，一拖再拖就是不送",
+        "男人把俺身份证藏起来了，不让俺出去打工",
+        # a platform that says its rider was no worker of its own
+        "在网上接单送外卖一年多，平台说俺不算员工，受了伤不管",
+        # a dog that killed one's geese, trees pushed over by a road crew, an online loan
+        # asking four times what was lent, years of service bought out
+        "隔壁的大狗把俺家两只鹅咬死了，他说狗一直拴着呢",
+        "果园边上的树让修路的铲车推倒了十几棵，工程队说是镇上同意的",
+        "在网上贷了两千块，三个月就要我还八千",
+        "化肥厂改制，让俺们买断工龄，一年才算八百",
+        # pay put off again and again; a clinic or a parlour that blames the body
+        "在超市搬货干了三个月，店长说下个月一块结，一拖再拖",
+        "镶的假牙半年就松了，诊所说是俺自己嚼骨头嚼的",
+        "在足疗店拔罐，背上烫起了泡，店里说正常反应",
+        # hurt at work and left to pay; a hospital that was late; a tenant who vanished
+        "在面馆后厨剁馅剁到手了，老板说俺不小心，不管",
+        "在镇医院做的阑尾手术，没及时发现感染，落下了毛病",
+        "俺把门市租给一个卖衣服的，他仨月没交租金，人也联系不上了",
+        # stock that ate one's crop, "it got out by itself"; a seller who will not repair
+        "东院的猪跑进俺家菜园把白菜啃光了，他说猪自己跑出来的不赖他",
+        "网上买的洗衣机坏了，店家说不保修",
+    ],
+)
+def test_harm_denied_or_a_token_sum_offered_reaches_law(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank == "law", district.classify(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 卖不出去 holds 不出 and 价钱 holds 钱: no money withheld (round 3)
+        "压着一批门窗卖不出去，进的时候价钱高，现在亏本卖还是等等",
+        "今年的苹果卖不出去，价钱太低了",
+    ],
+)
+def test_goods_that_will_not_sell_at_a_low_price_are_no_money_withheld(
+    district: KeywordClassifier, text: str
+) -> None:
+    assert district.classify(text).tank != "law", district.classify(text)
