@@ -78,9 +78,8 @@ class ThinkTank:
     bias: float = 0.0
     deadlines: Deadlines = field(default_factory=Deadlines)
     # When one of this tank's co-occurrence rules matched and its score reached
-    # rules_outweigh_score, every other tank's score is multiplied by rules_outweigh (law: 0.5
-    # from 3: a dispute told among a field's words is still a dispute, when a rule says so
-    # with something more).
+    # rules_outweigh_score, every other tank's score is multiplied by rules_outweigh (law: 0.5,
+    # from any rule: a dispute told among a field's words is still a dispute).
     rules_outweigh: float = 1.0
     rules_outweigh_score: float = 0.0
 

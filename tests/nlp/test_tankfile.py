@@ -69,4 +69,4 @@ def test_rules_outweigh_is_read_and_one_unless_set() -> None:
         (1.0, 0.0),
     ]
     law = next(t for t in load_tanks() if t.code == "law")
-    assert (law.rules_outweigh, law.rules_outweigh_score) == (0.5, 3.0)
+    assert (law.rules_outweigh, law.rules_outweigh_score) == (0.5, 0.0)
