@@ -39,14 +39,19 @@ class Rule:
     families: tuple[tuple[str, ...], ...]
 
 
-# A rule word is looked for only in a text holding its mark, the word's least likely character:
-# mark -> (word, its places: (rule number, family number) ...) for every rule word with that
-# mark. A word in several rules' families (跑了, 联系不上) is looked for once.
+# A rule word is looked for only in a text holding its mark: the word's least likely pair of
+# characters in a row (the character itself for a one-character word), so that a text holding
+# a common character (了, 给) looks for none of the hundreds of words that share it, only for
+# those whose pair it holds. mark -> (word, its places: (rule number, family number) ...) for
+# every rule word with that mark. A word in several rules' families (跑了, 联系不上) is looked
+# for once.
 RuleMarks = dict[str, tuple[tuple[str, tuple[tuple[int, int], ...]], ...]]
 
 
 def rule_marks(rules: Sequence[Rule], score: Callable[[str], float]) -> RuleMarks:
-    """Every rule word under its mark, the character of it `score` finds least likely."""
+    """Every rule word under its mark: its pair of characters in a row that `score` finds least
+    likely (the sum of the two characters' scores), or the word itself when it is one
+    character."""
     places: dict[str, list[tuple[int, int]]] = {}
     for rule_no, rule in enumerate(rules):
         for family_no, family in enumerate(rule.families):
@@ -54,7 +59,8 @@ def rule_marks(rules: Sequence[Rule], score: Callable[[str], float]) -> RuleMark
                 places.setdefault(word, []).append((rule_no, family_no))
     marks: dict[str, list[tuple[str, tuple[tuple[int, int], ...]]]] = {}
     for word, at in places.items():
-        mark = min(word, key=lambda ch: (score(ch), ch))
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)] or [word]
+        mark = min(pairs, key=lambda p: (sum(score(ch) for ch in p), p))
         marks.setdefault(mark, []).append((word, tuple(at)))
     return {mark: tuple(words) for mark, words in marks.items()}
 

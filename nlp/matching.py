@@ -189,11 +189,14 @@ def match_keywords(index: KeywordIndex, tokens: list[str]) -> tuple[dict[int, in
 def _rules(index: KeywordIndex, text: str, found: dict[int, int], written: dict[int, str]) -> None:
     """Count each rule whose every family has a word in `text`, with the words as found.
 
-    Only the words whose mark (their rarest character) the text holds are looked for.
+    Only the words whose mark (their rarest pair of characters, or their one character) the
+    text holds are looked for.
     """
     present: dict[int, dict[int, list[str]]] = {}
     marks = index.marks
-    for mark in marks.keys() & set(text):
+    held = set(text)
+    held.update(map(str.__add__, text, text[1:]))
+    for mark in marks.keys() & held:
         for word, places in marks[mark]:
             if word in text:
                 for rule_no, family_no in places:
