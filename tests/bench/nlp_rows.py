@@ -184,9 +184,21 @@ def rows(report: Report, raw: dict[str, Any]) -> None:
     )
     for key, lists in (
         ("throughput_jieba", learned),
-        *((("throughput_district_lists", "the district's lists"),) if method == "lists" else ()),
+        *(
+            (
+                ("throughput_district_lists", "the district's lists"),
+                (
+                    "throughput_district_on_its_concerns",
+                    "the district's lists on its own labelled concerns (tests/data, short)",
+                ),
+            )
+            if method == "lists"
+            else ()
+        ),
     ):
-        speed = raw[key]
+        speed = raw.get(key)
+        if not isinstance(speed, dict):
+            continue
         ratio = float(speed["ratio"])
         met, margin = above(ratio, THROUGHPUT_TARGET)
         report.add(

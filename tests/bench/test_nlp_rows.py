@@ -26,6 +26,11 @@ def test_the_classifier_rows_carry_the_targets() -> None:
     assert f1.met is False and ">= 0.9" in f1.target  # above scikit-learn, short of 0.90
     assert "80.0% routed, 95.0% of those right" in threshold.figure
     assert learned.met is True and district.met is False and learned.target == ">= 95%"
+    # the district's lists on their own short concerns: a row of its own, judged alike
+    mine = Report()
+    rows(mine, {**raw, "throughput_district_on_its_concerns": {**SPEED, "ratio": 0.79}})
+    own = mine.rows[-1]
+    assert "its own labelled concerns" in own.what and own.met is False and "79%" in own.figure
     # another method's rows name it, and the district's lists are measured once, with the default
     other = Report()
     rows(other, {**raw, "method": "nbsvm", "keywords": {"macro_f1": 0.89}})
