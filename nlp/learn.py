@@ -116,6 +116,25 @@ def as_matched(
     ]
 
 
+def _candidates(
+    documents: Sequence[Sequence[str]], labels: Sequence[str], min_df: int
+) -> tuple[list[str], list[int], list[Counter[str]], Counter[str], list[str]]:
+    """What both methods start from: the labels sorted, each message's label number, its word
+    counts (nlp.features), each word's document frequency, and the words in `min_df` messages."""
+    names = sorted(set(labels))
+    classes = [names.index(label) for label in labels]
+    vocabulary = {t for doc in documents for t in doc if is_word(t)}
+    counts = [feature_counts(doc, vocabulary) for doc in documents]
+    df = Counter(w for doc in counts for w in doc)
+    words = sorted(w for w, n in df.items() if n >= min_df)
+    return names, classes, counts, df, words
+
+
+def idf_of(df: int, n: int) -> float:
+    """Smoothed inverse document frequency of a word in `df` of `n` messages."""
+    return math.log((1 + n) / (1 + df)) + 1.0
+
+
 def learn(
     documents: Sequence[Sequence[str]],
     labels: Sequence[str],
@@ -130,19 +149,14 @@ def learn(
         return learn_nbsvm(documents, labels, opts, tokenizer, progress)
     if opts.method != "lists":
         raise ValueError(f"unknown learning method {opts.method!r}: one of {', '.join(METHODS)}")
-    names = sorted(set(labels))
-    classes = [names.index(label) for label in labels]
-    vocabulary = {t for doc in documents for t in doc if is_word(t)}
-    counts = [feature_counts(doc, vocabulary) for doc in documents]
-    df = Counter(w for doc in counts for w in doc)
-    words = sorted(w for w, n in df.items() if n >= opts.min_df)
+    names, classes, counts, df, words = _candidates(documents, labels, opts.min_df)
     n = len(documents)
-    idf_by_word = {w: math.log((1 + n) / (1 + df[w])) + 1.0 for w in words}
+    idf_by_word = {w: idf_of(df[w], n) for w in words}
     sample_weights = class_weights(classes, opts.class_balance)
 
     chosen = screen(counts, classes, words, opts.screen)
     rules = _add_pairs(counts, classes, chosen, df, opts) if opts.pairs else set()
-    idf_by_word.update({r: math.log((1 + n) / (1 + df[r])) + 1.0 for r in rules})
+    idf_by_word.update({r: idf_of(df[r], n) for r in rules})
     weights: list[dict[str, float]] = []
     steps = [k for k in opts.schedule if k > opts.max_keywords]
     rounds = (None, *steps, opts.max_keywords)
@@ -321,17 +335,12 @@ def learn_nbsvm(
 
     from nlp.svm import Sparse, fit_svm
 
-    names = sorted(set(labels))
-    classes = [names.index(label) for label in labels]
-    vocabulary = {t for doc in documents for t in doc if is_word(t)}
-    counts = [feature_counts(doc, vocabulary) for doc in documents]
-    df = Counter(w for doc in counts for w in doc)
-    words = sorted(w for w, n in df.items() if n >= opts.min_df)
+    names, classes, counts, df, words = _candidates(documents, labels, opts.min_df)
     if tokenizer is not None:
         counts = as_matched(documents, words, tokenizer)
     n = len(documents)
     active = {w: i for i, w in enumerate(words)}
-    idf = np.array([math.log((1 + n) / (1 + df[w])) + 1.0 for w in words])
+    idf = np.array([idf_of(df[w], n) for w in words])
     rows = []
     for doc in counts:
         pairs = sorted((active[w], 1.0 + math.log(k)) for w, k in doc.items() if w in active)
