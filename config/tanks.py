@@ -113,9 +113,6 @@ def parse_tanks(data: dict[str, Any], where: str = "think tanks") -> list[ThinkT
                 bias=float(raw.get("bias", 0.0)),
                 deadlines=_deadlines(raw.get("deadlines", {}), base_deadlines, f"{where}.{code}"),
                 rules_outweigh=_outweigh(raw.get("rules_outweigh", 1.0), f"{where}: tanks.{code}"),
-                rules_outweigh_score=_outweigh_score(
-                    raw.get("rules_outweigh_score", 0.0), f"{where}: tanks.{code}"
-                ),
             )
         )
     return tanks
@@ -125,13 +122,6 @@ def _outweigh(value: object, where: str) -> float:
     """A tank's rules_outweigh: a number above 0 and at most 1."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
         raise ConfigError(f"{where}.rules_outweigh must be a number above 0 and at most 1")
-    return float(value)
-
-
-def _outweigh_score(value: object, where: str) -> float:
-    """A tank's rules_outweigh_score: a number, 0 or more."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e6:
-        raise ConfigError(f"{where}.rules_outweigh_score must be a number, 0 or more")
     return float(value)
 
 

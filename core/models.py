@@ -77,11 +77,9 @@ class ThinkTank:
     threshold: float = 0.0
     bias: float = 0.0
     deadlines: Deadlines = field(default_factory=Deadlines)
-    # When one of this tank's co-occurrence rules matched and its score reached
-    # rules_outweigh_score, every other tank's score is multiplied by rules_outweigh (law: 0.5,
-    # from any rule: a dispute told among a field's words is still a dispute).
+    # When one of this tank's co-occurrence rules matched, every other tank's score is
+    # multiplied by this (law: 0.5: a dispute told among a field's words is still a dispute).
     rules_outweigh: float = 1.0
-    rules_outweigh_score: float = 0.0
 
     def name(self, locale: str) -> str:
         """The display name in the given locale."""

@@ -19,9 +19,8 @@ Keyword semantics (the same for the district's hand-made lists and for learned o
 - A tank's score is its `bias` plus, for each of its keywords found `n` times,
   weight * (1 + ln n): a repeat adds less each time (sublinear, as in TF-IDF).
 - A tank with `rules_outweigh` below 1 (law: 0.5) scales every other tank's score by it when
-  one of its own rules matched and its score reached `rules_outweigh_score` (0 unless set): a
-  dispute told among a field's words (a neighbour who kept the sheep that ate his wheat and
-  wants 2,000) is the dispute's, not the field's.
+  one of its own rules matched: a dispute told among a field's words (a neighbour who kept
+  the sheep that ate his wheat and wants 2,000) is the dispute's, not the field's.
 - The confidence is the softmax of the scores over all tanks. The best tank gets the concern
   when its confidence reaches its `threshold`; when no keyword matched at all, or the
   confidence is below, the concern goes to triage (tank None) and `best` still names the best.

@@ -55,12 +55,9 @@ class KeywordClassifier:
         self._threshold = tuple(float(t.threshold) for t in self.tanks)
         self._weight = tuple(k.weight for k in self._index.keywords)
         self._tank_of = tuple(k.tank for k in self._index.keywords)
-        # tank index -> (the factor its matched rules put on the other tanks' scores, the
-        # tank's score from which they do)
+        # tank index -> the factor its matched rules put on the other tanks' scores
         self._outweigh = {
-            i: (float(t.rules_outweigh), float(t.rules_outweigh_score))
-            for i, t in enumerate(self.tanks)
-            if t.rules_outweigh < 1
+            i: float(t.rules_outweigh) for i, t in enumerate(self.tanks) if t.rules_outweigh < 1
         }
         self._rule_ids = frozenset(rule.keyword for rule in self._index.rules)
 
@@ -110,14 +107,12 @@ class KeywordClassifier:
 
     def _apply_outweigh(self, scores: list[float], found: dict[int, int]) -> None:
         """Scale the other tanks' scores down where a tank with `rules_outweigh` matched one of
-        its rules and scored at least its `rules_outweigh_score` (the other fields' score
-        stays: it is no tank's). Each such tank looks at the scores before any scaling."""
+        its rules (the other fields' score stays: it is no tank's)."""
         rules, tank_of = self._rule_ids, self._tank_of
         owners = [
             (owner, factor)
-            for owner, (factor, least) in self._outweigh.items()
-            if scores[owner] >= least
-            and any(kid in rules and tank_of[kid] == owner for kid in found)
+            for owner, factor in self._outweigh.items()
+            if any(kid in rules and tank_of[kid] == owner for kid in found)
         ]
         for owner, factor in owners:
             for i in range(self._other):

@@ -138,21 +138,3 @@ def test_a_plain_keyword_of_the_tank_does_not_outweigh(tokenizer: Tokenizer) -> 
         "麦苗被水淹了能有赔偿吗"
     )
     assert result.scores == {"law": 1.0, "agri": 3.0} and result.tank == "agri"
-
-
-def test_rules_outweigh_only_from_the_tank_s_score(tokenizer: Tokenizer) -> None:
-    law = ThinkTank(
-        "law",
-        "law",
-        "law",
-        keywords={"把俺 + 砸坏": 2.5, "他": 0.5},
-        rules_outweigh=0.5,
-        rules_outweigh_score=3.0,
-    )
-    clf = KeywordClassifier([law, tank("agri", {"大棚": 3.0})], tokenizer)
-    # one rule alone (hail did it) leaves the field's words as they are
-    hail = clf.classify("冰雹把俺家的大棚砸坏了")
-    assert hail.scores == {"law": 2.5, "agri": 3.0} and hail.tank == "agri"
-    # the rule and someone who did it: the field's words count half
-    done = clf.classify("他把俺家的大棚砸坏了")
-    assert done.scores == {"law": 3.0, "agri": 1.5} and done.tank == "law"

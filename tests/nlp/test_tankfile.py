@@ -50,23 +50,8 @@ def test_a_bad_rules_outweigh_is_refused(value: object) -> None:
         parse_tanks(raw)
 
 
-@pytest.mark.parametrize("value", [-1, "3", False, float("inf"), float("nan")])
-def test_a_bad_rules_outweigh_score_is_refused(value: object) -> None:
-    raw = tomllib.loads(TANKS)
-    raw["tanks"]["law"]["rules_outweigh_score"] = value
-    with pytest.raises(ConfigError, match="rules_outweigh_score"):
-        parse_tanks(raw)
-
-
 def test_rules_outweigh_is_read_and_one_unless_set() -> None:
     raw = tomllib.loads(TANKS)
     raw["tanks"]["law"]["rules_outweigh"] = 0.5
-    raw["tanks"]["law"]["rules_outweigh_score"] = 3
-    tanks = parse_tanks(raw)
-    assert [(t.rules_outweigh, t.rules_outweigh_score) for t in tanks] == [
-        (0.5, 3.0),
-        (1.0, 0.0),
-        (1.0, 0.0),
-    ]
-    law = next(t for t in load_tanks() if t.code == "law")
-    assert (law.rules_outweigh, law.rules_outweigh_score) == (0.5, 0.0)
+    assert [t.rules_outweigh for t in parse_tanks(raw)] == [0.5, 1.0, 1.0]
+    assert next(t for t in load_tanks() if t.code == "law").rules_outweigh == 0.5
